@@ -1,0 +1,52 @@
+//! What the panels ask for: values that the app carries out once, at the end of
+//! the frame, so no panel talks to the worker or the disk itself.
+
+use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+
+/// One thing a user asked for this frame.
+#[must_use]
+#[derive(Clone, Debug)]
+pub enum UiAction {
+    /// Start the draft spec as a new run.
+    Start,
+    /// Pause the run.
+    Pause,
+    /// Resume the run.
+    Resume,
+    /// Stop the run.
+    Stop,
+    /// Run one (part of a) step while paused.
+    Step(StepPart),
+    /// Change a hyper-parameter of the running experiment.
+    SetLive(LiveParam),
+    /// Change the delay between steps.
+    SetDelay(u64),
+    /// Write a checkpoint now.
+    SaveCheckpoint,
+    /// Replace the draft with a built-in or loaded spec.
+    LoadSpec(Box<ExperimentSpec>),
+    /// Ask for a preset file to load.
+    OpenPresetDialog,
+    /// Ask where to save the draft as a preset.
+    SavePresetDialog,
+    /// Ask for a run folder to continue.
+    OpenRunDialog,
+    /// Close the window.
+    Quit,
+}
+
+/// The actions collected during one frame.
+#[derive(Default)]
+pub struct Actions(Vec<UiAction>);
+
+impl Actions {
+    /// Queues an action.
+    pub fn push(&mut self, action: UiAction) {
+        self.0.push(action);
+    }
+
+    /// Takes every queued action, in order.
+    pub fn take(&mut self) -> Vec<UiAction> {
+        std::mem::take(&mut self.0)
+    }
+}

@@ -1,0 +1,133 @@
+//! File dialogs, behind a small trait and off the UI thread: a native dialog blocks
+//! (and under some setups never returns), so each one runs on its own named thread,
+//! which also does the file I/O, and reports back on a channel.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::experiments::ExperimentSpec;
+use crate::runs::atomic::write_atomic;
+
+/// The dialogs the studio needs.
+pub trait FileDialogs: Send + Sync {
+    /// Asks for an existing file with one of `extensions`.
+    fn open_file(&self, title: &str, extensions: &[&str]) -> Option<PathBuf>;
+    /// Asks where to save a file, suggesting `default_name`.
+    fn save_file(&self, title: &str, default_name: &str) -> Option<PathBuf>;
+    /// Asks for a folder.
+    fn pick_folder(&self, title: &str) -> Option<PathBuf>;
+}
+
+/// The platform's dialogs, through rfd.
+pub struct NativeDialogs;
+
+impl FileDialogs for NativeDialogs {
+    fn open_file(&self, title: &str, extensions: &[&str]) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title).add_filter("preset", extensions).pick_file()
+    }
+
+    fn save_file(&self, title: &str, default_name: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title).set_file_name(default_name).save_file()
+    }
+
+    fn pick_folder(&self, title: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new().set_title(title).pick_folder()
+    }
+}
+
+/// What came of a dialog.
+#[derive(Debug)]
+pub enum DialogOutcome {
+    /// A preset was read and parsed (or failed to be).
+    PresetLoaded(Result<Box<ExperimentSpec>, String>),
+    /// The draft was written as a preset (or failed to be).
+    PresetSaved(Result<PathBuf, String>),
+    /// A run folder was chosen.
+    RunFolderChosen(PathBuf),
+}
+
+/// Runs dialogs one at a time on a background thread.
+pub struct DialogRunner {
+    dialogs: Arc<dyn FileDialogs>,
+    busy: Arc<AtomicBool>,
+    tx: Sender<DialogOutcome>,
+    rx: Receiver<DialogOutcome>,
+}
+
+impl DialogRunner {
+    /// A runner over `dialogs`.
+    pub fn new(dialogs: Arc<dyn FileDialogs>) -> Self {
+        let (tx, rx) = unbounded();
+        Self {
+            dialogs,
+            busy: Arc::new(AtomicBool::new(false)),
+            tx,
+            rx,
+        }
+    }
+
+    /// Whether a dialog is open.
+    pub fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::Relaxed)
+    }
+
+    /// Outcomes that have arrived.
+    pub fn outcomes(&self) -> impl Iterator<Item = DialogOutcome> + '_ {
+        self.rx.try_iter()
+    }
+
+    /// Asks for a preset and reads it.
+    pub fn open_preset(&self, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, |d| {
+            let path = d.open_file("Open preset", &["toml"])?;
+            let loaded = std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|t| ExperimentSpec::from_toml(&t).map_err(|e| format!("{}: {e}", path.display())));
+            Some(DialogOutcome::PresetLoaded(loaded.map(Box::new)))
+        });
+    }
+
+    /// Asks where to save `spec` and writes it.
+    pub fn save_preset(&self, spec: ExperimentSpec, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |d| {
+            let path = d.save_file("Save preset", "preset.toml")?;
+            let saved = spec
+                .to_toml()
+                .map_err(|e| e.to_string())
+                .and_then(|t| write_atomic(&path, t.as_bytes()).map_err(|e| e.to_string()))
+                .map(|()| path);
+            Some(DialogOutcome::PresetSaved(saved))
+        });
+    }
+
+    /// Asks for a run folder.
+    pub fn open_run(&self, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, |d| d.pick_folder("Open run folder").map(DialogOutcome::RunFolderChosen));
+    }
+
+    fn spawn(
+        &self,
+        wake: impl Fn() + Send + 'static,
+        job: impl FnOnce(&dyn FileDialogs) -> Option<DialogOutcome> + Send + 'static,
+    ) {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let dialogs = self.dialogs.clone();
+        let busy = self.busy.clone();
+        let tx = self.tx.clone();
+        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+            if let Some(outcome) = job(dialogs.as_ref()) {
+                let _ = tx.send(outcome);
+            }
+            busy.store(false, Ordering::SeqCst);
+            wake();
+        });
+        if spawned.is_err() {
+            self.busy.store(false, Ordering::SeqCst);
+        }
+    }
+}

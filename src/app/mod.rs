@@ -1,0 +1,320 @@
+//! The window (egui only): `StudioApp` drains the worker's events in `logic`,
+//! draws the panels in `ui`, and carries out what the panels asked for at the end
+//! of the frame.
+
+pub mod actions;
+pub mod dialogs;
+pub mod frame_stats;
+pub mod panels;
+pub mod state;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actions::{Actions, UiAction};
+use dialogs::{DialogOutcome, DialogRunner, FileDialogs, NativeDialogs};
+use frame_stats::FrameStats;
+use panels::gan2d_canvas::Gan2dCanvas;
+use state::{AppState, Level};
+
+use crate::cli::WindowArgs;
+use crate::experiments::ExperimentSpec;
+use crate::runs::RunFolder;
+use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
+
+/// How long `logic` may spend draining events in one frame.
+const DRAIN_BUDGET: Duration = Duration::from_millis(10);
+
+/// How the app is set up.
+pub struct StudioConfig {
+    /// The spec shown at start.
+    pub initial: ExperimentSpec,
+    /// The worker's settings (threads, priority, view rate).
+    pub worker: WorkerConfig,
+    /// Where new run folders go.
+    pub runs_dir: PathBuf,
+    /// Press Start at once.
+    pub autostart: bool,
+    /// Screenshot to take: file and seconds after start.
+    pub screenshot: Option<(PathBuf, f64)>,
+    /// Close after this many seconds.
+    pub quit_after: Option<f64>,
+    /// Repaint continuously and record frame times.
+    pub frame_stats: bool,
+}
+
+/// The studio's window.
+pub struct StudioApp {
+    /// Everything the panels draw.
+    pub state: AppState,
+    worker: Option<WorkerHandle>,
+    dialogs: DialogRunner,
+    actions: Actions,
+    canvas: Gan2dCanvas,
+    runs_dir: PathBuf,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    opened: Instant,
+    autostart: bool,
+    screenshot: Option<(PathBuf, f64)>,
+    quit_after: Option<f64>,
+    /// Frame times, when asked for.
+    pub frame_stats: Option<FrameStats>,
+}
+
+impl StudioApp {
+    /// Builds the app and starts its worker. `wake` asks the window for a repaint.
+    pub fn new(config: StudioConfig, file_dialogs: Arc<dyn FileDialogs>, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        let mut state = AppState::new(config.initial);
+        let mut worker_config = config.worker;
+        worker_config.wake = Some(wake.clone());
+        let worker = match WorkerHandle::spawn(worker_config) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                state.say(Level::Error, format!("could not start the training thread: {e}"));
+                None
+            }
+        };
+        Self {
+            state,
+            worker,
+            dialogs: DialogRunner::new(file_dialogs),
+            actions: Actions::default(),
+            canvas: Gan2dCanvas::default(),
+            runs_dir: config.runs_dir,
+            wake,
+            opened: Instant::now(),
+            autostart: config.autostart,
+            screenshot: config.screenshot,
+            quit_after: config.quit_after,
+            frame_stats: config.frame_stats.then(FrameStats::default),
+        }
+    }
+
+    /// Non-UI work of a frame: drain the worker's events (within a time budget) and
+    /// the dialogs' outcomes; timers for autostart, screenshot and quitting.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let started = Instant::now();
+        if let Some(worker) = &self.worker {
+            while let Ok(event) = worker.events().try_recv() {
+                self.state.apply(event);
+                if started.elapsed() > DRAIN_BUDGET {
+                    ctx.request_repaint();
+                    break;
+                }
+            }
+            if !worker.is_alive() {
+                self.state.say(Level::Error, "the training thread ended; restart the studio");
+                self.worker = None;
+            }
+        }
+        let outcomes: Vec<DialogOutcome> = self.dialogs.outcomes().collect();
+        for outcome in outcomes {
+            self.on_dialog(outcome);
+        }
+        if std::mem::take(&mut self.autostart) {
+            self.actions.push(UiAction::Start);
+        }
+        let elapsed = self.opened.elapsed().as_secs_f64();
+        if let Some((path, after)) = self.screenshot.clone() {
+            if elapsed >= after {
+                self.screenshot = None;
+                request_screenshot(ctx, path);
+            } else {
+                ctx.request_repaint_after(Duration::from_secs_f64(after - elapsed));
+            }
+        }
+        if let Some(after) = self.quit_after {
+            if elapsed >= after && self.screenshot.is_none() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ctx.request_repaint_after(Duration::from_millis(100));
+            }
+        }
+        if self.frame_stats.is_some() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Draws every panel, then carries out what they asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let frame_start = self.frame_stats.as_mut().map(FrameStats::frame_started);
+        let dialog_open = self.dialogs.is_busy();
+        egui::Panel::top("menu").show(ui, |ui| {
+            panels::menu_bar::ui(ui, &self.state, dialog_open, &mut self.actions);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| panels::status_bar::ui(ui, &self.state));
+        egui::Panel::left("setup").default_size(330.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.heading("Run");
+                panels::run_controls::ui(ui, &mut self.state, &mut self.actions);
+                ui.separator();
+                ui.heading("Experiment");
+                panels::setup::ui(ui, &mut self.state, &mut self.actions);
+            });
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let side = (ui.available_width() * 0.5).min(ui.available_height());
+            ui.horizontal_top(|ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(side);
+                    ui.set_height(ui.available_height());
+                    self.canvas.ui(ui, &self.state);
+                });
+                ui.separator();
+                ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state));
+            });
+        });
+        for action in self.actions.take() {
+            self.perform(ui.ctx(), action);
+        }
+        if let (Some(stats), Some(start)) = (self.frame_stats.as_mut(), frame_start) {
+            stats.frame_built(start);
+        }
+    }
+
+    fn perform(&mut self, ctx: &egui::Context, action: UiAction) {
+        let command = match action {
+            UiAction::Start => {
+                let spec = self.state.draft.clone();
+                let out_dir = RunFolder::next_free(&self.runs_dir, &spec);
+                let options = RunOptions {
+                    out_dir: Some(out_dir),
+                    start_paused: false,
+                };
+                self.send(Command::Start { spec: Box::new(spec), options });
+                // The new run keeps the speed the slider shows.
+                if self.state.delay_ms > 0 {
+                    self.send(Command::SetDelay { millis: self.state.delay_ms });
+                }
+                return;
+            }
+            UiAction::Pause => Command::Pause,
+            UiAction::Resume => Command::Resume,
+            UiAction::Stop => Command::Stop,
+            UiAction::Step(part) => Command::Step(part),
+            UiAction::SetLive(p) => Command::SetLive(p),
+            UiAction::SetDelay(millis) => Command::SetDelay { millis },
+            UiAction::SaveCheckpoint => Command::SaveCheckpoint,
+            UiAction::LoadSpec(spec) => {
+                self.state.draft = *spec;
+                return;
+            }
+            UiAction::OpenPresetDialog => return self.dialogs.open_preset(waker(&self.wake)),
+            UiAction::SavePresetDialog => {
+                return self.dialogs.save_preset(self.state.draft.clone(), waker(&self.wake));
+            }
+            UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
+            UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        };
+        self.send(command);
+    }
+
+    fn send(&mut self, command: Command) {
+        let sent = self.worker.as_ref().is_some_and(|w| w.send(command));
+        if !sent {
+            self.state.say(Level::Error, "the training thread is not running");
+        }
+    }
+
+    fn on_dialog(&mut self, outcome: DialogOutcome) {
+        match outcome {
+            DialogOutcome::PresetLoaded(Ok(spec)) => {
+                self.state.say(Level::Info, format!("loaded preset {}", spec.name()));
+                self.state.draft = *spec;
+            }
+            DialogOutcome::PresetLoaded(Err(e)) => self.state.say(Level::Error, format!("preset not loaded: {e}")),
+            DialogOutcome::PresetSaved(Ok(path)) => {
+                self.state.say(Level::Info, format!("preset saved to {}", path.display()));
+            }
+            DialogOutcome::PresetSaved(Err(e)) => self.state.say(Level::Error, format!("preset not saved: {e}")),
+            DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
+        }
+    }
+}
+
+impl eframe::App for StudioApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        StudioApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        StudioApp::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(stats) = &self.frame_stats {
+            println!("{}", stats.summary());
+        }
+        // Dropping the handle stops the run (writing its last checkpoint) and joins the thread.
+        self.worker = None;
+    }
+}
+
+fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
+    let wake = wake.clone();
+    move || wake()
+}
+
+/// Takes a screenshot of the next frame and writes it as PNG off the UI thread.
+fn request_screenshot(ctx: &egui::Context, path: PathBuf) {
+    ctx.request_screenshot(move |image| {
+        let _ = std::thread::Builder::new().name("screenshot".into()).spawn(move || {
+            let [w, h] = image.size;
+            let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+            match image::save_buffer(&path, &rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8) {
+                Ok(()) => println!("screenshot saved to {}", path.display()),
+                Err(e) => eprintln!("screenshot not saved: {e}"),
+            }
+        });
+    });
+    ctx.request_repaint();
+}
+
+/// Opens the window and runs until it closes.
+pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
+    let initial = match &args.preset {
+        Some(p) => crate::cli::load_preset(p)?,
+        None => crate::presets::default_spec(),
+    };
+    let (w, h) = parse_size(&args.size).unwrap_or((1400.0, 900.0));
+    let mut worker = WorkerConfig {
+        nice: args.nice,
+        view_interval: Some(Duration::from_millis(100)),
+        ..WorkerConfig::default()
+    };
+    if let Some(t) = args.threads {
+        worker.threads = t;
+    }
+    let config = StudioConfig {
+        initial,
+        worker,
+        runs_dir: Path::new("runs").to_path_buf(),
+        autostart: args.autostart,
+        screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
+        quit_after: args.quit_after,
+        frame_stats: args.frame_stats,
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([w, h])
+            .with_title("Latent Studio"),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Latent Studio",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || ctx.request_repaint());
+            Ok(Box::new(StudioApp::new(config, Arc::new(NativeDialogs), wake)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+fn parse_size(s: &str) -> Option<(f32, f32)> {
+    let (w, h) = s.split_once('x')?;
+    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+}

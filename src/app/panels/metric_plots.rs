@@ -1,0 +1,84 @@
+//! Live plots of a run's metrics, grouped by what they tell.
+
+use egui_plot::{Legend, Line, Plot};
+
+use crate::app::state::AppState;
+use crate::app::theme;
+
+/// A plot and the metrics it shows.
+struct Group {
+    title: &'static str,
+    metrics: &'static [(&'static str, &'static str)],
+    tip: &'static str,
+}
+
+const GROUPS: &[Group] = &[
+    Group {
+        title: "Losses",
+        metrics: &[("d_loss", "D loss"), ("g_loss", "G loss")],
+        tip: "Discriminator and generator losses. At equilibrium D loss is 2·ln 2 ≈ 1.39 and D outputs ½ everywhere.",
+    },
+    Group {
+        title: "Discriminator outputs",
+        metrics: &[("d_real", "mean D(x)"), ("d_fake", "mean D(G(z))")],
+        tip: "The discriminator's mean belief that real (x) and generated (G(z)) points are real; both tend to ½.",
+    },
+    Group {
+        title: "Modes captured",
+        metrics: &[("modes_captured", "modes captured")],
+        tip: "Of 2,500 generated points, how many modes have at least one point within 3σ: mode collapse shows as a drop.",
+    },
+    Group {
+        title: "High-quality samples (%)",
+        metrics: &[("high_quality_pct", "% within 3σ of a mode")],
+        tip: "The share of generated points within three standard deviations of their nearest mode.",
+    },
+    Group {
+        title: "Generator gradient norm",
+        metrics: &[("g_grad_norm", "‖∇G‖")],
+        tip: "Norm of the gradient of G's loss w.r.t. its weights: the minimax loss makes it vanish when D wins.",
+    },
+    Group {
+        title: "Sample–mode distance",
+        metrics: &[("sample_mode_distance", "distance")],
+        tip: "Mean distance from generated points to their nearest mode plus from each mode to its nearest generated point.",
+    },
+];
+
+/// Draws the plots in a grid of two columns.
+pub fn ui(ui: &mut egui::Ui, state: &AppState) {
+    let groups: Vec<&Group> = GROUPS
+        .iter()
+        .filter(|g| g.metrics.iter().any(|(m, _)| state.series(m).is_some()))
+        .collect();
+    if groups.is_empty() {
+        ui.label("Plots appear here when a run starts.");
+        return;
+    }
+    let rows = groups.len().div_ceil(2);
+    let spacing = ui.spacing().item_spacing;
+    let width = ((ui.available_width() - spacing.x) / 2.0).max(150.0);
+    let height = ((ui.available_height() - rows as f32 * (22.0 + spacing.y)) / rows as f32).max(90.0);
+    for pair in groups.chunks(2) {
+        ui.horizontal(|ui| {
+            for group in pair {
+                ui.vertical(|ui| {
+                    ui.set_width(width);
+                    ui.label(group.title).on_hover_text(group.tip);
+                    Plot::new(group.title)
+                        .height(height)
+                        .width(width)
+                        .legend(Legend::default())
+                        .x_axis_label("step")
+                        .show(ui, |plot| {
+                            for (k, (metric, label)) in group.metrics.iter().enumerate() {
+                                if let Some(series) = state.series(metric) {
+                                    plot.line(Line::new(*label, series.to_vec()).color(theme::series(k)));
+                                }
+                            }
+                        });
+                });
+            }
+        });
+    }
+}

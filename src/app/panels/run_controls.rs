@@ -1,0 +1,80 @@
+//! Start, pause, stop, single steps and speed.
+
+use crate::app::actions::{Actions, UiAction};
+use crate::app::state::{AppState, RunStatus};
+use crate::experiments::StepPart;
+
+/// Draws the run controls.
+pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
+    let active = state.is_active();
+    let running = state.is_running();
+    let paused = state.is_paused();
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!active, egui::Button::new("Start"))
+            .on_hover_text("Build the networks from the settings below and start training.")
+            .clicked()
+        {
+            actions.push(UiAction::Start);
+        }
+        if running {
+            if ui.button("Pause").on_hover_text("Pause after the current step.").clicked() {
+                actions.push(UiAction::Pause);
+            }
+        } else if ui
+            .add_enabled(paused, egui::Button::new("Resume"))
+            .on_hover_text("Continue training from where it paused.")
+            .clicked()
+        {
+            actions.push(UiAction::Resume);
+        }
+        if ui
+            .add_enabled(active, egui::Button::new("Stop"))
+            .on_hover_text("End the run; its last checkpoint is written to the run folder.")
+            .clicked()
+        {
+            actions.push(UiAction::Stop);
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let steps = [
+            ("Step D", StepPart::Discriminator, "While paused: one discriminator update."),
+            ("Step G", StepPart::Generator, "While paused: one generator update."),
+            ("Step both", StepPart::Whole, "While paused: one whole step (D updates, then G)."),
+        ];
+        for (label, part, tip) in steps {
+            if ui.add_enabled(paused, egui::Button::new(label)).on_hover_text(tip).clicked() {
+                actions.push(UiAction::Step(part));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Slow down");
+        let r = ui
+            .add(egui::Slider::new(&mut state.delay_ms, 0..=500).suffix(" ms/step"))
+            .on_hover_text("Wait this long between steps, to watch the points move one update at a time.");
+        if r.changed() {
+            actions.push(UiAction::SetDelay(state.delay_ms));
+        }
+    });
+    if ui
+        .add_enabled(active, egui::Button::new("Save checkpoint"))
+        .on_hover_text("Write the weights to the run folder now.")
+        .clicked()
+    {
+        actions.push(UiAction::SaveCheckpoint);
+    }
+    if let Some(run) = &state.run {
+        let (step, last, speed) = match run.progress {
+            Some(p) => (p.step, p.last_step, p.steps_per_sec),
+            None => (run.info.first_step, run.info.last_step, 0.0),
+        };
+        let fraction = if last > 0 { step as f32 / last as f32 } else { 0.0 };
+        let what = match &run.status {
+            RunStatus::Running => format!("step {step}/{last} · {speed:.0} steps/s"),
+            RunStatus::Paused(_) => format!("paused at step {step}/{last}"),
+            RunStatus::Ended(_) => format!("ended at step {step}/{last}"),
+        };
+        ui.add(egui::ProgressBar::new(fraction).text(what));
+    }
+}

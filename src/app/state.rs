@@ -1,0 +1,233 @@
+//! `AppState`: everything the panels draw, folded from the worker's events.
+//! Plain data only: no tensors, no egui handles.
+
+use std::path::PathBuf;
+
+use crate::experiments::ExperimentSpec;
+use crate::presets;
+use crate::view::{Gan2dView, View};
+use crate::worker::{Event, Progress, RunEnd, RunInfo};
+
+/// Most messages kept in the status log.
+const MAX_LOG: usize = 200;
+
+/// The window's state.
+pub struct AppState {
+    /// The spec that Start will run (edited by the setup panel).
+    pub draft: ExperimentSpec,
+    /// The current or last run.
+    pub run: Option<RunState>,
+    /// The latest picture of a 2-D GAN.
+    pub gan2d_view: Option<Gan2dView>,
+    /// Increments whenever a new view arrives (panels cache textures by it).
+    pub view_generation: u64,
+    /// Milliseconds the worker sleeps between steps (the speed slider).
+    pub delay_ms: u64,
+    /// Messages for the status bar, newest last.
+    pub log: Vec<LogLine>,
+}
+
+/// A message for the user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    /// How serious it is.
+    pub level: Level,
+    /// What it says.
+    pub text: String,
+}
+
+/// How serious a message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Something went wrong but nothing was lost.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// A run as the window sees it.
+pub struct RunState {
+    /// What the worker said at the start.
+    pub info: RunInfo,
+    /// Whether it is going.
+    pub status: RunStatus,
+    /// One series of `[step, value]` per metric, aligned with `info.metric_names`.
+    pub series: Vec<Vec<[f64; 2]>>,
+    /// The latest progress report.
+    pub progress: Option<Progress>,
+}
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunStatus {
+    /// Training.
+    Running,
+    /// Paused; with a reason if the worker paused it by itself.
+    Paused(Option<String>),
+    /// Over.
+    Ended(RunEnd),
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new(presets::default_spec())
+    }
+}
+
+impl AppState {
+    /// A fresh state whose draft is `draft`.
+    pub fn new(draft: ExperimentSpec) -> Self {
+        Self {
+            draft,
+            run: None,
+            gan2d_view: None,
+            view_generation: 0,
+            delay_ms: 0,
+            log: Vec::new(),
+        }
+    }
+
+    /// Whether a run is loaded in the worker (running or paused).
+    pub fn is_active(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| !matches!(r.status, RunStatus::Ended(_)))
+    }
+
+    /// Whether a run is training right now.
+    pub fn is_running(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.status == RunStatus::Running)
+    }
+
+    /// Whether a run is paused.
+    pub fn is_paused(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| matches!(r.status, RunStatus::Paused(_)))
+    }
+
+    /// The run folder of the current or last run.
+    pub fn run_dir(&self) -> Option<&PathBuf> {
+        self.run.as_ref().and_then(|r| r.info.run_dir.as_ref())
+    }
+
+    /// The series of metric `name`, if the run reports it.
+    pub fn series(&self, name: &str) -> Option<&[[f64; 2]]> {
+        let run = self.run.as_ref()?;
+        let i = run.info.metric_names.iter().position(|n| n == name)?;
+        run.series.get(i).map(Vec::as_slice)
+    }
+
+    /// The latest value of metric `name`.
+    pub fn latest(&self, name: &str) -> Option<f64> {
+        self.series(name).and_then(|s| s.last()).map(|p| p[1])
+    }
+
+    /// Adds a message to the log.
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.log.push(LogLine { level, text: text.into() });
+        if self.log.len() > MAX_LOG {
+            self.log.drain(..self.log.len() - MAX_LOG);
+        }
+    }
+
+    /// Folds one event from the worker into the state.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Started(info) => {
+                let n = info.metric_names.len();
+                let where_ = info
+                    .run_dir
+                    .as_ref()
+                    .map(|d| format!(" → {}", d.display()))
+                    .unwrap_or_default();
+                self.say(Level::Info, format!("started {}{where_}", info.spec.name()));
+                self.draft = info.spec.clone();
+                self.gan2d_view = None;
+                self.run = Some(RunState {
+                    info,
+                    status: RunStatus::Running,
+                    series: vec![Vec::new(); n],
+                    progress: None,
+                });
+            }
+            Event::Metrics(row) => {
+                if let Some(run) = self.run.as_mut() {
+                    for (series, value) in run.series.iter_mut().zip(&row.values) {
+                        if let Some(v) = value.filter(|v| v.is_finite()) {
+                            series.push([row.step as f64, v]);
+                        }
+                    }
+                }
+            }
+            Event::View(view) => match *view {
+                View::Gan2d(v) => {
+                    self.gan2d_view = Some(v);
+                    self.view_generation += 1;
+                }
+            },
+            Event::Progress(p) => {
+                if let Some(run) = self.run.as_mut() {
+                    run.progress = Some(p);
+                }
+            }
+            Event::Paused { step, reason } => {
+                if let Some(reason) = &reason {
+                    self.say(Level::Warning, format!("paused at step {step}: {reason}"));
+                }
+                if let Some(run) = self.run.as_mut() {
+                    run.status = RunStatus::Paused(reason);
+                }
+            }
+            Event::Resumed => {
+                if let Some(run) = self.run.as_mut() {
+                    run.status = RunStatus::Running;
+                }
+            }
+            Event::Notice(text) => self.say(Level::Info, text),
+            Event::Problem(text) => self.say(Level::Warning, text),
+            Event::Ended(end) => {
+                let (level, text) = match &end {
+                    RunEnd::Finished { step } => (Level::Info, format!("finished at step {step}")),
+                    RunEnd::Stopped { step } => (Level::Info, format!("stopped at step {step}")),
+                    RunEnd::Failed(msg) => (Level::Error, format!("failed: {msg}")),
+                };
+                self.say(level, text);
+                if let Some(run) = self.run.as_mut() {
+                    run.status = RunStatus::Ended(end);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::worker::MetricRow;
+
+    fn info() -> RunInfo {
+        RunInfo {
+            spec: presets::default_spec(),
+            metric_names: vec!["a".into(), "b".into()],
+            run_dir: None,
+            first_step: 0,
+            last_step: 10,
+        }
+    }
+
+    #[test]
+    fn folds_a_run_from_start_to_failure() {
+        let mut s = AppState::default();
+        s.apply(Event::Started(info()));
+        assert!(s.is_running());
+        s.apply(Event::Metrics(MetricRow { step: 5, values: vec![Some(1.0), None] }));
+        s.apply(Event::Metrics(MetricRow { step: 10, values: vec![Some(f64::NAN), Some(2.0)] }));
+        assert_eq!(s.series("a"), Some(&[[5.0, 1.0]][..]));
+        assert_eq!(s.latest("b"), Some(2.0));
+        s.apply(Event::Paused { step: 10, reason: Some("d_loss became NaN".into()) });
+        assert!(s.is_paused());
+        assert_eq!(s.log.last().map(|l| l.level), Some(Level::Warning));
+        s.apply(Event::Ended(RunEnd::Failed("boom".into())));
+        assert!(!s.is_active());
+        assert!(s.log.last().is_some_and(|l| l.text.contains("boom") && l.level == Level::Error));
+    }
+}

@@ -1,0 +1,3 @@
+//! Datasets the studio makes, and (later) loaders for data the user brings.
+
+pub mod toy2d;

@@ -1,0 +1,382 @@
+//! A GAN on toy 2-D distributions: two small MLPs, the view GAN Lab made famous,
+//! and a mode census that shows mode collapse as a number.
+
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor, Var};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
+
+use super::spec::Schedule;
+use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
+use crate::data::toy2d::{Mixture, Toy2d};
+use crate::nn::loss::{bce_with_logits_ones, bce_with_logits_zeros, softplus};
+use crate::nn::mlp::{Activation, Mlp};
+use crate::nn::optim::{Optim, OptimizerKind};
+use crate::nn::params::ParamStore;
+use crate::view::{Gan2dView, ScalarField, View};
+use crate::{Result, StudioError};
+
+/// Generated samples the mode census counts.
+pub const CENSUS_SAMPLES: usize = 2500;
+/// Points of each kind drawn in the view.
+const VIEW_POINTS: usize = 512;
+/// Cells per side of the discriminator's heat map.
+const FIELD_CELLS: usize = 48;
+
+/// Everything that defines a 2-D GAN experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gan2dSpec {
+    /// Display name.
+    pub name: String,
+    /// Seeds the data, the weights and the noise.
+    pub seed: u64,
+    /// When to log, draw and save.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// The data.
+    pub data: Gan2dData,
+    /// The two networks.
+    pub model: Gan2dModel,
+    /// How they are trained.
+    pub train: Gan2dTrain,
+}
+
+/// The data a 2-D GAN learns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gan2dData {
+    /// Which toy distribution.
+    pub distribution: Toy2d,
+}
+
+/// The generator and discriminator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gan2dModel {
+    /// Size of the noise vector z.
+    pub latent_dim: usize,
+    /// Hidden layer widths of the generator.
+    pub g_hidden: Vec<usize>,
+    /// Hidden layer widths of the discriminator.
+    pub d_hidden: Vec<usize>,
+    /// Non-linearity of the generator.
+    pub g_activation: Activation,
+    /// Non-linearity of the discriminator.
+    pub d_activation: Activation,
+}
+
+/// Optimisation settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gan2dTrain {
+    /// Samples per batch, for both networks.
+    pub batch_size: usize,
+    /// Adam or SGD, for both networks.
+    pub optimizer: OptimizerKind,
+    /// Generator learning rate.
+    pub lr_g: f64,
+    /// Discriminator learning rate.
+    pub lr_d: f64,
+    /// Adam's β₁ (momentum); 0.5 is the usual choice for GANs.
+    pub beta1: f64,
+    /// Discriminator updates per generator update.
+    pub d_steps: u32,
+    /// The generator's loss.
+    pub generator_loss: GeneratorLoss,
+}
+
+impl Gan2dSpec {
+    /// Checks values that parse but cannot run.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
+        if self.model.latent_dim == 0 {
+            return bad("model.latent_dim must be at least 1");
+        }
+        if self.model.g_hidden.contains(&0) || self.model.d_hidden.contains(&0) {
+            return bad("model: hidden layer widths must be at least 1");
+        }
+        if self.train.batch_size == 0 {
+            return bad("train.batch_size must be at least 1");
+        }
+        if self.train.d_steps == 0 {
+            return bad("train.d_steps must be at least 1");
+        }
+        for (name, lr) in [("lr_g", self.train.lr_g), ("lr_d", self.train.lr_d)] {
+            if !(lr.is_finite() && lr > 0.0) {
+                return bad(&format!("train.{name} must be a positive number"));
+            }
+        }
+        if !(0.0..1.0).contains(&self.train.beta1) {
+            return bad("train.beta1 must be in [0, 1)");
+        }
+        Ok(())
+    }
+}
+
+/// A running 2-D GAN.
+pub struct Gan2d {
+    spec: Gan2dSpec,
+    device: Device,
+    params: ParamStore,
+    g: Mlp,
+    d: Mlp,
+    opt_g: Optim,
+    opt_d: Optim,
+    rng: StdRng,
+    mixture: Mixture,
+    /// Fixed noise for the census, so its figures change only when G does.
+    census_z: Tensor,
+    /// Fixed noise and data for the view, so points move smoothly between frames.
+    view_z: Tensor,
+    view_real: Vec<[f32; 2]>,
+}
+
+impl Gan2d {
+    /// Builds both networks with weights drawn from the spec's seed.
+    pub fn new(spec: Gan2dSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut params = ParamStore::new();
+        let m = &spec.model;
+        let g_sizes: Vec<usize> = std::iter::once(m.latent_dim)
+            .chain(m.g_hidden.iter().copied())
+            .chain(std::iter::once(2))
+            .collect();
+        let d_sizes: Vec<usize> = std::iter::once(2)
+            .chain(m.d_hidden.iter().copied())
+            .chain(std::iter::once(1))
+            .collect();
+        let g = Mlp::new(&mut params, "g", &g_sizes, m.g_activation, &mut rng, device)?;
+        let d = Mlp::new(&mut params, "d", &d_sizes, m.d_activation, &mut rng, device)?;
+        let t = &spec.train;
+        let opt_g = Optim::new(t.optimizer, params.vars_with_prefix("g."), t.lr_g, t.beta1)?;
+        let opt_d = Optim::new(t.optimizer, params.vars_with_prefix("d."), t.lr_d, t.beta1)?;
+        let mixture = spec.data.distribution.mixture();
+        let census_z = noise(&mut rng, CENSUS_SAMPLES, m.latent_dim, device)?;
+        let view_z = noise(&mut rng, VIEW_POINTS, m.latent_dim, device)?;
+        let view_real = mixture.sample(&mut rng, VIEW_POINTS);
+        Ok(Self {
+            spec,
+            device: device.clone(),
+            params,
+            g,
+            d,
+            opt_g,
+            opt_d,
+            rng,
+            mixture,
+            census_z,
+            view_z,
+            view_real,
+        })
+    }
+
+    /// The generator loss per sample, before the mean: minimax log(1 − σ(l)) = −softplus(l),
+    /// non-saturating −log σ(l) = softplus(−l).
+    fn generator_loss_terms(&self, logits: &Tensor) -> Result<Tensor> {
+        Ok(match self.spec.train.generator_loss {
+            GeneratorLoss::Minimax => softplus(logits)?.neg()?,
+            GeneratorLoss::NonSaturating => softplus(&logits.neg()?)?,
+        })
+    }
+
+    fn d_update(&mut self) -> Result<[f64; 3]> {
+        let b = self.spec.train.batch_size;
+        let real = points_tensor(&self.mixture.sample(&mut self.rng, b), &self.device)?; // [b, 2]
+        let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?; // [b, latent]
+        let fake = self.g.forward(&z)?.detach(); // [b, 2]
+        let l_real = self.d.forward(&real)?; // [b, 1]
+        let l_fake = self.d.forward(&fake)?; // [b, 1]
+        let loss = (bce_with_logits_ones(&l_real)? + bce_with_logits_zeros(&l_fake)?)?;
+        let grads = loss.backward()?;
+        self.opt_d.step(&grads)?;
+        let d_real = candle_nn::ops::sigmoid(&l_real)?.mean_all()?.to_scalar::<f32>()?;
+        let d_fake = candle_nn::ops::sigmoid(&l_fake)?.mean_all()?.to_scalar::<f32>()?;
+        Ok([loss.to_scalar::<f32>()? as f64, d_real as f64, d_fake as f64])
+    }
+
+    fn g_update(&mut self) -> Result<[f64; 2]> {
+        let b = self.spec.train.batch_size;
+        let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?;
+        let logits = self.d.forward(&self.g.forward(&z)?)?; // [b, 1]
+        let loss = self.generator_loss_terms(&logits)?.mean_all()?;
+        let grads = loss.backward()?;
+        let mut sq = 0f64;
+        for var in self.params.vars_with_prefix("g.") {
+            if let Some(g) = grads.get(var.as_tensor()) {
+                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        self.opt_g.step(&grads)?;
+        Ok([loss.to_scalar::<f32>()? as f64, sq.sqrt()])
+    }
+
+    fn generate(&self, z: &Tensor) -> Result<Vec<[f32; 2]>> {
+        tensor_points(&self.g.forward(z)?)
+    }
+}
+
+impl Experiment for Gan2d {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::Gan2d(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec![
+            "d_loss",
+            "g_loss",
+            "d_real",
+            "d_fake",
+            "g_grad_norm",
+            "modes_captured",
+            "high_quality_pct",
+            "sample_mode_distance",
+        ]
+    }
+
+    fn step(&mut self, part: StepPart) -> Result<Metrics> {
+        let mut out = Metrics::new();
+        let d_steps = match part {
+            StepPart::Whole => self.spec.train.d_steps,
+            StepPart::Discriminator => 1,
+            StepPart::Generator => 0,
+        };
+        if d_steps > 0 {
+            let mut sum = [0f64; 3];
+            for _ in 0..d_steps {
+                let r = self.d_update()?;
+                sum.iter_mut().zip(r).for_each(|(s, v)| *s += v);
+            }
+            let n = d_steps as f64;
+            out.extend([("d_loss", sum[0] / n), ("d_real", sum[1] / n), ("d_fake", sum[2] / n)]);
+        }
+        if part != StepPart::Discriminator {
+            let [g_loss, g_grad_norm] = self.g_update()?;
+            out.extend([("g_loss", g_loss), ("g_grad_norm", g_grad_norm)]);
+        }
+        Ok(out)
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        let fake = self.generate(&self.census_z)?;
+        let census = self.mixture.census(&fake);
+        Ok(vec![
+            ("modes_captured", census.modes_captured as f64),
+            ("high_quality_pct", census.high_quality_pct),
+            ("sample_mode_distance", sample_mode_distance(&self.mixture, &fake)),
+        ])
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let fake = self.g.forward(&self.view_z)?.detach(); // [n, 2]
+        // Where the generator's loss pushes each generated point: −∂L/∂x.
+        let x = Var::from_tensor(&fake)?;
+        let per_point = self.generator_loss_terms(&self.d.forward(x.as_tensor())?)?.sum_all()?;
+        let grads = per_point.backward()?;
+        let push = match grads.get(x.as_tensor()) {
+            Some(g) => g.neg()?,
+            None => fake.zeros_like()?,
+        };
+        let (lo, hi) = self.spec.data.distribution.view_range();
+        let mut field = ScalarField {
+            nx: FIELD_CELLS,
+            ny: FIELD_CELLS,
+            x_range: [lo, hi],
+            y_range: [lo, hi],
+            values: Vec::new(),
+        };
+        let cells = points_tensor(&field.cell_centres(), &self.device)?;
+        let d_cells = candle_nn::ops::sigmoid(&self.d.forward(&cells)?)?; // [cells, 1]
+        field.values = d_cells.flatten_all()?.to_vec1::<f32>()?;
+        // One scale for every arrow: the longest is a tenth of the view.
+        let push = tensor_points(&push)?;
+        let longest = push.iter().map(|p| p[0].hypot(p[1])).fold(0f32, f32::max);
+        let scale = if longest > 0.0 && longest.is_finite() { 0.1 * (hi - lo) / longest } else { 0.0 };
+        Ok(View::Gan2d(Gan2dView {
+            step,
+            real: self.view_real.clone(),
+            fake: tensor_points(&fake)?,
+            fake_push: push.iter().map(|p| [p[0] * scale, p[1] * scale]).collect(),
+            field,
+            modes: self.mixture.means.clone(),
+        }))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        let t = &mut self.spec.train;
+        match param {
+            LiveParam::LearningRateG(lr) if lr.is_finite() && lr > 0.0 => {
+                t.lr_g = lr;
+                self.opt_g.set_learning_rate(lr);
+            }
+            LiveParam::LearningRateD(lr) if lr.is_finite() && lr > 0.0 => {
+                t.lr_d = lr;
+                self.opt_d.set_learning_rate(lr);
+            }
+            LiveParam::DStepsPerG(n) if n > 0 => t.d_steps = n,
+            LiveParam::GeneratorLoss(kind) => t.generator_loss = kind,
+            other => return Err(StudioError::Spec(format!("invalid value: {other:?}"))),
+        }
+        Ok(())
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        self.params.tensors()
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        self.params.load(tensors)
+    }
+}
+
+/// Mean distance from each generated point to its nearest mode plus mean distance
+/// from each mode to its nearest generated point: small only when the samples are
+/// both on the data (quality) and all over it (coverage).
+pub fn sample_mode_distance(mixture: &Mixture, samples: &[[f32; 2]]) -> f64 {
+    let finite: Vec<[f32; 2]> = samples
+        .iter()
+        .copied()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .collect();
+    if finite.is_empty() || mixture.means.is_empty() {
+        return f64::INFINITY;
+    }
+    let to_modes: f64 = finite
+        .iter()
+        .filter_map(|p| mixture.nearest_mode(*p))
+        .map(|(_, d2)| (d2 as f64).sqrt())
+        .sum::<f64>()
+        / finite.len() as f64;
+    let to_samples: f64 = mixture
+        .means
+        .iter()
+        .map(|m| {
+            finite
+                .iter()
+                .map(|p| (p[0] - m[0]).hypot(p[1] - m[1]))
+                .fold(f32::INFINITY, f32::min) as f64
+        })
+        .sum::<f64>()
+        / mixture.means.len() as f64;
+    to_modes + to_samples
+}
+
+/// `n` standard-normal latent vectors, `[n, dim]`.
+fn noise(rng: &mut StdRng, n: usize, dim: usize, device: &Device) -> Result<Tensor> {
+    let data: Vec<f32> = (0..n * dim).map(|_| StandardNormal.sample(rng)).collect();
+    Ok(Tensor::from_vec(data, (n, dim), device)?)
+}
+
+fn points_tensor(points: &[[f32; 2]], device: &Device) -> Result<Tensor> {
+    let flat: Vec<f32> = points.iter().flat_map(|p| *p).collect();
+    Ok(Tensor::from_vec(flat, (points.len(), 2), device)?)
+}
+
+fn tensor_points(t: &Tensor) -> Result<Vec<[f32; 2]>> {
+    let rows = t.to_vec2::<f32>()?;
+    Ok(rows.into_iter().map(|r| [r[0], r[1]]).collect())
+}

@@ -1,0 +1,91 @@
+//! Experiments: one module per architecture, the small trait they implement, and
+//! the spec enum that names them.
+//!
+//! Adding an architecture = one module implementing [`Experiment`] + one arm in
+//! [`ExperimentSpec`] and in [`build`].
+
+pub mod gan2d;
+pub mod spec;
+
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+pub use spec::{ExperimentSpec, Schedule};
+
+use crate::Result;
+use crate::view::View;
+
+/// Which part of a training step to run (the UI's Step D / Step G / Step both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepPart {
+    /// A whole step (for a GAN: `d_steps` discriminator updates, then one generator update).
+    Whole,
+    /// One discriminator update only.
+    Discriminator,
+    /// One generator update only.
+    Generator,
+}
+
+/// The generator's loss.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratorLoss {
+    /// Minimise log(1 − D(G(z))), the original minimax game; saturates when D wins.
+    Minimax,
+    /// Minimise −log D(G(z)), the non-saturating loss; strong gradients when D wins.
+    #[default]
+    NonSaturating,
+}
+
+/// A hyper-parameter that can change while a run is going.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LiveParam {
+    /// The generator's learning rate.
+    LearningRateG(f64),
+    /// The discriminator's learning rate.
+    LearningRateD(f64),
+    /// Discriminator updates per generator update.
+    DStepsPerG(u32),
+    /// The generator's loss.
+    GeneratorLoss(GeneratorLoss),
+}
+
+/// Named scalar metrics from one step or one evaluation.
+pub type Metrics = Vec<(&'static str, f64)>;
+
+/// What every architecture implements: the run loop drives it through this trait.
+pub trait Experiment: Send {
+    /// The spec, including live changes made since the start.
+    fn spec(&self) -> ExperimentSpec;
+
+    /// Every metric this experiment reports, in the column order of `metrics.csv`.
+    fn metric_names(&self) -> Vec<&'static str>;
+
+    /// Runs (part of) one training step and returns its metrics.
+    fn step(&mut self, part: StepPart) -> Result<Metrics>;
+
+    /// Measures the model (e.g. a mode census); called once per logged row.
+    fn evaluate(&mut self) -> Result<Metrics>;
+
+    /// A picture of the current state, for the UI and the run folder's `samples/`.
+    fn view(&mut self, step: u64) -> Result<View>;
+
+    /// Changes a live hyper-parameter; an error if this experiment has no such parameter.
+    fn set_live(&mut self, param: LiveParam) -> Result<()>;
+
+    /// Every trainable tensor by name, for a checkpoint.
+    fn tensors(&self) -> Vec<(String, Tensor)>;
+
+    /// Loads weights saved by [`Experiment::tensors`]; nothing changes on error.
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()>;
+}
+
+/// Builds the experiment a spec describes, on `device`.
+pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experiment>> {
+    spec.validate()?;
+    match spec {
+        ExperimentSpec::Gan2d(s) => Ok(Box::new(gan2d::Gan2d::new(s.clone(), device)?)),
+    }
+}

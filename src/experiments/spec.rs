@@ -1,0 +1,203 @@
+//! `ExperimentSpec`: the plain serde description of an experiment, exactly what a
+//! preset file in `presets/` holds, and the `--set key=value` overrides on it.
+
+use serde::{Deserialize, Serialize};
+
+use super::gan2d::Gan2dSpec;
+use crate::{Result, StudioError};
+
+/// One experiment: which architecture, and all of its settings.
+///
+/// In TOML the architecture is a top-level key, `architecture = "gan2d"`, next to the
+/// architecture's own keys and sections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "architecture", rename_all = "snake_case")]
+pub enum ExperimentSpec {
+    /// A GAN on toy 2-D distributions.
+    Gan2d(Gan2dSpec),
+}
+
+/// When the run loop logs, draws and saves; shared by every architecture.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Training steps in a run.
+    pub steps: u64,
+    /// Steps between rows of `metrics.csv` (each row averages the steps since the last).
+    pub log_every: u64,
+    /// Steps between sample pictures written to the run folder.
+    pub sample_every: u64,
+    /// Steps between checkpoints written to the run folder.
+    pub checkpoint_every: u64,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            steps: 5000,
+            log_every: 25,
+            sample_every: 500,
+            checkpoint_every: 500,
+        }
+    }
+}
+
+impl ExperimentSpec {
+    /// The architecture's key, as written in TOML (`gan2d`, …).
+    pub fn architecture(&self) -> &'static str {
+        match self {
+            ExperimentSpec::Gan2d(_) => "gan2d",
+        }
+    }
+
+    /// The experiment's display name.
+    pub fn name(&self) -> &str {
+        match self {
+            ExperimentSpec::Gan2d(s) => &s.name,
+        }
+    }
+
+    /// The seed for data, weights and noise.
+    pub fn seed(&self) -> u64 {
+        match self {
+            ExperimentSpec::Gan2d(s) => s.seed,
+        }
+    }
+
+    /// When to log, draw and save.
+    pub fn schedule(&self) -> &Schedule {
+        match self {
+            ExperimentSpec::Gan2d(s) => &s.schedule,
+        }
+    }
+
+    /// Mutable access to the schedule (the CLI's `--steps` sets it).
+    pub fn schedule_mut(&mut self) -> &mut Schedule {
+        match self {
+            ExperimentSpec::Gan2d(s) => &mut s.schedule,
+        }
+    }
+
+    /// Parses a spec from TOML text and checks it.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let spec: ExperimentSpec =
+            toml::from_str(text).map_err(|e| StudioError::Spec(one_line(&e.to_string())))?;
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// The spec as TOML text (what `config.toml` in a run folder holds).
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string(self).map_err(|e| StudioError::Spec(e.to_string()))
+    }
+
+    /// Checks values that parse but make no sense (a batch of zero, …).
+    pub fn validate(&self) -> Result<()> {
+        let s = self.schedule();
+        if s.log_every == 0 || s.sample_every == 0 || s.checkpoint_every == 0 {
+            return Err(StudioError::Spec(
+                "schedule: log_every, sample_every and checkpoint_every must be at least 1".into(),
+            ));
+        }
+        match self {
+            ExperimentSpec::Gan2d(g) => g.validate(),
+        }
+    }
+
+    /// Applies one `key=value` override, where `key` is a dotted path to any key of
+    /// the spec (`train.lr_g`, `model.g_hidden`, `seed`) and `value` is a TOML value
+    /// (a bare word that is not valid TOML is taken as a string).
+    pub fn set(&mut self, assignment: &str) -> Result<()> {
+        let Some((key, raw)) = assignment.split_once('=') else {
+            return Err(StudioError::Spec(format!(
+                "--set expects key=value, got '{assignment}'"
+            )));
+        };
+        let key = key.trim();
+        let raw = raw.trim();
+        let mut root = toml::Value::try_from(&*self).map_err(|e| StudioError::Spec(e.to_string()))?;
+        let mut slot = &mut root;
+        for part in key.split('.') {
+            let table = slot.as_table_mut().ok_or_else(|| unknown_key(key))?;
+            slot = table.get_mut(part).ok_or_else(|| unknown_key(key))?;
+        }
+        if key == "architecture" {
+            return Err(StudioError::Spec(
+                "the architecture cannot be changed with --set; pick another preset".into(),
+            ));
+        }
+        *slot = parse_value(raw);
+        let text = toml::to_string(&root).map_err(|e| StudioError::Spec(e.to_string()))?;
+        let updated: ExperimentSpec = toml::from_str(&text)
+            .map_err(|e| StudioError::Spec(format!("--set {key}={raw}: {}", one_line(&e.to_string()))))?;
+        updated.validate()?;
+        *self = updated;
+        Ok(())
+    }
+}
+
+fn unknown_key(key: &str) -> StudioError {
+    StudioError::Spec(format!("unknown key '{key}' (see config.toml of a run for every key)"))
+}
+
+/// Parses `raw` as a TOML value; falls back to a string for bare words.
+fn parse_value(raw: &str) -> toml::Value {
+    let doc = format!("v = {raw}");
+    match toml::from_str::<toml::Table>(&doc) {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.into())),
+        Err(_) => toml::Value::String(raw.to_string()),
+    }
+}
+
+/// Squeezes a multi-line parser message (with its source excerpt) into one line.
+fn one_line(msg: &str) -> String {
+    let lines: Vec<&str> = msg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '))
+        .collect();
+    lines.join(": ").replace(":: ", ": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    fn ring() -> ExperimentSpec {
+        presets::default_spec()
+    }
+
+    #[test]
+    fn set_reaches_nested_keys_and_checks_types() {
+        let mut spec = ring();
+        spec.set("train.lr_g=0.0005").expect("float");
+        spec.set("model.g_hidden=[32, 16]").expect("list");
+        spec.set("data.distribution=spiral").expect("bare word");
+        spec.set("seed=42").expect("int");
+        let ExperimentSpec::Gan2d(g) = &spec;
+        assert_eq!(g.train.lr_g, 0.0005);
+        assert_eq!(g.model.g_hidden, vec![32, 16]);
+        assert_eq!(g.data.distribution, crate::data::toy2d::Toy2d::Spiral);
+        assert_eq!(g.seed, 42);
+
+        let err = spec.set("train.no_such_key=1").expect_err("unknown key");
+        assert!(err.to_string().contains("unknown key 'train.no_such_key'"), "{err}");
+        let err = spec.set("train.batch_size=lots").expect_err("wrong type");
+        assert!(err.to_string().contains("train.batch_size"), "{err}");
+        assert!(spec.set("train.batch_size").is_err());
+        assert!(spec.set("train.batch_size=0").is_err(), "validated");
+    }
+
+    #[test]
+    fn toml_round_trips_and_rejects_unknown_fields() {
+        let spec = ring();
+        let text = spec.to_toml().expect("serialise");
+        assert_eq!(ExperimentSpec::from_toml(&text).expect("parse"), spec);
+        let bad = text.replace("batch_size", "bach_size");
+        let err = ExperimentSpec::from_toml(&bad).expect_err("typo");
+        assert!(err.to_string().contains("bach_size"), "{err}");
+        let err = ExperimentSpec::from_toml("architecture = \"nope\"").expect_err("arch");
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+}

@@ -1,0 +1,31 @@
+//! Entry point: no arguments opens the window; subcommands run headless.
+
+use clap::Parser;
+use latent_studio::cli::{Cli, CliCommand};
+
+fn main() {
+    // candle asks for its thread count before every matrix product and, without this
+    // variable, reads /proc/cpuinfo each time (5% of a small model's step). Set it once,
+    // before any thread starts, from what the process may use.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
+    }
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(CliCommand::Train(args)) => latent_studio::cli::train::run(args),
+        Some(CliCommand::Presets) => {
+            for p in latent_studio::presets::BUILT_IN {
+                println!("{}", p.file.trim_end_matches(".toml"));
+            }
+            Ok(())
+        }
+        Some(CliCommand::Window(args)) => latent_studio::app::run_window(args),
+        None => latent_studio::app::run_window(Default::default()),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

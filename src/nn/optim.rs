@@ -1,0 +1,63 @@
+//! The optimisers a user can pick, behind one enum.
+
+use candle_core::Var;
+use candle_core::backprop::GradStore;
+use candle_nn::{AdamW, Optimizer, ParamsAdamW, SGD};
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+
+/// Which optimiser updates a network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimizerKind {
+    /// Adam (no weight decay).
+    #[default]
+    Adam,
+    /// Plain stochastic gradient descent.
+    Sgd,
+}
+
+/// A live optimiser over a set of variables.
+pub enum Optim {
+    /// Adam.
+    Adam(AdamW),
+    /// SGD.
+    Sgd(SGD),
+}
+
+impl Optim {
+    /// Builds the optimiser `kind` over `vars`; `beta1` only matters for Adam.
+    pub fn new(kind: OptimizerKind, vars: Vec<Var>, lr: f64, beta1: f64) -> Result<Self> {
+        Ok(match kind {
+            OptimizerKind::Adam => Optim::Adam(AdamW::new(
+                vars,
+                ParamsAdamW {
+                    lr,
+                    beta1,
+                    beta2: 0.999,
+                    eps: 1e-8,
+                    weight_decay: 0.0,
+                },
+            )?),
+            OptimizerKind::Sgd => Optim::Sgd(SGD::new(vars, lr)?),
+        })
+    }
+
+    /// Applies one update from `grads` (gradients of variables it does not own are ignored).
+    pub fn step(&mut self, grads: &GradStore) -> Result<()> {
+        match self {
+            Optim::Adam(o) => o.step(grads)?,
+            Optim::Sgd(o) => o.step(grads)?,
+        }
+        Ok(())
+    }
+
+    /// Changes the learning rate from the next update on.
+    pub fn set_learning_rate(&mut self, lr: f64) {
+        match self {
+            Optim::Adam(o) => o.set_learning_rate(lr),
+            Optim::Sgd(o) => o.set_learning_rate(lr),
+        }
+    }
+}

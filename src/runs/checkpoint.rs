@@ -1,0 +1,56 @@
+//! Checkpoints: weights in safetensors, with the spec and step in its metadata, so
+//! a checkpoint alone is enough to rebuild and continue an experiment.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+
+use super::atomic::write_atomic;
+use crate::experiments::ExperimentSpec;
+use crate::{Result, StudioError};
+
+const FORMAT: &str = "latent-studio-checkpoint/1";
+
+/// A checkpoint read from disk.
+pub struct Checkpoint {
+    /// The spec of the experiment that wrote it.
+    pub spec: ExperimentSpec,
+    /// The training step it was written at.
+    pub step: u64,
+    /// Its tensors by name.
+    pub tensors: HashMap<String, Tensor>,
+}
+
+/// Writes `tensors` with `spec` and `step` to `path`, atomically.
+pub fn save(path: &Path, spec: &ExperimentSpec, step: u64, tensors: &[(String, Tensor)]) -> Result<()> {
+    let mut meta = HashMap::new();
+    meta.insert("format".to_string(), FORMAT.to_string());
+    meta.insert("architecture".to_string(), spec.architecture().to_string());
+    meta.insert("step".to_string(), step.to_string());
+    meta.insert("spec".to_string(), spec.to_toml()?);
+    let data: Vec<(&str, &Tensor)> = tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    let bytes = safetensors::serialize(data, Some(meta))
+        .map_err(|e| StudioError::Checkpoint(format!("{}: {e}", path.display())))?;
+    write_atomic(path, &bytes)
+}
+
+/// Reads a checkpoint written by [`save`]; any other file gets an error naming it.
+pub fn load(path: &Path, device: &Device) -> Result<Checkpoint> {
+    let bytes = std::fs::read(path).map_err(|e| StudioError::io(path, e))?;
+    let bad = |why: String| StudioError::Checkpoint(format!("{}: {why}", path.display()));
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
+        .map_err(|e| bad(format!("not a safetensors file ({e})")))?;
+    let meta = header.metadata().clone().unwrap_or_default();
+    if meta.get("format").map(String::as_str) != Some(FORMAT) {
+        return Err(bad("not a Latent Studio checkpoint (no spec in its metadata)".into()));
+    }
+    let spec_text = meta.get("spec").ok_or_else(|| bad("no spec in its metadata".into()))?;
+    let spec = ExperimentSpec::from_toml(spec_text).map_err(|e| bad(format!("its spec is invalid: {e}")))?;
+    let step = meta
+        .get("step")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no step in its metadata".into()))?;
+    let tensors = candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| bad(e.to_string()))?;
+    Ok(Checkpoint { spec, step, tensors })
+}

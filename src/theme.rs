@@ -1,0 +1,36 @@
+//! The studio's colours, in one place: the window and the pictures in run folders
+//! use the same ones.
+
+/// An RGB colour.
+pub type Rgb = [u8; 3];
+
+/// Points drawn from the data.
+pub const REAL: Rgb = [27, 120, 55];
+/// Points the generator made.
+pub const FAKE: Rgb = [118, 42, 131];
+/// Arrows of the generator's gradient.
+pub const PUSH: Rgb = [60, 60, 60];
+/// The centres of the data's modes.
+pub const MODE: Rgb = [20, 20, 20];
+
+/// The discriminator's D(x): light purple where it says "fake" (0), white at 0.5,
+/// light green where it says "real" (1) — ColorBrewer's PRGn, lightened.
+pub fn d_value_colour(v: f32) -> Rgb {
+    const FAKE_END: [f32; 3] = [194.0, 165.0, 207.0];
+    const MID: [f32; 3] = [247.0, 247.0, 247.0];
+    const REAL_END: [f32; 3] = [166.0, 219.0, 160.0];
+    let v = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
+    let (a, b, t) = if v < 0.5 { (FAKE_END, MID, v * 2.0) } else { (MID, REAL_END, (v - 0.5) * 2.0) };
+    let mix = |i: usize| (a[i] + (b[i] - a[i]) * t).round() as u8;
+    [mix(0), mix(1), mix(2)]
+}
+
+/// Series colours for line plots, cycled.
+pub const SERIES: [Rgb; 6] = [
+    [31, 119, 180],
+    [255, 127, 14],
+    [44, 160, 44],
+    [214, 39, 40],
+    [148, 103, 189],
+    [140, 86, 75],
+];

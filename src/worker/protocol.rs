@@ -1,0 +1,131 @@
+//! The two plain-data enums between a front end and the worker.
+
+use std::path::PathBuf;
+
+use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+use crate::view::View;
+
+/// What a front end asks of the worker.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Start a new run of `spec` (any run in progress is stopped first).
+    Start {
+        /// The experiment.
+        spec: Box<ExperimentSpec>,
+        /// Where it writes and how it starts.
+        options: RunOptions,
+    },
+    /// Load a run folder's checkpoint and wait, paused, to continue it.
+    OpenRun {
+        /// The run folder.
+        folder: PathBuf,
+    },
+    /// Pause between steps.
+    Pause,
+    /// Continue after a pause.
+    Resume,
+    /// End the run (a final checkpoint is written).
+    Stop,
+    /// Run one (part of a) step while paused.
+    Step(StepPart),
+    /// Change a hyper-parameter of the running experiment.
+    SetLive(LiveParam),
+    /// Sleep this long between steps, to watch slowly (0 = full speed).
+    SetDelay {
+        /// Milliseconds between steps.
+        millis: u64,
+    },
+    /// Write a checkpoint now.
+    SaveCheckpoint,
+    /// Stop any run and end the thread.
+    Shutdown,
+}
+
+/// How a run writes and starts.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The run folder to create; `None` writes nothing to disk.
+    pub out_dir: Option<PathBuf>,
+    /// Start paused (the UI's step buttons can then advance it).
+    pub start_paused: bool,
+}
+
+/// What the worker reports.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A run began (or was opened from a run folder).
+    Started(RunInfo),
+    /// One logged row of metrics.
+    Metrics(MetricRow),
+    /// A picture of the model's state (rate-limited; may be dropped if the front end lags).
+    View(Box<View>),
+    /// Where the run stands.
+    Progress(Progress),
+    /// The run paused: by request (`reason` is `None`) or because of a problem.
+    Paused {
+        /// The step it paused at.
+        step: u64,
+        /// Why, if it was not asked to.
+        reason: Option<String>,
+    },
+    /// The run continues after a pause.
+    Resumed,
+    /// Something worth telling the user (a checkpoint saved, a parameter changed).
+    Notice(String),
+    /// A problem that did not end the run (a sample picture could not be written, …).
+    Problem(String),
+    /// The run ended; this is the last event of a run.
+    Ended(RunEnd),
+}
+
+/// Facts about a run that do not change while it goes.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    /// The spec it runs.
+    pub spec: ExperimentSpec,
+    /// Names of the metrics in each [`MetricRow`], in order.
+    pub metric_names: Vec<String>,
+    /// Its run folder, if it writes one.
+    pub run_dir: Option<PathBuf>,
+    /// The step it starts at (non-zero when continued from a checkpoint).
+    pub first_step: u64,
+    /// The step it ends at.
+    pub last_step: u64,
+}
+
+/// One row of metrics; `values[i]` belongs to `RunInfo::metric_names[i]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricRow {
+    /// The step it was logged at.
+    pub step: u64,
+    /// The values (`None` where the metric was not measured in this row).
+    pub values: Vec<Option<f64>>,
+}
+
+/// Where a run stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Steps done.
+    pub step: u64,
+    /// The step the run ends at.
+    pub last_step: u64,
+    /// Recent speed.
+    pub steps_per_sec: f64,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunEnd {
+    /// It reached its last step.
+    Finished {
+        /// The last step.
+        step: u64,
+    },
+    /// It was stopped.
+    Stopped {
+        /// The step it stopped at.
+        step: u64,
+    },
+    /// It could not start or go on; the message says why.
+    Failed(String),
+}

@@ -1,0 +1,487 @@
+//! The worker's loop: owns the experiment, steps it, answers commands, writes the
+//! run folder and reports events.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use super::protocol::{Command, Event, MetricRow, Progress, RunEnd, RunInfo, RunOptions};
+use super::{Factory, WorkerConfig};
+use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
+use crate::runs::metrics_file::{self, MetricsFile};
+use crate::runs::{RunFolder, checkpoint, render};
+use crate::Result;
+
+/// How often a progress event is sent at most.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The loop's state between commands.
+pub(super) struct RunLoop {
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    stop: Arc<AtomicBool>,
+    config: WorkerConfig,
+    factory: Factory,
+    device: Device,
+    run: Option<ActiveRun>,
+    /// Set when the front end is gone; the loop ends.
+    disconnected: bool,
+}
+
+struct ActiveRun {
+    exp: Box<dyn Experiment>,
+    names: Vec<&'static str>,
+    step: u64,
+    last_step: u64,
+    paused: bool,
+    delay: Duration,
+    folder: Option<RunFolder>,
+    metrics_file: Option<MetricsFile>,
+    /// Sums and counts of step metrics since the last logged row.
+    sums: Vec<(f64, u32)>,
+    /// Deep copies of the weights at the last checkpoint, for recovery from NaN.
+    last_good: Option<(u64, Vec<(String, Tensor)>)>,
+    last_view: Option<Instant>,
+    last_progress: Instant,
+    speed: Speed,
+}
+
+impl RunLoop {
+    pub(super) fn new(
+        commands: Receiver<Command>,
+        events: Sender<Event>,
+        stop: Arc<AtomicBool>,
+        config: WorkerConfig,
+        factory: Factory,
+    ) -> Self {
+        Self {
+            commands,
+            events,
+            stop,
+            config,
+            factory,
+            device: Device::Cpu,
+            run: None,
+            disconnected: false,
+        }
+    }
+
+    /// Runs until `Shutdown`, the stop flag, or the front end hanging up.
+    pub(super) fn run(mut self) {
+        while !self.disconnected && !self.stop.load(Ordering::Relaxed) {
+            // A panic anywhere in one turn ends the run, not the thread.
+            let turn = catch_unwind(AssertUnwindSafe(|| self.turn()));
+            match turn {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => break,
+                Ok(Err(e)) => self.fail(e.to_string()),
+                Err(payload) => {
+                    let msg = panic_message(payload.as_ref());
+                    self.fail(format!("the experiment crashed: {msg}"));
+                }
+            }
+        }
+        if self.run.is_some() {
+            self.end(|step| RunEnd::Stopped { step });
+        }
+    }
+
+    /// One turn: take commands (waiting when there is nothing to run), then maybe step.
+    /// Returns `Ok(false)` to end the thread.
+    fn turn(&mut self) -> Result<bool> {
+        let runnable = self.run.as_ref().is_some_and(|r| !r.paused);
+        let wait = match &self.run {
+            Some(r) if !r.paused => r.delay,
+            _ => Duration::from_millis(200),
+        };
+        // Wait for the first command up to `wait` (a delay or an idle poll of the stop flag),
+        // then take whatever else is queued.
+        let first = if runnable && wait.is_zero() {
+            self.commands.try_recv().ok()
+        } else {
+            match self.commands.recv_timeout(wait) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(false),
+            }
+        };
+        let mut next = first;
+        while let Some(cmd) = next {
+            if !self.handle(cmd)? {
+                return Ok(false);
+            }
+            next = self.commands.try_recv().ok();
+        }
+        if self.run.as_ref().is_some_and(|r| !r.paused) {
+            self.advance(StepPart::Whole)?;
+        }
+        Ok(true)
+    }
+
+    fn handle(&mut self, cmd: Command) -> Result<bool> {
+        match cmd {
+            Command::Start { spec, options } => {
+                if self.run.is_some() {
+                    self.end(|step| RunEnd::Stopped { step });
+                }
+                self.start(*spec, options, None)?;
+            }
+            Command::OpenRun { folder } => {
+                if self.run.is_some() {
+                    self.end(|step| RunEnd::Stopped { step });
+                }
+                let run = RunFolder::open(&folder)?;
+                let ckpt = checkpoint::load(&run.checkpoint_path(), &self.device)?;
+                let options = RunOptions {
+                    out_dir: Some(folder),
+                    start_paused: true,
+                };
+                self.start(ckpt.spec.clone(), options, Some(ckpt))?;
+            }
+            Command::Pause => {
+                if let Some(r) = self.run.as_mut().filter(|r| !r.paused) {
+                    r.paused = true;
+                    let step = r.step;
+                    self.emit(Event::Paused { step, reason: None });
+                }
+            }
+            Command::Resume => {
+                if let Some(r) = self.run.as_mut().filter(|r| r.paused) {
+                    r.paused = false;
+                    self.emit(Event::Resumed);
+                }
+            }
+            Command::Stop => {
+                if self.run.is_some() {
+                    self.end(|step| RunEnd::Stopped { step });
+                }
+            }
+            Command::Step(part) => {
+                if self.run.as_ref().is_some_and(|r| r.paused) {
+                    self.advance(part)?;
+                }
+            }
+            Command::SetLive(param) => {
+                if let Some(r) = self.run.as_mut() {
+                    match r.exp.set_live(param) {
+                        Ok(()) => self.emit(Event::Notice(format!("set {param:?}"))),
+                        Err(e) => self.emit(Event::Problem(e.to_string())),
+                    }
+                }
+            }
+            Command::SetDelay { millis } => {
+                if let Some(r) = self.run.as_mut() {
+                    r.delay = Duration::from_millis(millis.min(5000));
+                }
+            }
+            Command::SaveCheckpoint => {
+                if self.run.is_some() {
+                    self.checkpoint()?;
+                }
+            }
+            Command::Shutdown => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn start(&mut self, spec: ExperimentSpec, options: RunOptions, resume: Option<checkpoint::Checkpoint>) -> Result<()> {
+        let mut exp = (self.factory)(&spec, &self.device)?;
+        let mut first_step = 0;
+        if let Some(ckpt) = &resume {
+            exp.load_tensors(&ckpt.tensors)?;
+            first_step = ckpt.step;
+        }
+        let names = exp.metric_names();
+        let (folder, metrics_file) = match &options.out_dir {
+            Some(dir) => {
+                let folder = if resume.is_some() { RunFolder::open(dir)? } else { RunFolder::create(dir, &spec)? };
+                let file = MetricsFile::open(&folder.metrics_path(), &names)?;
+                (Some(folder), Some(file))
+            }
+            None => (None, None),
+        };
+        let last_step = first_step + spec.schedule().steps;
+        self.emit(Event::Started(RunInfo {
+            spec: spec.clone(),
+            metric_names: names.iter().map(|s| s.to_string()).collect(),
+            run_dir: folder.as_ref().map(|f| f.root().to_path_buf()),
+            first_step,
+            last_step,
+        }));
+        // A continued run shows its history first.
+        if let Some(f) = folder.as_ref().filter(|_| resume.is_some()) {
+            if let Ok((_, rows)) = metrics_file::read(&f.metrics_path()) {
+                for (step, values) in rows {
+                    self.emit(Event::Metrics(MetricRow { step, values }));
+                }
+            }
+        }
+        let sums = vec![(0.0, 0); names.len()];
+        self.run = Some(ActiveRun {
+            exp,
+            names,
+            step: first_step,
+            last_step,
+            paused: options.start_paused,
+            delay: Duration::ZERO,
+            folder,
+            metrics_file,
+            sums,
+            last_good: None,
+            last_view: None,
+            last_progress: Instant::now(),
+            speed: Speed::new(first_step),
+        });
+        self.snapshot()?;
+        self.send_view(true)?;
+        if options.start_paused {
+            self.emit(Event::Paused { step: first_step, reason: None });
+        }
+        Ok(())
+    }
+
+    /// Runs one (part of a) step and whatever is due after it.
+    fn advance(&mut self, part: StepPart) -> Result<()> {
+        let Some(r) = self.run.as_mut() else {
+            return Ok(());
+        };
+        let metrics = r.exp.step(part)?;
+        if let Some((name, value)) = metrics.iter().find(|(_, v)| !v.is_finite()) {
+            let msg = format!("{name} became {value} at step {}", r.step + 1);
+            return self.recover_from_divergence(msg);
+        }
+        r.step += 1;
+        r.accumulate(&metrics);
+        let step = r.step;
+        let schedule = r.exp.spec().schedule().clone();
+        let manual = part != StepPart::Whole || r.paused;
+        if manual || step % schedule.log_every == 0 || step == r.last_step {
+            self.log_row()?;
+        }
+        self.send_view(manual)?;
+        if step % schedule.sample_every == 0 || step == self.last_step() {
+            self.write_sample();
+        }
+        if step % schedule.checkpoint_every == 0 {
+            self.checkpoint()?;
+        }
+        self.send_progress(false);
+        if step >= self.last_step() {
+            self.end(|step| RunEnd::Finished { step });
+        }
+        Ok(())
+    }
+
+    fn last_step(&self) -> u64 {
+        self.run.as_ref().map_or(0, |r| r.last_step)
+    }
+
+    /// A loss went NaN or infinite: restore the last good weights and pause.
+    fn recover_from_divergence(&mut self, what: String) -> Result<()> {
+        let Some(r) = self.run.as_mut() else {
+            return Ok(());
+        };
+        r.paused = true;
+        let restored = match &r.last_good {
+            Some((step, tensors)) => {
+                let map = tensors.iter().cloned().collect();
+                r.exp.load_tensors(&map)?;
+                format!("restored the weights of step {step}")
+            }
+            None => "no earlier weights to restore".into(),
+        };
+        let step = r.step;
+        self.emit(Event::Paused {
+            step,
+            reason: Some(format!(
+                "{what}: training diverged (try a lower learning rate); paused and {restored}"
+            )),
+        });
+        self.send_view(true)
+    }
+
+    /// Sends the row of metrics averaged since the last row, with a fresh evaluation.
+    fn log_row(&mut self) -> Result<()> {
+        let Some(r) = self.run.as_mut() else {
+            return Ok(());
+        };
+        let eval = r.exp.evaluate()?;
+        r.accumulate(&eval);
+        let values: Vec<Option<f64>> = r.sums.iter().map(|&(s, n)| (n > 0).then(|| s / n as f64)).collect();
+        r.sums.iter_mut().for_each(|s| *s = (0.0, 0));
+        let row = MetricRow { step: r.step, values };
+        let write = r.metrics_file.as_mut().map(|f| f.append(row.step, &row.values));
+        if let Some(Err(e)) = write {
+            self.emit(Event::Problem(format!("metrics not written: {e}")));
+        }
+        self.emit(Event::Metrics(row));
+        Ok(())
+    }
+
+    fn send_view(&mut self, force: bool) -> Result<()> {
+        let Some(interval) = self.config.view_interval else {
+            return Ok(());
+        };
+        let Some(r) = self.run.as_mut() else {
+            return Ok(());
+        };
+        let due = r.last_view.is_none_or(|t| t.elapsed() >= interval);
+        if !(force || due) {
+            return Ok(());
+        }
+        r.last_view = Some(Instant::now());
+        let view = r.exp.view(r.step)?;
+        // Bulky: dropped rather than queued when the front end lags.
+        if self.events.try_send(Event::View(Box::new(view))).is_ok() {
+            self.wake();
+        }
+        Ok(())
+    }
+
+    fn send_progress(&mut self, force: bool) {
+        let Some(r) = self.run.as_mut() else {
+            return;
+        };
+        if !force && r.last_progress.elapsed() < PROGRESS_INTERVAL {
+            return;
+        }
+        r.last_progress = Instant::now();
+        let p = Progress {
+            step: r.step,
+            last_step: r.last_step,
+            steps_per_sec: r.speed.update(r.step),
+        };
+        self.emit(Event::Progress(p));
+    }
+
+    fn write_sample(&mut self) {
+        let Some(r) = self.run.as_mut() else {
+            return;
+        };
+        let Some(folder) = &r.folder else {
+            return;
+        };
+        let path = folder.sample_path(r.step);
+        let result = r.exp.view(r.step).and_then(|v| render::save_png(&path, &render::render(&v)));
+        if let Err(e) = result {
+            self.emit(Event::Problem(format!("sample picture not written: {e}")));
+        }
+    }
+
+    /// Keeps a copy of the weights in memory (for NaN recovery) and writes the checkpoint.
+    fn checkpoint(&mut self) -> Result<()> {
+        self.snapshot()?;
+        let Some(r) = self.run.as_ref() else {
+            return Ok(());
+        };
+        let (Some(folder), Some((step, tensors))) = (&r.folder, &r.last_good) else {
+            return Ok(());
+        };
+        let path = folder.checkpoint_path();
+        match checkpoint::save(&path, &r.exp.spec(), *step, tensors) {
+            Ok(()) => self.emit(Event::Notice(format!("checkpoint saved at step {step}"))),
+            Err(e) => self.emit(Event::Problem(format!("checkpoint not written: {e}"))),
+        }
+        Ok(())
+    }
+
+    fn snapshot(&mut self) -> Result<()> {
+        if let Some(r) = self.run.as_mut() {
+            let copies = r
+                .exp
+                .tensors()
+                .into_iter()
+                .map(|(n, t)| Ok((n, t.copy()?)))
+                .collect::<Result<Vec<_>>>()?;
+            r.last_good = Some((r.step, copies));
+        }
+        Ok(())
+    }
+
+    /// Ends the active run: a last checkpoint and picture when it has a folder, then `Ended`.
+    fn end(&mut self, how: impl FnOnce(u64) -> RunEnd) {
+        let Some(step) = self.run.as_ref().map(|r| r.step) else {
+            return;
+        };
+        if self.run.as_ref().is_some_and(|r| r.sums.iter().any(|s| s.1 > 0)) {
+            if let Err(e) = self.log_row() {
+                self.emit(Event::Problem(format!("last metrics not logged: {e}")));
+            }
+        }
+        if let Err(e) = self.checkpoint() {
+            self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
+        }
+        self.write_sample();
+        self.send_progress(true);
+        self.run = None;
+        self.emit(Event::Ended(how(step)));
+    }
+
+    fn fail(&mut self, message: String) {
+        // Keep what the run had on disk; do not touch a model that may be broken.
+        self.run = None;
+        self.emit(Event::Ended(RunEnd::Failed(message)));
+    }
+
+    fn emit(&mut self, event: Event) {
+        if self.events.send(event).is_err() {
+            self.disconnected = true;
+        }
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(wake) = &self.config.wake {
+            wake();
+        }
+    }
+}
+
+impl ActiveRun {
+    fn accumulate(&mut self, metrics: &Metrics) {
+        for (name, value) in metrics {
+            if let Some(i) = self.names.iter().position(|n| n == name) {
+                self.sums[i].0 += value;
+                self.sums[i].1 += 1;
+            }
+        }
+    }
+}
+
+/// Steps per second, smoothed.
+struct Speed {
+    at: Instant,
+    step: u64,
+    rate: f64,
+}
+
+impl Speed {
+    fn new(step: u64) -> Self {
+        Self { at: Instant::now(), step, rate: 0.0 }
+    }
+
+    fn update(&mut self, step: u64) -> f64 {
+        let dt = self.at.elapsed().as_secs_f64();
+        if dt > 0.0 && step >= self.step {
+            let now = (step - self.step) as f64 / dt;
+            self.rate = if self.rate == 0.0 { now } else { 0.7 * self.rate + 0.3 * now };
+        }
+        self.at = Instant::now();
+        self.step = step;
+        self.rate
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".into()
+    }
+}

@@ -137,7 +137,7 @@ impl AppState {
                 let where_ = info
                     .run_dir
                     .as_ref()
-                    .map(|d| format!(" → {}", d.display()))
+                    .map(|d| format!(", writing to {}", d.display()))
                     .unwrap_or_default();
                 self.say(Level::Info, format!("started {}{where_}", info.spec.name()));
                 self.draft = info.spec.clone();

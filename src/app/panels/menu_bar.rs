@@ -29,7 +29,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
             }
         });
         ui.separator();
-        ui.label("Preset:");
+        let label = ui.label("Preset:").id;
         let active = state.is_active();
         ui.add_enabled_ui(!active, |ui| {
             egui::ComboBox::from_id_salt("preset")
@@ -44,6 +44,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
                     }
                 })
                 .response
+                .labelled_by(label)
                 .on_hover_text("A ready experiment from presets/ (stop the run to change it).");
         });
     });

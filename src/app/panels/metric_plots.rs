@@ -35,7 +35,7 @@ const GROUPS: &[Group] = &[
     },
     Group {
         title: "Generator gradient norm",
-        metrics: &[("g_grad_norm", "‖∇G‖")],
+        metrics: &[("g_grad_norm", "gradient norm")],
         tip: "Norm of the gradient of G's loss w.r.t. its weights: the minimax loss makes it vanish when D wins.",
     },
     Group {

@@ -51,13 +51,13 @@ fn fixed_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec) {
             .on_hover_text("How many random numbers the generator turns into one point.");
         ui.end_row();
 
-        ui.label("Generator layers");
-        layers_ui(ui, "g_layers", &mut spec.model.g_hidden)
+        let label = ui.label("Generator layers").id;
+        layers_ui(ui, "g_layers", label, &mut spec.model.g_hidden)
             .on_hover_text("Hidden layer widths of the generator; + adds a layer, − removes the last.");
         ui.end_row();
 
-        ui.label("Discriminator layers");
-        layers_ui(ui, "d_layers", &mut spec.model.d_hidden)
+        let label = ui.label("Discriminator layers").id;
+        layers_ui(ui, "d_layers", label, &mut spec.model.d_hidden)
             .on_hover_text("Hidden layer widths of the discriminator; + adds a layer, − removes the last.");
         ui.end_row();
 
@@ -154,11 +154,11 @@ fn live_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actio
     });
 }
 
-fn layers_ui(ui: &mut egui::Ui, id: &str, widths: &mut Vec<usize>) -> egui::Response {
+fn layers_ui(ui: &mut egui::Ui, id: &str, label: egui::Id, widths: &mut Vec<usize>) -> egui::Response {
     ui.push_id(id, |ui| {
         ui.horizontal(|ui| {
             for w in widths.iter_mut() {
-                ui.add(egui::DragValue::new(w).range(1..=1024));
+                ui.add(egui::DragValue::new(w).range(1..=1024)).labelled_by(label);
             }
             if widths.len() < 6 && ui.small_button("+").clicked() {
                 let last = widths.last().copied().unwrap_or(64);

@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use latent_studio::Result;
+use latent_studio::experiments::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use latent_studio::presets;
+use latent_studio::view::View;
+use latent_studio::worker::{Event, WorkerHandle};
+
+/// A scripted experiment: counts its steps in a one-element "weight", and can be
+/// told to panic or to report NaN at a given step.
+pub struct Scripted {
+    pub count: f32,
+    pub panic_at: Option<u32>,
+    pub nan_at: Option<u32>,
+    pub step_sleep: Duration,
+}
+
+impl Scripted {
+    pub fn new() -> Self {
+        Self { count: 0.0, panic_at: None, nan_at: None, step_sleep: Duration::ZERO }
+    }
+}
+
+impl Experiment for Scripted {
+    fn spec(&self) -> ExperimentSpec {
+        let mut spec = presets::default_spec();
+        spec.schedule_mut().log_every = 2;
+        spec.schedule_mut().checkpoint_every = 3;
+        spec
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec!["loss", "count"]
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<Metrics> {
+        std::thread::sleep(self.step_sleep);
+        self.count += 1.0;
+        if self.panic_at == Some(self.count as u32) {
+            panic!("scripted panic at {}", self.count);
+        }
+        let loss = if self.nan_at == Some(self.count as u32) { f64::NAN } else { 1.0 / self.count as f64 };
+        Ok(vec![("loss", loss)])
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        Ok(vec![("count", self.count as f64)])
+    }
+
+    fn view(&mut self, _step: u64) -> Result<View> {
+        Err(latent_studio::StudioError::Spec("no view".into()))
+    }
+
+    fn set_live(&mut self, _param: LiveParam) -> Result<()> {
+        Ok(())
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        match Tensor::new(&[self.count], &Device::Cpu) {
+            Ok(t) => vec![("count".into(), t)],
+            Err(_) => vec![],
+        }
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        if let Some(t) = tensors.get("count") {
+            self.count = t.to_vec1::<f32>()?[0];
+        }
+        Ok(())
+    }
+}
+
+/// Receives events until `pred` matches one (returned) or `timeout` passes (panics).
+pub fn wait_for(worker: &WorkerHandle, timeout: Duration, mut pred: impl FnMut(&Event) -> bool) -> Event {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match worker.events().recv_timeout(left) {
+            Ok(e) if pred(&e) => return e,
+            Ok(_) => {}
+            Err(e) => panic!("no matching event within {timeout:?}: {e}"),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The window, driven by egui_kittest: widgets found by their labels.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use latent_studio::app::dialogs::FileDialogs;
+use latent_studio::app::{StudioApp, StudioConfig};
+use latent_studio::presets;
+use latent_studio::worker::WorkerConfig;
+
+/// Tests never open a dialog.
+struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn open_file(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
+        None
+    }
+    fn save_file(&self, _: &str, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn pick_folder(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
+fn app(runs_dir: PathBuf) -> StudioApp {
+    let config = StudioConfig {
+        initial: presets::default_spec(),
+        worker: WorkerConfig {
+            threads: 1,
+            view_interval: Some(Duration::from_millis(50)),
+            ..WorkerConfig::default()
+        },
+        runs_dir,
+        autostart: false,
+        screenshot: None,
+        quit_after: None,
+        frame_stats: false,
+    };
+    StudioApp::new(config, Arc::new(NoDialogs), Arc::new(|| {}))
+}
+
+fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
+    Harness::builder().with_size([1400.0, 900.0]).build_ui_state(
+        |ui, app: &mut StudioApp| {
+            app.logic(ui.ctx());
+            app.ui(ui);
+        },
+        app,
+    )
+}
+
+/// Steps the UI until `done` holds, or panics after `timeout`.
+fn step_until(h: &mut Harness<'_, StudioApp>, timeout: Duration, done: impl Fn(&StudioApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < timeout, "condition not reached in {timeout:?}");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+}
+
+#[test]
+fn pressing_start_makes_the_plots_and_the_canvas_receive_points() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    assert!(h.state().state.series("d_loss").is_none(), "no plot data before Start");
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(60), |a| {
+        a.state.series("d_loss").is_some_and(|s| s.len() >= 2) && a.state.gan2d_view.is_some()
+    });
+    let view = h.state().state.gan2d_view.clone().expect("view");
+    assert_eq!(view.fake.len(), view.fake_push.len());
+    assert!(h.state().state.latest("modes_captured").is_some());
+    // Pause, then a single D step advances the step count by one.
+    h.get_by_label("Pause").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(10), |a| a.state.is_paused());
+    let rows = h.state().state.series("d_loss").map_or(0, <[_]>::len);
+    h.get_by_label("Step D").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(10), |a| a.state.series("d_loss").map_or(0, <[_]>::len) > rows);
+    h.get_by_label("Stop").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(10), |a| !a.state.is_active());
+    // The run folder was written.
+    let run_dir = h.state().state.run_dir().cloned().expect("run dir");
+    assert!(run_dir.starts_with(dir.path()));
+    assert!(run_dir.join("checkpoint.safetensors").is_file());
+}
+
+#[test]
+fn controls_are_found_by_label_and_the_preset_box_switches_distribution() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    for label in ["Start", "Resume", "Stop", "Step D", "Step G", "Step both", "Save checkpoint", "Adam", "SGD"] {
+        let _ = h.get_by_label(label);
+    }
+    // Choosing the grid preset from the preset box replaces the draft.
+    h.get_by_label("Preset:").click();
+    h.run_steps(3);
+    h.get_by_label("GAN 2-D · grid of 25").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().state.draft.name(), "GAN 2-D · grid of 25");
+}

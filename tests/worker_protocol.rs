@@ -1,0 +1,146 @@
+//! The worker protocol: start → metrics → stop, bad specs, panics, NaN.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Scripted, wait_for};
+use latent_studio::experiments::ExperimentSpec;
+use latent_studio::presets;
+use latent_studio::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, WorkerHandle};
+
+fn scripted_worker(make: impl Fn() -> Scripted + Send + Sync + 'static) -> WorkerHandle {
+    WorkerHandle::spawn_with(
+        WorkerConfig { threads: 1, ..WorkerConfig::default() },
+        Arc::new(move |_spec: &ExperimentSpec, _dev: &candle_core::Device| Ok(Box::new(make()) as _)),
+    )
+    .expect("spawn")
+}
+
+fn start(worker: &WorkerHandle, steps: u64, out_dir: Option<std::path::PathBuf>) {
+    let mut spec = presets::default_spec();
+    spec.schedule_mut().steps = steps;
+    let options = RunOptions { out_dir, start_paused: false };
+    assert!(worker.send(Command::Start { spec: Box::new(spec), options }));
+}
+
+#[test]
+fn real_gan_reports_metrics_and_stops_promptly() {
+    let worker = WorkerHandle::spawn(WorkerConfig { threads: 1, ..WorkerConfig::default() }).expect("spawn");
+    start(&worker, 1_000_000, None);
+    let Event::Started(info) = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Started(_))) else {
+        unreachable!()
+    };
+    assert!(info.metric_names.iter().any(|n| n == "modes_captured"));
+    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Metrics(_))) else {
+        unreachable!()
+    };
+    assert_eq!(row.values.len(), info.metric_names.len());
+    assert!(row.values.iter().all(|v| v.is_some_and(f64::is_finite)), "{row:?}");
+    let asked = Instant::now();
+    assert!(worker.send(Command::Stop));
+    let ended = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    assert!(matches!(ended, Event::Ended(RunEnd::Stopped { step }) if step > 0), "{ended:?}");
+    assert!(asked.elapsed() < Duration::from_secs(2), "stop took {:?}", asked.elapsed());
+}
+
+#[test]
+fn a_bad_spec_fails_cleanly_and_the_worker_stays_usable() {
+    let worker = WorkerHandle::spawn(WorkerConfig { threads: 1, ..WorkerConfig::default() }).expect("spawn");
+    let mut spec = presets::default_spec();
+    let ExperimentSpec::Gan2d(g) = &mut spec;
+    g.train.batch_size = 0;
+    worker.send(Command::Start { spec: Box::new(spec), options: RunOptions::default() });
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_) | Event::Started(_)));
+    match e {
+        Event::Ended(RunEnd::Failed(msg)) => assert!(msg.contains("batch_size"), "{msg}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    // A run folder that cannot be created is a failure too, with the path in it.
+    let file = tempfile::NamedTempFile::new().expect("file");
+    start(&worker, 10, Some(file.path().join("run")));
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    assert!(matches!(&e, Event::Ended(RunEnd::Failed(m)) if m.contains(&file.path().display().to_string())), "{e:?}");
+    // And the worker still runs a good spec afterwards.
+    start(&worker, 3, None);
+    let e = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Ended(_)));
+    assert_eq!(e_end(e), RunEnd::Finished { step: 3 });
+}
+
+fn e_end(e: Event) -> RunEnd {
+    match e {
+        Event::Ended(end) => end,
+        other => panic!("not an end: {other:?}"),
+    }
+}
+
+#[test]
+fn a_panic_in_the_experiment_becomes_a_failure_event() {
+    let worker = scripted_worker(|| Scripted { panic_at: Some(4), ..Scripted::new() });
+    start(&worker, 100, None);
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    match e_end(e) {
+        RunEnd::Failed(msg) => assert!(msg.contains("scripted panic at 4"), "{msg}"),
+        other => panic!("expected failure, got {other:?}"),
+    }
+    assert!(worker.is_alive(), "the thread survives the panic");
+    start(&worker, 2, None);
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    assert_eq!(e_end(e), RunEnd::Finished { step: 2 });
+}
+
+#[test]
+fn a_nan_loss_pauses_and_restores_the_last_good_weights() {
+    let dir = tempfile::tempdir().expect("dir");
+    let worker = scripted_worker(|| Scripted { nan_at: Some(5), ..Scripted::new() });
+    start(&worker, 100, Some(dir.path().join("run")));
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Paused { .. }));
+    let Event::Paused { step, reason: Some(reason) } = e else { panic!("{e:?}") };
+    assert_eq!(step, 4, "paused before counting the bad step");
+    assert!(reason.contains("loss became NaN at step 5"), "{reason}");
+    assert!(reason.contains("restored the weights of step 3"), "{reason}");
+    // The checkpoint on disk is the last good one.
+    let ckpt = latent_studio::runs::checkpoint::load(&dir.path().join("run/checkpoint.safetensors"), &candle_core::Device::Cpu)
+        .expect("checkpoint");
+    assert_eq!(ckpt.step, 3);
+    // Stepping on works from the restored weights (count 3 → 4).
+    worker.send(Command::Step(latent_studio::experiments::StepPart::Whole));
+    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(_)));
+    let Event::Metrics(row) = e else { unreachable!() };
+    assert_eq!(row.values[1], Some(4.0));
+}
+
+#[test]
+fn pause_step_and_resume() {
+    let worker = scripted_worker(|| Scripted { step_sleep: Duration::from_millis(2), ..Scripted::new() });
+    let mut spec = presets::default_spec();
+    spec.schedule_mut().steps = 1_000;
+    let options = RunOptions { out_dir: None, start_paused: true };
+    worker.send(Command::Start { spec: Box::new(spec), options });
+    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Paused { step: 0, reason: None }));
+    worker.send(Command::Step(latent_studio::experiments::StepPart::Discriminator));
+    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(_))) else {
+        unreachable!()
+    };
+    assert_eq!(row.step, 1);
+    worker.send(Command::Resume);
+    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Resumed));
+    let e = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Ended(_)));
+    assert_eq!(e_end(e), RunEnd::Finished { step: 1_000 });
+}
+
+#[test]
+fn dropping_the_handle_stops_and_writes_the_last_checkpoint() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    let worker = scripted_worker(|| Scripted { step_sleep: Duration::from_millis(1), ..Scripted::new() });
+    start(&worker, 1_000_000, Some(run.clone()));
+    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(r) if r.step >= 10));
+    let asked = Instant::now();
+    drop(worker);
+    assert!(asked.elapsed() < Duration::from_secs(2));
+    let ckpt = latent_studio::runs::checkpoint::load(&run.join("checkpoint.safetensors"), &candle_core::Device::Cpu)
+        .expect("checkpoint");
+    assert!(ckpt.step >= 10, "last checkpoint at {}", ckpt.step);
+}

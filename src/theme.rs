@@ -19,8 +19,16 @@ pub fn d_value_colour(v: f32) -> Rgb {
     const FAKE_END: [f32; 3] = [194.0, 165.0, 207.0];
     const MID: [f32; 3] = [247.0, 247.0, 247.0];
     const REAL_END: [f32; 3] = [166.0, 219.0, 160.0];
-    let v = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
-    let (a, b, t) = if v < 0.5 { (FAKE_END, MID, v * 2.0) } else { (MID, REAL_END, (v - 0.5) * 2.0) };
+    let v = if v.is_finite() {
+        v.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let (a, b, t) = if v < 0.5 {
+        (FAKE_END, MID, v * 2.0)
+    } else {
+        (MID, REAL_END, (v - 0.5) * 2.0)
+    };
     let mix = |i: usize| (a[i] + (b[i] - a[i]) * t).round() as u8;
     [mix(0), mix(1), mix(2)]
 }

@@ -10,7 +10,10 @@ fn ring() -> Mixture {
 #[test]
 fn points_on_three_modes_capture_exactly_three() {
     let mix = ring();
-    let pts: Vec<[f32; 2]> = mix.means[..3].iter().flat_map(|m| std::iter::repeat_n(*m, 10)).collect();
+    let pts: Vec<[f32; 2]> = mix.means[..3]
+        .iter()
+        .flat_map(|m| std::iter::repeat_n(*m, 10))
+        .collect();
     let c = mix.census(&pts);
     assert_eq!(c.modes_captured, 3);
     assert_eq!(c.modes_total, 8);
@@ -37,7 +40,11 @@ fn a_sample_counts_for_its_nearest_mode_only() {
     let mix = Toy2d::Grid.mixture();
     // Right next to the mode at (2, 2), far from all others.
     let c = mix.census(&[[2.01, 1.99]]);
-    let idx = mix.means.iter().position(|m| *m == [2.0, 2.0]).expect("mode (2,2)");
+    let idx = mix
+        .means
+        .iter()
+        .position(|m| *m == [2.0, 2.0])
+        .expect("mode (2,2)");
     assert_eq!(c.per_mode.iter().sum::<usize>(), 1);
     assert_eq!(c.per_mode[idx], 1);
 }
@@ -56,5 +63,8 @@ fn sample_mode_distance_is_zero_on_the_modes_and_grows_with_collapse() {
     assert!(sample_mode_distance(&mix, &mix.means) < 1e-6);
     let collapsed = vec![mix.means[0]; 8];
     let d = sample_mode_distance(&mix, &collapsed);
-    assert!(d > 1.5, "collapse to one mode should be far from the others: {d}");
+    assert!(
+        d > 1.5,
+        "collapse to one mode should be far from the others: {d}"
+    );
 }

@@ -33,7 +33,10 @@ fn a_loaded_checkpoint_gives_identical_outputs() {
     assert_ne!(fake_points(restored.view(0).expect("view")), want);
     restored.load_tensors(&ckpt.tensors).expect("load tensors");
     assert_eq!(fake_points(restored.view(20).expect("view")), want);
-    assert_eq!(trained.evaluate().expect("eval"), restored.evaluate().expect("eval"));
+    assert_eq!(
+        trained.evaluate().expect("eval"),
+        restored.evaluate().expect("eval")
+    );
 }
 
 #[test]
@@ -52,10 +55,19 @@ fn a_checkpoint_of_another_shape_is_refused_by_name_and_changes_nothing() {
     let ckpt = checkpoint::load(&path, &dev).expect("load");
     let mut target = experiments::build(&spec, &dev).expect("build");
     let before = fake_points(target.view(0).expect("view"));
-    let err = target.load_tensors(&ckpt.tensors).expect_err("shape mismatch");
+    let err = target
+        .load_tensors(&ckpt.tensors)
+        .expect_err("shape mismatch");
     let msg = err.to_string();
-    assert!(msg.contains("g.0.weight") || msg.contains("g.1.weight") || msg.contains("g.2"), "{msg}");
-    assert_eq!(fake_points(target.view(0).expect("view")), before, "nothing was loaded");
+    assert!(
+        msg.contains("g.0.weight") || msg.contains("g.1.weight") || msg.contains("g.2"),
+        "{msg}"
+    );
+    assert_eq!(
+        fake_points(target.view(0).expect("view")),
+        before,
+        "nothing was loaded"
+    );
 }
 
 #[test]
@@ -64,16 +76,29 @@ fn files_that_are_not_checkpoints_get_a_message_naming_them() {
     let dir = tempfile::tempdir().expect("dir");
     let garbage = dir.path().join("garbage.safetensors");
     std::fs::write(&garbage, b"definitely not safetensors").expect("write");
-    let err = checkpoint::load(&garbage, &dev).err().expect("garbage refused").to_string();
+    let err = checkpoint::load(&garbage, &dev)
+        .err()
+        .expect("garbage refused")
+        .to_string();
     assert!(err.contains("garbage.safetensors"), "{err}");
 
     // A valid safetensors file without our metadata.
     let plain = dir.path().join("plain.safetensors");
     let t = candle_core::Tensor::zeros((2, 2), candle_core::DType::F32, &dev).expect("tensor");
-    candle_core::safetensors::save(&std::collections::HashMap::from([("w".to_string(), t)]), &plain).expect("save");
-    let err = checkpoint::load(&plain, &dev).err().expect("plain refused").to_string();
+    candle_core::safetensors::save(
+        &std::collections::HashMap::from([("w".to_string(), t)]),
+        &plain,
+    )
+    .expect("save");
+    let err = checkpoint::load(&plain, &dev)
+        .err()
+        .expect("plain refused")
+        .to_string();
     assert!(err.contains("not a Latent Studio checkpoint"), "{err}");
 
-    let err = checkpoint::load(&dir.path().join("missing.safetensors"), &dev).err().expect("missing").to_string();
+    let err = checkpoint::load(&dir.path().join("missing.safetensors"), &dev)
+        .err()
+        .expect("missing")
+        .to_string();
     assert!(err.contains("missing.safetensors"), "{err}");
 }

@@ -12,8 +12,18 @@ fn studio() -> Command {
 fn column(csv: &str, name: &str) -> Vec<f64> {
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let i = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
-    lines.map(|l| l.split(',').nth(i).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)).collect()
+    let i = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    lines
+        .map(|l| {
+            l.split(',')
+                .nth(i)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        })
+        .collect()
 }
 
 #[test]
@@ -21,34 +31,62 @@ fn training_the_ring_moves_the_generator_onto_the_data() {
     let dir = tempfile::tempdir().expect("dir");
     let out = dir.path().join("ring");
     let status = studio()
-        .args(["train", "presets/gan2d_ring.toml", "--steps", "600", "--out"])
+        .args([
+            "train",
+            "presets/gan2d_ring.toml",
+            "--steps",
+            "600",
+            "--out",
+        ])
         .arg(&out)
-        .args(["--set", "schedule.log_every=50", "--set", "schedule.sample_every=300"])
+        .args([
+            "--set",
+            "schedule.log_every=50",
+            "--set",
+            "schedule.sample_every=300",
+        ])
         .status()
         .expect("run");
     assert!(status.success());
     let csv = std::fs::read_to_string(out.join("metrics.csv")).expect("metrics.csv");
-    assert!(csv.starts_with("step,d_loss,g_loss,d_real,d_fake,g_grad_norm,modes_captured,high_quality_pct"));
-    assert_eq!(column(&csv, "step"), (1..=12).map(|i| 50.0 * i as f64).collect::<Vec<_>>());
+    assert!(csv.starts_with(
+        "step,d_loss,g_loss,d_real,d_fake,g_grad_norm,modes_captured,high_quality_pct"
+    ));
+    assert_eq!(
+        column(&csv, "step"),
+        (1..=12).map(|i| 50.0 * i as f64).collect::<Vec<_>>()
+    );
     let dist = column(&csv, "sample_mode_distance");
     let (first, last) = (dist[0], dist[dist.len() - 1]);
-    assert!(last < 0.5 * first, "distance to the data should fall by half: {first} → {last}");
+    assert!(
+        last < 0.5 * first,
+        "distance to the data should fall by half: {first} → {last}"
+    );
     let modes = column(&csv, "modes_captured");
     assert!(modes[modes.len() - 1] >= 4.0, "modes: {modes:?}");
 
     // The run folder is complete.
     let config = std::fs::read_to_string(out.join("config.toml")).expect("config");
-    let spec = latent_studio::experiments::ExperimentSpec::from_toml(&config).expect("config parses");
+    let spec =
+        latent_studio::experiments::ExperimentSpec::from_toml(&config).expect("config parses");
     assert_eq!(spec.schedule().steps, 600);
     assert_eq!(spec.schedule().log_every, 50);
     for s in ["step-000300.png", "step-000600.png"] {
         let img = image::open(out.join("samples").join(s)).expect("png");
         assert_eq!((img.width(), img.height()), (512, 512));
     }
-    let ckpt = latent_studio::runs::checkpoint::load(&out.join("checkpoint.safetensors"), &candle_core::Device::Cpu)
-        .expect("checkpoint");
+    let ckpt = latent_studio::runs::checkpoint::load(
+        &out.join("checkpoint.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .expect("checkpoint");
     assert_eq!(ckpt.step, 600);
-    assert!(!std::fs::read_dir(&out).expect("ls").flatten().any(|e| e.file_name().to_string_lossy().starts_with(".tmp")));
+    assert!(
+        !std::fs::read_dir(&out)
+            .expect("ls")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+    );
 }
 
 fn fails_with(args: &[&str], want: &str) {
@@ -57,7 +95,10 @@ fn fails_with(args: &[&str], want: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "one line for {args:?}: {err}");
-    assert!(lines[0].starts_with("error: ") && lines[0].contains(want), "{args:?}: {err}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(want),
+        "{args:?}: {err}"
+    );
 }
 
 #[test]
@@ -68,14 +109,32 @@ fn bad_input_exits_non_zero_with_one_line() {
     std::fs::write(&bad, "architecture = \"gan2d\"\nname = 3\n").expect("write");
     fails_with(&["train", bad.to_str().expect("utf8")], "bad.toml");
     let typo = dir.path().join("typo.toml");
-    let text = std::fs::read_to_string("presets/gan2d_ring.toml").expect("preset").replace("lr_g", "lr_gg");
+    let text = std::fs::read_to_string("presets/gan2d_ring.toml")
+        .expect("preset")
+        .replace("lr_g", "lr_gg");
     std::fs::write(&typo, text).expect("write");
     fails_with(&["train", typo.to_str().expect("utf8")], "lr_gg");
-    fails_with(&["train", "gan2d_ring", "--set", "train.nope=1"], "unknown key 'train.nope'");
-    fails_with(&["train", "gan2d_ring", "--set", "train.batch_size=-3"], "train.batch_size");
+    fails_with(
+        &["train", "gan2d_ring", "--set", "train.nope=1"],
+        "unknown key 'train.nope'",
+    );
+    fails_with(
+        &["train", "gan2d_ring", "--set", "train.batch_size=-3"],
+        "train.batch_size",
+    );
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").expect("write");
     let unwritable = file.join("run");
-    fails_with(&["train", "gan2d_ring", "--steps", "5", "--out", unwritable.to_str().expect("utf8")], "a-file");
+    fails_with(
+        &[
+            "train",
+            "gan2d_ring",
+            "--steps",
+            "5",
+            "--out",
+            unwritable.to_str().expect("utf8"),
+        ],
+        "a-file",
+    );
     assert!(!Path::new(&unwritable).exists());
 }

@@ -39,25 +39,35 @@ fn app(runs_dir: PathBuf) -> StudioApp {
         screenshot: None,
         quit_after: None,
         frame_stats: false,
+        delay_ms: 0,
     };
     StudioApp::new(config, Arc::new(NoDialogs), Arc::new(|| {}))
 }
 
 fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
-    Harness::builder().with_size([1400.0, 900.0]).build_ui_state(
-        |ui, app: &mut StudioApp| {
-            app.logic(ui.ctx());
-            app.ui(ui);
-        },
-        app,
-    )
+    Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut StudioApp| {
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            app,
+        )
 }
 
 /// Steps the UI until `done` holds, or panics after `timeout`.
-fn step_until(h: &mut Harness<'_, StudioApp>, timeout: Duration, done: impl Fn(&StudioApp) -> bool) {
+fn step_until(
+    h: &mut Harness<'_, StudioApp>,
+    timeout: Duration,
+    done: impl Fn(&StudioApp) -> bool,
+) {
     let start = Instant::now();
     while !done(h.state()) {
-        assert!(start.elapsed() < timeout, "condition not reached in {timeout:?}");
+        assert!(
+            start.elapsed() < timeout,
+            "condition not reached in {timeout:?}"
+        );
         std::thread::sleep(Duration::from_millis(20));
         h.step();
     }
@@ -68,7 +78,10 @@ fn pressing_start_makes_the_plots_and_the_canvas_receive_points() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    assert!(h.state().state.series("d_loss").is_none(), "no plot data before Start");
+    assert!(
+        h.state().state.series("d_loss").is_none(),
+        "no plot data before Start"
+    );
     h.get_by_label("Start").click();
     h.step();
     step_until(&mut h, Duration::from_secs(60), |a| {
@@ -84,7 +97,9 @@ fn pressing_start_makes_the_plots_and_the_canvas_receive_points() {
     let rows = h.state().state.series("d_loss").map_or(0, <[_]>::len);
     h.get_by_label("Step D").click();
     h.step();
-    step_until(&mut h, Duration::from_secs(10), |a| a.state.series("d_loss").map_or(0, <[_]>::len) > rows);
+    step_until(&mut h, Duration::from_secs(10), |a| {
+        a.state.series("d_loss").map_or(0, <[_]>::len) > rows
+    });
     h.get_by_label("Stop").click();
     h.step();
     step_until(&mut h, Duration::from_secs(10), |a| !a.state.is_active());
@@ -99,7 +114,17 @@ fn controls_are_found_by_label_and_the_preset_box_switches_distribution() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    for label in ["Start", "Resume", "Stop", "Step D", "Step G", "Step both", "Save checkpoint", "Adam", "SGD"] {
+    for label in [
+        "Start",
+        "Resume",
+        "Stop",
+        "Step D",
+        "Step G",
+        "Step both",
+        "Save checkpoint",
+        "Adam",
+        "SGD",
+    ] {
         let _ = h.get_by_label(label);
     }
     // Choosing the grid preset from the preset box replaces the draft.

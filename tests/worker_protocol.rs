@@ -12,8 +12,13 @@ use latent_studio::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, Wo
 
 fn scripted_worker(make: impl Fn() -> Scripted + Send + Sync + 'static) -> WorkerHandle {
     WorkerHandle::spawn_with(
-        WorkerConfig { threads: 1, ..WorkerConfig::default() },
-        Arc::new(move |_spec: &ExperimentSpec, _dev: &candle_core::Device| Ok(Box::new(make()) as _)),
+        WorkerConfig {
+            threads: 1,
+            ..WorkerConfig::default()
+        },
+        Arc::new(move |_spec: &ExperimentSpec, _dev: &candle_core::Device| {
+            Ok(Box::new(make()) as _)
+        }),
     )
     .expect("spawn")
 }
@@ -21,38 +26,73 @@ fn scripted_worker(make: impl Fn() -> Scripted + Send + Sync + 'static) -> Worke
 fn start(worker: &WorkerHandle, steps: u64, out_dir: Option<std::path::PathBuf>) {
     let mut spec = presets::default_spec();
     spec.schedule_mut().steps = steps;
-    let options = RunOptions { out_dir, start_paused: false };
-    assert!(worker.send(Command::Start { spec: Box::new(spec), options }));
+    let options = RunOptions {
+        out_dir,
+        start_paused: false,
+    };
+    assert!(worker.send(Command::Start {
+        spec: Box::new(spec),
+        options
+    }));
 }
 
 #[test]
 fn real_gan_reports_metrics_and_stops_promptly() {
-    let worker = WorkerHandle::spawn(WorkerConfig { threads: 1, ..WorkerConfig::default() }).expect("spawn");
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
     start(&worker, 1_000_000, None);
-    let Event::Started(info) = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Started(_))) else {
+    let Event::Started(info) = wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Started(_))
+    }) else {
         unreachable!()
     };
     assert!(info.metric_names.iter().any(|n| n == "modes_captured"));
-    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Metrics(_))) else {
+    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Metrics(_))
+    }) else {
         unreachable!()
     };
     assert_eq!(row.values.len(), info.metric_names.len());
-    assert!(row.values.iter().all(|v| v.is_some_and(f64::is_finite)), "{row:?}");
+    assert!(
+        row.values.iter().all(|v| v.is_some_and(f64::is_finite)),
+        "{row:?}"
+    );
     let asked = Instant::now();
     assert!(worker.send(Command::Stop));
-    let ended = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
-    assert!(matches!(ended, Event::Ended(RunEnd::Stopped { step }) if step > 0), "{ended:?}");
-    assert!(asked.elapsed() < Duration::from_secs(2), "stop took {:?}", asked.elapsed());
+    let ended = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert!(
+        matches!(ended, Event::Ended(RunEnd::Stopped { step }) if step > 0),
+        "{ended:?}"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "stop took {:?}",
+        asked.elapsed()
+    );
 }
 
 #[test]
 fn a_bad_spec_fails_cleanly_and_the_worker_stays_usable() {
-    let worker = WorkerHandle::spawn(WorkerConfig { threads: 1, ..WorkerConfig::default() }).expect("spawn");
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
     let mut spec = presets::default_spec();
     let ExperimentSpec::Gan2d(g) = &mut spec;
     g.train.batch_size = 0;
-    worker.send(Command::Start { spec: Box::new(spec), options: RunOptions::default() });
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_) | Event::Started(_)));
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options: RunOptions::default(),
+    });
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_) | Event::Started(_))
+    });
     match e {
         Event::Ended(RunEnd::Failed(msg)) => assert!(msg.contains("batch_size"), "{msg}"),
         other => panic!("expected a failure, got {other:?}"),
@@ -60,11 +100,18 @@ fn a_bad_spec_fails_cleanly_and_the_worker_stays_usable() {
     // A run folder that cannot be created is a failure too, with the path in it.
     let file = tempfile::NamedTempFile::new().expect("file");
     start(&worker, 10, Some(file.path().join("run")));
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
-    assert!(matches!(&e, Event::Ended(RunEnd::Failed(m)) if m.contains(&file.path().display().to_string())), "{e:?}");
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert!(
+        matches!(&e, Event::Ended(RunEnd::Failed(m)) if m.contains(&file.path().display().to_string())),
+        "{e:?}"
+    );
     // And the worker still runs a good spec afterwards.
     start(&worker, 3, None);
-    let e = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Ended(_)));
+    let e = wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Ended(_))
+    });
     assert_eq!(e_end(e), RunEnd::Finished { step: 3 });
 }
 
@@ -77,56 +124,109 @@ fn e_end(e: Event) -> RunEnd {
 
 #[test]
 fn a_panic_in_the_experiment_becomes_a_failure_event() {
-    let worker = scripted_worker(|| Scripted { panic_at: Some(4), ..Scripted::new() });
+    let worker = scripted_worker(|| Scripted {
+        panic_at: Some(4),
+        ..Scripted::new()
+    });
     start(&worker, 100, None);
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
     match e_end(e) {
         RunEnd::Failed(msg) => assert!(msg.contains("scripted panic at 4"), "{msg}"),
         other => panic!("expected failure, got {other:?}"),
     }
     assert!(worker.is_alive(), "the thread survives the panic");
     start(&worker, 2, None);
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
     assert_eq!(e_end(e), RunEnd::Finished { step: 2 });
 }
 
 #[test]
 fn a_nan_loss_pauses_and_restores_the_last_good_weights() {
     let dir = tempfile::tempdir().expect("dir");
-    let worker = scripted_worker(|| Scripted { nan_at: Some(5), ..Scripted::new() });
+    let worker = scripted_worker(|| Scripted {
+        nan_at: Some(5),
+        ..Scripted::new()
+    });
     start(&worker, 100, Some(dir.path().join("run")));
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Paused { .. }));
-    let Event::Paused { step, reason: Some(reason) } = e else { panic!("{e:?}") };
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Paused { .. })
+    });
+    let Event::Paused {
+        step,
+        reason: Some(reason),
+    } = e
+    else {
+        panic!("{e:?}")
+    };
     assert_eq!(step, 4, "paused before counting the bad step");
     assert!(reason.contains("loss became NaN at step 5"), "{reason}");
-    assert!(reason.contains("restored the weights of step 3"), "{reason}");
+    assert!(
+        reason.contains("restored the weights of step 3"),
+        "{reason}"
+    );
     // The checkpoint on disk is the last good one.
-    let ckpt = latent_studio::runs::checkpoint::load(&dir.path().join("run/checkpoint.safetensors"), &candle_core::Device::Cpu)
-        .expect("checkpoint");
+    let ckpt = latent_studio::runs::checkpoint::load(
+        &dir.path().join("run/checkpoint.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .expect("checkpoint");
     assert_eq!(ckpt.step, 3);
     // Stepping on works from the restored weights (count 3 → 4).
     worker.send(Command::Step(latent_studio::experiments::StepPart::Whole));
-    let e = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(_)));
-    let Event::Metrics(row) = e else { unreachable!() };
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Metrics(_))
+    });
+    let Event::Metrics(row) = e else {
+        unreachable!()
+    };
     assert_eq!(row.values[1], Some(4.0));
 }
 
 #[test]
 fn pause_step_and_resume() {
-    let worker = scripted_worker(|| Scripted { step_sleep: Duration::from_millis(2), ..Scripted::new() });
+    let worker = scripted_worker(|| Scripted {
+        step_sleep: Duration::from_millis(2),
+        ..Scripted::new()
+    });
     let mut spec = presets::default_spec();
     spec.schedule_mut().steps = 1_000;
-    let options = RunOptions { out_dir: None, start_paused: true };
-    worker.send(Command::Start { spec: Box::new(spec), options });
-    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Paused { step: 0, reason: None }));
-    worker.send(Command::Step(latent_studio::experiments::StepPart::Discriminator));
-    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(_))) else {
+    let options = RunOptions {
+        out_dir: None,
+        start_paused: true,
+    };
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options,
+    });
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(
+            e,
+            Event::Paused {
+                step: 0,
+                reason: None
+            }
+        )
+    });
+    worker.send(Command::Step(
+        latent_studio::experiments::StepPart::Discriminator,
+    ));
+    let Event::Metrics(row) = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Metrics(_))
+    }) else {
         unreachable!()
     };
     assert_eq!(row.step, 1);
     worker.send(Command::Resume);
-    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Resumed));
-    let e = wait_for(&worker, Duration::from_secs(30), |e| matches!(e, Event::Ended(_)));
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Resumed)
+    });
+    let e = wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Ended(_))
+    });
     assert_eq!(e_end(e), RunEnd::Finished { step: 1_000 });
 }
 
@@ -134,13 +234,108 @@ fn pause_step_and_resume() {
 fn dropping_the_handle_stops_and_writes_the_last_checkpoint() {
     let dir = tempfile::tempdir().expect("dir");
     let run = dir.path().join("run");
-    let worker = scripted_worker(|| Scripted { step_sleep: Duration::from_millis(1), ..Scripted::new() });
+    let worker = scripted_worker(|| Scripted {
+        step_sleep: Duration::from_millis(1),
+        ..Scripted::new()
+    });
     start(&worker, 1_000_000, Some(run.clone()));
-    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Metrics(r) if r.step >= 10));
+    wait_for(
+        &worker,
+        Duration::from_secs(10),
+        |e| matches!(e, Event::Metrics(r) if r.step >= 10),
+    );
     let asked = Instant::now();
     drop(worker);
     assert!(asked.elapsed() < Duration::from_secs(2));
-    let ckpt = latent_studio::runs::checkpoint::load(&run.join("checkpoint.safetensors"), &candle_core::Device::Cpu)
-        .expect("checkpoint");
+    let ckpt = latent_studio::runs::checkpoint::load(
+        &run.join("checkpoint.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .expect("checkpoint");
     assert!(ckpt.step >= 10, "last checkpoint at {}", ckpt.step);
+}
+
+#[test]
+fn a_run_folder_can_be_opened_and_continued() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
+    let mut spec = presets::default_spec();
+    spec.set("schedule.steps=50").expect("set");
+    spec.set("schedule.log_every=10").expect("set");
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options: RunOptions {
+            out_dir: Some(run.clone()),
+            start_paused: false,
+        },
+    });
+    let e = wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert_eq!(e_end(e), RunEnd::Finished { step: 50 });
+
+    worker.send(Command::OpenRun {
+        folder: run.clone(),
+    });
+    let Event::Started(info) = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Started(_) | Event::Ended(_))
+    }) else {
+        panic!("open failed")
+    };
+    assert_eq!((info.first_step, info.last_step), (50, 100));
+    // The history comes back first, then the run waits, paused.
+    let mut history = Vec::new();
+    loop {
+        match wait_for(&worker, Duration::from_secs(10), |_| true) {
+            Event::Metrics(row) => history.push(row.step),
+            Event::Paused {
+                step: 50,
+                reason: None,
+            } => break,
+            _ => {}
+        }
+    }
+    assert_eq!(history, vec![10, 20, 30, 40, 50]);
+    worker.send(Command::Resume);
+    let e = wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert_eq!(e_end(e), RunEnd::Finished { step: 100 });
+    let csv = std::fs::read_to_string(run.join("metrics.csv")).expect("csv");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("step,")).count(),
+        1,
+        "one header"
+    );
+    let steps: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        steps,
+        ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"]
+    );
+    assert!(
+        csv.lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",elapsed_s"))
+    );
+
+    // Opening something that is not a run folder fails with its name.
+    worker.send(Command::OpenRun {
+        folder: dir.path().to_path_buf(),
+    });
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert!(
+        matches!(&e, Event::Ended(RunEnd::Failed(m)) if m.contains("not a run folder")),
+        "{e:?}"
+    );
 }

@@ -26,11 +26,17 @@ pub struct NativeDialogs;
 
 impl FileDialogs for NativeDialogs {
     fn open_file(&self, title: &str, extensions: &[&str]) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title(title).add_filter("preset", extensions).pick_file()
+        rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter("preset", extensions)
+            .pick_file()
     }
 
     fn save_file(&self, title: &str, default_name: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title(title).set_file_name(default_name).save_file()
+        rfd::FileDialog::new()
+            .set_title(title)
+            .set_file_name(default_name)
+            .save_file()
     }
 
     fn pick_folder(&self, title: &str) -> Option<PathBuf> {
@@ -85,7 +91,9 @@ impl DialogRunner {
             let path = d.open_file("Open preset", &["toml"])?;
             let loaded = std::fs::read_to_string(&path)
                 .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|t| ExperimentSpec::from_toml(&t).map_err(|e| format!("{}: {e}", path.display())));
+                .and_then(|t| {
+                    ExperimentSpec::from_toml(&t).map_err(|e| format!("{}: {e}", path.display()))
+                });
             Some(DialogOutcome::PresetLoaded(loaded.map(Box::new)))
         });
     }
@@ -105,7 +113,10 @@ impl DialogRunner {
 
     /// Asks for a run folder.
     pub fn open_run(&self, wake: impl Fn() + Send + 'static) {
-        self.spawn(wake, |d| d.pick_folder("Open run folder").map(DialogOutcome::RunFolderChosen));
+        self.spawn(wake, |d| {
+            d.pick_folder("Open run folder")
+                .map(DialogOutcome::RunFolderChosen)
+        });
     }
 
     fn spawn(
@@ -119,13 +130,15 @@ impl DialogRunner {
         let dialogs = self.dialogs.clone();
         let busy = self.busy.clone();
         let tx = self.tx.clone();
-        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
-            if let Some(outcome) = job(dialogs.as_ref()) {
-                let _ = tx.send(outcome);
-            }
-            busy.store(false, Ordering::SeqCst);
-            wake();
-        });
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                if let Some(outcome) = job(dialogs.as_ref()) {
+                    let _ = tx.send(outcome);
+                }
+                busy.store(false, Ordering::SeqCst);
+                wake();
+            });
         if spawned.is_err() {
             self.busy.store(false, Ordering::SeqCst);
         }

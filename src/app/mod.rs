@@ -43,6 +43,8 @@ pub struct StudioConfig {
     pub quit_after: Option<f64>,
     /// Repaint continuously and record frame times.
     pub frame_stats: bool,
+    /// Milliseconds between steps at start.
+    pub delay_ms: u64,
 }
 
 /// The studio's window.
@@ -65,14 +67,22 @@ pub struct StudioApp {
 
 impl StudioApp {
     /// Builds the app and starts its worker. `wake` asks the window for a repaint.
-    pub fn new(config: StudioConfig, file_dialogs: Arc<dyn FileDialogs>, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+    pub fn new(
+        config: StudioConfig,
+        file_dialogs: Arc<dyn FileDialogs>,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> Self {
         let mut state = AppState::new(config.initial);
+        state.delay_ms = config.delay_ms;
         let mut worker_config = config.worker;
         worker_config.wake = Some(wake.clone());
         let worker = match WorkerHandle::spawn(worker_config) {
             Ok(w) => Some(w),
             Err(e) => {
-                state.say(Level::Error, format!("could not start the training thread: {e}"));
+                state.say(
+                    Level::Error,
+                    format!("could not start the training thread: {e}"),
+                );
                 None
             }
         };
@@ -105,7 +115,10 @@ impl StudioApp {
                 }
             }
             if !worker.is_alive() {
-                self.state.say(Level::Error, "the training thread ended; restart the studio");
+                self.state.say(
+                    Level::Error,
+                    "the training thread ended; restart the studio",
+                );
                 self.worker = None;
             }
         }
@@ -145,15 +158,17 @@ impl StudioApp {
             panels::menu_bar::ui(ui, &self.state, dialog_open, &mut self.actions);
         });
         egui::Panel::bottom("status").show(ui, |ui| panels::status_bar::ui(ui, &self.state));
-        egui::Panel::left("setup").default_size(330.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading("Run");
-                panels::run_controls::ui(ui, &mut self.state, &mut self.actions);
-                ui.separator();
-                ui.heading("Experiment");
-                panels::setup::ui(ui, &mut self.state, &mut self.actions);
+        egui::Panel::left("setup")
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.heading("Run");
+                    panels::run_controls::ui(ui, &mut self.state, &mut self.actions);
+                    ui.separator();
+                    ui.heading("Experiment");
+                    panels::setup::ui(ui, &mut self.state, &mut self.actions);
+                });
             });
-        });
         egui::CentralPanel::default().show(ui, |ui| {
             let side = (ui.available_width() * 0.5).min(ui.available_height());
             ui.horizontal_top(|ui| {
@@ -183,10 +198,15 @@ impl StudioApp {
                     out_dir: Some(out_dir),
                     start_paused: false,
                 };
-                self.send(Command::Start { spec: Box::new(spec), options });
+                self.send(Command::Start {
+                    spec: Box::new(spec),
+                    options,
+                });
                 // The new run keeps the speed the slider shows.
                 if self.state.delay_ms > 0 {
-                    self.send(Command::SetDelay { millis: self.state.delay_ms });
+                    self.send(Command::SetDelay {
+                        millis: self.state.delay_ms,
+                    });
                 }
                 return;
             }
@@ -203,7 +223,9 @@ impl StudioApp {
             }
             UiAction::OpenPresetDialog => return self.dialogs.open_preset(waker(&self.wake)),
             UiAction::SavePresetDialog => {
-                return self.dialogs.save_preset(self.state.draft.clone(), waker(&self.wake));
+                return self
+                    .dialogs
+                    .save_preset(self.state.draft.clone(), waker(&self.wake));
             }
             UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
             UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -214,21 +236,28 @@ impl StudioApp {
     fn send(&mut self, command: Command) {
         let sent = self.worker.as_ref().is_some_and(|w| w.send(command));
         if !sent {
-            self.state.say(Level::Error, "the training thread is not running");
+            self.state
+                .say(Level::Error, "the training thread is not running");
         }
     }
 
     fn on_dialog(&mut self, outcome: DialogOutcome) {
         match outcome {
             DialogOutcome::PresetLoaded(Ok(spec)) => {
-                self.state.say(Level::Info, format!("loaded preset {}", spec.name()));
+                self.state
+                    .say(Level::Info, format!("loaded preset {}", spec.name()));
                 self.state.draft = *spec;
             }
-            DialogOutcome::PresetLoaded(Err(e)) => self.state.say(Level::Error, format!("preset not loaded: {e}")),
+            DialogOutcome::PresetLoaded(Err(e)) => self
+                .state
+                .say(Level::Error, format!("preset not loaded: {e}")),
             DialogOutcome::PresetSaved(Ok(path)) => {
-                self.state.say(Level::Info, format!("preset saved to {}", path.display()));
+                self.state
+                    .say(Level::Info, format!("preset saved to {}", path.display()));
             }
-            DialogOutcome::PresetSaved(Err(e)) => self.state.say(Level::Error, format!("preset not saved: {e}")),
+            DialogOutcome::PresetSaved(Err(e)) => self
+                .state
+                .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
         }
     }
@@ -260,14 +289,22 @@ fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
 /// Takes a screenshot of the next frame and writes it as PNG off the UI thread.
 fn request_screenshot(ctx: &egui::Context, path: PathBuf) {
     ctx.request_screenshot(move |image| {
-        let _ = std::thread::Builder::new().name("screenshot".into()).spawn(move || {
-            let [w, h] = image.size;
-            let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-            match image::save_buffer(&path, &rgba, w as u32, h as u32, image::ExtendedColorType::Rgba8) {
-                Ok(()) => println!("screenshot saved to {}", path.display()),
-                Err(e) => eprintln!("screenshot not saved: {e}"),
-            }
-        });
+        let _ = std::thread::Builder::new()
+            .name("screenshot".into())
+            .spawn(move || {
+                let [w, h] = image.size;
+                let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+                match image::save_buffer(
+                    &path,
+                    &rgba,
+                    w as u32,
+                    h as u32,
+                    image::ExtendedColorType::Rgba8,
+                ) {
+                    Ok(()) => println!("screenshot saved to {}", path.display()),
+                    Err(e) => eprintln!("screenshot not saved: {e}"),
+                }
+            });
     });
     ctx.request_repaint();
 }
@@ -295,6 +332,7 @@ pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
         screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
         quit_after: args.quit_after,
         frame_stats: args.frame_stats,
+        delay_ms: args.delay_ms,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -308,7 +346,11 @@ pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || ctx.request_repaint());
-            Ok(Box::new(StudioApp::new(config, Arc::new(NativeDialogs), wake)))
+            Ok(Box::new(StudioApp::new(
+                config,
+                Arc::new(NativeDialogs),
+                wake,
+            )))
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))

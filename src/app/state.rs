@@ -91,17 +91,23 @@ impl AppState {
 
     /// Whether a run is loaded in the worker (running or paused).
     pub fn is_active(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| !matches!(r.status, RunStatus::Ended(_)))
+        self.run
+            .as_ref()
+            .is_some_and(|r| !matches!(r.status, RunStatus::Ended(_)))
     }
 
     /// Whether a run is training right now.
     pub fn is_running(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.status == RunStatus::Running)
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.status == RunStatus::Running)
     }
 
     /// Whether a run is paused.
     pub fn is_paused(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| matches!(r.status, RunStatus::Paused(_)))
+        self.run
+            .as_ref()
+            .is_some_and(|r| matches!(r.status, RunStatus::Paused(_)))
     }
 
     /// The run folder of the current or last run.
@@ -123,7 +129,10 @@ impl AppState {
 
     /// Adds a message to the log.
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
-        self.log.push(LogLine { level, text: text.into() });
+        self.log.push(LogLine {
+            level,
+            text: text.into(),
+        });
         if self.log.len() > MAX_LOG {
             self.log.drain(..self.log.len() - MAX_LOG);
         }
@@ -143,7 +152,7 @@ impl AppState {
                 self.draft = info.spec.clone();
                 self.gan2d_view = None;
                 self.run = Some(RunState {
-                    info,
+                    info: *info,
                     status: RunStatus::Running,
                     series: vec![Vec::new(); n],
                     progress: None,
@@ -217,17 +226,30 @@ mod tests {
     #[test]
     fn folds_a_run_from_start_to_failure() {
         let mut s = AppState::default();
-        s.apply(Event::Started(info()));
+        s.apply(Event::Started(Box::new(info())));
         assert!(s.is_running());
-        s.apply(Event::Metrics(MetricRow { step: 5, values: vec![Some(1.0), None] }));
-        s.apply(Event::Metrics(MetricRow { step: 10, values: vec![Some(f64::NAN), Some(2.0)] }));
+        s.apply(Event::Metrics(MetricRow {
+            step: 5,
+            values: vec![Some(1.0), None],
+        }));
+        s.apply(Event::Metrics(MetricRow {
+            step: 10,
+            values: vec![Some(f64::NAN), Some(2.0)],
+        }));
         assert_eq!(s.series("a"), Some(&[[5.0, 1.0]][..]));
         assert_eq!(s.latest("b"), Some(2.0));
-        s.apply(Event::Paused { step: 10, reason: Some("d_loss became NaN".into()) });
+        s.apply(Event::Paused {
+            step: 10,
+            reason: Some("d_loss became NaN".into()),
+        });
         assert!(s.is_paused());
         assert_eq!(s.log.last().map(|l| l.level), Some(Level::Warning));
         s.apply(Event::Ended(RunEnd::Failed("boom".into())));
         assert!(!s.is_active());
-        assert!(s.log.last().is_some_and(|l| l.text.contains("boom") && l.level == Level::Error));
+        assert!(
+            s.log
+                .last()
+                .is_some_and(|l| l.text.contains("boom") && l.level == Level::Error)
+        );
     }
 }

@@ -57,6 +57,9 @@ pub struct WindowArgs {
     /// Nice value of the compute threads (default 19: the window stays smooth).
     #[arg(long, default_value_t = 19)]
     pub nice: i32,
+    /// Start with this many milliseconds between steps (the "Slow down" slider).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub delay_ms: u64,
     /// Initial window size, `WIDTHxHEIGHT`.
     #[arg(long, default_value = "1400x900")]
     pub size: String,
@@ -66,13 +69,24 @@ pub struct WindowArgs {
 pub fn load_preset(arg: &str) -> anyhow::Result<ExperimentSpec> {
     let path = Path::new(arg);
     if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        return ExperimentSpec::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        return ExperimentSpec::from_toml(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
     }
     let wanted = arg.trim_end_matches(".toml");
-    if let Some(p) = presets::BUILT_IN.iter().find(|p| p.file.trim_end_matches(".toml") == wanted) {
+    if let Some(p) = presets::BUILT_IN
+        .iter()
+        .find(|p| p.file.trim_end_matches(".toml") == wanted)
+    {
         return Ok(p.spec()?);
     }
-    let names: Vec<&str> = presets::BUILT_IN.iter().map(|p| p.file.trim_end_matches(".toml")).collect();
-    anyhow::bail!("{arg}: no such file, and not a built-in preset ({})", names.join(", "))
+    let names: Vec<&str> = presets::BUILT_IN
+        .iter()
+        .map(|p| p.file.trim_end_matches(".toml"))
+        .collect();
+    anyhow::bail!(
+        "{arg}: no such file, and not a built-in preset ({})",
+        names.join(", ")
+    )
 }

@@ -40,9 +40,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         spec.schedule_mut().steps = steps;
     }
     spec.validate()?;
-    let out = args.out.unwrap_or_else(|| RunFolder::next_free(std::path::Path::new("runs"), &spec));
+    let out = args
+        .out
+        .unwrap_or_else(|| RunFolder::next_free(std::path::Path::new("runs"), &spec));
     if out.join(crate::runs::folder::CHECKPOINT_FILE).exists() {
-        anyhow::bail!("{}: already holds a run; choose another --out", out.display());
+        anyhow::bail!(
+            "{}: already holds a run; choose another --out",
+            out.display()
+        );
     }
     let mut config = WorkerConfig::default();
     if let Some(t) = args.threads {
@@ -63,7 +68,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         out_dir: Some(out.clone()),
         start_paused: false,
     };
-    if !worker.send(Command::Start { spec: Box::new(spec.clone()), options }) {
+    if !worker.send(Command::Start {
+        spec: Box::new(spec.clone()),
+        options,
+    }) {
         anyhow::bail!("the worker thread is not running");
     }
     let bar = ProgressBar::new(spec.schedule().steps);
@@ -103,7 +111,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
                     .join(", ");
                 bar.set_message(short_summary(&names, &row.values));
             }
-            Event::Paused { reason: Some(reason), .. } => {
+            Event::Paused {
+                reason: Some(reason),
+                ..
+            } => {
                 bar.abandon();
                 anyhow::bail!("{reason}");
             }
@@ -116,7 +127,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
                         let how = if stop_sent { "stopped" } else { "finished" };
                         println!("{how} at step {step} in {secs:.1} s → {}", out.display());
                         println!("last row: {last_row}");
-                        if stop_sent { std::process::exit(130) } else { Ok(()) }
+                        if stop_sent {
+                            std::process::exit(130)
+                        } else {
+                            Ok(())
+                        }
                     }
                     RunEnd::Failed(msg) => Err(anyhow::anyhow!(msg)),
                 };

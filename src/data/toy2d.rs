@@ -197,7 +197,10 @@ mod tests {
             assert!(census.high_quality_pct > 97.0, "{dist:?}: {census:?}");
             assert_eq!(census.modes_captured, mix.means.len(), "{dist:?}");
             let (lo, hi) = dist.view_range();
-            assert!(pts.iter().all(|p| p[0] > lo && p[0] < hi && p[1] > lo && p[1] < hi));
+            assert!(
+                pts.iter()
+                    .all(|p| p[0] > lo && p[0] < hi && p[1] > lo && p[1] < hi)
+            );
         }
     }
 }

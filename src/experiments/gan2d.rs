@@ -194,9 +194,17 @@ impl Gan2d {
         let loss = (bce_with_logits_ones(&l_real)? + bce_with_logits_zeros(&l_fake)?)?;
         let grads = loss.backward()?;
         self.opt_d.step(&grads)?;
-        let d_real = candle_nn::ops::sigmoid(&l_real)?.mean_all()?.to_scalar::<f32>()?;
-        let d_fake = candle_nn::ops::sigmoid(&l_fake)?.mean_all()?.to_scalar::<f32>()?;
-        Ok([loss.to_scalar::<f32>()? as f64, d_real as f64, d_fake as f64])
+        let d_real = candle_nn::ops::sigmoid(&l_real)?
+            .mean_all()?
+            .to_scalar::<f32>()?;
+        let d_fake = candle_nn::ops::sigmoid(&l_fake)?
+            .mean_all()?
+            .to_scalar::<f32>()?;
+        Ok([
+            loss.to_scalar::<f32>()? as f64,
+            d_real as f64,
+            d_fake as f64,
+        ])
     }
 
     fn g_update(&mut self) -> Result<[f64; 2]> {
@@ -252,7 +260,11 @@ impl Experiment for Gan2d {
                 sum.iter_mut().zip(r).for_each(|(s, v)| *s += v);
             }
             let n = d_steps as f64;
-            out.extend([("d_loss", sum[0] / n), ("d_real", sum[1] / n), ("d_fake", sum[2] / n)]);
+            out.extend([
+                ("d_loss", sum[0] / n),
+                ("d_real", sum[1] / n),
+                ("d_fake", sum[2] / n),
+            ]);
         }
         if part != StepPart::Discriminator {
             let [g_loss, g_grad_norm] = self.g_update()?;
@@ -267,7 +279,10 @@ impl Experiment for Gan2d {
         Ok(vec![
             ("modes_captured", census.modes_captured as f64),
             ("high_quality_pct", census.high_quality_pct),
-            ("sample_mode_distance", sample_mode_distance(&self.mixture, &fake)),
+            (
+                "sample_mode_distance",
+                sample_mode_distance(&self.mixture, &fake),
+            ),
         ])
     }
 
@@ -275,7 +290,9 @@ impl Experiment for Gan2d {
         let fake = self.g.forward(&self.view_z)?.detach(); // [n, 2]
         // Where the generator's loss pushes each generated point: −∂L/∂x.
         let x = Var::from_tensor(&fake)?;
-        let per_point = self.generator_loss_terms(&self.d.forward(x.as_tensor())?)?.sum_all()?;
+        let per_point = self
+            .generator_loss_terms(&self.d.forward(x.as_tensor())?)?
+            .sum_all()?;
         let grads = per_point.backward()?;
         let push = match grads.get(x.as_tensor()) {
             Some(g) => g.neg()?,
@@ -295,7 +312,11 @@ impl Experiment for Gan2d {
         // One scale for every arrow: the longest is a tenth of the view.
         let push = tensor_points(&push)?;
         let longest = push.iter().map(|p| p[0].hypot(p[1])).fold(0f32, f32::max);
-        let scale = if longest > 0.0 && longest.is_finite() { 0.1 * (hi - lo) / longest } else { 0.0 };
+        let scale = if longest > 0.0 && longest.is_finite() {
+            0.1 * (hi - lo) / longest
+        } else {
+            0.0
+        };
         Ok(View::Gan2d(Gan2dView {
             step,
             real: self.view_real.clone(),

@@ -115,7 +115,8 @@ impl ExperimentSpec {
         };
         let key = key.trim();
         let raw = raw.trim();
-        let mut root = toml::Value::try_from(&*self).map_err(|e| StudioError::Spec(e.to_string()))?;
+        let mut root =
+            toml::Value::try_from(&*self).map_err(|e| StudioError::Spec(e.to_string()))?;
         let mut slot = &mut root;
         for part in key.split('.') {
             let table = slot.as_table_mut().ok_or_else(|| unknown_key(key))?;
@@ -128,8 +129,9 @@ impl ExperimentSpec {
         }
         *slot = parse_value(raw);
         let text = toml::to_string(&root).map_err(|e| StudioError::Spec(e.to_string()))?;
-        let updated: ExperimentSpec = toml::from_str(&text)
-            .map_err(|e| StudioError::Spec(format!("--set {key}={raw}: {}", one_line(&e.to_string()))))?;
+        let updated: ExperimentSpec = toml::from_str(&text).map_err(|e| {
+            StudioError::Spec(format!("--set {key}={raw}: {}", one_line(&e.to_string())))
+        })?;
         updated.validate()?;
         *self = updated;
         Ok(())
@@ -137,14 +139,18 @@ impl ExperimentSpec {
 }
 
 fn unknown_key(key: &str) -> StudioError {
-    StudioError::Spec(format!("unknown key '{key}' (see config.toml of a run for every key)"))
+    StudioError::Spec(format!(
+        "unknown key '{key}' (see config.toml of a run for every key)"
+    ))
 }
 
 /// Parses `raw` as a TOML value; falls back to a string for bare words.
 fn parse_value(raw: &str) -> toml::Value {
     let doc = format!("v = {raw}");
     match toml::from_str::<toml::Table>(&doc) {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.into())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.into())),
         Err(_) => toml::Value::String(raw.to_string()),
     }
 }
@@ -154,7 +160,9 @@ fn one_line(msg: &str) -> String {
     let lines: Vec<&str> = msg
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' ')
+        })
         .collect();
     lines.join(": ").replace(":: ", ": ")
 }
@@ -182,7 +190,10 @@ mod tests {
         assert_eq!(g.seed, 42);
 
         let err = spec.set("train.no_such_key=1").expect_err("unknown key");
-        assert!(err.to_string().contains("unknown key 'train.no_such_key'"), "{err}");
+        assert!(
+            err.to_string().contains("unknown key 'train.no_such_key'"),
+            "{err}"
+        );
         let err = spec.set("train.batch_size=lots").expect_err("wrong type");
         assert!(err.to_string().contains("train.batch_size"), "{err}");
         assert!(spec.set("train.batch_size").is_err());

@@ -29,12 +29,16 @@ mod tests {
     #[test]
     fn softplus_matches_the_naive_formula_and_stays_finite() {
         let xs = Tensor::new(&[-3.0f32, -0.5, 0.0, 0.7, 4.0], &Device::Cpu).expect("tensor");
-        let got: Vec<f32> = softplus(&xs).and_then(|t| Ok(t.to_vec1()?)).expect("softplus");
+        let got: Vec<f32> = softplus(&xs)
+            .and_then(|t| Ok(t.to_vec1()?))
+            .expect("softplus");
         for (x, y) in [-3.0f32, -0.5, 0.0, 0.7, 4.0].iter().zip(got) {
             assert!((y - (1.0 + x.exp()).ln()).abs() < 1e-6, "{x}: {y}");
         }
         let big = Tensor::new(&[-200.0f32, 200.0], &Device::Cpu).expect("tensor");
-        let got: Vec<f32> = softplus(&big).and_then(|t| Ok(t.to_vec1()?)).expect("softplus");
+        let got: Vec<f32> = softplus(&big)
+            .and_then(|t| Ok(t.to_vec1()?))
+            .expect("softplus");
         assert_eq!(got[0], 0.0);
         assert!((got[1] - 200.0).abs() < 1e-3);
     }

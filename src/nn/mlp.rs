@@ -54,8 +54,20 @@ impl Mlp {
         for (i, pair) in sizes.windows(2).enumerate() {
             let (fan_in, fan_out) = (pair[0], pair[1]);
             let bound = 1.0 / (fan_in as f32).sqrt();
-            let w = params.uniform(&format!("{prefix}.{i}.weight"), &[fan_out, fan_in], bound, rng, device)?;
-            let b = params.uniform(&format!("{prefix}.{i}.bias"), &[fan_out], bound, rng, device)?;
+            let w = params.uniform(
+                &format!("{prefix}.{i}.weight"),
+                &[fan_out, fan_in],
+                bound,
+                rng,
+                device,
+            )?;
+            let b = params.uniform(
+                &format!("{prefix}.{i}.bias"),
+                &[fan_out],
+                bound,
+                rng,
+                device,
+            )?;
             layers.push(Linear::new(w, Some(b)));
         }
         Ok(Self { layers, activation })

@@ -22,10 +22,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         let perms = std::fs::Permissions::from_mode(0o644);
-        tmp.as_file().set_permissions(perms).map_err(|e| StudioError::io(path, e))?;
+        tmp.as_file()
+            .set_permissions(perms)
+            .map_err(|e| StudioError::io(path, e))?;
     }
-    tmp.as_file().sync_all().map_err(|e| StudioError::io(path, e))?;
-    tmp.persist(path).map_err(|e| StudioError::io(path, e.error))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| StudioError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| StudioError::io(path, e.error))?;
     Ok(())
 }
 
@@ -40,7 +45,10 @@ mod tests {
         write_atomic(&path, b"first version, longer").expect("write");
         write_atomic(&path, b"second").expect("rewrite");
         assert_eq!(std::fs::read(&path).expect("read"), b"second");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").flatten().collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .collect();
         assert_eq!(names.len(), 1);
         let err = write_atomic(&dir.path().join("missing/b.txt"), b"x").expect_err("no folder");
         assert!(err.to_string().contains("missing"), "{err}");

@@ -23,7 +23,12 @@ pub struct Checkpoint {
 }
 
 /// Writes `tensors` with `spec` and `step` to `path`, atomically.
-pub fn save(path: &Path, spec: &ExperimentSpec, step: u64, tensors: &[(String, Tensor)]) -> Result<()> {
+pub fn save(
+    path: &Path,
+    spec: &ExperimentSpec,
+    step: u64,
+    tensors: &[(String, Tensor)],
+) -> Result<()> {
     let mut meta = HashMap::new();
     meta.insert("format".to_string(), FORMAT.to_string());
     meta.insert("architecture".to_string(), spec.architecture().to_string());
@@ -43,14 +48,24 @@ pub fn load(path: &Path, device: &Device) -> Result<Checkpoint> {
         .map_err(|e| bad(format!("not a safetensors file ({e})")))?;
     let meta = header.metadata().clone().unwrap_or_default();
     if meta.get("format").map(String::as_str) != Some(FORMAT) {
-        return Err(bad("not a Latent Studio checkpoint (no spec in its metadata)".into()));
+        return Err(bad(
+            "not a Latent Studio checkpoint (no spec in its metadata)".into(),
+        ));
     }
-    let spec_text = meta.get("spec").ok_or_else(|| bad("no spec in its metadata".into()))?;
-    let spec = ExperimentSpec::from_toml(spec_text).map_err(|e| bad(format!("its spec is invalid: {e}")))?;
+    let spec_text = meta
+        .get("spec")
+        .ok_or_else(|| bad("no spec in its metadata".into()))?;
+    let spec = ExperimentSpec::from_toml(spec_text)
+        .map_err(|e| bad(format!("its spec is invalid: {e}")))?;
     let step = meta
         .get("step")
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| bad("no step in its metadata".into()))?;
-    let tensors = candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| bad(e.to_string()))?;
-    Ok(Checkpoint { spec, step, tensors })
+    let tensors =
+        candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| bad(e.to_string()))?;
+    Ok(Checkpoint {
+        spec,
+        step,
+        tensors,
+    })
 }

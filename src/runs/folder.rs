@@ -25,7 +25,9 @@ pub struct RunFolder {
 impl RunFolder {
     /// Creates `root` (and `samples/`) if needed and writes `config.toml`.
     pub fn create(root: &Path, spec: &ExperimentSpec) -> Result<Self> {
-        let folder = Self { root: root.to_path_buf() };
+        let folder = Self {
+            root: root.to_path_buf(),
+        };
         std::fs::create_dir_all(folder.samples_dir()).map_err(|e| StudioError::io(root, e))?;
         write_atomic(&folder.config_path(), spec.to_toml()?.as_bytes())?;
         Ok(folder)
@@ -33,7 +35,9 @@ impl RunFolder {
 
     /// Opens an existing run folder (one holding a checkpoint).
     pub fn open(root: &Path) -> Result<Self> {
-        let folder = Self { root: root.to_path_buf() };
+        let folder = Self {
+            root: root.to_path_buf(),
+        };
         if !folder.checkpoint_path().is_file() {
             return Err(StudioError::Checkpoint(format!(
                 "{}: not a run folder with a checkpoint (no {CHECKPOINT_FILE})",

@@ -1,5 +1,6 @@
-//! `metrics.csv`: a header row `step,<metric>,…`, then one row per logged step,
-//! flushed as it goes so a crash loses at most the row being written.
+//! `metrics.csv`: a header row `step,<metric>,…,elapsed_s`, then one row per logged
+//! step, flushed as it goes so a crash loses at most the row being written.
+//! `elapsed_s` is the wall-clock time since the run started, in seconds (pauses included).
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -16,11 +17,22 @@ impl MetricsFile {
     /// Opens `path` for appending, writing the header if the file is new or empty.
     /// An existing file must have the same columns.
     pub fn open(path: &Path, names: &[&str]) -> Result<Self> {
-        let header: Vec<String> = std::iter::once("step").chain(names.iter().copied()).map(String::from).collect();
-        let existing = std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        let header: Vec<String> = std::iter::once("step")
+            .chain(names.iter().copied())
+            .chain(std::iter::once(ELAPSED))
+            .map(String::from)
+            .collect();
+        let existing = std::fs::metadata(path)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false);
         if existing {
             let mut reader = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
-            let found: Vec<String> = reader.headers().map_err(|e| csv_err(path, e))?.iter().map(String::from).collect();
+            let found: Vec<String> = reader
+                .headers()
+                .map_err(|e| csv_err(path, e))?
+                .iter()
+                .map(String::from)
+                .collect();
             if found != header {
                 return Err(StudioError::Checkpoint(format!(
                     "{}: its columns ({}) are not this experiment's ({})",
@@ -40,29 +52,57 @@ impl MetricsFile {
             writer.write_record(&header).map_err(|e| csv_err(path, e))?;
             writer.flush().map_err(|e| StudioError::io(path, e))?;
         }
-        Ok(Self { path: path.to_path_buf(), writer })
+        Ok(Self {
+            path: path.to_path_buf(),
+            writer,
+        })
     }
 
     /// Appends one row; `None` leaves a cell empty.
-    pub fn append(&mut self, step: u64, values: &[Option<f64>]) -> Result<()> {
+    pub fn append(&mut self, step: u64, values: &[Option<f64>], elapsed_s: f64) -> Result<()> {
         let row = std::iter::once(step.to_string())
-            .chain(values.iter().map(|v| v.map(|x| format!("{x:.6}")).unwrap_or_default()));
-        self.writer.write_record(row).map_err(|e| csv_err(&self.path, e))?;
-        self.writer.flush().map_err(|e| StudioError::io(&self.path, e))
+            .chain(
+                values
+                    .iter()
+                    .map(|v| v.map(|x| format!("{x:.6}")).unwrap_or_default()),
+            )
+            .chain(std::iter::once(format!("{elapsed_s:.2}")));
+        self.writer
+            .write_record(row)
+            .map_err(|e| csv_err(&self.path, e))?;
+        self.writer
+            .flush()
+            .map_err(|e| StudioError::io(&self.path, e))
     }
 }
 
-/// Reads a `metrics.csv` back: its metric names and its rows (step, values).
-pub fn read(path: &Path) -> Result<(Vec<String>, Vec<(u64, Vec<Option<f64>>)>)> {
+/// One row read back: the step and the cells after it (`None` where empty).
+pub type Row = (u64, Vec<Option<f64>>);
+
+/// The name of the wall-clock column.
+pub const ELAPSED: &str = "elapsed_s";
+
+/// Reads a `metrics.csv` back: its column names after `step` (the metrics, then
+/// `elapsed_s`) and its rows (step, values).
+pub fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>)> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| csv_err(path, e))?;
-    let names: Vec<String> = reader.headers().map_err(|e| csv_err(path, e))?.iter().skip(1).map(String::from).collect();
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_err(path, e))?
+        .iter()
+        .skip(1)
+        .map(String::from)
+        .collect();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_err(path, e))?;
         let Some(step) = record.get(0).and_then(|s| s.parse().ok()) else {
             continue;
         };
-        rows.push((step, record.iter().skip(1).map(|c| c.parse().ok()).collect()));
+        rows.push((
+            step,
+            record.iter().skip(1).map(|c| c.parse().ok()).collect(),
+        ));
     }
     Ok((names, rows))
 }

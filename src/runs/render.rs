@@ -39,19 +39,28 @@ fn render_gan2d(v: &Gan2dView, size: usize) -> RgbImage {
     for py in 0..size {
         for px in 0..size {
             // Bilinear sample of the field at the pixel centre (row 0 of the field is the bottom).
-            let gx = ((px as f32 + 0.5) / size as f32 * f.nx as f32 - 0.5).clamp(0.0, (f.nx - 1) as f32);
-            let gy = ((1.0 - (py as f32 + 0.5) / size as f32) * f.ny as f32 - 0.5).clamp(0.0, (f.ny - 1) as f32);
+            let gx =
+                ((px as f32 + 0.5) / size as f32 * f.nx as f32 - 0.5).clamp(0.0, (f.nx - 1) as f32);
+            let gy = ((1.0 - (py as f32 + 0.5) / size as f32) * f.ny as f32 - 0.5)
+                .clamp(0.0, (f.ny - 1) as f32);
             let (ix, iy) = (gx.floor() as usize, gy.floor() as usize);
             let (ix1, iy1) = ((ix + 1).min(f.nx - 1), (iy + 1).min(f.ny - 1));
             let (tx, ty) = (gx - ix as f32, gy - iy as f32);
             let at = |x: usize, y: usize| f.values.get(y * f.nx + x).copied().unwrap_or(0.5);
             let top = at(ix, iy) * (1.0 - tx) + at(ix1, iy) * tx;
             let bottom = at(ix, iy1) * (1.0 - tx) + at(ix1, iy1) * tx;
-            canvas.set(px as i64, py as i64, theme::d_value_colour(top * (1.0 - ty) + bottom * ty));
+            canvas.set(
+                px as i64,
+                py as i64,
+                theme::d_value_colour(top * (1.0 - ty) + bottom * ty),
+            );
         }
     }
     let to_px = |p: [f32; 2]| -> (f32, f32) {
-        ((p[0] - x0) / (x1 - x0) * size as f32, (1.0 - (p[1] - y0) / (y1 - y0)) * size as f32)
+        (
+            (p[0] - x0) / (x1 - x0) * size as f32,
+            (1.0 - (p[1] - y0) / (y1 - y0)) * size as f32,
+        )
     };
     for p in &v.real {
         let (x, y) = to_px(*p);
@@ -120,7 +129,11 @@ impl Canvas {
         let n = (x1 - x0).abs().max((y1 - y0).abs()).ceil().min(4096.0) as usize + 1;
         for i in 0..=n {
             let t = i as f32 / n as f32;
-            self.set((x0 + (x1 - x0) * t).round() as i64, (y0 + (y1 - y0) * t).round() as i64, c);
+            self.set(
+                (x0 + (x1 - x0) * t).round() as i64,
+                (y0 + (y1 - y0) * t).round() as i64,
+                c,
+            );
         }
     }
 }

@@ -21,7 +21,8 @@ use crate::Result;
 use crate::experiments::{self, Experiment, ExperimentSpec};
 
 /// Builds an experiment from a spec; tests substitute their own.
-pub type Factory = Arc<dyn Fn(&ExperimentSpec, &Device) -> Result<Box<dyn Experiment>> + Send + Sync>;
+pub type Factory =
+    Arc<dyn Fn(&ExperimentSpec, &Device) -> Result<Box<dyn Experiment>> + Send + Sync>;
 
 /// How the worker runs.
 #[derive(Clone)]
@@ -60,7 +61,7 @@ pub struct WorkerHandle {
 impl WorkerHandle {
     /// Starts a worker that builds the studio's own experiments.
     pub fn spawn(config: WorkerConfig) -> std::io::Result<Self> {
-        Self::spawn_with(config, Arc::new(|spec, device| experiments::build(spec, device)))
+        Self::spawn_with(config, Arc::new(experiments::build))
     }
 
     /// Starts a worker that builds experiments with `factory`.

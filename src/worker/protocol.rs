@@ -54,7 +54,7 @@ pub struct RunOptions {
 #[derive(Clone, Debug)]
 pub enum Event {
     /// A run began (or was opened from a run folder).
-    Started(RunInfo),
+    Started(Box<RunInfo>),
     /// One logged row of metrics.
     Metrics(MetricRow),
     /// A picture of the model's state (rate-limited; may be dropped if the front end lags).

@@ -11,10 +11,10 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::protocol::{Command, Event, MetricRow, Progress, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
+use crate::Result;
 use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::runs::metrics_file::{self, MetricsFile};
 use crate::runs::{RunFolder, checkpoint, render};
-use crate::Result;
 
 /// How often a progress event is sent at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -48,6 +48,9 @@ struct ActiveRun {
     last_view: Option<Instant>,
     last_progress: Instant,
     speed: Speed,
+    /// When this session of the run started, and the training time before it.
+    session_start: Instant,
+    elapsed_before_s: f64,
 }
 
 impl RunLoop {
@@ -188,7 +191,12 @@ impl RunLoop {
         Ok(true)
     }
 
-    fn start(&mut self, spec: ExperimentSpec, options: RunOptions, resume: Option<checkpoint::Checkpoint>) -> Result<()> {
+    fn start(
+        &mut self,
+        spec: ExperimentSpec,
+        options: RunOptions,
+        resume: Option<checkpoint::Checkpoint>,
+    ) -> Result<()> {
         let mut exp = (self.factory)(&spec, &self.device)?;
         let mut first_step = 0;
         if let Some(ckpt) = &resume {
@@ -198,26 +206,43 @@ impl RunLoop {
         let names = exp.metric_names();
         let (folder, metrics_file) = match &options.out_dir {
             Some(dir) => {
-                let folder = if resume.is_some() { RunFolder::open(dir)? } else { RunFolder::create(dir, &spec)? };
+                let folder = if resume.is_some() {
+                    RunFolder::open(dir)?
+                } else {
+                    RunFolder::create(dir, &spec)?
+                };
                 let file = MetricsFile::open(&folder.metrics_path(), &names)?;
                 (Some(folder), Some(file))
             }
             None => (None, None),
         };
         let last_step = first_step + spec.schedule().steps;
-        self.emit(Event::Started(RunInfo {
+        self.emit(Event::Started(Box::new(RunInfo {
             spec: spec.clone(),
             metric_names: names.iter().map(|s| s.to_string()).collect(),
             run_dir: folder.as_ref().map(|f| f.root().to_path_buf()),
             first_step,
             last_step,
-        }));
-        // A continued run shows its history first.
-        if let Some(f) = folder.as_ref().filter(|_| resume.is_some()) {
-            if let Ok((_, rows)) = metrics_file::read(&f.metrics_path()) {
-                for (step, values) in rows {
-                    self.emit(Event::Metrics(MetricRow { step, values }));
+        })));
+        // A continued run shows its history first, and its clock goes on.
+        let mut elapsed_before_s = 0.0;
+        if let Some(f) = folder.as_ref().filter(|_| resume.is_some())
+            && let Ok((columns, rows)) = metrics_file::read(&f.metrics_path())
+        {
+            let index: Vec<Option<usize>> = names
+                .iter()
+                .map(|n| columns.iter().position(|c| c == n))
+                .collect();
+            let clock = columns.iter().position(|c| c == metrics_file::ELAPSED);
+            for (step, cells) in rows {
+                let values = index
+                    .iter()
+                    .map(|i| i.and_then(|i| cells.get(i).copied().flatten()))
+                    .collect();
+                if let Some(t) = clock.and_then(|i| cells.get(i).copied().flatten()) {
+                    elapsed_before_s = t;
                 }
+                self.emit(Event::Metrics(MetricRow { step, values }));
             }
         }
         let sums = vec![(0.0, 0); names.len()];
@@ -235,11 +260,16 @@ impl RunLoop {
             last_view: None,
             last_progress: Instant::now(),
             speed: Speed::new(first_step),
+            session_start: Instant::now(),
+            elapsed_before_s,
         });
         self.snapshot()?;
         self.send_view(true)?;
         if options.start_paused {
-            self.emit(Event::Paused { step: first_step, reason: None });
+            self.emit(Event::Paused {
+                step: first_step,
+                reason: None,
+            });
         }
         Ok(())
     }
@@ -311,10 +341,21 @@ impl RunLoop {
         };
         let eval = r.exp.evaluate()?;
         r.accumulate(&eval);
-        let values: Vec<Option<f64>> = r.sums.iter().map(|&(s, n)| (n > 0).then(|| s / n as f64)).collect();
+        let values: Vec<Option<f64>> = r
+            .sums
+            .iter()
+            .map(|&(s, n)| (n > 0).then(|| s / n as f64))
+            .collect();
         r.sums.iter_mut().for_each(|s| *s = (0.0, 0));
-        let row = MetricRow { step: r.step, values };
-        let write = r.metrics_file.as_mut().map(|f| f.append(row.step, &row.values));
+        let row = MetricRow {
+            step: r.step,
+            values,
+        };
+        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
+        let write = r
+            .metrics_file
+            .as_mut()
+            .map(|f| f.append(row.step, &row.values, elapsed_s));
         if let Some(Err(e)) = write {
             self.emit(Event::Problem(format!("metrics not written: {e}")));
         }
@@ -355,7 +396,10 @@ impl RunLoop {
             last_step: r.last_step,
             steps_per_sec: r.speed.update(r.step),
         };
-        self.emit(Event::Progress(p));
+        // Progress alone does not wake the window: it shows with the next view or row.
+        if self.events.send(Event::Progress(p)).is_err() {
+            self.disconnected = true;
+        }
     }
 
     fn write_sample(&mut self) {
@@ -366,7 +410,10 @@ impl RunLoop {
             return;
         };
         let path = folder.sample_path(r.step);
-        let result = r.exp.view(r.step).and_then(|v| render::save_png(&path, &render::render(&v)));
+        let result = r
+            .exp
+            .view(r.step)
+            .and_then(|v| render::save_png(&path, &render::render(&v)));
         if let Err(e) = result {
             self.emit(Event::Problem(format!("sample picture not written: {e}")));
         }
@@ -407,10 +454,13 @@ impl RunLoop {
         let Some(step) = self.run.as_ref().map(|r| r.step) else {
             return;
         };
-        if self.run.as_ref().is_some_and(|r| r.sums.iter().any(|s| s.1 > 0)) {
-            if let Err(e) = self.log_row() {
-                self.emit(Event::Problem(format!("last metrics not logged: {e}")));
-            }
+        if self
+            .run
+            .as_ref()
+            .is_some_and(|r| r.sums.iter().any(|s| s.1 > 0))
+            && let Err(e) = self.log_row()
+        {
+            self.emit(Event::Problem(format!("last metrics not logged: {e}")));
         }
         if let Err(e) = self.checkpoint() {
             self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
@@ -461,14 +511,22 @@ struct Speed {
 
 impl Speed {
     fn new(step: u64) -> Self {
-        Self { at: Instant::now(), step, rate: 0.0 }
+        Self {
+            at: Instant::now(),
+            step,
+            rate: 0.0,
+        }
     }
 
     fn update(&mut self, step: u64) -> f64 {
         let dt = self.at.elapsed().as_secs_f64();
         if dt > 0.0 && step >= self.step {
             let now = (step - self.step) as f64 / dt;
-            self.rate = if self.rate == 0.0 { now } else { 0.7 * self.rate + 0.3 * now };
+            self.rate = if self.rate == 0.0 {
+                now
+            } else {
+                0.7 * self.rate + 0.3 * now
+            };
         }
         self.at = Instant::now();
         self.step = step;

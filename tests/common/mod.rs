@@ -22,7 +22,12 @@ pub struct Scripted {
 
 impl Scripted {
     pub fn new() -> Self {
-        Self { count: 0.0, panic_at: None, nan_at: None, step_sleep: Duration::ZERO }
+        Self {
+            count: 0.0,
+            panic_at: None,
+            nan_at: None,
+            step_sleep: Duration::ZERO,
+        }
     }
 }
 
@@ -44,7 +49,11 @@ impl Experiment for Scripted {
         if self.panic_at == Some(self.count as u32) {
             panic!("scripted panic at {}", self.count);
         }
-        let loss = if self.nan_at == Some(self.count as u32) { f64::NAN } else { 1.0 / self.count as f64 };
+        let loss = if self.nan_at == Some(self.count as u32) {
+            f64::NAN
+        } else {
+            1.0 / self.count as f64
+        };
         Ok(vec![("loss", loss)])
     }
 
@@ -76,7 +85,11 @@ impl Experiment for Scripted {
 }
 
 /// Receives events until `pred` matches one (returned) or `timeout` passes (panics).
-pub fn wait_for(worker: &WorkerHandle, timeout: Duration, mut pred: impl FnMut(&Event) -> bool) -> Event {
+pub fn wait_for(
+    worker: &WorkerHandle,
+    timeout: Duration,
+    mut pred: impl FnMut(&Event) -> bool,
+) -> Event {
     let deadline = Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

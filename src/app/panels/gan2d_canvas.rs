@@ -1,7 +1,7 @@
 //! The 2-D GAN view: real and generated points over the discriminator's heat map,
 //! with the generator's gradient as arrows (the picture GAN Lab made famous).
 
-use egui_plot::{Arrows, Legend, MarkerShape, Plot, PlotImage, PlotPoint, Points};
+use egui_plot::{Plot, PlotImage, PlotPoint};
 
 use crate::app::state::AppState;
 use crate::app::theme::colour;
@@ -40,11 +40,20 @@ impl Gan2dCanvas {
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.show_field, "D(x) heat map")
-                .on_hover_text("The discriminator's belief that a point is real: green = real, purple = fake.");
+                .on_hover_text(
+                    "The discriminator's belief that a point is real: green = real, purple = fake.",
+                );
             ui.checkbox(&mut self.show_arrows, "G gradient")
                 .on_hover_text("Arrows: where the generator's loss pushes each generated point.");
-            ui.checkbox(&mut self.show_real, "real data").on_hover_text("Show points drawn from the data.");
-            ui.checkbox(&mut self.show_modes, "modes").on_hover_text("Mark the centre of each mode of the data.");
+            ui.checkbox(&mut self.show_real, "real data")
+                .on_hover_text("Show points drawn from the data.");
+            ui.checkbox(&mut self.show_modes, "modes")
+                .on_hover_text("Mark the centre of each mode of the data.");
+        });
+        ui.horizontal(|ui| {
+            swatch_ui(ui, colour(theme::REAL), "real");
+            swatch_ui(ui, colour(theme::FAKE), "generated");
+            swatch_ui(ui, colour(theme::PUSH), "where G's loss pushes each point");
         });
         let Some(view) = &state.gan2d_view else {
             ui.centered_and_justified(|ui| ui.label("Press Start to watch the generator learn."));
@@ -55,7 +64,11 @@ impl Gan2dCanvas {
             match &mut self.texture {
                 Some(t) => t.set(image, egui::TextureOptions::LINEAR),
                 None => {
-                    self.texture = Some(ui.ctx().load_texture("d-field", image, egui::TextureOptions::LINEAR));
+                    self.texture = Some(ui.ctx().load_texture(
+                        "d-field",
+                        image,
+                        egui::TextureOptions::LINEAR,
+                    ));
                 }
             }
             self.texture_generation = state.view_generation;
@@ -68,53 +81,95 @@ impl Gan2dCanvas {
         let f = &view.field;
         let [x0, x1] = f.x_range;
         let [y0, y1] = f.y_range;
-        Plot::new("gan2d-canvas")
+        let response = Plot::new("gan2d-canvas")
             .width(side)
             .height(side)
             .data_aspect(1.0)
+            .show_crosshair(false)
             .default_x_bounds(x0 as f64, x1 as f64)
             .default_y_bounds(y0 as f64, y1 as f64)
-            .legend(Legend::default())
             .show(ui, |plot| {
                 if let (true, Some(t)) = (self.show_field, &self.texture) {
                     let centre = PlotPoint::new((x0 + x1) as f64 / 2.0, (y0 + y1) as f64 / 2.0);
                     plot.image(PlotImage::new("D(x)", t.id(), centre, [x1 - x0, y1 - y0]));
                 }
-                if self.show_real {
-                    plot.points(
-                        Points::new("real", as_f64(&view.real))
-                            .color(colour(theme::REAL))
-                            .radius(2.0),
-                    );
-                }
-                if self.show_arrows {
-                    let tips: Vec<[f64; 2]> = view
-                        .fake
-                        .iter()
-                        .zip(&view.fake_push)
-                        .map(|(p, d)| [(p[0] + d[0]) as f64, (p[1] + d[1]) as f64])
-                        .collect();
-                    plot.arrows(
-                        Arrows::new("G gradient", as_f64(&view.fake), tips)
-                            .color(colour(theme::PUSH))
-                            .tip_length(4.0),
-                    );
-                }
-                plot.points(
-                    Points::new("generated", as_f64(&view.fake))
-                        .color(colour(theme::FAKE))
-                        .radius(2.0),
-                );
-                if self.show_modes {
-                    plot.points(
-                        Points::new("modes", as_f64(&view.modes))
-                            .shape(MarkerShape::Cross)
-                            .color(colour(theme::MODE))
-                            .radius(5.0),
-                    );
-                }
             });
+        // Thousands of points and arrows as plot items cost ~10 ms a frame to tessellate
+        // and rasterise on a software renderer; one mesh of small quads costs well under 1.
+        let to_screen = |p: [f32; 2]| {
+            response
+                .transform
+                .position_from_point(&PlotPoint::new(p[0] as f64, p[1] as f64))
+        };
+        let mut mesh = egui::Mesh::default();
+        if self.show_real {
+            for p in &view.real {
+                add_square(&mut mesh, to_screen(*p), 2.0, colour(theme::REAL));
+            }
+        }
+        if self.show_arrows {
+            for (p, d) in view.fake.iter().zip(&view.fake_push) {
+                add_segment(
+                    &mut mesh,
+                    to_screen(*p),
+                    to_screen([p[0] + d[0], p[1] + d[1]]),
+                    0.6,
+                    colour(theme::PUSH),
+                );
+            }
+        }
+        for p in &view.fake {
+            add_square(&mut mesh, to_screen(*p), 2.0, colour(theme::FAKE));
+        }
+        if self.show_modes {
+            for m in &view.modes {
+                let c = to_screen(*m);
+                let k = egui::vec2(5.0, 0.0);
+                add_segment(&mut mesh, c - k, c + k, 1.0, colour(theme::MODE));
+                add_segment(&mut mesh, c - k.yx(), c + k.yx(), 1.0, colour(theme::MODE));
+            }
+        }
+        ui.painter_at(*response.transform.frame()).add(mesh);
     }
+}
+
+/// A small colour square and its label, for the legend.
+fn swatch_ui(ui: &mut egui::Ui, fill: egui::Color32, label: &str) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, fill);
+    ui.label(label);
+}
+
+/// A filled square of half-side `r` centred on `c`.
+fn add_square(mesh: &mut egui::Mesh, c: egui::Pos2, r: f32, colour: egui::Color32) {
+    if c.is_finite() {
+        mesh.add_colored_rect(
+            egui::Rect::from_center_size(c, egui::vec2(2.0 * r, 2.0 * r)),
+            colour,
+        );
+    }
+}
+
+/// A straight line from `a` to `b`, `half_width` thick on each side.
+fn add_segment(
+    mesh: &mut egui::Mesh,
+    a: egui::Pos2,
+    b: egui::Pos2,
+    half_width: f32,
+    colour: egui::Color32,
+) {
+    let d = b - a;
+    let len = d.length();
+    if !(len.is_finite() && len > 0.0) {
+        return;
+    }
+    let n = egui::vec2(-d.y, d.x) / len * half_width;
+    let i = mesh.vertices.len() as u32;
+    for p in [a + n, b + n, b - n, a - n] {
+        mesh.colored_vertex(p, colour);
+    }
+    mesh.add_triangle(i, i + 1, i + 2);
+    mesh.add_triangle(i, i + 2, i + 3);
 }
 
 /// The field as an image, top row first (the field's row 0 is the bottom).
@@ -127,8 +182,4 @@ fn field_image(f: &ScalarField) -> egui::ColorImage {
         }
     }
     egui::ColorImage::new([f.nx, f.ny], pixels)
-}
-
-fn as_f64(points: &[[f32; 2]]) -> Vec<[f64; 2]> {
-    points.iter().map(|p| [p[0] as f64, p[1] as f64]).collect()
 }

@@ -58,7 +58,8 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
     let rows = groups.len().div_ceil(2);
     let spacing = ui.spacing().item_spacing;
     let width = ((ui.available_width() - spacing.x) / 2.0).max(150.0);
-    let height = ((ui.available_height() - rows as f32 * (22.0 + spacing.y)) / rows as f32).max(90.0);
+    let height =
+        ((ui.available_height() - rows as f32 * (22.0 + spacing.y)) / rows as f32).max(90.0);
     for pair in groups.chunks(2) {
         ui.horizontal(|ui| {
             for group in pair {
@@ -73,7 +74,9 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
                         .show(ui, |plot| {
                             for (k, (metric, label)) in group.metrics.iter().enumerate() {
                                 if let Some(series) = state.series(metric) {
-                                    plot.line(Line::new(*label, series.to_vec()).color(theme::series(k)));
+                                    plot.line(
+                                        Line::new(*label, series.to_vec()).color(theme::series(k)),
+                                    );
                                 }
                             }
                         });

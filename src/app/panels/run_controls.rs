@@ -18,7 +18,11 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             actions.push(UiAction::Start);
         }
         if running {
-            if ui.button("Pause").on_hover_text("Pause after the current step.").clicked() {
+            if ui
+                .button("Pause")
+                .on_hover_text("Pause after the current step.")
+                .clicked()
+            {
                 actions.push(UiAction::Pause);
             }
         } else if ui
@@ -38,12 +42,28 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     });
     ui.horizontal_wrapped(|ui| {
         let steps = [
-            ("Step D", StepPart::Discriminator, "While paused: one discriminator update."),
-            ("Step G", StepPart::Generator, "While paused: one generator update."),
-            ("Step both", StepPart::Whole, "While paused: one whole step (D updates, then G)."),
+            (
+                "Step D",
+                StepPart::Discriminator,
+                "While paused: one discriminator update.",
+            ),
+            (
+                "Step G",
+                StepPart::Generator,
+                "While paused: one generator update.",
+            ),
+            (
+                "Step both",
+                StepPart::Whole,
+                "While paused: one whole step (D updates, then G).",
+            ),
         ];
         for (label, part, tip) in steps {
-            if ui.add_enabled(paused, egui::Button::new(label)).on_hover_text(tip).clicked() {
+            if ui
+                .add_enabled(paused, egui::Button::new(label))
+                .on_hover_text(tip)
+                .clicked()
+            {
                 actions.push(UiAction::Step(part));
             }
         }
@@ -52,7 +72,9 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         ui.label("Slow down");
         let r = ui
             .add(egui::Slider::new(&mut state.delay_ms, 0..=500).suffix(" ms/step"))
-            .on_hover_text("Wait this long between steps, to watch the points move one update at a time.");
+            .on_hover_text(
+                "Wait this long between steps, to watch the points move one update at a time.",
+            );
         if r.changed() {
             actions.push(UiAction::SetDelay(state.delay_ms));
         }
@@ -69,7 +91,11 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             Some(p) => (p.step, p.last_step, p.steps_per_sec),
             None => (run.info.first_step, run.info.last_step, 0.0),
         };
-        let fraction = if last > 0 { step as f32 / last as f32 } else { 0.0 };
+        let fraction = if last > 0 {
+            step as f32 / last as f32
+        } else {
+            0.0
+        };
         let what = match &run.status {
             RunStatus::Running => format!("step {step}/{last} · {speed:.0} steps/s"),
             RunStatus::Paused(_) => format!("paused at step {step}/{last}"),

@@ -26,7 +26,9 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     });
     ui.add_enabled_ui(!active, |ui| fixed_settings_ui(ui, spec))
         .response
-        .on_disabled_hover_text("Stop the run to change these; the ones under Live change while it runs.");
+        .on_disabled_hover_text(
+            "Stop the run to change these; the ones under Live change while it runs.",
+        );
     ui.separator();
     ui.strong("Live (change while it runs)");
     live_settings_ui(ui, spec, active, actions);
@@ -142,10 +144,20 @@ fn live_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actio
         ui.label("Generator loss");
         ui.vertical(|ui| {
             let before = spec.train.generator_loss;
-            ui.radio_value(&mut spec.train.generator_loss, GeneratorLoss::NonSaturating, "non-saturating −log D(G(z))")
-                .on_hover_text("Strong gradients even when D confidently rejects the samples.");
-            ui.radio_value(&mut spec.train.generator_loss, GeneratorLoss::Minimax, "minimax log(1 − D(G(z)))")
-                .on_hover_text("The original game; its gradient vanishes when D wins (watch the gradient norm).");
+            ui.radio_value(
+                &mut spec.train.generator_loss,
+                GeneratorLoss::NonSaturating,
+                "non-saturating −log D(G(z))",
+            )
+            .on_hover_text("Strong gradients even when D confidently rejects the samples.");
+            ui.radio_value(
+                &mut spec.train.generator_loss,
+                GeneratorLoss::Minimax,
+                "minimax log(1 − D(G(z)))",
+            )
+            .on_hover_text(
+                "The original game; its gradient vanishes when D wins (watch the gradient norm).",
+            );
             if spec.train.generator_loss != before {
                 live(LiveParam::GeneratorLoss(spec.train.generator_loss));
             }
@@ -154,11 +166,17 @@ fn live_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actio
     });
 }
 
-fn layers_ui(ui: &mut egui::Ui, id: &str, label: egui::Id, widths: &mut Vec<usize>) -> egui::Response {
+fn layers_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    label: egui::Id,
+    widths: &mut Vec<usize>,
+) -> egui::Response {
     ui.push_id(id, |ui| {
         ui.horizontal(|ui| {
             for w in widths.iter_mut() {
-                ui.add(egui::DragValue::new(w).range(1..=1024)).labelled_by(label);
+                ui.add(egui::DragValue::new(w).range(1..=1024))
+                    .labelled_by(label);
             }
             if widths.len() < 6 && ui.small_button("+").clicked() {
                 let last = widths.last().copied().unwrap_or(64);

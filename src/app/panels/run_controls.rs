@@ -102,5 +102,14 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             RunStatus::Ended(_) => format!("ended at step {step}/{last}"),
         };
         ui.add(egui::ProgressBar::new(fraction).text(what));
+        match &run.status {
+            RunStatus::Paused(Some(reason)) => {
+                ui.colored_label(crate::app::theme::WARNING, reason);
+            }
+            RunStatus::Ended(crate::worker::RunEnd::Failed(msg)) => {
+                ui.colored_label(crate::app::theme::ERROR, format!("failed: {msg}"));
+            }
+            _ => {}
+        }
     }
 }

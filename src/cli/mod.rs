@@ -1,5 +1,6 @@
 //! The command line: the same worker as the window, headless.
 
+pub mod dataset;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,8 @@ pub enum CliCommand {
     Window(WindowArgs),
     /// List the built-in presets.
     Presets,
+    /// Load a dataset, print its size and labels, and write a grid of examples.
+    Dataset(dataset::DatasetArgs),
 }
 
 /// Options of the window.

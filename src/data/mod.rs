@@ -1,3 +1,29 @@
-//! Datasets the studio makes, and (later) loaders for data the user brings.
+//! Datasets the studio makes, and loaders for data the user brings.
 
+pub mod glyph_digits;
+pub mod idx;
+pub mod image_folder;
+pub mod image_set;
 pub mod toy2d;
+
+pub use image_set::ImageSet;
+
+/// Why a dataset could not be loaded; the message names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct DataError {
+    /// The file or folder at fault.
+    pub path: std::path::PathBuf,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl DataError {
+    /// An error about `path`.
+    pub fn new(path: impl Into<std::path::PathBuf>, reason: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+}

@@ -77,9 +77,12 @@ pub fn load(root: &Path, size: usize, channels: usize) -> Result<FolderLoad, Dat
     })
 }
 
+/// A file and its class index.
+type Labelled = (PathBuf, u32);
+
 /// The candidate files with their class, and the class names (sorted sub-folder names;
 /// pictures directly in `root` form a class named ".").
-fn list(root: &Path) -> Result<(Vec<(PathBuf, u32)>, Vec<String>), DataError> {
+fn list(root: &Path) -> Result<(Vec<Labelled>, Vec<String>), DataError> {
     let read = |dir: &Path| -> Result<Vec<PathBuf>, DataError> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(|e| DataError::new(dir, e.to_string()))?

@@ -12,6 +12,12 @@ fn main() {
         // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.
         unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
     }
+    // WGAN-GP's gradient penalty needs second-order gradients, which candle builds only
+    // when this is set before a thread's first backward pass.
+    if std::env::var_os("CANDLE_GRAD_DO_NOT_DETACH").is_none() {
+        // SAFETY: as above, no other thread exists yet.
+        unsafe { std::env::set_var("CANDLE_GRAD_DO_NOT_DETACH", "1") };
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Some(CliCommand::Train(args)) => latent_studio::cli::train::run(args),

@@ -2,7 +2,13 @@
 
 use crate::Result;
 use crate::data::toy2d::Toy2d;
+use std::path::PathBuf;
+
 use crate::experiments::gan2d::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
+use crate::experiments::image_gan::spec::{
+    DataSource, GanLoss, ImageData, ImageGanModel, ImageGanSpec, ImageGanTrain, LatentPrior,
+    OutputActivation,
+};
 use crate::experiments::{ExperimentSpec, GeneratorLoss, Schedule};
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
@@ -40,6 +46,18 @@ pub const BUILT_IN: &[Preset] = &[
     Preset {
         file: "gan2d_moons.toml",
         toml: include_str!("../presets/gan2d_moons.toml"),
+    },
+    Preset {
+        file: "dcgan_glyphs.toml",
+        toml: include_str!("../presets/dcgan_glyphs.toml"),
+    },
+    Preset {
+        file: "wgan_glyphs.toml",
+        toml: include_str!("../presets/wgan_glyphs.toml"),
+    },
+    Preset {
+        file: "wgan_gp_glyphs.toml",
+        toml: include_str!("../presets/wgan_gp_glyphs.toml"),
     },
 ];
 
@@ -81,16 +99,81 @@ pub fn gan2d_default(distribution: Toy2d) -> Gan2dSpec {
     }
 }
 
+/// The default image GAN playing `loss` on 28 × 28 glyph digits.
+pub fn image_gan_default(loss: GanLoss) -> ImageGanSpec {
+    let (name, optimizer, lr, d_steps, steps) = match loss {
+        GanLoss::Gan => ("DCGAN · glyph digits", OptimizerKind::Adam, 2e-4, 1, 3000),
+        GanLoss::Wgan => ("WGAN · glyph digits", OptimizerKind::RmsProp, 5e-5, 5, 2000),
+        GanLoss::WganGp => ("WGAN-GP · glyph digits", OptimizerKind::Adam, 1e-4, 5, 2000),
+    };
+    ImageGanSpec {
+        name: name.into(),
+        seed: 1,
+        schedule: Schedule {
+            steps,
+            log_every: 50,
+            sample_every: 250,
+            checkpoint_every: 500,
+        },
+        data: ImageData {
+            source: DataSource::Glyphs,
+            path: PathBuf::new(),
+            image_size: 28,
+            channels: 1,
+        },
+        model: ImageGanModel {
+            latent_dim: 100,
+            latent: LatentPrior::Gaussian,
+            g_channels: 64,
+            d_channels: 64,
+            kernel: 4,
+            d_activation: Activation::LeakyRelu,
+            d_dropout: 0.0,
+            d_batch_norm: loss != GanLoss::WganGp,
+            g_output: OutputActivation::Tanh,
+        },
+        train: ImageGanTrain {
+            loss,
+            generator_loss: GeneratorLoss::NonSaturating,
+            batch_size: 64,
+            optimizer,
+            lr_g: lr,
+            lr_d: lr,
+            beta1: 0.5,
+            d_steps,
+            label_smoothing: 0.0,
+            label_noise: 0.0,
+            clip: 0.01,
+            gp_weight: 10.0,
+        },
+    }
+}
+
+/// The default spec of each architecture, for the architecture picker.
+pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
+    match architecture {
+        "gan2d" => Some(default_spec()),
+        "image_gan" => Some(ExperimentSpec::ImageGan(image_gan_default(GanLoss::Gan))),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_preset_parses_and_gan2d_presets_match_the_code_defaults() {
+    fn every_preset_parses_and_matches_the_code_defaults() {
         for p in BUILT_IN {
             let spec = p.spec().unwrap_or_else(|e| panic!("{}: {e}", p.file));
-            let ExperimentSpec::Gan2d(g) = &spec;
-            assert_eq!(g, &gan2d_default(g.data.distribution), "{}", p.file);
+            match &spec {
+                ExperimentSpec::Gan2d(g) => {
+                    assert_eq!(g, &gan2d_default(g.data.distribution), "{}", p.file)
+                }
+                ExperimentSpec::ImageGan(g) => {
+                    assert_eq!(g, &image_gan_default(g.train.loss), "{}", p.file)
+                }
+            }
             // One comment per hyper-parameter line.
             for line in p.toml.lines().filter(|l| l.contains(" = ")) {
                 assert!(line.contains('#'), "{}: uncommented line {line}", p.file);

@@ -6,6 +6,74 @@
 pub enum View {
     /// A 2-D GAN: data, samples, the discriminator's field and the generator's pull.
     Gan2d(Gan2dView),
+    /// A grid of images (e.g. a generator's samples from fixed noise).
+    Images(ImageGrid),
+}
+
+/// Images of one size tiled in a grid, as a picture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageGrid {
+    /// The training step the images were made at.
+    pub step: u64,
+    /// Columns of tiles.
+    pub cols: usize,
+    /// Rows of tiles.
+    pub rows: usize,
+    /// Width of one tile, in pixels.
+    pub tile_width: usize,
+    /// Height of one tile, in pixels.
+    pub tile_height: usize,
+    /// The whole grid as one RGB picture (tiles separated by a 1-pixel gap).
+    pub image: RgbImage,
+}
+
+impl ImageGrid {
+    /// Tiles `count` images given as bytes (`channels` = 1 or 3, row-major, image after
+    /// image) into `cols` columns.
+    pub fn tile(
+        step: u64,
+        images: &[u8],
+        count: usize,
+        width: usize,
+        height: usize,
+        channels: usize,
+        cols: usize,
+    ) -> Self {
+        let cols = cols.max(1);
+        let rows = count.div_ceil(cols);
+        let gap = 1;
+        let gw = cols * (width + gap) + gap;
+        let gh = rows * (height + gap) + gap;
+        let mut pixels = vec![48u8; gw * gh * 3];
+        let per = width * height * channels;
+        for i in 0..count {
+            let Some(img) = images.get(i * per..(i + 1) * per) else {
+                break;
+            };
+            let (tx, ty) = (i % cols, i / cols);
+            for y in 0..height {
+                for x in 0..width {
+                    let o =
+                        ((ty * (height + gap) + gap + y) * gw + tx * (width + gap) + gap + x) * 3;
+                    for c in 0..3 {
+                        pixels[o + c] = img[(y * width + x) * channels + c.min(channels - 1)];
+                    }
+                }
+            }
+        }
+        Self {
+            step,
+            cols,
+            rows,
+            tile_width: width,
+            tile_height: height,
+            image: RgbImage {
+                width: gw,
+                height: gh,
+                pixels,
+            },
+        }
+    }
 }
 
 /// What a 2-D GAN looks like at one step.

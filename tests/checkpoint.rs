@@ -7,7 +7,9 @@ use latent_studio::runs::checkpoint;
 use latent_studio::view::View;
 
 fn fake_points(view: View) -> Vec<[f32; 2]> {
-    let View::Gan2d(v) = view;
+    let View::Gan2d(v) = view else {
+        panic!("a 2-D view")
+    };
     v.fake
 }
 

@@ -84,7 +84,9 @@ fn a_bad_spec_fails_cleanly_and_the_worker_stays_usable() {
     })
     .expect("spawn");
     let mut spec = presets::default_spec();
-    let ExperimentSpec::Gan2d(g) = &mut spec;
+    let ExperimentSpec::Gan2d(g) = &mut spec else {
+        panic!("gan2d")
+    };
     g.train.batch_size = 0;
     worker.send(Command::Start {
         spec: Box::new(spec),

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod dialogs;
 pub mod frame_stats;
+pub mod gallery_history;
 pub mod panels;
 pub mod state;
 pub mod theme;
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use actions::{Actions, UiAction};
 use dialogs::{DialogOutcome, DialogRunner, FileDialogs, NativeDialogs};
 use frame_stats::FrameStats;
+use panels::gallery::Gallery;
 use panels::gan2d_canvas::Gan2dCanvas;
 use state::{AppState, Level};
 
@@ -55,6 +57,7 @@ pub struct StudioApp {
     dialogs: DialogRunner,
     actions: Actions,
     canvas: Gan2dCanvas,
+    gallery: Gallery,
     runs_dir: PathBuf,
     wake: Arc<dyn Fn() + Send + Sync>,
     opened: Instant,
@@ -92,6 +95,7 @@ impl StudioApp {
             dialogs: DialogRunner::new(file_dialogs),
             actions: Actions::default(),
             canvas: Gan2dCanvas::default(),
+            gallery: Gallery::default(),
             runs_dir: config.runs_dir,
             wake,
             opened: Instant::now(),
@@ -175,7 +179,16 @@ impl StudioApp {
                 ui.vertical(|ui| {
                     ui.set_width(side);
                     ui.set_height(ui.available_height());
-                    self.canvas.ui(ui, &self.state);
+                    let shown = self
+                        .state
+                        .run
+                        .as_ref()
+                        .map_or(&self.state.draft, |r| &r.info.spec);
+                    if matches!(shown, ExperimentSpec::ImageGan(_)) {
+                        self.gallery.ui(ui, &mut self.state, &mut self.actions);
+                    } else {
+                        self.canvas.ui(ui, &self.state);
+                    }
                 });
                 ui.separator();
                 ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state));

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::gallery_history::GalleryHistory;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 use crate::view::{Gan2dView, View};
@@ -19,6 +20,8 @@ pub struct AppState {
     pub run: Option<RunState>,
     /// The latest picture of a 2-D GAN.
     pub gan2d_view: Option<Gan2dView>,
+    /// Sample grids of an image model, newest last.
+    pub gallery: GalleryHistory,
     /// Increments whenever a new view arrives (panels cache textures by it).
     pub view_generation: u64,
     /// Milliseconds the worker sleeps between steps (the speed slider).
@@ -83,6 +86,7 @@ impl AppState {
             draft,
             run: None,
             gan2d_view: None,
+            gallery: GalleryHistory::new(120),
             view_generation: 0,
             delay_ms: 0,
             log: Vec::new(),
@@ -151,6 +155,7 @@ impl AppState {
                 self.say(Level::Info, format!("started {}{where_}", info.spec.name()));
                 self.draft = info.spec.clone();
                 self.gan2d_view = None;
+                self.gallery.clear();
                 self.run = Some(RunState {
                     info: *info,
                     status: RunStatus::Running,
@@ -170,6 +175,10 @@ impl AppState {
             Event::View(view) => match *view {
                 View::Gan2d(v) => {
                     self.gan2d_view = Some(v);
+                    self.view_generation += 1;
+                }
+                View::Images(grid) => {
+                    self.gallery.push(grid);
                     self.view_generation += 1;
                 }
             },

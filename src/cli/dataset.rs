@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use crate::data::{ImageSet, glyph_digits, idx, image_folder};
 use crate::runs::render;
-use crate::view::RgbImage;
+use crate::view::{ImageGrid, RgbImage};
 
 /// The kinds of dataset.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -89,27 +89,8 @@ pub fn run(args: DatasetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The first `cols * rows` images tiled with a 2-pixel gap.
+/// The first `cols * rows` images tiled in a grid.
 pub fn grid(set: &ImageSet, cols: usize, rows: usize) -> RgbImage {
-    let (w, h, gap) = (set.width, set.height, 2);
-    let width = cols * (w + gap) + gap;
-    let height = rows * (h + gap) + gap;
-    let mut pixels = vec![40u8; width * height * 3];
-    for i in 0..(cols * rows).min(set.len()) {
-        let (gx, gy) = (i % cols, i / cols);
-        let img = set.image(i);
-        for y in 0..h {
-            for x in 0..w {
-                let o = ((gy * (h + gap) + gap + y) * width + gx * (w + gap) + gap + x) * 3;
-                for c in 0..3 {
-                    pixels[o + c] = img[(y * w + x) * set.channels + c.min(set.channels - 1)];
-                }
-            }
-        }
-    }
-    RgbImage {
-        width,
-        height,
-        pixels,
-    }
+    let n = (cols * rows).min(set.len());
+    ImageGrid::tile(0, &set.pixels, n, set.width, set.height, set.channels, cols).image
 }

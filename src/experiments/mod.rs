@@ -5,6 +5,7 @@
 //! [`ExperimentSpec`] and in [`build`].
 
 pub mod gan2d;
+pub mod image_gan;
 pub mod spec;
 
 use std::collections::HashMap;
@@ -50,6 +51,12 @@ pub enum LiveParam {
     DStepsPerG(u32),
     /// The generator's loss.
     GeneratorLoss(GeneratorLoss),
+    /// One-sided label smoothing of D's real targets.
+    LabelSmoothing(f64),
+    /// Fraction of D's labels flipped.
+    LabelNoise(f64),
+    /// Draw new fixed noise for the sample gallery.
+    NewViewNoise,
 }
 
 /// Named scalar metrics from one step or one evaluation.
@@ -87,5 +94,6 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
     spec.validate()?;
     match spec {
         ExperimentSpec::Gan2d(s) => Ok(Box::new(gan2d::Gan2d::new(s.clone(), device)?)),
+        ExperimentSpec::ImageGan(s) => Ok(Box::new(image_gan::ImageGan::new(s.clone(), device)?)),
     }
 }

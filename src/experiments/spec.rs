@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gan2d::Gan2dSpec;
+use super::image_gan::ImageGanSpec;
 use crate::{Result, StudioError};
 
 /// One experiment: which architecture, and all of its settings.
@@ -15,6 +16,8 @@ use crate::{Result, StudioError};
 pub enum ExperimentSpec {
     /// A GAN on toy 2-D distributions.
     Gan2d(Gan2dSpec),
+    /// DCGAN, WGAN or WGAN-GP on images.
+    ImageGan(ImageGanSpec),
 }
 
 /// When the run loop logs, draws and saves; shared by every architecture.
@@ -47,6 +50,7 @@ impl ExperimentSpec {
     pub fn architecture(&self) -> &'static str {
         match self {
             ExperimentSpec::Gan2d(_) => "gan2d",
+            ExperimentSpec::ImageGan(_) => "image_gan",
         }
     }
 
@@ -54,6 +58,7 @@ impl ExperimentSpec {
     pub fn name(&self) -> &str {
         match self {
             ExperimentSpec::Gan2d(s) => &s.name,
+            ExperimentSpec::ImageGan(s) => &s.name,
         }
     }
 
@@ -61,6 +66,7 @@ impl ExperimentSpec {
     pub fn seed(&self) -> u64 {
         match self {
             ExperimentSpec::Gan2d(s) => s.seed,
+            ExperimentSpec::ImageGan(s) => s.seed,
         }
     }
 
@@ -68,6 +74,7 @@ impl ExperimentSpec {
     pub fn schedule(&self) -> &Schedule {
         match self {
             ExperimentSpec::Gan2d(s) => &s.schedule,
+            ExperimentSpec::ImageGan(s) => &s.schedule,
         }
     }
 
@@ -75,6 +82,7 @@ impl ExperimentSpec {
     pub fn schedule_mut(&mut self) -> &mut Schedule {
         match self {
             ExperimentSpec::Gan2d(s) => &mut s.schedule,
+            ExperimentSpec::ImageGan(s) => &mut s.schedule,
         }
     }
 
@@ -101,6 +109,7 @@ impl ExperimentSpec {
         }
         match self {
             ExperimentSpec::Gan2d(g) => g.validate(),
+            ExperimentSpec::ImageGan(g) => g.validate(),
         }
     }
 
@@ -183,7 +192,9 @@ mod tests {
         spec.set("model.g_hidden=[32, 16]").expect("list");
         spec.set("data.distribution=spiral").expect("bare word");
         spec.set("seed=42").expect("int");
-        let ExperimentSpec::Gan2d(g) = &spec;
+        let ExperimentSpec::Gan2d(g) = &spec else {
+            panic!("gan2d")
+        };
         assert_eq!(g.train.lr_g, 0.0005);
         assert_eq!(g.model.g_hidden, vec![32, 16]);
         assert_eq!(g.data.distribution, crate::data::toy2d::Toy2d::Spiral);

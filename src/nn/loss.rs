@@ -21,6 +21,14 @@ pub fn bce_with_logits_zeros(logits: &Tensor) -> Result<Tensor> {
     Ok(softplus(logits)?.mean_all()?)
 }
 
+/// Mean binary cross-entropy of `logits` against soft `targets` in [0, 1] (same shape):
+/// t·softplus(−x) + (1 − t)·softplus(x).
+pub fn bce_with_logits(logits: &Tensor, targets: &Tensor) -> Result<Tensor> {
+    let pos = (softplus(&logits.neg()?)? * targets)?;
+    let neg = (softplus(logits)? * (1.0 - targets)?)?;
+    Ok((pos + neg)?.mean_all()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

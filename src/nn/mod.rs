@@ -1,5 +1,8 @@
 //! Layers, losses and optimisers the models share.
 
+pub mod batch_norm;
+pub mod conv;
+pub mod gradient_penalty;
 pub mod loss;
 pub mod mlp;
 pub mod optim;

@@ -1,7 +1,7 @@
 //! The optimisers a user can pick, behind one enum.
 
-use candle_core::Var;
 use candle_core::backprop::GradStore;
+use candle_core::{Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, SGD};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,8 @@ pub enum OptimizerKind {
     Adam,
     /// Plain stochastic gradient descent.
     Sgd,
+    /// RMSProp (α = 0.99), the original WGAN's choice.
+    RmsProp,
 }
 
 /// A live optimiser over a set of variables.
@@ -24,6 +26,8 @@ pub enum Optim {
     Adam(AdamW),
     /// SGD.
     Sgd(SGD),
+    /// RMSProp.
+    RmsProp(RmsProp),
 }
 
 impl Optim {
@@ -41,6 +45,7 @@ impl Optim {
                 },
             )?),
             OptimizerKind::Sgd => Optim::Sgd(SGD::new(vars, lr)?),
+            OptimizerKind::RmsProp => Optim::RmsProp(RmsProp::new(vars, lr)?),
         })
     }
 
@@ -49,6 +54,7 @@ impl Optim {
         match self {
             Optim::Adam(o) => o.step(grads)?,
             Optim::Sgd(o) => o.step(grads)?,
+            Optim::RmsProp(o) => o.step(grads)?,
         }
         Ok(())
     }
@@ -58,6 +64,43 @@ impl Optim {
         match self {
             Optim::Adam(o) => o.set_learning_rate(lr),
             Optim::Sgd(o) => o.set_learning_rate(lr),
+            Optim::RmsProp(o) => o.lr = lr,
         }
+    }
+}
+
+/// RMSProp: θ ← θ − lr·g / (√v + ε), v ← α·v + (1 − α)·g² (PyTorch's formulation).
+pub struct RmsProp {
+    vars: Vec<Var>,
+    square_avg: Vec<Tensor>,
+    lr: f64,
+}
+
+impl RmsProp {
+    const ALPHA: f64 = 0.99;
+    const EPS: f64 = 1e-8;
+
+    /// RMSProp over `vars`.
+    pub fn new(vars: Vec<Var>, lr: f64) -> Result<Self> {
+        let square_avg = vars
+            .iter()
+            .map(|v| v.zeros_like())
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        Ok(Self {
+            vars,
+            square_avg,
+            lr,
+        })
+    }
+
+    fn step(&mut self, grads: &GradStore) -> Result<()> {
+        for (var, avg) in self.vars.iter().zip(self.square_avg.iter_mut()) {
+            let Some(g) = grads.get(var) else { continue };
+            let g = g.detach();
+            *avg = ((&*avg * Self::ALPHA)? + (g.sqr()? * (1.0 - Self::ALPHA))?)?;
+            let update = (g / (avg.sqrt()? + Self::EPS)?)?;
+            var.set(&(var.as_tensor() - (update * self.lr)?)?)?;
+        }
+        Ok(())
     }
 }

@@ -11,10 +11,12 @@ use rand::rngs::StdRng;
 
 use crate::{Result, StudioError};
 
-/// Trainable tensors by name (`g.0.weight`, …), in creation order.
+/// Tensors by name (`g.0.weight`, …), in creation order: trainable parameters, and
+/// buffers (batch-norm running statistics) that are saved but not optimised.
 #[derive(Default)]
 pub struct ParamStore {
     entries: Vec<(String, Var)>,
+    buffers: Vec<String>,
 }
 
 impl ParamStore {
@@ -34,19 +36,72 @@ impl ParamStore {
     ) -> Result<Tensor> {
         let n: usize = shape.iter().product();
         let data: Vec<f32> = (0..n).map(|_| rng.random_range(-bound..=bound)).collect();
-        let var = Var::from_tensor(&Tensor::from_vec(data, shape, device)?)?;
+        self.insert(name, Tensor::from_vec(data, shape, device)?)
+    }
+
+    /// Creates a tensor of `shape` drawn from N(0, std²) (DCGAN's initialisation).
+    pub fn normal(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        std: f32,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Result<Tensor> {
+        let n: usize = shape.iter().product();
+        let dist =
+            rand_distr::Normal::new(0f32, std).map_err(|e| StudioError::Spec(e.to_string()))?;
+        let data: Vec<f32> = (0..n)
+            .map(|_| rand_distr::Distribution::sample(&dist, rng))
+            .collect();
+        self.insert(name, Tensor::from_vec(data, shape, device)?)
+    }
+
+    /// Creates a tensor of `shape` filled with `value`.
+    pub fn constant(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        value: f32,
+        device: &Device,
+    ) -> Result<Tensor> {
+        self.insert(
+            name,
+            (Tensor::ones(shape, DType::F32, device)? * value as f64)?,
+        )
+    }
+
+    /// Creates a buffer: saved in checkpoints, never optimised. Returns the variable,
+    /// whose value the owner updates with `Var::set`.
+    pub fn buffer(&mut self, name: &str, init: Tensor) -> Result<Var> {
+        let var = Var::from_tensor(&init)?;
+        self.entries.push((name.to_string(), var.clone()));
+        self.buffers.push(name.to_string());
+        Ok(var)
+    }
+
+    fn insert(&mut self, name: &str, init: Tensor) -> Result<Tensor> {
+        let var = Var::from_tensor(&init)?;
         let tensor = var.as_tensor().clone();
         self.entries.push((name.to_string(), var));
         Ok(tensor)
     }
 
-    /// The variables whose names start with `prefix` (e.g. `"g."` for a generator).
+    /// The trainable variables whose names start with `prefix` (e.g. `"g."` for a generator).
     pub fn vars_with_prefix(&self, prefix: &str) -> Vec<Var> {
         self.entries
             .iter()
-            .filter(|(n, _)| n.starts_with(prefix))
+            .filter(|(n, _)| n.starts_with(prefix) && !self.buffers.contains(n))
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// Clamps every trainable variable under `prefix` to `[-c, c]` (WGAN's weight clipping).
+    pub fn clamp_prefix(&self, prefix: &str, c: f64) -> Result<()> {
+        for var in self.vars_with_prefix(prefix) {
+            var.set(&var.as_tensor().clamp(-c, c)?)?;
+        }
+        Ok(())
     }
 
     /// Every tensor by name, for a checkpoint.

@@ -11,6 +11,7 @@ use crate::{Result, StudioError};
 pub fn render(view: &View) -> RgbImage {
     match view {
         View::Gan2d(v) => render_gan2d(v, 512),
+        View::Images(grid) => grid.image.clone(),
     }
 }
 

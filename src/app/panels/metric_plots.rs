@@ -24,6 +24,16 @@ const GROUPS: &[Group] = &[
         tip: "The discriminator's mean belief that real (x) and generated (G(z)) points are real; both tend to ½.",
     },
     Group {
+        title: "Wasserstein estimate",
+        metrics: &[("wasserstein", "mean D(x) − mean D(G(z))")],
+        tip: "The critic's estimate of the Wasserstein distance between real and generated images: it should fall.",
+    },
+    Group {
+        title: "Gradient penalty",
+        metrics: &[("gradient_penalty", "penalty")],
+        tip: "How far the critic's input gradients are from norm 1 (before the weight λ).",
+    },
+    Group {
         title: "Modes captured",
         metrics: &[("modes_captured", "modes captured")],
         tip: "Of 2,500 generated points, how many modes have at least one point within 3σ: mode collapse shows as a drop.",
@@ -49,7 +59,11 @@ const GROUPS: &[Group] = &[
 pub fn ui(ui: &mut egui::Ui, state: &AppState) {
     let groups: Vec<&Group> = GROUPS
         .iter()
-        .filter(|g| g.metrics.iter().any(|(m, _)| state.series(m).is_some()))
+        .filter(|g| {
+            g.metrics
+                .iter()
+                .any(|(m, _)| state.series(m).is_some_and(|s| !s.is_empty()))
+        })
         .collect();
     if groups.is_empty() {
         ui.label("Plots appear here when a run starts.");

@@ -1,203 +1,64 @@
-//! The experiment's settings: what is fixed at Start, and what can change live.
+//! The experiment's settings: the architecture, then that architecture's own panel.
 
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
-use crate::data::toy2d::Toy2d;
-use crate::experiments::gan2d::Gan2dSpec;
-use crate::experiments::{ExperimentSpec, GeneratorLoss, LiveParam};
-use crate::nn::mlp::Activation;
-use crate::nn::optim::OptimizerKind;
+use crate::experiments::ExperimentSpec;
+use crate::presets;
+
+use super::{gan2d_setup, image_gan_setup};
+
+/// The architectures the picker offers: key and label.
+const ARCHITECTURES: [(&str, &str); 2] = [
+    ("gan2d", "GAN · 2-D"),
+    ("image_gan", "Image GAN (DCGAN, WGAN, WGAN-GP)"),
+];
 
 /// Draws the settings of the draft spec.
 pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     let active = state.is_active();
-    let ExperimentSpec::Gan2d(spec) = &mut state.draft;
     ui.horizontal(|ui| {
-        ui.label("Architecture");
+        let label = ui.label("Architecture").id;
+        let current = state.draft.architecture();
+        let current_label = ARCHITECTURES
+            .iter()
+            .find(|a| a.0 == current)
+            .map_or(current, |a| a.1);
         ui.add_enabled_ui(!active, |ui| {
             egui::ComboBox::from_id_salt("architecture")
-                .selected_text("GAN · 2-D")
+                .selected_text(current_label)
                 .show_ui(ui, |ui| {
-                    let _ = ui.selectable_label(true, "GAN · 2-D");
+                    for (key, name) in ARCHITECTURES {
+                        let clicked = ui.selectable_label(key == current, name).clicked();
+                        if let (true, Some(spec)) = (
+                            clicked && key != current,
+                            presets::architecture_default(key),
+                        ) {
+                            actions.push(UiAction::LoadSpec(Box::new(spec)));
+                        }
+                    }
                 })
                 .response
-                .on_hover_text("Which kind of model to train.");
+                .labelled_by(label)
+                .on_hover_text("Which kind of model to train (stop the run to change it).");
         });
     });
-    ui.add_enabled_ui(!active, |ui| fixed_settings_ui(ui, spec))
-        .response
-        .on_disabled_hover_text(
-            "Stop the run to change these; the ones under Live change while it runs.",
-        );
-    ui.separator();
-    ui.strong("Live (change while it runs)");
-    live_settings_ui(ui, spec, active, actions);
-}
-
-fn fixed_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec) {
-    egui::Grid::new("fixed").num_columns(2).show(ui, |ui| {
-        ui.label("Data");
-        egui::ComboBox::from_id_salt("distribution")
-            .selected_text(spec.data.distribution.label())
-            .show_ui(ui, |ui| {
-                for d in Toy2d::ALL {
-                    ui.selectable_value(&mut spec.data.distribution, d, d.label());
-                }
-            })
-            .response
-            .on_hover_text("The 2-D distribution the generator must learn to imitate.");
-        ui.end_row();
-
-        ui.label("Latent size");
-        ui.add(egui::DragValue::new(&mut spec.model.latent_dim).range(1..=64))
-            .on_hover_text("How many random numbers the generator turns into one point.");
-        ui.end_row();
-
-        let label = ui.label("Generator layers").id;
-        layers_ui(ui, "g_layers", label, &mut spec.model.g_hidden)
-            .on_hover_text("Hidden layer widths of the generator; + adds a layer, − removes the last.");
-        ui.end_row();
-
-        let label = ui.label("Discriminator layers").id;
-        layers_ui(ui, "d_layers", label, &mut spec.model.d_hidden)
-            .on_hover_text("Hidden layer widths of the discriminator; + adds a layer, − removes the last.");
-        ui.end_row();
-
-        ui.label("G activation");
-        activation_ui(ui, "g_act", &mut spec.model.g_activation)
-            .on_hover_text("The non-linearity between the generator's layers.");
-        ui.end_row();
-
-        ui.label("D activation");
-        activation_ui(ui, "d_act", &mut spec.model.d_activation)
-            .on_hover_text("The non-linearity between the discriminator's layers (LeakyReLU keeps gradients alive).");
-        ui.end_row();
-
-        ui.label("Optimizer");
-        ui.horizontal(|ui| {
-            ui.radio_value(&mut spec.train.optimizer, OptimizerKind::Adam, "Adam")
-                .on_hover_text("Adam: adaptive steps with momentum; the usual choice for GANs.");
-            ui.radio_value(&mut spec.train.optimizer, OptimizerKind::Sgd, "SGD")
-                .on_hover_text("Plain stochastic gradient descent: slower, and often oscillates.");
-        });
-        ui.end_row();
-
-        ui.label("Adam β₁");
-        ui.add(egui::Slider::new(&mut spec.train.beta1, 0.0..=0.99))
-            .on_hover_text("Adam's momentum; 0.5 is the usual choice for GANs (0.9 tends to oscillate).");
-        ui.end_row();
-
-        ui.label("Batch size");
-        ui.add(egui::DragValue::new(&mut spec.train.batch_size).range(1..=4096))
-            .on_hover_text("Real and generated points per update.");
-        ui.end_row();
-
-        ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut spec.seed))
-            .on_hover_text("Seeds the data, the weights and the noise: the same seed gives the same run.");
-        ui.end_row();
-
-        ui.label("Steps");
-        ui.add(egui::DragValue::new(&mut spec.schedule.steps).range(1..=10_000_000))
-            .on_hover_text("How many training steps the run lasts.");
-        ui.end_row();
-    });
-}
-
-fn live_settings_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
+    let disabled_tip = "Stop the run to change these; the ones under Live change while it runs.";
+    match &mut state.draft {
+        ExperimentSpec::Gan2d(spec) => {
+            ui.add_enabled_ui(!active, |ui| gan2d_setup::fixed_ui(ui, spec))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+            ui.separator();
+            ui.strong("Live (change while it runs)");
+            gan2d_setup::live_ui(ui, spec, active, actions);
         }
-    };
-    egui::Grid::new("live").num_columns(2).show(ui, |ui| {
-        ui.label("G learning rate");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.lr_g, 1e-5..=1e-1).logarithmic(true))
-            .on_hover_text("Step size of the generator's updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateG(spec.train.lr_g));
+        ExperimentSpec::ImageGan(spec) => {
+            ui.add_enabled_ui(!active, |ui| image_gan_setup::fixed_ui(ui, spec))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+            ui.separator();
+            ui.strong("Live (change while it runs)");
+            image_gan_setup::live_ui(ui, spec, active, actions);
         }
-        ui.end_row();
-
-        ui.label("D learning rate");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.lr_d, 1e-5..=1e-1).logarithmic(true))
-            .on_hover_text("Step size of the discriminator's updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateD(spec.train.lr_d));
-        }
-        ui.end_row();
-
-        ui.label("D steps per G step");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.d_steps, 1..=10))
-            .on_hover_text("How many discriminator updates come before each generator update.")
-            .changed()
-        {
-            live(LiveParam::DStepsPerG(spec.train.d_steps));
-        }
-        ui.end_row();
-
-        ui.label("Generator loss");
-        ui.vertical(|ui| {
-            let before = spec.train.generator_loss;
-            ui.radio_value(
-                &mut spec.train.generator_loss,
-                GeneratorLoss::NonSaturating,
-                "non-saturating −log D(G(z))",
-            )
-            .on_hover_text("Strong gradients even when D confidently rejects the samples.");
-            ui.radio_value(
-                &mut spec.train.generator_loss,
-                GeneratorLoss::Minimax,
-                "minimax log(1 − D(G(z)))",
-            )
-            .on_hover_text(
-                "The original game; its gradient vanishes when D wins (watch the gradient norm).",
-            );
-            if spec.train.generator_loss != before {
-                live(LiveParam::GeneratorLoss(spec.train.generator_loss));
-            }
-        });
-        ui.end_row();
-    });
-}
-
-fn layers_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    label: egui::Id,
-    widths: &mut Vec<usize>,
-) -> egui::Response {
-    ui.push_id(id, |ui| {
-        ui.horizontal(|ui| {
-            for w in widths.iter_mut() {
-                ui.add(egui::DragValue::new(w).range(1..=1024))
-                    .labelled_by(label);
-            }
-            if widths.len() < 6 && ui.small_button("+").clicked() {
-                let last = widths.last().copied().unwrap_or(64);
-                widths.push(last);
-            }
-            if !widths.is_empty() && ui.small_button("−").clicked() {
-                widths.pop();
-            }
-        })
-        .response
-    })
-    .inner
-}
-
-fn activation_ui(ui: &mut egui::Ui, id: &str, act: &mut Activation) -> egui::Response {
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(format!("{act:?}"))
-        .show_ui(ui, |ui| {
-            for a in [Activation::Relu, Activation::LeakyRelu, Activation::Tanh] {
-                ui.selectable_value(act, a, format!("{a:?}"));
-            }
-        })
-        .response
+    }
 }

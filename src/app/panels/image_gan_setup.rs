@@ -1,0 +1,218 @@
+//! Settings of an image GAN, with the textbook tricks as switches.
+
+use crate::app::actions::{Actions, UiAction};
+use crate::experiments::image_gan::spec::{
+    DataSource, GanLoss, ImageGanSpec, LatentPrior, OutputActivation,
+};
+use crate::experiments::{GeneratorLoss, LiveParam};
+use crate::nn::mlp::Activation;
+use crate::nn::optim::OptimizerKind;
+
+use super::gan2d_setup::activation_ui;
+
+/// The settings fixed when a run starts.
+pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec) {
+    egui::Grid::new("image-gan-fixed").num_columns(2).show(ui, |ui| {
+        ui.label("Game");
+        ui.vertical(|ui| {
+            let t = &mut spec.train;
+            let before = t.loss;
+            ui.radio_value(&mut t.loss, GanLoss::Gan, "GAN (DCGAN)")
+                .on_hover_text("A classifier D and binary cross-entropy: the original GAN.");
+            ui.radio_value(&mut t.loss, GanLoss::Wgan, "WGAN (weight clipping)")
+                .on_hover_text("A critic estimating the Wasserstein distance, kept Lipschitz by clipping its weights.");
+            ui.radio_value(&mut t.loss, GanLoss::WganGp, "WGAN-GP (gradient penalty)")
+                .on_hover_text("A critic kept Lipschitz by penalising input gradients whose norm is not 1.");
+            if t.loss != before {
+                // Each game's usual settings come with it.
+                *spec = crate::presets::image_gan_default(t.loss);
+            }
+        });
+        ui.end_row();
+
+        ui.label("Data");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut spec.data.source, DataSource::Glyphs, "glyph digits")
+                .on_hover_text("60,000 digits the studio draws from fonts: no download needed.");
+            ui.add_enabled(false, egui::RadioButton::new(spec.data.source == DataSource::Idx, "IDX"))
+                .on_disabled_hover_text("MNIST-style files: set data.source = \"idx\" and data.path in a preset.");
+        });
+        ui.end_row();
+
+        ui.label("Image size");
+        egui::ComboBox::from_id_salt("image-size")
+            .selected_text(format!("{0}×{0}", spec.data.image_size))
+            .show_ui(ui, |ui| {
+                for s in [28, 32, 64] {
+                    ui.selectable_value(&mut spec.data.image_size, s, format!("{s}×{s}"));
+                }
+            })
+            .response
+            .on_hover_text("Side of the images; 64 adds a layer to both networks.");
+        ui.end_row();
+
+        ui.label("Latent size");
+        ui.add(egui::DragValue::new(&mut spec.model.latent_dim).range(1..=512))
+            .on_hover_text("How many random numbers the generator turns into one image.");
+        ui.end_row();
+
+        ui.label("Latent prior");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut spec.model.latent, LatentPrior::Gaussian, "Gaussian")
+                .on_hover_text("z from a standard normal distribution.");
+            ui.radio_value(&mut spec.model.latent, LatentPrior::Uniform, "uniform")
+                .on_hover_text("z uniform in [−1, 1].");
+        });
+        ui.end_row();
+
+        ui.label("Kernel");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut spec.model.kernel, 4, "4 / stride 2")
+                .on_hover_text("The kernel divides the stride: every output pixel gets the same overlap.");
+            ui.radio_value(&mut spec.model.kernel, 3, "3 / stride 2")
+                .on_hover_text("Uneven overlap of transposed convolutions: watch for checkerboard artefacts.");
+        });
+        ui.end_row();
+
+        ui.label("G output");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut spec.model.g_output, OutputActivation::Tanh, "tanh")
+                .on_hover_text("Pixels in [−1, 1]: DCGAN's advice, gradients centred on zero.");
+            ui.radio_value(&mut spec.model.g_output, OutputActivation::Sigmoid, "sigmoid")
+                .on_hover_text("Pixels in [0, 1]: saturates more easily.");
+        });
+        ui.end_row();
+
+        ui.label("D activation");
+        activation_ui(ui, "img-d-act", &mut spec.model.d_activation)
+            .on_hover_text("LeakyReLU lets gradients through for negative inputs; ReLU can starve G of gradient.");
+        ui.end_row();
+
+        ui.label("D dropout");
+        ui.add(egui::Slider::new(&mut spec.model.d_dropout, 0.0..=0.6))
+            .on_hover_text("Randomly silence D's units while training, so it cannot memorise the data.");
+        ui.end_row();
+
+        ui.label("D batch norm");
+        let gp = spec.train.loss == GanLoss::WganGp;
+        ui.add_enabled(!gp, egui::Checkbox::without_text(&mut spec.model.d_batch_norm))
+            .on_hover_text("Normalise D's layers over the batch (off for WGAN-GP, whose penalty is per sample).");
+        ui.end_row();
+
+        ui.label("Optimizer");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut spec.train.optimizer, OptimizerKind::Adam, "Adam")
+                .on_hover_text("Adam with β₁ = 0.5: DCGAN's choice.");
+            ui.radio_value(&mut spec.train.optimizer, OptimizerKind::RmsProp, "RMSProp")
+                .on_hover_text("RMSProp: the original WGAN's choice (momentum destabilises its critic).");
+            ui.radio_value(&mut spec.train.optimizer, OptimizerKind::Sgd, "SGD")
+                .on_hover_text("Plain stochastic gradient descent.");
+        });
+        ui.end_row();
+
+        ui.label("Batch size");
+        ui.add(egui::DragValue::new(&mut spec.train.batch_size).range(2..=512))
+            .on_hover_text("Images per update.");
+        ui.end_row();
+
+        if spec.train.loss == GanLoss::Wgan {
+            ui.label("Clip");
+            ui.add(egui::Slider::new(&mut spec.train.clip, 0.001..=0.1).logarithmic(true))
+                .on_hover_text("The critic's weights are clipped to ± this after every update.");
+            ui.end_row();
+        }
+        if gp {
+            ui.label("Penalty weight λ");
+            ui.add(egui::Slider::new(&mut spec.train.gp_weight, 0.0..=50.0))
+                .on_hover_text("Weight of the gradient penalty (10 in the paper).");
+            ui.end_row();
+        }
+
+        ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut spec.seed))
+            .on_hover_text("Seeds the data, the weights and the noise: the same seed gives the same run.");
+        ui.end_row();
+
+        ui.label("Steps");
+        ui.add(egui::DragValue::new(&mut spec.schedule.steps).range(1..=10_000_000))
+            .on_hover_text("How many generator updates the run lasts.");
+        ui.end_row();
+    });
+}
+
+/// The settings that change while a run goes.
+pub fn live_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec, active: bool, actions: &mut Actions) {
+    let mut live = |param: LiveParam| {
+        if active {
+            actions.push(UiAction::SetLive(param));
+        }
+    };
+    let t = &mut spec.train;
+    egui::Grid::new("image-gan-live").num_columns(2).show(ui, |ui| {
+        ui.label("G learning rate");
+        if ui
+            .add(egui::Slider::new(&mut t.lr_g, 1e-6..=1e-2).logarithmic(true))
+            .on_hover_text("Step size of the generator's updates.")
+            .changed()
+        {
+            live(LiveParam::LearningRateG(t.lr_g));
+        }
+        ui.end_row();
+
+        ui.label("D learning rate");
+        if ui
+            .add(egui::Slider::new(&mut t.lr_d, 1e-6..=1e-2).logarithmic(true))
+            .on_hover_text("Step size of the discriminator's (critic's) updates.")
+            .changed()
+        {
+            live(LiveParam::LearningRateD(t.lr_d));
+        }
+        ui.end_row();
+
+        ui.label("D steps per G step");
+        if ui
+            .add(egui::Slider::new(&mut t.d_steps, 1..=10))
+            .on_hover_text("Discriminator (critic) updates before each generator update; WGANs use 5.")
+            .changed()
+        {
+            live(LiveParam::DStepsPerG(t.d_steps));
+        }
+        ui.end_row();
+
+        if t.loss == GanLoss::Gan {
+            ui.label("Generator loss");
+            ui.vertical(|ui| {
+                let before = t.generator_loss;
+                ui.radio_value(&mut t.generator_loss, GeneratorLoss::NonSaturating, "non-saturating −log D(G(z))")
+                    .on_hover_text("Strong gradients even when D confidently rejects the samples.");
+                ui.radio_value(&mut t.generator_loss, GeneratorLoss::Minimax, "minimax log(1 − D(G(z)))")
+                    .on_hover_text("The original game; its gradient vanishes when D wins (watch the gradient norm).");
+                if t.generator_loss != before {
+                    live(LiveParam::GeneratorLoss(t.generator_loss));
+                }
+            });
+            ui.end_row();
+
+            ui.label("Label smoothing");
+            if ui
+                .add(egui::Slider::new(&mut t.label_smoothing, 0.0..=0.3))
+                .on_hover_text("Real images get the target 1 − this, so D cannot become over-confident.")
+                .changed()
+            {
+                live(LiveParam::LabelSmoothing(t.label_smoothing));
+            }
+            ui.end_row();
+
+            ui.label("Label noise");
+            if ui
+                .add(egui::Slider::new(&mut t.label_noise, 0.0..=0.3))
+                .on_hover_text("Flip this fraction of D's labels at random, to keep it from winning too easily.")
+                .changed()
+            {
+                live(LiveParam::LabelNoise(t.label_noise));
+            }
+            ui.end_row();
+        }
+    });
+    let _ = Activation::Relu;
+}

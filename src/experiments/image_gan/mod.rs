@@ -1,0 +1,327 @@
+//! Image GANs: DCGAN, WGAN (weight clipping) and WGAN-GP (gradient penalty) on
+//! glyph digits, IDX files or a picture folder, with the stabilising tricks as switches.
+
+pub mod nets;
+pub mod spec;
+
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+
+pub use spec::ImageGanSpec;
+use spec::{DataSource, GanLoss, LatentPrior, OutputActivation};
+
+use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
+use crate::data::{ImageSet, glyph_digits, idx, image_folder};
+use crate::nn::gradient_penalty::gradient_penalty;
+use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
+use crate::nn::optim::Optim;
+use crate::nn::params::ParamStore;
+use crate::view::{ImageGrid, View};
+use crate::{Result, StudioError};
+use nets::{Discriminator, Generator, Mode};
+
+/// Samples in the gallery (an 8 × 8 grid).
+const GALLERY: usize = 64;
+/// Glyph digits made for training.
+const GLYPH_TRAIN: usize = 60_000;
+
+/// A running image GAN.
+pub struct ImageGan {
+    spec: ImageGanSpec,
+    device: Device,
+    params: ParamStore,
+    g: Generator,
+    d: Discriminator,
+    opt_g: Optim,
+    opt_d: Optim,
+    rng: StdRng,
+    data: ImageSet,
+    /// Fixed noise for the gallery, so it changes only when G does.
+    view_z: Tensor,
+}
+
+impl ImageGan {
+    /// Loads the data and builds both networks from the spec's seed.
+    pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let data = load_data(&spec)?;
+        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut params = ParamStore::new();
+        let g = Generator::new(&spec, &mut params, &mut rng, device)?;
+        let d = Discriminator::new(&spec, &mut params, &mut rng, device)?;
+        let t = &spec.train;
+        let opt_g = Optim::new(t.optimizer, params.vars_with_prefix("g."), t.lr_g, t.beta1)?;
+        let opt_d = Optim::new(t.optimizer, params.vars_with_prefix("d."), t.lr_d, t.beta1)?;
+        let view_z = latent(&mut rng, GALLERY, &spec, device)?;
+        Ok(Self {
+            spec,
+            device: device.clone(),
+            params,
+            g,
+            d,
+            opt_g,
+            opt_d,
+            rng,
+            data,
+            view_z,
+        })
+    }
+
+    /// A random batch of real images in the generator's output range, `[b, c, s, s]`.
+    fn real_batch(&mut self, b: usize) -> Result<Tensor> {
+        let n = self.data.len();
+        let per = self.data.image_len();
+        let (lo, hi) = self.pixel_range();
+        let mut out = Vec::with_capacity(b * per);
+        for _ in 0..b {
+            let i = self.rng.random_range(0..n);
+            out.extend(
+                self.data
+                    .image(i)
+                    .iter()
+                    .map(|&p| lo + (hi - lo) * p as f32 / 255.0),
+            );
+        }
+        let (c, s) = (self.data.channels, self.data.width);
+        // Stored as [h, w, c]; the networks want [c, h, w].
+        Ok(Tensor::from_vec(out, (b, s, s, c), &self.device)?
+            .permute((0, 3, 1, 2))?
+            .contiguous()?)
+    }
+
+    fn pixel_range(&self) -> (f32, f32) {
+        match self.spec.model.g_output {
+            OutputActivation::Tanh => (-1.0, 1.0),
+            OutputActivation::Sigmoid => (0.0, 1.0),
+        }
+    }
+
+    /// D's targets for `b` samples of class `real`, with smoothing and random flips.
+    fn targets(&mut self, b: usize, real: bool) -> Result<Tensor> {
+        let t = &self.spec.train;
+        let base = if real { 1.0 - t.label_smoothing } else { 0.0 };
+        let flip = t.label_noise;
+        let v: Vec<f32> = (0..b)
+            .map(|_| if self.rng.random::<f64>() < flip { 1.0 - base } else { base } as f32)
+            .collect();
+        Ok(Tensor::from_vec(v, (b, 1), &self.device)?)
+    }
+
+    fn d_update(&mut self) -> Result<Metrics> {
+        let b = self.spec.train.batch_size;
+        let real = self.real_batch(b)?;
+        let z = latent(&mut self.rng, b, &self.spec, &self.device)?;
+        let fake = self.g.forward(&z, Mode::Train)?.detach();
+        let l_real = self.d.forward(&real, Mode::Train, Some(&mut self.rng))?; // [b, 1]
+        let l_fake = self.d.forward(&fake, Mode::Train, Some(&mut self.rng))?; // [b, 1]
+        let mut out = Metrics::new();
+        let loss = match self.spec.train.loss {
+            GanLoss::Gan => {
+                let (t_real, t_fake) = (self.targets(b, true)?, self.targets(b, false)?);
+                let loss =
+                    (bce_with_logits(&l_real, &t_real)? + bce_with_logits(&l_fake, &t_fake)?)?;
+                out.push((
+                    "d_real",
+                    scalar(&candle_nn::ops::sigmoid(&l_real)?.mean_all()?)?,
+                ));
+                out.push((
+                    "d_fake",
+                    scalar(&candle_nn::ops::sigmoid(&l_fake)?.mean_all()?)?,
+                ));
+                loss
+            }
+            GanLoss::Wgan | GanLoss::WganGp => {
+                let (m_real, m_fake) = (l_real.mean_all()?, l_fake.mean_all()?);
+                out.push(("d_real", scalar(&m_real)?));
+                out.push(("d_fake", scalar(&m_fake)?));
+                out.push(("wasserstein", scalar(&(&m_real - &m_fake)?)?));
+                let mut loss = (m_fake - m_real)?;
+                if self.spec.train.loss == GanLoss::WganGp {
+                    let eps: Vec<f32> = (0..b).map(|_| self.rng.random::<f32>()).collect();
+                    let eps = Tensor::from_vec(eps, (b, 1, 1, 1), &self.device)?;
+                    let d = &self.d;
+                    let gp =
+                        gradient_penalty(|x| d.forward(x, Mode::Train, None), &real, &fake, &eps)?;
+                    out.push(("gradient_penalty", scalar(&gp)?));
+                    loss = (loss + (gp * self.spec.train.gp_weight)?)?;
+                }
+                loss
+            }
+        };
+        let grads = loss.backward()?;
+        self.opt_d.step(&grads)?;
+        if self.spec.train.loss == GanLoss::Wgan {
+            self.params.clamp_prefix("d.", self.spec.train.clip)?;
+        }
+        out.push(("d_loss", scalar(&loss)?));
+        Ok(out)
+    }
+
+    fn g_update(&mut self) -> Result<Metrics> {
+        let b = self.spec.train.batch_size;
+        let z = latent(&mut self.rng, b, &self.spec, &self.device)?;
+        let logits = self.d.forward(
+            &self.g.forward(&z, Mode::Train)?,
+            Mode::Train,
+            Some(&mut self.rng),
+        )?;
+        let loss = match (self.spec.train.loss, self.spec.train.generator_loss) {
+            (GanLoss::Gan, GeneratorLoss::NonSaturating) => bce_with_logits_ones(&logits)?,
+            // log(1 − σ(l)) = −softplus(l): minimised, it saturates when D wins.
+            (GanLoss::Gan, GeneratorLoss::Minimax) => bce_with_logits_zeros(&logits)?.neg()?,
+            (GanLoss::Wgan | GanLoss::WganGp, _) => logits.mean_all()?.neg()?,
+        };
+        let grads = loss.backward()?;
+        let mut sq = 0f64;
+        for var in self.params.vars_with_prefix("g.") {
+            if let Some(g) = grads.get(var.as_tensor()) {
+                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
+            }
+        }
+        self.opt_g.step(&grads)?;
+        Ok(vec![("g_loss", scalar(&loss)?), ("g_grad_norm", sq.sqrt())])
+    }
+
+    /// The generator's images for `z` as bytes, `[b, s, s, c]`.
+    fn images(&self, z: &Tensor) -> Result<Vec<u8>> {
+        let x = self.g.forward(z, Mode::Sample)?; // [b, c, s, s]
+        let (lo, hi) = self.pixel_range();
+        let x = ((x - lo as f64)? * (255.0 / (hi - lo) as f64))?.clamp(0.0, 255.0)?;
+        let x = x.permute((0, 2, 3, 1))?.flatten_all()?.to_vec1::<f32>()?;
+        Ok(x.into_iter().map(|v| v.round() as u8).collect())
+    }
+}
+
+impl Experiment for ImageGan {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::ImageGan(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec![
+            "d_loss",
+            "g_loss",
+            "d_real",
+            "d_fake",
+            "wasserstein",
+            "gradient_penalty",
+            "g_grad_norm",
+        ]
+    }
+
+    fn step(&mut self, part: StepPart) -> Result<Metrics> {
+        let d_steps = match part {
+            StepPart::Whole => self.spec.train.d_steps,
+            StepPart::Discriminator => 1,
+            StepPart::Generator => 0,
+        };
+        let mut out = Metrics::new();
+        for _ in 0..d_steps {
+            out.extend(self.d_update()?);
+        }
+        if part != StepPart::Discriminator {
+            out.extend(self.g_update()?);
+        }
+        Ok(out)
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        Ok(Metrics::new())
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let bytes = self.images(&self.view_z)?;
+        let s = self.spec.data.image_size;
+        Ok(View::Images(ImageGrid::tile(
+            step,
+            &bytes,
+            GALLERY,
+            s,
+            s,
+            self.spec.data.channels,
+            8,
+        )))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        let t = &mut self.spec.train;
+        match param {
+            LiveParam::LearningRateG(lr) if lr.is_finite() && lr > 0.0 => {
+                t.lr_g = lr;
+                self.opt_g.set_learning_rate(lr);
+            }
+            LiveParam::LearningRateD(lr) if lr.is_finite() && lr > 0.0 => {
+                t.lr_d = lr;
+                self.opt_d.set_learning_rate(lr);
+            }
+            LiveParam::DStepsPerG(n) if n > 0 => t.d_steps = n,
+            LiveParam::GeneratorLoss(kind) => t.generator_loss = kind,
+            LiveParam::LabelSmoothing(v) if (0.0..0.5).contains(&v) => t.label_smoothing = v,
+            LiveParam::LabelNoise(v) if (0.0..0.5).contains(&v) => t.label_noise = v,
+            LiveParam::NewViewNoise => {
+                self.view_z = latent(&mut self.rng, GALLERY, &self.spec, &self.device)?;
+            }
+            other => return Err(StudioError::Spec(format!("invalid value: {other:?}"))),
+        }
+        Ok(())
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        self.params.tensors()
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        self.params.load(tensors)
+    }
+}
+
+/// The training images of `spec`.
+fn load_data(spec: &ImageGanSpec) -> Result<ImageSet> {
+    let d = &spec.data;
+    let set = match d.source {
+        DataSource::Glyphs => glyph_digits::generate(spec.seed, 0, GLYPH_TRAIN, d.image_size),
+        DataSource::Idx => {
+            idx::load_folder(&d.path)
+                .map_err(|e| StudioError::Spec(e.to_string()))?
+                .0
+        }
+        DataSource::Folder => {
+            image_folder::load(&d.path, d.image_size, d.channels)
+                .map_err(|e| StudioError::Spec(e.to_string()))?
+                .set
+        }
+    };
+    if set.width != d.image_size || set.height != d.image_size || set.channels != d.channels {
+        return Err(StudioError::Spec(format!(
+            "{}: images are {}×{}×{}, the model expects {}×{}×{} (set data.image_size / data.channels)",
+            d.path.display(),
+            set.width,
+            set.height,
+            set.channels,
+            d.image_size,
+            d.image_size,
+            d.channels
+        )));
+    }
+    Ok(set)
+}
+
+/// `n` latent vectors from the spec's prior, `[n, latent_dim]`.
+fn latent(rng: &mut StdRng, n: usize, spec: &ImageGanSpec, device: &Device) -> Result<Tensor> {
+    let dim = spec.model.latent_dim;
+    let data: Vec<f32> = match spec.model.latent {
+        LatentPrior::Gaussian => (0..n * dim).map(|_| StandardNormal.sample(rng)).collect(),
+        LatentPrior::Uniform => (0..n * dim)
+            .map(|_| rng.random_range(-1.0f32..1.0))
+            .collect(),
+    };
+    Ok(Tensor::from_vec(data, (n, dim), device)?)
+}
+
+fn scalar(t: &Tensor) -> Result<f64> {
+    Ok(t.to_scalar::<f32>()? as f64)
+}

@@ -1,0 +1,201 @@
+//! DCGAN's generator and discriminator, sized for 28, 32 or 64 pixels.
+//!
+//! For 28 × 28 with the default widths these are exactly the benchmark twins'
+//! networks (`../shared/bench/torch_dcgan.py`):
+//! G: z → Linear → ReLU → 128×7×7 → ConvT(128→64)+BN+ReLU → ConvT(64→1) → tanh;
+//! D: Conv(1→64)+LeakyReLU → Conv(64→128)+BN+LeakyReLU → Linear(6272→1).
+
+use candle_core::{Device, Module, Tensor};
+use candle_nn::Linear;
+use rand::Rng;
+use rand::rngs::StdRng;
+
+use super::spec::{ImageGanSpec, OutputActivation};
+use crate::Result;
+use crate::nn::batch_norm::BatchNorm;
+use crate::nn::conv::{Conv, INIT_STD, UpConv};
+use crate::nn::mlp::Activation;
+use crate::nn::params::ParamStore;
+
+/// How batch norm behaves in a forward pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Training: batch statistics, running statistics updated.
+    Train,
+    /// Batch statistics without touching the running ones (samples for display).
+    Sample,
+}
+
+/// Number of stride-2 stages for an image side: 28 and 32 need two, 64 needs three.
+fn stages(size: usize) -> usize {
+    if size >= 64 { 3 } else { 2 }
+}
+
+fn linear(
+    params: &mut ParamStore,
+    name: &str,
+    fan_in: usize,
+    fan_out: usize,
+    rng: &mut StdRng,
+    device: &Device,
+) -> Result<Linear> {
+    let w = params.normal(
+        &format!("{name}.weight"),
+        &[fan_out, fan_in],
+        INIT_STD,
+        rng,
+        device,
+    )?;
+    let b = params.constant(&format!("{name}.bias"), &[fan_out], 0.0, device)?;
+    Ok(Linear::new(w, Some(b)))
+}
+
+/// The generator.
+pub struct Generator {
+    fc: Linear,
+    first: (usize, usize), // channels, side of the first feature map
+    ups: Vec<(UpConv, Option<BatchNorm>)>,
+    output: OutputActivation,
+}
+
+impl Generator {
+    /// Builds the generator of `spec`, registering `g.*` in `params`.
+    pub fn new(
+        spec: &ImageGanSpec,
+        params: &mut ParamStore,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Result<Self> {
+        let m = &spec.model;
+        let n = stages(spec.data.image_size);
+        let side = spec.data.image_size >> n;
+        let top = m.g_channels << (n - 1);
+        let fc = linear(params, "g.fc", m.latent_dim, top * side * side, rng, device)?;
+        let mut ups = Vec::new();
+        let mut c = top;
+        for i in 0..n {
+            let last = i == n - 1;
+            let out = if last { spec.data.channels } else { c / 2 };
+            let up = UpConv::new(params, &format!("g.up{i}"), c, out, m.kernel, rng, device)?;
+            let bn = if last {
+                None
+            } else {
+                Some(BatchNorm::new(params, &format!("g.bn{i}"), out, device)?)
+            };
+            ups.push((up, bn));
+            c = out;
+        }
+        Ok(Self {
+            fc,
+            first: (top, side),
+            ups,
+            output: m.g_output,
+        })
+    }
+
+    /// `[b, latent]` → `[b, channels, size, size]`.
+    pub fn forward(&self, z: &Tensor, mode: Mode) -> Result<Tensor> {
+        let b = z.dim(0)?;
+        let (c, s) = self.first;
+        let mut h = self.fc.forward(z)?.relu()?.reshape((b, c, s, s))?; // [b, top, s, s]
+        for (up, bn) in &self.ups {
+            h = up.forward(&h)?; // side doubles
+            if let Some(bn) = bn {
+                h = bn.forward(&h, mode == Mode::Train)?.relu()?;
+            }
+        }
+        Ok(match self.output {
+            OutputActivation::Tanh => h.tanh()?,
+            OutputActivation::Sigmoid => candle_nn::ops::sigmoid(&h)?,
+        })
+    }
+}
+
+/// The discriminator (a critic for the Wasserstein losses: the same network, no sigmoid).
+pub struct Discriminator {
+    convs: Vec<(Conv, Option<BatchNorm>)>,
+    fc: Linear,
+    activation: Activation,
+    dropout: f64,
+}
+
+impl Discriminator {
+    /// Builds the discriminator of `spec`, registering `d.*` in `params`.
+    pub fn new(
+        spec: &ImageGanSpec,
+        params: &mut ParamStore,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Result<Self> {
+        let m = &spec.model;
+        let n = stages(spec.data.image_size);
+        let mut convs = Vec::new();
+        let mut c_in = spec.data.channels;
+        let mut side = spec.data.image_size;
+        for i in 0..n {
+            let c_out = m.d_channels << i;
+            let conv = Conv::new(
+                params,
+                &format!("d.conv{i}"),
+                c_in,
+                c_out,
+                m.kernel,
+                2,
+                1,
+                rng,
+                device,
+            )?;
+            let bn = if i > 0 && m.d_batch_norm {
+                Some(BatchNorm::new(params, &format!("d.bn{i}"), c_out, device)?)
+            } else {
+                None
+            };
+            convs.push((conv, bn));
+            c_in = c_out;
+            side = side.div_ceil(2);
+        }
+        let fc = linear(params, "d.fc", c_in * side * side, 1, rng, device)?;
+        Ok(Self {
+            convs,
+            fc,
+            activation: m.d_activation,
+            dropout: m.d_dropout,
+        })
+    }
+
+    /// `[b, channels, size, size]` → logits `[b, 1]`. `rng` draws dropout masks.
+    pub fn forward(&self, x: &Tensor, mode: Mode, rng: Option<&mut StdRng>) -> Result<Tensor> {
+        let mut rng = rng;
+        let mut h = x.clone();
+        for (conv, bn) in &self.convs {
+            h = conv.forward(&h)?; // side halves
+            if let Some(bn) = bn {
+                h = bn.forward(&h, mode == Mode::Train)?;
+            }
+            h = self.activation.apply(&h)?;
+            if let (true, Some(r)) = (
+                self.dropout > 0.0 && mode == Mode::Train,
+                rng.as_deref_mut(),
+            ) {
+                h = dropout(&h, self.dropout, r)?;
+            }
+        }
+        Ok(self.fc.forward(&h.flatten_from(1)?)?)
+    }
+}
+
+/// Inverted dropout with a seeded mask.
+fn dropout(xs: &Tensor, p: f64, rng: &mut StdRng) -> Result<Tensor> {
+    let n = xs.elem_count();
+    let keep = 1.0 - p;
+    let mask: Vec<f32> = (0..n)
+        .map(|_| {
+            if rng.random::<f64>() < keep {
+                (1.0 / keep) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    Ok((xs * Tensor::from_vec(mask, xs.shape(), xs.device())?)?)
+}

@@ -1,0 +1,83 @@
+//! Batch normalisation over `[b, c, h, w]` (or `[b, c]`), with running statistics
+//! saved as buffers for evaluation.
+
+use candle_core::{DType, Device, Tensor, Var};
+
+use super::params::ParamStore;
+use crate::Result;
+
+/// Momentum of the running statistics (PyTorch's default).
+const MOMENTUM: f64 = 0.1;
+const EPS: f64 = 1e-5;
+
+/// A batch-norm layer.
+pub struct BatchNorm {
+    gamma: Tensor,
+    beta: Tensor,
+    running_mean: Var,
+    running_var: Var,
+}
+
+impl BatchNorm {
+    /// A layer over `channels`, registered as `{name}.weight`, `.bias`, `.running_mean`, `.running_var`.
+    pub fn new(
+        params: &mut ParamStore,
+        name: &str,
+        channels: usize,
+        device: &Device,
+    ) -> Result<Self> {
+        let gamma = params.constant(&format!("{name}.weight"), &[channels], 1.0, device)?;
+        let beta = params.constant(&format!("{name}.bias"), &[channels], 0.0, device)?;
+        let running_mean = params.buffer(
+            &format!("{name}.running_mean"),
+            Tensor::zeros(channels, DType::F32, device)?,
+        )?;
+        let running_var = params.buffer(
+            &format!("{name}.running_var"),
+            Tensor::ones(channels, DType::F32, device)?,
+        )?;
+        Ok(Self {
+            gamma,
+            beta,
+            running_mean,
+            running_var,
+        })
+    }
+
+    /// Normalises with the batch's statistics (training, updating the running ones) or
+    /// with the running statistics (evaluation).
+    pub fn forward(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
+        let c = xs.dim(1)?;
+        // Per-channel statistics over every axis but 1: move channels last and flatten.
+        let rank = xs.rank();
+        let shape: Vec<usize> = (0..rank).map(|i| if i == 1 { c } else { 1 }).collect();
+        let (mean, var) = if train {
+            let flat = if rank == 4 {
+                xs.permute((0, 2, 3, 1))?.reshape(((), c))?
+            } else {
+                xs.clone()
+            }; // [n, c]
+            let mean = flat.mean(0)?; // [c]
+            let var = flat.broadcast_sub(&mean)?.sqr()?.mean(0)?; // [c], biased
+            let n = flat.dim(0)? as f64;
+            let unbiased = (var.detach() * (n / (n - 1.0).max(1.0)))?;
+            let rm = ((self.running_mean.as_tensor() * (1.0 - MOMENTUM))?
+                + (mean.detach() * MOMENTUM)?)?;
+            let rv = ((self.running_var.as_tensor() * (1.0 - MOMENTUM))? + (unbiased * MOMENTUM)?)?;
+            self.running_mean.set(&rm)?;
+            self.running_var.set(&rv)?;
+            (mean, var)
+        } else {
+            (
+                self.running_mean.as_tensor().clone(),
+                self.running_var.as_tensor().clone(),
+            )
+        };
+        let norm = xs
+            .broadcast_sub(&mean.reshape(shape.as_slice())?)?
+            .broadcast_div(&(var + EPS)?.sqrt()?.reshape(shape.as_slice())?)?;
+        Ok(norm
+            .broadcast_mul(&self.gamma.reshape(shape.as_slice())?)?
+            .broadcast_add(&self.beta.reshape(shape.as_slice())?)?)
+    }
+}

@@ -111,7 +111,7 @@ pub fn image_gan_default(loss: GanLoss) -> ImageGanSpec {
         seed: 1,
         schedule: Schedule {
             steps,
-            log_every: 50,
+            log_every: 10,
             sample_every: 250,
             checkpoint_every: 500,
         },

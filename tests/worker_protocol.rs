@@ -302,7 +302,7 @@ fn a_run_folder_can_be_opened_and_continued() {
             _ => {}
         }
     }
-    assert_eq!(history, vec![10, 20, 30, 40, 50]);
+    assert_eq!(history, vec![1, 10, 20, 30, 40, 50]);
     worker.send(Command::Resume);
     let e = wait_for(&worker, Duration::from_secs(60), |e| {
         matches!(e, Event::Ended(_))
@@ -321,7 +321,9 @@ fn a_run_folder_can_be_opened_and_continued() {
         .collect();
     assert_eq!(
         steps,
-        ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"]
+        [
+            "1", "10", "20", "30", "40", "50", "51", "60", "70", "80", "90", "100"
+        ]
     );
     assert!(
         csv.lines()

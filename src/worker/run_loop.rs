@@ -16,6 +16,9 @@ use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::runs::metrics_file::{self, MetricsFile};
 use crate::runs::{RunFolder, checkpoint, render};
 
+/// Views wait at least this many times as long as the last one took to make.
+const VIEW_COST_FACTOR: u32 = 4;
+
 /// How often a progress event is sent at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -46,8 +49,12 @@ struct ActiveRun {
     /// Deep copies of the weights at the last checkpoint, for recovery from NaN.
     last_good: Option<(u64, Vec<(String, Tensor)>)>,
     last_view: Option<Instant>,
+    /// How long the last view took to make.
+    view_cost: Duration,
     last_progress: Instant,
     speed: Speed,
+    /// The step this session of the run started from.
+    speed_origin: u64,
     /// When this session of the run started, and the training time before it.
     session_start: Instant,
     elapsed_before_s: f64,
@@ -258,8 +265,10 @@ impl RunLoop {
             sums,
             last_good: None,
             last_view: None,
+            view_cost: Duration::ZERO,
             last_progress: Instant::now(),
             speed: Speed::new(first_step),
+            speed_origin: first_step,
             session_start: Instant::now(),
             elapsed_before_s,
         });
@@ -289,7 +298,9 @@ impl RunLoop {
         let step = r.step;
         let schedule = r.exp.spec().schedule().clone();
         let manual = part != StepPart::Whole || r.paused;
-        if manual || step % schedule.log_every == 0 || step == r.last_step {
+        // The first step is logged too, so plots start at once even for slow models.
+        let first = step == r.speed_origin + 1;
+        if manual || first || step % schedule.log_every == 0 || step == r.last_step {
             self.log_row()?;
         }
         self.send_view(manual)?;
@@ -370,12 +381,16 @@ impl RunLoop {
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };
-        let due = r.last_view.is_none_or(|t| t.elapsed() >= interval);
+        // Views of a big model are costly: keep them under a fifth of the worker's time.
+        let gap = interval.max(r.view_cost * VIEW_COST_FACTOR);
+        let due = r.last_view.is_none_or(|t| t.elapsed() >= gap);
         if !(force || due) {
             return Ok(());
         }
-        r.last_view = Some(Instant::now());
+        let started = Instant::now();
         let view = r.exp.view(r.step)?;
+        r.view_cost = started.elapsed();
+        r.last_view = Some(Instant::now());
         // Bulky: dropped rather than queued when the front end lags.
         if self.events.try_send(Event::View(Box::new(view))).is_ok() {
             self.wake();

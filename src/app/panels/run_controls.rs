@@ -97,6 +97,9 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             0.0
         };
         let what = match &run.status {
+            RunStatus::Running if speed < 10.0 => {
+                format!("step {step}/{last} · {speed:.2} steps/s")
+            }
             RunStatus::Running => format!("step {step}/{last} · {speed:.0} steps/s"),
             RunStatus::Paused(_) => format!("paused at step {step}/{last}"),
             RunStatus::Ended(_) => format!("ended at step {step}/{last}"),

@@ -12,6 +12,7 @@ pub mod data;
 pub mod experiments;
 pub mod nn;
 pub mod presets;
+pub mod quality;
 pub mod runs;
 pub mod theme;
 pub mod view;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use crate::experiments::gan2d::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 use crate::experiments::image_gan::spec::{
-    DataSource, GanLoss, ImageData, ImageGanModel, ImageGanSpec, ImageGanTrain, LatentPrior,
-    OutputActivation,
+    DataSource, GanLoss, ImageData, ImageGanModel, ImageGanQuality, ImageGanSpec, ImageGanTrain,
+    LatentPrior, OutputActivation,
 };
 use crate::experiments::{ExperimentSpec, GeneratorLoss, Schedule};
 use crate::nn::mlp::Activation;
@@ -145,6 +145,10 @@ pub fn image_gan_default(loss: GanLoss) -> ImageGanSpec {
             label_noise: 0.0,
             clip: 0.01,
             gp_weight: 10.0,
+        },
+        quality: ImageGanQuality {
+            every: 100,
+            samples: 500,
         },
     }
 }

@@ -33,12 +33,16 @@ pub fn d_value_colour(v: f32) -> Rgb {
     [mix(0), mix(1), mix(2)]
 }
 
-/// Series colours for line plots, cycled.
-pub const SERIES: [Rgb; 6] = [
+/// Series colours for line plots, cycled (matplotlib's "tab10").
+pub const SERIES: [Rgb; 10] = [
     [31, 119, 180],
     [255, 127, 14],
     [44, 160, 44],
     [214, 39, 40],
     [148, 103, 189],
     [140, 86, 75],
+    [227, 119, 194],
+    [127, 127, 127],
+    [188, 189, 34],
+    [23, 190, 207],
 ];

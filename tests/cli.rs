@@ -139,3 +139,46 @@ fn bad_input_exits_non_zero_with_one_line() {
     );
     assert!(!Path::new(&unwritable).exists());
 }
+
+#[test]
+fn a_short_dcgan_run_lowers_the_frechet_distance() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("dcgan");
+    let status = studio()
+        .args(["train", "dcgan_glyphs", "--steps", "30", "--out"])
+        .arg(&out)
+        .args([
+            "--set",
+            "train.batch_size=32",
+            "--set",
+            "quality.every=15",
+            "--set",
+            "quality.samples=200",
+        ])
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let csv = std::fs::read_to_string(out.join("metrics.csv")).expect("metrics.csv");
+    let fid: Vec<f64> = column(&csv, "frechet_distance")
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .collect();
+    assert_eq!(fid.len(), 3, "measured at steps 1, 15 and 30: {csv}");
+    assert!(
+        fid[2] < 0.8 * fid[0],
+        "the Fréchet distance should fall: {fid:?}"
+    );
+    let shares: f64 = (0..10)
+        .map(|c| column(&csv, &format!("class_{c}_pct"))[0])
+        .sum();
+    assert!(
+        (shares - 100.0).abs() < 1e-3,
+        "class shares add up to 100%: {shares}"
+    );
+    assert!(
+        out.join("classifier.safetensors").is_file(),
+        "the classifier is cached in the run folder"
+    );
+    let grid = image::open(out.join("samples/step-000030.png")).expect("sample grid");
+    assert_eq!((grid.width(), grid.height()), (8 * 29 + 1, 8 * 29 + 1));
+}

@@ -85,6 +85,10 @@ pub trait Experiment: Send {
     /// Every trainable tensor by name, for a checkpoint.
     fn tensors(&self) -> Vec<(String, Tensor)>;
 
+    /// Tells the experiment its run folder, where it may cache what it computes once
+    /// (e.g. a quality classifier). Called after the folder is made.
+    fn use_run_folder(&mut self, _dir: &std::path::Path) {}
+
     /// Loads weights saved by [`Experiment::tensors`]; nothing changes on error.
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()>;
 }

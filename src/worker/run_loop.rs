@@ -223,6 +223,9 @@ impl RunLoop {
             }
             None => (None, None),
         };
+        if let Some(f) = &folder {
+            exp.use_run_folder(f.root());
+        }
         let last_step = first_step + spec.schedule().steps;
         self.emit(Event::Started(Box::new(RunInfo {
             spec: spec.clone(),

@@ -34,6 +34,32 @@ const GROUPS: &[Group] = &[
         tip: "How far the critic's input gradients are from norm 1 (before the weight λ).",
     },
     Group {
+        title: "Fréchet distance",
+        metrics: &[("frechet_distance", "FID (classifier features)")],
+        tip: "Distance between real and generated images in a classifier's feature space, measured every few steps: lower is better.",
+    },
+    Group {
+        title: "Classes of generated images (%)",
+        metrics: &[
+            ("class_0_pct", "0"),
+            ("class_1_pct", "1"),
+            ("class_2_pct", "2"),
+            ("class_3_pct", "3"),
+            ("class_4_pct", "4"),
+            ("class_5_pct", "5"),
+            ("class_6_pct", "6"),
+            ("class_7_pct", "7"),
+            ("class_8_pct", "8"),
+            ("class_9_pct", "9"),
+        ],
+        tip: "Which classes the classifier sees in the generated images: all near 10% means every digit is made; one line alone is mode collapse.",
+    },
+    Group {
+        title: "Classes covered",
+        metrics: &[("classes_covered", "classes with ≥ half their share")],
+        tip: "How many classes get at least half their fair share of the generated images.",
+    },
+    Group {
         title: "Modes captured",
         metrics: &[("modes_captured", "modes captured")],
         tip: "Of 2,500 generated points, how many modes have at least one point within 3σ: mode collapse shows as a drop.",

@@ -5,6 +5,7 @@ pub mod nets;
 pub mod spec;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
@@ -20,6 +21,7 @@ use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
 use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
+use crate::quality::probe::{CLASS_COLUMNS, QualityProbe};
 use crate::view::{ImageGrid, View};
 use crate::{Result, StudioError};
 use nets::{Discriminator, Generator, Mode};
@@ -28,6 +30,8 @@ use nets::{Discriminator, Generator, Mode};
 const GALLERY: usize = 64;
 /// Glyph digits made for training.
 const GLYPH_TRAIN: usize = 60_000;
+/// Glyph digits held out for the quality measurements.
+const GLYPH_HELD_OUT: usize = 2_000;
 
 /// A running image GAN.
 pub struct ImageGan {
@@ -40,15 +44,24 @@ pub struct ImageGan {
     opt_d: Optim,
     rng: StdRng,
     data: ImageSet,
+    /// Held-out real images, for the quality measurements.
+    held_out: ImageSet,
     /// Fixed noise for the gallery, so it changes only when G does.
     view_z: Tensor,
+    /// Generator updates so far in this session, and at the last quality measurement.
+    g_steps: u64,
+    last_quality: Option<u64>,
+    /// The quality classifier, built at the first measurement.
+    probe: Option<QualityProbe>,
+    /// Where the classifier is cached.
+    run_dir: Option<PathBuf>,
 }
 
 impl ImageGan {
     /// Loads the data and builds both networks from the spec's seed.
     pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
         spec.validate()?;
-        let data = load_data(&spec)?;
+        let (data, held_out) = load_data(&spec)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let g = Generator::new(&spec, &mut params, &mut rng, device)?;
@@ -67,7 +80,12 @@ impl ImageGan {
             opt_d,
             rng,
             data,
+            held_out,
             view_z,
+            g_steps: 0,
+            last_quality: None,
+            probe: None,
+            run_dir: None,
         })
     }
 
@@ -91,6 +109,11 @@ impl ImageGan {
         Ok(Tensor::from_vec(out, (b, s, s, c), &self.device)?
             .permute((0, 3, 1, 2))?
             .contiguous()?)
+    }
+
+    /// Quality is measured for labelled data with enough held-out images.
+    fn quality_enabled(&self) -> bool {
+        self.spec.quality.every > 0 && self.data.labels.is_some() && self.held_out.len() >= 10
     }
 
     fn pixel_range(&self) -> (f32, f32) {
@@ -186,13 +209,58 @@ impl ImageGan {
         Ok(vec![("g_loss", scalar(&loss)?), ("g_grad_norm", sq.sqrt())])
     }
 
+    /// The generator's images for `z`, `[b, c, s, s]` with pixels in [0, 1].
+    fn unit_images(&self, z: &Tensor) -> Result<Tensor> {
+        let x = self.g.forward(z, Mode::Sample)?;
+        let (lo, hi) = self.pixel_range();
+        Ok(((x - lo as f64)? * (1.0 / (hi - lo) as f64))?.clamp(0.0, 1.0)?)
+    }
+
     /// The generator's images for `z` as bytes, `[b, s, s, c]`.
     fn images(&self, z: &Tensor) -> Result<Vec<u8>> {
-        let x = self.g.forward(z, Mode::Sample)?; // [b, c, s, s]
-        let (lo, hi) = self.pixel_range();
-        let x = ((x - lo as f64)? * (255.0 / (hi - lo) as f64))?.clamp(0.0, 255.0)?;
+        let x = (self.unit_images(z)? * 255.0)?;
         let x = x.permute((0, 2, 3, 1))?.flatten_all()?.to_vec1::<f32>()?;
         Ok(x.into_iter().map(|v| v.round() as u8).collect())
+    }
+
+    /// The Fréchet distance and class shares of freshly generated images.
+    fn measure_quality(&mut self) -> Result<Metrics> {
+        if self.probe.is_none() {
+            let cache = self
+                .run_dir
+                .as_ref()
+                .map(|d| d.join("classifier.safetensors"));
+            let probe = QualityProbe::new(
+                &self.data,
+                &self.held_out,
+                cache.as_deref(),
+                self.spec.seed,
+                &self.device,
+            )?;
+            self.probe = Some(probe);
+        }
+        let Some(probe) = &self.probe else {
+            return Ok(Metrics::new());
+        };
+        let n = self.spec.quality.samples;
+        let mut rng = StdRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
+        let mut batches = Vec::new();
+        for start in (0..n).step_by(100) {
+            let z = latent(&mut rng, (n - start).min(100), &self.spec, &self.device)?;
+            batches.push(self.unit_images(&z)?);
+        }
+        let q = probe.measure(&Tensor::cat(&batches, 0)?)?;
+        let mut out: Metrics = vec![
+            ("frechet_distance", q.frechet_distance),
+            ("classes_covered", q.classes_covered as f64),
+        ];
+        out.extend(
+            CLASS_COLUMNS
+                .iter()
+                .zip(&q.class_pct)
+                .map(|(n, p)| (*n, *p)),
+        );
+        Ok(out)
     }
 }
 
@@ -202,7 +270,7 @@ impl Experiment for ImageGan {
     }
 
     fn metric_names(&self) -> Vec<&'static str> {
-        vec![
+        let mut names = vec![
             "d_loss",
             "g_loss",
             "d_real",
@@ -210,7 +278,12 @@ impl Experiment for ImageGan {
             "wasserstein",
             "gradient_penalty",
             "g_grad_norm",
-        ]
+        ];
+        if self.quality_enabled() {
+            names.extend(["frechet_distance", "classes_covered"]);
+            names.extend(CLASS_COLUMNS.iter().take(self.data.class_names.len()));
+        }
+        names
     }
 
     fn step(&mut self, part: StepPart) -> Result<Metrics> {
@@ -225,12 +298,27 @@ impl Experiment for ImageGan {
         }
         if part != StepPart::Discriminator {
             out.extend(self.g_update()?);
+            self.g_steps += 1;
         }
         Ok(out)
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        Ok(Metrics::new())
+        let every = self.spec.quality.every;
+        // The first row, then each time the step count passes a multiple of `every`.
+        let due = match self.last_quality {
+            None => true,
+            Some(at) => every > 0 && self.g_steps / every > at / every,
+        };
+        if !(self.quality_enabled() && due) {
+            return Ok(Metrics::new());
+        }
+        self.last_quality = Some(self.g_steps);
+        self.measure_quality()
+    }
+
+    fn use_run_folder(&mut self, dir: &Path) {
+        self.run_dir = Some(dir.to_path_buf());
     }
 
     fn view(&mut self, step: u64) -> Result<View> {
@@ -279,35 +367,56 @@ impl Experiment for ImageGan {
     }
 }
 
-/// The training images of `spec`.
-fn load_data(spec: &ImageGanSpec) -> Result<ImageSet> {
+/// The training and held-out images of `spec`. Without a held-out set of its own,
+/// the last tenth of the data is held out.
+fn load_data(spec: &ImageGanSpec) -> Result<(ImageSet, ImageSet)> {
     let d = &spec.data;
-    let set = match d.source {
-        DataSource::Glyphs => glyph_digits::generate(spec.seed, 0, GLYPH_TRAIN, d.image_size),
+    let to_spec = |e: crate::data::DataError| StudioError::Spec(e.to_string());
+    let (train, held_out) = match d.source {
+        DataSource::Glyphs => (
+            glyph_digits::generate(spec.seed, 0, GLYPH_TRAIN, d.image_size),
+            glyph_digits::generate(spec.seed, GLYPH_TRAIN as u64, GLYPH_HELD_OUT, d.image_size),
+        ),
         DataSource::Idx => {
-            idx::load_folder(&d.path)
-                .map_err(|e| StudioError::Spec(e.to_string()))?
-                .0
+            let (train, test) = idx::load_folder(&d.path).map_err(to_spec)?;
+            match test {
+                Some(test) => (train, test),
+                None => split_tail(train),
+            }
         }
-        DataSource::Folder => {
+        DataSource::Folder => split_tail(
             image_folder::load(&d.path, d.image_size, d.channels)
-                .map_err(|e| StudioError::Spec(e.to_string()))?
-                .set
-        }
+                .map_err(to_spec)?
+                .set,
+        ),
     };
-    if set.width != d.image_size || set.height != d.image_size || set.channels != d.channels {
+    if train.width != d.image_size || train.height != d.image_size || train.channels != d.channels {
         return Err(StudioError::Spec(format!(
             "{}: images are {}×{}×{}, the model expects {}×{}×{} (set data.image_size / data.channels)",
             d.path.display(),
-            set.width,
-            set.height,
-            set.channels,
+            train.width,
+            train.height,
+            train.channels,
             d.image_size,
             d.image_size,
             d.channels
         )));
     }
-    Ok(set)
+    Ok((train, held_out))
+}
+
+/// Splits off the last tenth (at most 2,000 images) as a held-out set, after a
+/// deterministic shuffle so that every class is represented.
+fn split_tail(set: ImageSet) -> (ImageSet, ImageSet) {
+    let n = set.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = StdRng::seed_from_u64(0x5EED);
+    for i in (1..n).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    let k = (n / 10).min(2000);
+    let (train, held) = order.split_at(n - k);
+    (set.subset(train), set.subset(held))
 }
 
 /// `n` latent vectors from the spec's prior, `[n, latent_dim]`.

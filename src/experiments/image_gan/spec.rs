@@ -26,6 +26,19 @@ pub struct ImageGanSpec {
     pub model: ImageGanModel,
     /// How they are trained.
     pub train: ImageGanTrain,
+    /// How the samples' quality is measured.
+    pub quality: ImageGanQuality,
+}
+
+/// The Fréchet distance and class histogram of generated images, measured with a
+/// classifier trained once on the dataset (and cached in the run folder).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageGanQuality {
+    /// Steps between measurements (0 = never; the first step is always measured).
+    pub every: u64,
+    /// Generated images per measurement.
+    pub samples: usize,
 }
 
 /// Where the images come from.
@@ -191,6 +204,9 @@ impl ImageGanSpec {
         }
         if !(0.0..0.5).contains(&t.label_smoothing) || !(0.0..0.5).contains(&t.label_noise) {
             return bad("train.label_smoothing and train.label_noise must be in [0, 0.5)");
+        }
+        if self.quality.every > 0 && self.quality.samples < 10 {
+            return bad("quality.samples must be at least 10");
         }
         if !(t.clip.is_finite() && t.clip > 0.0 && t.gp_weight.is_finite() && t.gp_weight >= 0.0) {
             return bad("train.clip must be positive and train.gp_weight not negative");

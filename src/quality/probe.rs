@@ -1,0 +1,117 @@
+//! `QualityProbe`: the Fréchet distance of generated images to held-out real ones in
+//! the classifier's feature space, and the classes the classifier sees in them.
+
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+
+use super::classifier::{Classifier, images_tensor};
+use super::frechet::{Gaussian, frechet_distance};
+use crate::Result;
+use crate::data::ImageSet;
+
+/// Column names of the class shares (up to ten classes are reported).
+pub const CLASS_COLUMNS: [&str; 10] = [
+    "class_0_pct",
+    "class_1_pct",
+    "class_2_pct",
+    "class_3_pct",
+    "class_4_pct",
+    "class_5_pct",
+    "class_6_pct",
+    "class_7_pct",
+    "class_8_pct",
+    "class_9_pct",
+];
+
+/// Classifier steps (batches of 128) when none is cached.
+const CLASSIFIER_STEPS: usize = 400;
+
+/// The classifier and the statistics of real held-out images.
+pub struct QualityProbe {
+    classifier: Classifier,
+    real: Gaussian,
+    /// The classifier's accuracy on the held-out images.
+    pub accuracy: f64,
+}
+
+/// What the probe measured on a batch of generated images.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quality {
+    /// Squared Fréchet distance to the held-out images.
+    pub frechet_distance: f64,
+    /// Share of each class among the generated images, in percent.
+    pub class_pct: Vec<f64>,
+    /// Classes with at least half their fair share of the images.
+    pub classes_covered: usize,
+}
+
+impl QualityProbe {
+    /// Loads the classifier cached at `cache` (if it fits) or trains one on `train` and
+    /// caches it there; then measures the held-out set.
+    pub fn new(
+        train: &ImageSet,
+        held_out: &ImageSet,
+        cache: Option<&Path>,
+        seed: u64,
+        device: &Device,
+    ) -> Result<Self> {
+        let classes = train.class_names.len().max(1);
+        let (s, c) = (train.width, train.channels);
+        let cached = cache.and_then(|p| Classifier::load(p, s, c, classes, device).ok());
+        let classifier = match cached {
+            Some(c) => c,
+            None => {
+                let mut fresh = Classifier::new(s, c, classes, seed, device)?;
+                fresh.train(train, CLASSIFIER_STEPS, seed, device)?;
+                if let Some(p) = cache {
+                    fresh.save(p)?;
+                }
+                fresh
+            }
+        };
+        let accuracy = classifier.accuracy(held_out, 2000, device)?;
+        let idx: Vec<usize> = (0..held_out.len().min(2000)).collect();
+        let mut rows = Vec::new();
+        for chunk in idx.chunks(500) {
+            rows.extend(
+                classifier
+                    .features(&images_tensor(held_out, chunk, device)?)?
+                    .to_vec2::<f32>()?,
+            );
+        }
+        let dim = rows.first().map_or(0, Vec::len);
+        let real = Gaussian::fit(&rows, dim).ok_or_else(|| {
+            crate::StudioError::Spec("too few held-out images for the Fréchet distance".into())
+        })?;
+        Ok(Self {
+            classifier,
+            real,
+            accuracy,
+        })
+    }
+
+    /// Measures generated images `[b, c, s, s]` with pixels in [0, 1].
+    pub fn measure(&self, images: &Tensor) -> Result<Quality> {
+        let rows = self.classifier.features(images)?.to_vec2::<f32>()?;
+        let fake = Gaussian::fit(&rows, self.real.dim);
+        let frechet = fake.map_or(f64::INFINITY, |g| frechet_distance(&self.real, &g));
+        let pred = self.classifier.predict(images)?;
+        let k = self.classifier.classes;
+        let mut counts = vec![0usize; k];
+        for p in pred {
+            if let Some(c) = counts.get_mut(p as usize) {
+                *c += 1;
+            }
+        }
+        let n = rows.len().max(1) as f64;
+        let class_pct: Vec<f64> = counts.iter().map(|&c| 100.0 * c as f64 / n).collect();
+        let fair = 100.0 / k as f64;
+        let classes_covered = class_pct.iter().filter(|&&p| p >= fair / 2.0).count();
+        Ok(Quality {
+            frechet_distance: frechet,
+            class_pct,
+            classes_covered,
+        })
+    }
+}

@@ -63,3 +63,62 @@ fn a_saved_preset_loads_back_and_a_broken_one_is_named() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn datasets_preview_and_galleries_export_off_the_ui_thread() {
+    use latent_studio::app::dialogs::FolderKind;
+    use latent_studio::view::ImageGrid;
+    let dir = tempfile::tempdir().expect("dir");
+    // A picture folder with two classes.
+    for (class, shade) in [("dark", 30u8), ("light", 220u8)] {
+        std::fs::create_dir(dir.path().join(class)).expect("mkdir");
+        for i in 0..3 {
+            image::GrayImage::from_pixel(40, 30, image::Luma([shade]))
+                .save(dir.path().join(class).join(format!("{i}.png")))
+                .expect("png");
+        }
+    }
+    let runner = DialogRunner::new(Arc::new(Answer(dir.path().to_path_buf())));
+    runner.open_dataset(FolderKind::Pictures, 32, 1, || {});
+    let preview = match next_outcome(&runner) {
+        DialogOutcome::DatasetPreviewed(Ok(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(preview.count, 6);
+    assert_eq!(preview.shape, [32, 32, 1]);
+    assert_eq!(
+        preview.classes,
+        vec![("dark".to_string(), 3), ("light".to_string(), 3)]
+    );
+    while runner.is_busy() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // An IDX dialog on the same folder fails with a message naming what is missing.
+    runner.open_dataset(FolderKind::Idx, 28, 1, || {});
+    match next_outcome(&runner) {
+        DialogOutcome::DatasetPreviewed(Err(msg)) => {
+            assert!(msg.contains("train-images-idx3-ubyte"), "{msg}")
+        }
+        other => panic!("{other:?}"),
+    }
+    while runner.is_busy() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Export three frames as a GIF and read it back.
+    let gif = dir.path().join("history.gif");
+    let exporter = DialogRunner::new(Arc::new(Answer(gif.clone())));
+    let frames: Vec<_> = (0..3u8)
+        .map(|i| ImageGrid::tile(i as u64, &[i * 100; 16], 1, 4, 4, 1, 1).image)
+        .collect();
+    exporter.export_gif(frames, || {});
+    match next_outcome(&exporter) {
+        DialogOutcome::Exported(Ok(p)) => assert_eq!(p, gif),
+        other => panic!("{other:?}"),
+    }
+    use image::AnimationDecoder;
+    let decoder = image::codecs::gif::GifDecoder::new(std::io::BufReader::new(
+        std::fs::File::open(&gif).expect("open"),
+    ))
+    .expect("gif");
+    assert_eq!(decoder.into_frames().count(), 3);
+}

@@ -135,3 +135,47 @@ fn controls_are_found_by_label_and_the_preset_box_switches_distribution() {
     h.step();
     assert_eq!(h.state().state.draft.name(), "GAN 2-D · grid of 25");
 }
+
+#[test]
+fn the_image_gan_shows_its_dataset_and_a_gallery() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("Image GAN (DCGAN, WGAN, WGAN-GP)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "image_gan");
+    h.get_by_label("Dataset").click();
+    h.run_steps(2);
+    h.get_by_label("Show the run's dataset").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(60), |a| {
+        a.state.dataset.is_some()
+    });
+    let preview = h.state().state.dataset.clone().expect("preview");
+    assert_eq!(preview.count, 60_000);
+    assert_eq!(preview.classes.len(), 10);
+    h.get_by_label("Training").click();
+    h.run_steps(2);
+    // Small batches and no quality probe keep the test quick.
+    h.state_mut()
+        .state
+        .draft
+        .set("train.batch_size=8")
+        .expect("batch");
+    h.state_mut()
+        .state
+        .draft
+        .set("quality.every=0")
+        .expect("quality off");
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.gallery.current().is_some()
+    });
+    let grid = h.state().state.gallery.current().cloned().expect("grid");
+    assert_eq!((grid.cols, grid.rows), (8, 8));
+    let _ = h.get_by_label("Save GIF…");
+    let _ = h.get_by_label("New noise");
+}

@@ -1,6 +1,8 @@
 //! What the panels ask for: values that the app carries out once, at the end of
 //! the frame, so no panel talks to the worker or the disk itself.
 
+use super::dialogs::FolderKind;
+use crate::data::preview::DatasetSource;
 use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
 
 /// One thing a user asked for this frame.
@@ -31,6 +33,16 @@ pub enum UiAction {
     SavePresetDialog,
     /// Ask for a run folder to continue.
     OpenRunDialog,
+    /// Load the dataset the draft names, for the browser.
+    PreviewDataset,
+    /// Ask for a dataset folder and load it for the browser.
+    OpenDatasetDialog(FolderKind),
+    /// Train the draft on the dataset shown in the browser.
+    UseDataset(DatasetSource),
+    /// Export the shown sample grid as PNG.
+    ExportPng,
+    /// Export the gallery's history as an animated GIF.
+    ExportGif,
     /// Close the window.
     Quit,
 }

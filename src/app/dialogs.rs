@@ -8,8 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
+use crate::data::preview::{self, DatasetPreview, DatasetSource};
 use crate::experiments::ExperimentSpec;
 use crate::runs::atomic::write_atomic;
+use crate::runs::render;
+use crate::view::RgbImage;
 
 /// The dialogs the studio needs.
 pub trait FileDialogs: Send + Sync {
@@ -53,6 +56,19 @@ pub enum DialogOutcome {
     PresetSaved(Result<PathBuf, String>),
     /// A run folder was chosen.
     RunFolderChosen(PathBuf),
+    /// A dataset was loaded for the browser (or failed to be).
+    DatasetPreviewed(Result<Box<DatasetPreview>, String>),
+    /// A picture or animation was exported (or failed to be).
+    Exported(Result<PathBuf, String>),
+}
+
+/// Which kind of folder a dataset dialog asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FolderKind {
+    /// MNIST-style IDX files.
+    Idx,
+    /// Pictures, one sub-folder per class.
+    Pictures,
 }
 
 /// Runs dialogs one at a time on a background thread.
@@ -116,6 +132,63 @@ impl DialogRunner {
         self.spawn(wake, |d| {
             d.pick_folder("Open run folder")
                 .map(DialogOutcome::RunFolderChosen)
+        });
+    }
+
+    /// Loads `source` for the dataset browser (no dialog).
+    pub fn preview_dataset(&self, source: DatasetSource, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |_| {
+            let result = preview::preview(&source)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            Some(DialogOutcome::DatasetPreviewed(result))
+        });
+    }
+
+    /// Asks for a dataset folder of `kind` and loads it at `size` × `size` × `channels`.
+    pub fn open_dataset(
+        &self,
+        kind: FolderKind,
+        size: usize,
+        channels: usize,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        self.spawn(wake, move |d| {
+            let path = d.pick_folder("Open dataset folder")?;
+            let source = match kind {
+                FolderKind::Idx => DatasetSource::Idx(path),
+                FolderKind::Pictures => DatasetSource::Folder {
+                    path,
+                    size,
+                    channels,
+                },
+            };
+            let result = preview::preview(&source)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            Some(DialogOutcome::DatasetPreviewed(result))
+        });
+    }
+
+    /// Asks where to save `image` as PNG and writes it.
+    pub fn export_png(&self, image: RgbImage, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |d| {
+            let path = d.save_file("Export PNG", "samples.png")?;
+            let result = render::save_png(&path, &image)
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            Some(DialogOutcome::Exported(result))
+        });
+    }
+
+    /// Asks where to save `frames` as an animated GIF and writes it.
+    pub fn export_gif(&self, frames: Vec<RgbImage>, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |d| {
+            let path = d.save_file("Export GIF", "history.gif")?;
+            let result = render::save_gif(&path, &frames, 120)
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            Some(DialogOutcome::Exported(result))
         });
     }
 

@@ -17,17 +17,27 @@ use std::time::{Duration, Instant};
 use actions::{Actions, UiAction};
 use dialogs::{DialogOutcome, DialogRunner, FileDialogs, NativeDialogs};
 use frame_stats::FrameStats;
+use panels::dataset_browser::DatasetBrowser;
 use panels::gallery::Gallery;
 use panels::gan2d_canvas::Gan2dCanvas;
 use state::{AppState, Level};
 
 use crate::cli::WindowArgs;
+use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
+use crate::experiments::image_gan::spec::{DataSource, ImageGanSpec};
 use crate::runs::RunFolder;
 use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 
 /// How long `logic` may spend draining events in one frame.
 const DRAIN_BUDGET: Duration = Duration::from_millis(10);
+
+/// The central area's tabs (image models only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Training,
+    Dataset,
+}
 
 /// How the app is set up.
 pub struct StudioConfig {
@@ -58,6 +68,8 @@ pub struct StudioApp {
     actions: Actions,
     canvas: Gan2dCanvas,
     gallery: Gallery,
+    dataset_browser: DatasetBrowser,
+    tab: Tab,
     runs_dir: PathBuf,
     wake: Arc<dyn Fn() + Send + Sync>,
     opened: Instant,
@@ -96,6 +108,8 @@ impl StudioApp {
             actions: Actions::default(),
             canvas: Gan2dCanvas::default(),
             gallery: Gallery::default(),
+            dataset_browser: DatasetBrowser::default(),
+            tab: Tab::Training,
             runs_dir: config.runs_dir,
             wake,
             opened: Instant::now(),
@@ -174,6 +188,28 @@ impl StudioApp {
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
+            let shown = self
+                .state
+                .run
+                .as_ref()
+                .map_or(&self.state.draft, |r| &r.info.spec);
+            let images = matches!(shown, ExperimentSpec::ImageGan(_));
+            if images {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.tab, Tab::Training, "Training")
+                        .on_hover_text("Samples and plots of the run.");
+                    ui.selectable_value(&mut self.tab, Tab::Dataset, "Dataset")
+                        .on_hover_text(
+                            "Browse the images the model learns from, or choose others.",
+                        );
+                });
+                ui.separator();
+            }
+            if images && self.tab == Tab::Dataset {
+                self.dataset_browser
+                    .ui(ui, &self.state, dialog_open, &mut self.actions);
+                return;
+            }
             let side = (ui.available_width() * 0.5).min(ui.available_height());
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
@@ -242,6 +278,41 @@ impl StudioApp {
             }
             UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
             UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            UiAction::PreviewDataset => {
+                if let Some(source) = draft_dataset(&self.state.draft) {
+                    self.dialogs.preview_dataset(source, waker(&self.wake));
+                }
+                return;
+            }
+            UiAction::OpenDatasetDialog(kind) => {
+                let (size, channels) = match &self.state.draft {
+                    ExperimentSpec::ImageGan(s) => (s.data.image_size, s.data.channels),
+                    _ => (28, 1),
+                };
+                return self
+                    .dialogs
+                    .open_dataset(kind, size, channels, waker(&self.wake));
+            }
+            UiAction::UseDataset(source) => {
+                let shape = self.state.dataset.as_ref().map(|p| p.shape);
+                if let ExperimentSpec::ImageGan(s) = &mut self.state.draft {
+                    use_dataset(s, &source, shape);
+                    self.state
+                        .say(Level::Info, "the next run trains on the dataset shown");
+                }
+                return;
+            }
+            UiAction::ExportPng => {
+                if let Some(grid) = self.state.gallery.current() {
+                    self.dialogs
+                        .export_png(grid.image.clone(), waker(&self.wake));
+                }
+                return;
+            }
+            UiAction::ExportGif => {
+                let frames: Vec<_> = self.state.gallery.iter().map(|g| g.image.clone()).collect();
+                return self.dialogs.export_gif(frames, waker(&self.wake));
+            }
         };
         self.send(command);
     }
@@ -272,6 +343,21 @@ impl StudioApp {
                 .state
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
+            DialogOutcome::DatasetPreviewed(Ok(preview)) => {
+                self.state.dataset_error = None;
+                self.state.dataset = Some(*preview);
+            }
+            DialogOutcome::DatasetPreviewed(Err(e)) => {
+                self.state
+                    .say(Level::Error, format!("dataset not loaded: {e}"));
+                self.state.dataset_error = Some(e);
+            }
+            DialogOutcome::Exported(Ok(path)) => self
+                .state
+                .say(Level::Info, format!("exported {}", path.display())),
+            DialogOutcome::Exported(Err(e)) => {
+                self.state.say(Level::Error, format!("export failed: {e}"))
+            }
         }
     }
 }
@@ -291,6 +377,54 @@ impl eframe::App for StudioApp {
         }
         // Dropping the handle stops the run (writing its last checkpoint) and joins the thread.
         self.worker = None;
+    }
+}
+
+/// The dataset the draft trains on, as the browser describes it.
+fn draft_dataset(draft: &ExperimentSpec) -> Option<DatasetSource> {
+    let ExperimentSpec::ImageGan(s) = draft else {
+        return None;
+    };
+    let d = &s.data;
+    Some(match d.source {
+        DataSource::Glyphs => DatasetSource::Glyphs {
+            size: d.image_size,
+            seed: s.seed,
+        },
+        DataSource::Idx => DatasetSource::Idx(d.path.clone()),
+        DataSource::Folder => DatasetSource::Folder {
+            path: d.path.clone(),
+            size: d.image_size,
+            channels: d.channels,
+        },
+    })
+}
+
+/// Points an image GAN's spec at `source`.
+fn use_dataset(spec: &mut ImageGanSpec, source: &DatasetSource, shape: Option<[usize; 3]>) {
+    let d = &mut spec.data;
+    match source {
+        DatasetSource::Glyphs { size, .. } => {
+            d.source = DataSource::Glyphs;
+            d.image_size = *size;
+            d.channels = 1;
+        }
+        DatasetSource::Idx(path) => {
+            d.source = DataSource::Idx;
+            d.path = path.clone();
+            d.channels = 1;
+            d.image_size = shape.map_or(28, |s| s[0]);
+        }
+        DatasetSource::Folder {
+            path,
+            size,
+            channels,
+        } => {
+            d.source = DataSource::Folder;
+            d.path = path.clone();
+            d.image_size = *size;
+            d.channels = *channels;
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::gallery_history::GalleryHistory;
+use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 use crate::view::{Gan2dView, View};
@@ -20,6 +21,10 @@ pub struct AppState {
     pub run: Option<RunState>,
     /// The latest picture of a 2-D GAN.
     pub gan2d_view: Option<Gan2dView>,
+    /// The dataset shown in the browser.
+    pub dataset: Option<DatasetPreview>,
+    /// Why the last dataset could not be loaded.
+    pub dataset_error: Option<String>,
     /// Sample grids of an image model, newest last.
     pub gallery: GalleryHistory,
     /// Increments whenever a new view arrives (panels cache textures by it).
@@ -86,6 +91,8 @@ impl AppState {
             draft,
             run: None,
             gan2d_view: None,
+            dataset: None,
+            dataset_error: None,
             gallery: GalleryHistory::new(120),
             view_generation: 0,
             delay_ms: 0,

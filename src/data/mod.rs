@@ -4,6 +4,7 @@ pub mod glyph_digits;
 pub mod idx;
 pub mod image_folder;
 pub mod image_set;
+pub mod preview;
 pub mod toy2d;
 
 pub use image_set::ImageSet;

@@ -30,6 +30,43 @@ pub fn save_png(path: &Path, image: &RgbImage) -> Result<()> {
     write_atomic(path, &bytes)
 }
 
+/// Encodes `frames` (all the size of the first) as a looping animated GIF, showing
+/// each for `frame_ms`, and writes it atomically.
+pub fn save_gif(path: &Path, frames: &[RgbImage], frame_ms: u32) -> Result<()> {
+    use image::codecs::gif::{GifEncoder, Repeat};
+    let Some(first) = frames.first() else {
+        return Err(StudioError::Spec(format!(
+            "{}: no frames to write",
+            path.display()
+        )));
+    };
+    let (w, h) = (first.width as u32, first.height as u32);
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = GifEncoder::new_with_speed(&mut bytes, 10);
+        let fail = |e: image::ImageError| StudioError::Spec(format!("{}: {e}", path.display()));
+        encoder.set_repeat(Repeat::Infinite).map_err(fail)?;
+        for f in frames
+            .iter()
+            .filter(|f| f.width == first.width && f.height == first.height)
+        {
+            let rgba: Vec<u8> = f
+                .pixels
+                .chunks(3)
+                .flat_map(|p| [p[0], p[1], p[2], 255])
+                .collect();
+            let Some(buffer) = image::RgbaImage::from_raw(w, h, rgba) else {
+                continue;
+            };
+            let delay = image::Delay::from_numer_denom_ms(frame_ms, 1);
+            encoder
+                .encode_frame(image::Frame::from_parts(buffer, 0, 0, delay))
+                .map_err(fail)?;
+        }
+    }
+    write_atomic(path, &bytes)
+}
+
 /// The 2-D GAN's picture: D(x) as the background, real points in green, generated
 /// points in purple with the generator's gradient as short lines, modes as crosses.
 fn render_gan2d(v: &Gan2dView, size: usize) -> RgbImage {

@@ -68,6 +68,20 @@ impl Gallery {
             {
                 actions.push(UiAction::SetLive(LiveParam::NewViewNoise));
             }
+            if ui
+                .button("Save PNG…")
+                .on_hover_text("Export the grid shown as a PNG picture.")
+                .clicked()
+            {
+                actions.push(UiAction::ExportPng);
+            }
+            if ui
+                .button("Save GIF…")
+                .on_hover_text("Export the gallery's history as an animated GIF.")
+                .clicked()
+            {
+                actions.push(UiAction::ExportGif);
+            }
         });
         if let Some(t) = &self.texture {
             let size = t.size_vec2();

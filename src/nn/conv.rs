@@ -1,9 +1,10 @@
-//! Convolution layers with seeded DCGAN initialisation (weights from N(0, 0.02²)).
+//! Convolution layers with seeded DCGAN initialisation (weights from N(0, 0.02²)),
+//! on the fast convolutions of [`super::fast_conv`].
 
-use candle_core::{Device, Module, Tensor};
-use candle_nn::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
 
+use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
 use crate::Result;
 
@@ -12,7 +13,9 @@ pub const INIT_STD: f32 = 0.02;
 
 /// A strided convolution, `[b, c_in, h, w]` → `[b, c_out, h', w']`.
 pub struct Conv {
-    inner: Conv2d,
+    weight: Tensor,
+    bias: Tensor,
+    geometry: ConvGeometry,
 }
 
 impl Conv {
@@ -37,19 +40,17 @@ impl Conv {
             device,
         )?;
         let b = params.constant(&format!("{name}.bias"), &[c_out], 0.0, device)?;
-        let cfg = Conv2dConfig {
-            padding,
-            stride,
-            ..Default::default()
-        };
         Ok(Self {
-            inner: Conv2d::new(w, Some(b), cfg),
+            weight: w,
+            bias: b,
+            geometry: ConvGeometry { stride, padding },
         })
     }
 
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        Ok(self.inner.forward(xs)?)
+        let y = fast_conv::conv2d(xs, &self.weight, self.geometry)?;
+        Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
     }
 }
 
@@ -57,7 +58,9 @@ impl Conv {
 /// padding 1) or kernel 3 (stride 2, padding 1, output padding 1). A kernel that the
 /// stride does not divide overlaps unevenly: the checkerboard artefacts.
 pub struct UpConv {
-    inner: ConvTranspose2d,
+    weight: Tensor,
+    bias: Tensor,
+    output_padding: usize,
 }
 
 impl UpConv {
@@ -79,19 +82,20 @@ impl UpConv {
             device,
         )?;
         let b = params.constant(&format!("{name}.bias"), &[c_out], 0.0, device)?;
-        let cfg = ConvTranspose2dConfig {
-            padding: 1,
-            output_padding: if k % 2 == 1 { 1 } else { 0 },
-            stride: 2,
-            dilation: 1,
-        };
         Ok(Self {
-            inner: ConvTranspose2d::new(w, Some(b), cfg),
+            weight: w,
+            bias: b,
+            output_padding: if k % 2 == 1 { 1 } else { 0 },
         })
     }
 
     /// Applies the transposed convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        Ok(self.inner.forward(xs)?)
+        let g = ConvGeometry {
+            stride: 2,
+            padding: 1,
+        };
+        let y = fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?;
+        Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod batch_norm;
 pub mod conv;
+pub mod fast_conv;
 pub mod gradient_penalty;
 pub mod loss;
 pub mod mlp;

@@ -1,0 +1,207 @@
+//! The fast convolutions against candle's own ops (values and gradients, f32) and
+//! against finite differences (f64), including a second-order gradient.
+
+use candle_core::{DType, Device, Tensor, Var};
+use latent_studio::nn::fast_conv::{ConvGeometry, conv_transpose2d, conv2d};
+
+fn seq(n: usize, k: f64, dtype: DType, shape: &[usize]) -> Tensor {
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64 * 0.37 + k).sin()) * 0.5)
+        .collect();
+    Tensor::from_vec(v, shape, &Device::Cpu)
+        .expect("t")
+        .to_dtype(dtype)
+        .expect("dtype")
+}
+
+fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
+    (a - b)
+        .and_then(|d| {
+            d.abs()?
+                .flatten_all()?
+                .max(0)?
+                .to_dtype(DType::F64)?
+                .to_scalar::<f64>()
+        })
+        .expect("diff")
+}
+
+/// Shapes: (batch, c_in, side, c_out, kernel, stride, padding).
+const CASES: [(usize, usize, usize, usize, usize, usize, usize); 5] = [
+    (2, 3, 7, 4, 4, 2, 1),
+    (2, 3, 8, 5, 3, 2, 1),
+    (1, 2, 5, 3, 3, 1, 1),
+    (3, 4, 6, 2, 4, 2, 1),
+    (2, 1, 14, 3, 4, 2, 1),
+];
+
+#[test]
+fn conv2d_matches_candle_in_value_and_gradients() {
+    for (b, ci, s, co, k, st, p) in CASES {
+        let x = Var::from_tensor(&seq(b * ci * s * s, 0.1, DType::F32, &[b, ci, s, s])).expect("x");
+        let w =
+            Var::from_tensor(&seq(co * ci * k * k, 0.7, DType::F32, &[co, ci, k, k])).expect("w");
+        let ours = conv2d(
+            &x,
+            &w,
+            ConvGeometry {
+                stride: st,
+                padding: p,
+            },
+        )
+        .expect("ours");
+        let theirs = x.conv2d(&w, p, st, 1, 1).expect("candle");
+        assert_eq!(ours.dims(), theirs.dims());
+        assert!(max_diff(&ours, &theirs) < 1e-5);
+        let probe = seq(ours.elem_count(), 1.3, DType::F32, ours.dims());
+        let g1 = (ours * &probe)
+            .and_then(|t| t.sum_all())
+            .and_then(|t| t.backward())
+            .expect("ours bwd");
+        let g2 = (theirs * &probe)
+            .and_then(|t| t.sum_all())
+            .and_then(|t| t.backward())
+            .expect("candle bwd");
+        for v in [&x, &w] {
+            let (a, b) = (
+                g1.get(v).expect("ours grad"),
+                g2.get(v).expect("candle grad"),
+            );
+            assert!(
+                max_diff(a, b) < 1e-4,
+                "{:?}: gradient differs by {}",
+                (b_dims(v)),
+                max_diff(a, b)
+            );
+        }
+    }
+}
+
+fn b_dims(v: &Var) -> Vec<usize> {
+    v.dims().to_vec()
+}
+
+#[test]
+fn conv_transpose2d_matches_candle_in_value_and_gradients() {
+    for (b, ci, s, co, k, st, p) in CASES {
+        let op = if k % st == 1 && st > 1 { 1 } else { 0 };
+        let x = Var::from_tensor(&seq(b * ci * s * s, 0.2, DType::F32, &[b, ci, s, s])).expect("x");
+        let w =
+            Var::from_tensor(&seq(ci * co * k * k, 0.9, DType::F32, &[ci, co, k, k])).expect("w");
+        let ours = conv_transpose2d(
+            &x,
+            &w,
+            ConvGeometry {
+                stride: st,
+                padding: p,
+            },
+            op,
+        )
+        .expect("ours");
+        let theirs = x.conv_transpose2d(&w, p, op, st, 1).expect("candle");
+        assert_eq!(
+            ours.dims(),
+            theirs.dims(),
+            "case {:?}",
+            (b, ci, s, co, k, st, p)
+        );
+        assert!(max_diff(&ours, &theirs) < 1e-5);
+        let probe = seq(ours.elem_count(), 0.4, DType::F32, ours.dims());
+        let g1 = (ours * &probe)
+            .and_then(|t| t.sum_all())
+            .and_then(|t| t.backward())
+            .expect("ours bwd");
+        let g2 = (theirs * &probe)
+            .and_then(|t| t.sum_all())
+            .and_then(|t| t.backward())
+            .expect("candle bwd");
+        for v in [&x, &w] {
+            let (a, b) = (
+                g1.get(v).expect("ours grad"),
+                g2.get(v).expect("candle grad"),
+            );
+            assert!(
+                max_diff(a, b) < 1e-4,
+                "gradient differs by {}",
+                max_diff(a, b)
+            );
+        }
+    }
+}
+
+/// Central differences of `f` with respect to every entry of `v`, against `analytic`.
+fn check_fd(v: &Var, analytic: &Tensor, f: &dyn Fn() -> f64) {
+    let base: Vec<f64> = v.flatten_all().expect("f").to_vec1().expect("v");
+    let got: Vec<f64> = analytic.flatten_all().expect("f").to_vec1().expect("v");
+    let shape = v.dims().to_vec();
+    for i in 0..base.len() {
+        let at = |d: f64| {
+            let mut b = base.clone();
+            b[i] += d;
+            v.set(&Tensor::from_vec(b, shape.as_slice(), &Device::Cpu).expect("t"))
+                .expect("set");
+            let out = f();
+            v.set(&Tensor::from_vec(base.clone(), shape.as_slice(), &Device::Cpu).expect("t"))
+                .expect("set");
+            out
+        };
+        let h = 1e-5;
+        let numeric = (at(h) - at(-h)) / (2.0 * h);
+        assert!(
+            (got[i] - numeric).abs() < 1e-6 + 1e-5 * numeric.abs(),
+            "entry {i}: {} vs {numeric}",
+            got[i]
+        );
+    }
+}
+
+#[test]
+fn gradients_match_finite_differences_in_f64() {
+    let g = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    let x = Var::from_tensor(&seq(2 * 2 * 5 * 5, 0.3, DType::F64, &[2, 2, 5, 5])).expect("x");
+    let w = Var::from_tensor(&seq(3 * 2 * 3 * 3, 0.8, DType::F64, &[3, 2, 3, 3])).expect("w");
+    let wt = Var::from_tensor(&seq(3 * 2 * 4 * 4, 1.1, DType::F64, &[3, 2, 4, 4])).expect("wt");
+    // A loss through both ops: conv (2 → 3 channels, 5 → 3), then transposed conv back (3 → 2, 3 → 6).
+    let loss = || -> Tensor {
+        let h = conv2d(&x, &w, g).expect("conv").tanh().expect("tanh");
+        let y = conv_transpose2d(&h, &wt, g, 0).expect("convT");
+        y.sqr().and_then(|t| t.sum_all()).expect("loss")
+    };
+    let grads = loss().backward().expect("backward");
+    let value = || loss().to_scalar::<f64>().expect("scalar");
+    for v in [&x, &w, &wt] {
+        check_fd(v, grads.get(v).expect("grad"), &value);
+    }
+}
+
+#[test]
+fn second_order_gradients_flow_through_both_ops() {
+    // P = ‖∂L/∂x‖² with L = Σ convT(tanh(conv(x, w)), wt)²: its gradient with respect to
+    // w needs the backward of each op's backward.
+    assert!(latent_studio::nn::gradient_penalty::second_order_enabled());
+    let g = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    let x = Var::from_tensor(&seq(16, 0.5, DType::F64, &[1, 1, 4, 4])).expect("x");
+    let w = Var::from_tensor(&seq(18, 0.2, DType::F64, &[2, 1, 3, 3])).expect("w");
+    let wt = Var::from_tensor(&seq(32, 0.6, DType::F64, &[2, 1, 4, 4])).expect("wt");
+    let penalty = || -> Tensor {
+        let h = conv2d(&x, &w, g).expect("conv").tanh().expect("tanh");
+        let l = conv_transpose2d(&h, &wt, g, 0)
+            .expect("convT")
+            .sqr()
+            .and_then(|t| t.sum_all())
+            .expect("l");
+        let gx = l.backward().expect("inner").get(&x).expect("dx").clone();
+        gx.sqr().and_then(|t| t.sum_all()).expect("p")
+    };
+    let grads = penalty().backward().expect("outer");
+    let value = || penalty().to_scalar::<f64>().expect("scalar");
+    for v in [&w, &wt] {
+        check_fd(v, grads.get(v).expect("second-order grad"), &value);
+    }
+}

@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
+use super::gan_knobs::{GanKnobs, gradient_norm, validate_train};
 use super::spec::Schedule;
 use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
 use crate::data::toy2d::{Mixture, Toy2d};
@@ -102,17 +103,8 @@ impl Gan2dSpec {
         if self.train.batch_size == 0 {
             return bad("train.batch_size must be at least 1");
         }
-        if self.train.d_steps == 0 {
-            return bad("train.d_steps must be at least 1");
-        }
-        for (name, lr) in [("lr_g", self.train.lr_g), ("lr_d", self.train.lr_d)] {
-            if !(lr.is_finite() && lr > 0.0) {
-                return bad(&format!("train.{name} must be a positive number"));
-            }
-        }
-        if !(0.0..1.0).contains(&self.train.beta1) {
-            return bad("train.beta1 must be in [0, 1)");
-        }
+        let t = &self.train;
+        validate_train(t.lr_g, t.lr_d, t.beta1, t.d_steps)?;
         Ok(())
     }
 }
@@ -213,14 +205,9 @@ impl Gan2d {
         let logits = self.d.forward(&self.g.forward(&z)?)?; // [b, 1]
         let loss = self.generator_loss_terms(&logits)?.mean_all()?;
         let grads = loss.backward()?;
-        let mut sq = 0f64;
-        for var in self.params.vars_with_prefix("g.") {
-            if let Some(g) = grads.get(var.as_tensor()) {
-                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-            }
-        }
+        let norm = gradient_norm(&grads, &self.params.vars_with_prefix("g."))?;
         self.opt_g.step(&grads)?;
-        Ok([loss.to_scalar::<f32>()? as f64, sq.sqrt()])
+        Ok([loss.to_scalar::<f32>()? as f64, norm])
     }
 
     fn generate(&self, z: &Tensor) -> Result<Vec<[f32; 2]>> {
@@ -329,20 +316,19 @@ impl Experiment for Gan2d {
 
     fn set_live(&mut self, param: LiveParam) -> Result<()> {
         let t = &mut self.spec.train;
-        match param {
-            LiveParam::LearningRateG(lr) if lr.is_finite() && lr > 0.0 => {
-                t.lr_g = lr;
-                self.opt_g.set_learning_rate(lr);
-            }
-            LiveParam::LearningRateD(lr) if lr.is_finite() && lr > 0.0 => {
-                t.lr_d = lr;
-                self.opt_d.set_learning_rate(lr);
-            }
-            LiveParam::DStepsPerG(n) if n > 0 => t.d_steps = n,
-            LiveParam::GeneratorLoss(kind) => t.generator_loss = kind,
-            other => return Err(StudioError::Spec(format!("invalid value: {other:?}"))),
+        let knobs = GanKnobs {
+            lr_g: &mut t.lr_g,
+            lr_d: &mut t.lr_d,
+            d_steps: &mut t.d_steps,
+            generator_loss: &mut t.generator_loss,
+            opt_g: &mut self.opt_g,
+            opt_d: &mut self.opt_d,
+        };
+        if knobs.apply(param)? {
+            Ok(())
+        } else {
+            Err(StudioError::Spec(format!("a 2-D GAN has no {param:?}")))
         }
-        Ok(())
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

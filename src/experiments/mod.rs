@@ -5,6 +5,7 @@
 //! [`ExperimentSpec`] and in [`build`].
 
 pub mod gan2d;
+pub mod gan_knobs;
 pub mod image_gan;
 pub mod spec;
 

@@ -1,9 +1,10 @@
 //! Settings of the 2-D GAN: what is fixed at Start, and what changes live.
 
+use super::gan_knobs::{self, GanKnobValues};
 use crate::app::actions::{Actions, UiAction};
 use crate::data::toy2d::Toy2d;
+use crate::experiments::LiveParam;
 use crate::experiments::gan2d::Gan2dSpec;
-use crate::experiments::{GeneratorLoss, LiveParam};
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
@@ -85,59 +86,15 @@ pub fn live_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actions: &
             actions.push(UiAction::SetLive(param));
         }
     };
+    let t = &mut spec.train;
     egui::Grid::new("live").num_columns(2).show(ui, |ui| {
-        ui.label("G learning rate");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.lr_g, 1e-5..=1e-1).logarithmic(true))
-            .on_hover_text("Step size of the generator's updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateG(spec.train.lr_g));
-        }
-        ui.end_row();
-
-        ui.label("D learning rate");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.lr_d, 1e-5..=1e-1).logarithmic(true))
-            .on_hover_text("Step size of the discriminator's updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateD(spec.train.lr_d));
-        }
-        ui.end_row();
-
-        ui.label("D steps per G step");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.d_steps, 1..=10))
-            .on_hover_text("How many discriminator updates come before each generator update.")
-            .changed()
-        {
-            live(LiveParam::DStepsPerG(spec.train.d_steps));
-        }
-        ui.end_row();
-
-        ui.label("Generator loss");
-        ui.vertical(|ui| {
-            let before = spec.train.generator_loss;
-            ui.radio_value(
-                &mut spec.train.generator_loss,
-                GeneratorLoss::NonSaturating,
-                "non-saturating −log D(G(z))",
-            )
-            .on_hover_text("Strong gradients even when D confidently rejects the samples.");
-            ui.radio_value(
-                &mut spec.train.generator_loss,
-                GeneratorLoss::Minimax,
-                "minimax log(1 − D(G(z)))",
-            )
-            .on_hover_text(
-                "The original game; its gradient vanishes when D wins (watch the gradient norm).",
-            );
-            if spec.train.generator_loss != before {
-                live(LiveParam::GeneratorLoss(spec.train.generator_loss));
-            }
-        });
-        ui.end_row();
+        let knobs = GanKnobValues {
+            lr_g: &mut t.lr_g,
+            lr_d: &mut t.lr_d,
+            d_steps: &mut t.d_steps,
+            generator_loss: Some(&mut t.generator_loss),
+        };
+        gan_knobs::rows_ui(ui, knobs, 1e-5..=1e-1, &mut live);
     });
 }
 

@@ -1,11 +1,11 @@
 //! Settings of an image GAN, with the textbook tricks as switches.
 
+use super::gan_knobs::{self, GanKnobValues};
 use crate::app::actions::{Actions, UiAction};
+use crate::experiments::LiveParam;
 use crate::experiments::image_gan::spec::{
     DataSource, GanLoss, ImageGanSpec, LatentPrior, OutputActivation,
 };
-use crate::experiments::{GeneratorLoss, LiveParam};
-use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
 use super::gan2d_setup::activation_ui;
@@ -149,50 +149,16 @@ pub fn live_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec, active: bool, actions
     };
     let t = &mut spec.train;
     egui::Grid::new("image-gan-live").num_columns(2).show(ui, |ui| {
-        ui.label("G learning rate");
-        if ui
-            .add(egui::Slider::new(&mut t.lr_g, 1e-6..=1e-2).logarithmic(true))
-            .on_hover_text("Step size of the generator's updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateG(t.lr_g));
-        }
-        ui.end_row();
+        let is_gan = t.loss == GanLoss::Gan;
+        let knobs = GanKnobValues {
+            lr_g: &mut t.lr_g,
+            lr_d: &mut t.lr_d,
+            d_steps: &mut t.d_steps,
+            generator_loss: is_gan.then_some(&mut t.generator_loss),
+        };
+        gan_knobs::rows_ui(ui, knobs, 1e-6..=1e-2, &mut live);
 
-        ui.label("D learning rate");
-        if ui
-            .add(egui::Slider::new(&mut t.lr_d, 1e-6..=1e-2).logarithmic(true))
-            .on_hover_text("Step size of the discriminator's (critic's) updates.")
-            .changed()
-        {
-            live(LiveParam::LearningRateD(t.lr_d));
-        }
-        ui.end_row();
-
-        ui.label("D steps per G step");
-        if ui
-            .add(egui::Slider::new(&mut t.d_steps, 1..=10))
-            .on_hover_text("Discriminator (critic) updates before each generator update; WGANs use 5.")
-            .changed()
-        {
-            live(LiveParam::DStepsPerG(t.d_steps));
-        }
-        ui.end_row();
-
-        if t.loss == GanLoss::Gan {
-            ui.label("Generator loss");
-            ui.vertical(|ui| {
-                let before = t.generator_loss;
-                ui.radio_value(&mut t.generator_loss, GeneratorLoss::NonSaturating, "non-saturating −log D(G(z))")
-                    .on_hover_text("Strong gradients even when D confidently rejects the samples.");
-                ui.radio_value(&mut t.generator_loss, GeneratorLoss::Minimax, "minimax log(1 − D(G(z)))")
-                    .on_hover_text("The original game; its gradient vanishes when D wins (watch the gradient norm).");
-                if t.generator_loss != before {
-                    live(LiveParam::GeneratorLoss(t.generator_loss));
-                }
-            });
-            ui.end_row();
-
+        if is_gan {
             ui.label("Label smoothing");
             if ui
                 .add(egui::Slider::new(&mut t.label_smoothing, 0.0..=0.3))
@@ -214,5 +180,4 @@ pub fn live_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec, active: bool, actions
             ui.end_row();
         }
     });
-    let _ = Activation::Relu;
 }

@@ -5,6 +5,7 @@ pub mod dataset_browser;
 pub mod gallery;
 pub mod gan2d_canvas;
 pub mod gan2d_setup;
+pub mod gan_knobs;
 pub mod image_gan_setup;
 pub mod menu_bar;
 pub mod metric_plots;

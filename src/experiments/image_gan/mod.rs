@@ -15,6 +15,7 @@ use rand_distr::{Distribution, StandardNormal};
 pub use spec::ImageGanSpec;
 use spec::{DataSource, GanLoss, LatentPrior, OutputActivation};
 
+use super::gan_knobs::{GanKnobs, gradient_norm};
 use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
 use crate::data::{ImageSet, glyph_digits, idx, image_folder};
 use crate::nn::gradient_penalty::gradient_penalty;
@@ -199,14 +200,9 @@ impl ImageGan {
             (GanLoss::Wgan | GanLoss::WganGp, _) => logits.mean_all()?.neg()?,
         };
         let grads = loss.backward()?;
-        let mut sq = 0f64;
-        for var in self.params.vars_with_prefix("g.") {
-            if let Some(g) = grads.get(var.as_tensor()) {
-                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-            }
-        }
+        let norm = gradient_norm(&grads, &self.params.vars_with_prefix("g."))?;
         self.opt_g.step(&grads)?;
-        Ok(vec![("g_loss", scalar(&loss)?), ("g_grad_norm", sq.sqrt())])
+        Ok(vec![("g_loss", scalar(&loss)?), ("g_grad_norm", norm)])
     }
 
     /// The generator's images for `z`, `[b, c, s, s]` with pixels in [0, 1].
@@ -337,17 +333,18 @@ impl Experiment for ImageGan {
 
     fn set_live(&mut self, param: LiveParam) -> Result<()> {
         let t = &mut self.spec.train;
+        let knobs = GanKnobs {
+            lr_g: &mut t.lr_g,
+            lr_d: &mut t.lr_d,
+            d_steps: &mut t.d_steps,
+            generator_loss: &mut t.generator_loss,
+            opt_g: &mut self.opt_g,
+            opt_d: &mut self.opt_d,
+        };
+        if knobs.apply(param)? {
+            return Ok(());
+        }
         match param {
-            LiveParam::LearningRateG(lr) if lr.is_finite() && lr > 0.0 => {
-                t.lr_g = lr;
-                self.opt_g.set_learning_rate(lr);
-            }
-            LiveParam::LearningRateD(lr) if lr.is_finite() && lr > 0.0 => {
-                t.lr_d = lr;
-                self.opt_d.set_learning_rate(lr);
-            }
-            LiveParam::DStepsPerG(n) if n > 0 => t.d_steps = n,
-            LiveParam::GeneratorLoss(kind) => t.generator_loss = kind,
             LiveParam::LabelSmoothing(v) if (0.0..0.5).contains(&v) => t.label_smoothing = v,
             LiveParam::LabelNoise(v) if (0.0..0.5).contains(&v) => t.label_noise = v,
             LiveParam::NewViewNoise => {

@@ -191,17 +191,7 @@ impl ImageGanSpec {
         if t.batch_size < 2 {
             return bad("train.batch_size must be at least 2");
         }
-        if t.d_steps == 0 {
-            return bad("train.d_steps must be at least 1");
-        }
-        for (name, lr) in [("lr_g", t.lr_g), ("lr_d", t.lr_d)] {
-            if !(lr.is_finite() && lr > 0.0) {
-                return bad(&format!("train.{name} must be a positive number"));
-            }
-        }
-        if !(0.0..1.0).contains(&t.beta1) {
-            return bad("train.beta1 must be in [0, 1)");
-        }
+        crate::experiments::gan_knobs::validate_train(t.lr_g, t.lr_d, t.beta1, t.d_steps)?;
         if !(0.0..0.5).contains(&t.label_smoothing) || !(0.0..0.5).contains(&t.label_noise) {
             return bad("train.label_smoothing and train.label_noise must be in [0, 0.5)");
         }

@@ -9,20 +9,22 @@ pub mod gallery_history;
 pub mod panels;
 pub mod state;
 pub mod theme;
+mod window;
 
-use std::path::{Path, PathBuf};
+pub use window::run_window;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actions::{Actions, UiAction};
-use dialogs::{DialogOutcome, DialogRunner, FileDialogs, NativeDialogs};
+use dialogs::{DialogOutcome, DialogRunner, FileDialogs};
 use frame_stats::FrameStats;
 use panels::dataset_browser::DatasetBrowser;
 use panels::gallery::Gallery;
 use panels::gan2d_canvas::Gan2dCanvas;
 use state::{AppState, Level};
 
-use crate::cli::WindowArgs;
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::image_gan::spec::{DataSource, ImageGanSpec};
@@ -151,7 +153,7 @@ impl StudioApp {
         if let Some((path, after)) = self.screenshot.clone() {
             if elapsed >= after {
                 self.screenshot = None;
-                request_screenshot(ctx, path);
+                window::request_screenshot(ctx, path);
             } else {
                 ctx.request_repaint_after(Duration::from_secs_f64(after - elapsed));
             }
@@ -431,79 +433,4 @@ fn use_dataset(spec: &mut ImageGanSpec, source: &DatasetSource, shape: Option<[u
 fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
     let wake = wake.clone();
     move || wake()
-}
-
-/// Takes a screenshot of the next frame and writes it as PNG off the UI thread.
-fn request_screenshot(ctx: &egui::Context, path: PathBuf) {
-    ctx.request_screenshot(move |image| {
-        let _ = std::thread::Builder::new()
-            .name("screenshot".into())
-            .spawn(move || {
-                let [w, h] = image.size;
-                let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-                match image::save_buffer(
-                    &path,
-                    &rgba,
-                    w as u32,
-                    h as u32,
-                    image::ExtendedColorType::Rgba8,
-                ) {
-                    Ok(()) => println!("screenshot saved to {}", path.display()),
-                    Err(e) => eprintln!("screenshot not saved: {e}"),
-                }
-            });
-    });
-    ctx.request_repaint();
-}
-
-/// Opens the window and runs until it closes.
-pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
-    let initial = match &args.preset {
-        Some(p) => crate::cli::load_preset(p)?,
-        None => crate::presets::default_spec(),
-    };
-    let (w, h) = parse_size(&args.size).unwrap_or((1400.0, 900.0));
-    let mut worker = WorkerConfig {
-        nice: args.nice,
-        view_interval: Some(Duration::from_millis(100)),
-        ..WorkerConfig::default()
-    };
-    if let Some(t) = args.threads {
-        worker.threads = t;
-    }
-    let config = StudioConfig {
-        initial,
-        worker,
-        runs_dir: Path::new("runs").to_path_buf(),
-        autostart: args.autostart,
-        screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
-        quit_after: args.quit_after,
-        frame_stats: args.frame_stats,
-        delay_ms: args.delay_ms,
-    };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([w, h])
-            .with_title("Latent Studio"),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "Latent Studio",
-        options,
-        Box::new(move |cc| {
-            let ctx = cc.egui_ctx.clone();
-            let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || ctx.request_repaint());
-            Ok(Box::new(StudioApp::new(
-                config,
-                Arc::new(NativeDialogs),
-                wake,
-            )))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
-}
-
-fn parse_size(s: &str) -> Option<(f32, f32)> {
-    let (w, h) = s.split_once('x')?;
-    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
 }

@@ -1,6 +1,8 @@
 //! The worker's loop: owns the experiment, steps it, answers commands, writes the
 //! run folder and reports events.
 
+mod recording;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,18 +11,12 @@ use std::time::{Duration, Instant};
 use candle_core::{Device, Tensor};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
-use super::protocol::{Command, Event, MetricRow, Progress, RunEnd, RunInfo, RunOptions};
+use super::protocol::{Command, Event, MetricRow, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
 use crate::Result;
 use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::runs::metrics_file::{self, MetricsFile};
-use crate::runs::{RunFolder, checkpoint, render};
-
-/// Views wait at least this many times as long as the last one took to make.
-const VIEW_COST_FACTOR: u32 = 4;
-
-/// How often a progress event is sent at most.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+use crate::runs::{RunFolder, checkpoint};
 
 /// The loop's state between commands.
 pub(super) struct RunLoop {
@@ -346,125 +342,6 @@ impl RunLoop {
             )),
         });
         self.send_view(true)
-    }
-
-    /// Sends the row of metrics averaged since the last row, with a fresh evaluation.
-    fn log_row(&mut self) -> Result<()> {
-        let Some(r) = self.run.as_mut() else {
-            return Ok(());
-        };
-        let eval = r.exp.evaluate()?;
-        r.accumulate(&eval);
-        let values: Vec<Option<f64>> = r
-            .sums
-            .iter()
-            .map(|&(s, n)| (n > 0).then(|| s / n as f64))
-            .collect();
-        r.sums.iter_mut().for_each(|s| *s = (0.0, 0));
-        let row = MetricRow {
-            step: r.step,
-            values,
-        };
-        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
-        let write = r
-            .metrics_file
-            .as_mut()
-            .map(|f| f.append(row.step, &row.values, elapsed_s));
-        if let Some(Err(e)) = write {
-            self.emit(Event::Problem(format!("metrics not written: {e}")));
-        }
-        self.emit(Event::Metrics(row));
-        Ok(())
-    }
-
-    fn send_view(&mut self, force: bool) -> Result<()> {
-        let Some(interval) = self.config.view_interval else {
-            return Ok(());
-        };
-        let Some(r) = self.run.as_mut() else {
-            return Ok(());
-        };
-        // Views of a big model are costly: keep them under a fifth of the worker's time.
-        let gap = interval.max(r.view_cost * VIEW_COST_FACTOR);
-        let due = r.last_view.is_none_or(|t| t.elapsed() >= gap);
-        if !(force || due) {
-            return Ok(());
-        }
-        let started = Instant::now();
-        let view = r.exp.view(r.step)?;
-        r.view_cost = started.elapsed();
-        r.last_view = Some(Instant::now());
-        // Bulky: dropped rather than queued when the front end lags.
-        if self.events.try_send(Event::View(Box::new(view))).is_ok() {
-            self.wake();
-        }
-        Ok(())
-    }
-
-    fn send_progress(&mut self, force: bool) {
-        let Some(r) = self.run.as_mut() else {
-            return;
-        };
-        if !force && r.last_progress.elapsed() < PROGRESS_INTERVAL {
-            return;
-        }
-        r.last_progress = Instant::now();
-        let p = Progress {
-            step: r.step,
-            last_step: r.last_step,
-            steps_per_sec: r.speed.update(r.step),
-        };
-        // Progress alone does not wake the window: it shows with the next view or row.
-        if self.events.send(Event::Progress(p)).is_err() {
-            self.disconnected = true;
-        }
-    }
-
-    fn write_sample(&mut self) {
-        let Some(r) = self.run.as_mut() else {
-            return;
-        };
-        let Some(folder) = &r.folder else {
-            return;
-        };
-        let path = folder.sample_path(r.step);
-        let result = r
-            .exp
-            .view(r.step)
-            .and_then(|v| render::save_png(&path, &render::render(&v)));
-        if let Err(e) = result {
-            self.emit(Event::Problem(format!("sample picture not written: {e}")));
-        }
-    }
-
-    /// Keeps a copy of the weights in memory (for NaN recovery) and writes the checkpoint.
-    fn checkpoint(&mut self) -> Result<()> {
-        self.snapshot()?;
-        let Some(r) = self.run.as_ref() else {
-            return Ok(());
-        };
-        let (Some(folder), Some((step, tensors))) = (&r.folder, &r.last_good) else {
-            return Ok(());
-        };
-        let path = folder.checkpoint_path();
-        match checkpoint::save(&path, &r.exp.spec(), *step, tensors) {
-            Ok(()) => self.emit(Event::Notice(format!("checkpoint saved at step {step}"))),
-            Err(e) => self.emit(Event::Problem(format!("checkpoint not written: {e}"))),
-        }
-        Ok(())
-    }
-
-    fn snapshot(&mut self) -> Result<()> {
-        if let Some(r) = self.run.as_mut() {
-            let copies = r
-                .exp
-                .tensors()
-                .into_iter()
-                .map(|(n, t)| Ok((n, t.copy()?)))
-                .collect::<Result<Vec<_>>>()?;
-            r.last_good = Some((r.step, copies));
-        }
-        Ok(())
     }
 
     /// Ends the active run: a last checkpoint and picture when it has a folder, then `Ended`.

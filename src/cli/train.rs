@@ -57,10 +57,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
-        // A second Ctrl-C after the first kills the process as usual.
+        let mut first: Option<Instant> = None;
+        // A second Ctrl-C kills the process as usual, but only a deliberate one: `timeout`
+        // and process-group signals deliver the same interrupt twice within microseconds.
         let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
+            flag.store(true, Ordering::SeqCst);
+            match first {
+                Some(t) if t.elapsed() > Duration::from_millis(500) => std::process::exit(130),
+                Some(_) => {}
+                None => first = Some(Instant::now()),
             }
         });
     }

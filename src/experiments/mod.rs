@@ -77,6 +77,12 @@ pub trait Experiment: Send {
     /// Measures the model (e.g. a mode census); called once per logged row.
     fn evaluate(&mut self) -> Result<Metrics>;
 
+    /// Measures the model for the run's last row, including anything `evaluate`
+    /// does only now and then (an image model's Fréchet distance).
+    fn evaluate_final(&mut self) -> Result<Metrics> {
+        self.evaluate()
+    }
+
     /// A picture of the current state, for the UI and the run folder's `samples/`.
     fn view(&mut self, step: u64) -> Result<View>;
 

@@ -313,6 +313,14 @@ impl Experiment for ImageGan {
         self.measure_quality()
     }
 
+    fn evaluate_final(&mut self) -> Result<Metrics> {
+        if !self.quality_enabled() || self.last_quality == Some(self.g_steps) {
+            return Ok(Metrics::new());
+        }
+        self.last_quality = Some(self.g_steps);
+        self.measure_quality()
+    }
+
     fn use_run_folder(&mut self, dir: &Path) {
         self.run_dir = Some(dir.to_path_buf());
     }

@@ -42,6 +42,8 @@ struct ActiveRun {
     metrics_file: Option<MetricsFile>,
     /// Sums and counts of step metrics since the last logged row.
     sums: Vec<(f64, u32)>,
+    /// The step of the last row written.
+    last_logged: Option<u64>,
     /// Deep copies of the weights at the last checkpoint, for recovery from NaN.
     last_good: Option<(u64, Vec<(String, Tensor)>)>,
     last_view: Option<Instant>,
@@ -263,6 +265,8 @@ impl RunLoop {
             metrics_file,
             sums,
             last_good: None,
+            // A continued run's history already holds its current step.
+            last_logged: resume.is_some().then_some(first_step),
             last_view: None,
             view_cost: Duration::ZERO,
             last_progress: Instant::now(),
@@ -299,8 +303,10 @@ impl RunLoop {
         let manual = part != StepPart::Whole || r.paused;
         // The first step is logged too, so plots start at once even for slow models.
         let first = step == r.speed_origin + 1;
-        if manual || first || step % schedule.log_every == 0 || step == r.last_step {
-            self.log_row()?;
+        // The last row is written by `end`, with a final evaluation.
+        let last = step >= r.last_step;
+        if !last && (manual || first || step % schedule.log_every == 0) {
+            self.log_row(false)?;
         }
         self.send_view(manual)?;
         if step % schedule.sample_every == 0 || step == self.last_step() {
@@ -352,8 +358,8 @@ impl RunLoop {
         if self
             .run
             .as_ref()
-            .is_some_and(|r| r.sums.iter().any(|s| s.1 > 0))
-            && let Err(e) = self.log_row()
+            .is_some_and(|r| r.last_logged != Some(r.step))
+            && let Err(e) = self.log_row(true)
         {
             self.emit(Event::Problem(format!("last metrics not logged: {e}")));
         }

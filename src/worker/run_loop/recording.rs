@@ -16,11 +16,16 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 impl RunLoop {
     /// Sends the row of metrics averaged since the last row, with a fresh evaluation.
-    pub(super) fn log_row(&mut self) -> Result<()> {
+    pub(super) fn log_row(&mut self, last: bool) -> Result<()> {
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };
-        let eval = r.exp.evaluate()?;
+        let eval = if last {
+            r.exp.evaluate_final()?
+        } else {
+            r.exp.evaluate()?
+        };
+        r.last_logged = Some(r.step);
         r.accumulate(&eval);
         let values: Vec<Option<f64>> = r
             .sums

@@ -8,6 +8,13 @@ use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
 use crate::Result;
 
+/// Whether to use candle's own convolutions instead of [`fast_conv`]: set
+/// `LATENT_STUDIO_CANDLE_CONV=1` to compare the two (read once per process).
+pub fn candle_convs() -> bool {
+    static FLAG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FLAG.get_or_init(|| std::env::var("LATENT_STUDIO_CANDLE_CONV").is_ok_and(|v| v == "1"))
+}
+
 /// Standard deviation of DCGAN's initial weights.
 pub const INIT_STD: f32 = 0.02;
 
@@ -49,7 +56,12 @@ impl Conv {
 
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let y = fast_conv::conv2d(xs, &self.weight, self.geometry)?;
+        let g = self.geometry;
+        let y = if candle_convs() {
+            xs.conv2d(&self.weight, g.padding, g.stride, 1, 1)?
+        } else {
+            fast_conv::conv2d(xs, &self.weight, g)?
+        };
         Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
     }
 }
@@ -95,7 +107,11 @@ impl UpConv {
             stride: 2,
             padding: 1,
         };
-        let y = fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?;
+        let y = if candle_convs() {
+            xs.conv_transpose2d(&self.weight, g.padding, self.output_padding, g.stride, 1)?
+        } else {
+            fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?
+        };
         Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
     }
 }

@@ -39,14 +39,7 @@ impl Conv {
         rng: &mut StdRng,
         device: &Device,
     ) -> Result<Self> {
-        let w = params.normal(
-            &format!("{name}.weight"),
-            &[c_out, c_in, k, k],
-            INIT_STD,
-            rng,
-            device,
-        )?;
-        let b = params.constant(&format!("{name}.bias"), &[c_out], 0.0, device)?;
+        let (w, b) = weight_and_bias(params, name, &[c_out, c_in, k, k], c_out, rng, device)?;
         Ok(Self {
             weight: w,
             bias: b,
@@ -62,7 +55,7 @@ impl Conv {
         } else {
             fast_conv::conv2d(xs, &self.weight, g)?
         };
-        Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
+        add_channel_bias(&y, &self.bias)
     }
 }
 
@@ -86,14 +79,7 @@ impl UpConv {
         rng: &mut StdRng,
         device: &Device,
     ) -> Result<Self> {
-        let w = params.normal(
-            &format!("{name}.weight"),
-            &[c_in, c_out, k, k],
-            INIT_STD,
-            rng,
-            device,
-        )?;
-        let b = params.constant(&format!("{name}.bias"), &[c_out], 0.0, device)?;
+        let (w, b) = weight_and_bias(params, name, &[c_in, c_out, k, k], c_out, rng, device)?;
         Ok(Self {
             weight: w,
             bias: b,
@@ -112,6 +98,26 @@ impl UpConv {
         } else {
             fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?
         };
-        Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
+        add_channel_bias(&y, &self.bias)
     }
+}
+
+/// Registers `{name}.weight` of `shape`, drawn from N(0, 0.02²), and a zero
+/// `{name}.bias` of `bias_len`: DCGAN's initialisation for any layer.
+pub fn weight_and_bias(
+    params: &mut ParamStore,
+    name: &str,
+    shape: &[usize],
+    bias_len: usize,
+    rng: &mut StdRng,
+    device: &Device,
+) -> Result<(Tensor, Tensor)> {
+    let w = params.normal(&format!("{name}.weight"), shape, INIT_STD, rng, device)?;
+    let b = params.constant(&format!("{name}.bias"), &[bias_len], 0.0, device)?;
+    Ok((w, b))
+}
+
+/// Adds a per-channel bias `[c]` to `[b, c, h, w]`.
+fn add_channel_bias(y: &Tensor, bias: &Tensor) -> Result<Tensor> {
+    Ok(y.broadcast_add(&bias.reshape((1, (), 1, 1))?)?)
 }

@@ -128,15 +128,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec) {
             ui.end_row();
         }
 
-        ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut spec.seed))
-            .on_hover_text("Seeds the data, the weights and the noise: the same seed gives the same run.");
-        ui.end_row();
-
-        ui.label("Steps");
-        ui.add(egui::DragValue::new(&mut spec.schedule.steps).range(1..=10_000_000))
-            .on_hover_text("How many generator updates the run lasts.");
-        ui.end_row();
+        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many generator updates the run lasts.");
     });
 }
 

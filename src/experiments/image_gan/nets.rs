@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use super::spec::{ImageGanSpec, OutputActivation};
 use crate::Result;
 use crate::nn::batch_norm::BatchNorm;
-use crate::nn::conv::{Conv, INIT_STD, UpConv};
+use crate::nn::conv::{Conv, UpConv, weight_and_bias};
 use crate::nn::mlp::Activation;
 use crate::nn::params::ParamStore;
 
@@ -39,14 +39,7 @@ fn linear(
     rng: &mut StdRng,
     device: &Device,
 ) -> Result<Linear> {
-    let w = params.normal(
-        &format!("{name}.weight"),
-        &[fan_out, fan_in],
-        INIT_STD,
-        rng,
-        device,
-    )?;
-    let b = params.constant(&format!("{name}.bias"), &[fan_out], 0.0, device)?;
+    let (w, b) = weight_and_bias(params, name, &[fan_out, fan_in], fan_out, rng, device)?;
     Ok(Linear::new(w, Some(b)))
 }
 

@@ -4,6 +4,10 @@ use crate::Result;
 use crate::data::toy2d::Toy2d;
 use std::path::PathBuf;
 
+use crate::experiments::autoencoder::spec::{
+    AutoencoderEval, AutoencoderKind, AutoencoderModel, AutoencoderSpec, AutoencoderTrain,
+    Reconstruction,
+};
 use crate::experiments::gan2d::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 use crate::experiments::image_gan::spec::{
     DataSource, GanLoss, ImageData, ImageGanModel, ImageGanQuality, ImageGanSpec, ImageGanTrain,
@@ -58,6 +62,18 @@ pub const BUILT_IN: &[Preset] = &[
     Preset {
         file: "wgan_gp_glyphs.toml",
         toml: include_str!("../presets/wgan_gp_glyphs.toml"),
+    },
+    Preset {
+        file: "vae_glyphs.toml",
+        toml: include_str!("../presets/vae_glyphs.toml"),
+    },
+    Preset {
+        file: "ae_glyphs.toml",
+        toml: include_str!("../presets/ae_glyphs.toml"),
+    },
+    Preset {
+        file: "dae_glyphs.toml",
+        toml: include_str!("../presets/dae_glyphs.toml"),
     },
 ];
 
@@ -153,11 +169,57 @@ pub fn image_gan_default(loss: GanLoss) -> ImageGanSpec {
     }
 }
 
+/// The default autoencoder of `kind` on 28 × 28 glyph digits.
+pub fn autoencoder_default(kind: AutoencoderKind) -> AutoencoderSpec {
+    let name = match kind {
+        AutoencoderKind::Plain => "Autoencoder · glyph digits",
+        AutoencoderKind::Denoising => "Denoising autoencoder · glyph digits",
+        AutoencoderKind::Vae => "VAE · glyph digits",
+    };
+    AutoencoderSpec {
+        name: name.into(),
+        seed: 1,
+        schedule: Schedule {
+            steps: 3000,
+            log_every: 25,
+            sample_every: 250,
+            checkpoint_every: 500,
+        },
+        data: ImageData::glyphs(28),
+        model: AutoencoderModel {
+            kind,
+            latent_dim: 16,
+            channels: 32,
+            hidden: 128,
+        },
+        train: AutoencoderTrain {
+            batch_size: 64,
+            lr: 1e-3,
+            reconstruction: Reconstruction::Bernoulli,
+            gaussian_sigma: 0.1,
+            beta: 1.0,
+            kl_warmup: 0,
+            noise: if kind == AutoencoderKind::Denoising {
+                0.5
+            } else {
+                0.0
+            },
+        },
+        eval: AutoencoderEval {
+            every: 100,
+            images: 1000,
+        },
+    }
+}
+
 /// The default spec of each architecture, for the architecture picker.
 pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
     match architecture {
         "gan2d" => Some(default_spec()),
         "image_gan" => Some(ExperimentSpec::ImageGan(image_gan_default(GanLoss::Gan))),
+        "autoencoder" => Some(ExperimentSpec::Autoencoder(autoencoder_default(
+            AutoencoderKind::Vae,
+        ))),
         _ => None,
     }
 }
@@ -176,6 +238,9 @@ mod tests {
                 }
                 ExperimentSpec::ImageGan(g) => {
                     assert_eq!(g, &image_gan_default(g.train.loss), "{}", p.file)
+                }
+                ExperimentSpec::Autoencoder(a) => {
+                    assert_eq!(a, &autoencoder_default(a.model.kind), "{}", p.file)
                 }
             }
             // One comment per hyper-parameter line.

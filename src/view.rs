@@ -25,6 +25,8 @@ pub struct ImageGrid {
     pub tile_height: usize,
     /// The whole grid as one RGB picture (tiles separated by a 1-pixel gap).
     pub image: RgbImage,
+    /// What the rows show, for a caption ("" = plain samples).
+    pub caption: String,
 }
 
 impl ImageGrid {
@@ -72,7 +74,14 @@ impl ImageGrid {
                 height: gh,
                 pixels,
             },
+            caption: String::new(),
         }
+    }
+
+    /// The same grid with a caption saying what its rows show.
+    pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = caption.into();
+        self
     }
 }
 

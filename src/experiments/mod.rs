@@ -4,8 +4,10 @@
 //! Adding an architecture = one module implementing [`Experiment`] + one arm in
 //! [`ExperimentSpec`] and in [`build`].
 
+pub mod autoencoder;
 pub mod gan2d;
 pub mod gan_knobs;
+pub mod image_data;
 pub mod image_gan;
 pub mod spec;
 
@@ -16,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 pub use spec::{ExperimentSpec, Schedule};
 
-use crate::Result;
+use crate::lab::{LabQuery, LabResult};
 use crate::view::View;
+use crate::{Result, StudioError};
 
 /// Which part of a training step to run (the UI's Step D / Step G / Step both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +61,12 @@ pub enum LiveParam {
     LabelNoise(f64),
     /// Draw new fixed noise for the sample gallery.
     NewViewNoise,
+    /// The learning rate of a model with one optimiser.
+    LearningRate(f64),
+    /// A VAE's KL weight β.
+    Beta(f64),
+    /// A denoising autoencoder's input noise (standard deviation, pixel units).
+    Noise(f64),
 }
 
 /// Named scalar metrics from one step or one evaluation.
@@ -89,6 +98,14 @@ pub trait Experiment: Send {
     /// Changes a live hyper-parameter; an error if this experiment has no such parameter.
     fn set_live(&mut self, param: LiveParam) -> Result<()>;
 
+    /// Answers a question of the latent lab; an error for models without a latent space.
+    fn lab(&mut self, _query: &LabQuery) -> Result<LabResult> {
+        Err(StudioError::Spec(format!(
+            "a {} has no latent space to explore",
+            self.spec().architecture()
+        )))
+    }
+
     /// Every trainable tensor by name, for a checkpoint.
     fn tensors(&self) -> Vec<(String, Tensor)>;
 
@@ -106,5 +123,8 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
     match spec {
         ExperimentSpec::Gan2d(s) => Ok(Box::new(gan2d::Gan2d::new(s.clone(), device)?)),
         ExperimentSpec::ImageGan(s) => Ok(Box::new(image_gan::ImageGan::new(s.clone(), device)?)),
+        ExperimentSpec::Autoencoder(s) => {
+            Ok(Box::new(autoencoder::Autoencoder::new(s.clone(), device)?))
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::autoencoder::AutoencoderSpec;
 use super::gan2d::Gan2dSpec;
 use super::image_gan::ImageGanSpec;
 use crate::{Result, StudioError};
@@ -18,6 +19,8 @@ pub enum ExperimentSpec {
     Gan2d(Gan2dSpec),
     /// DCGAN, WGAN or WGAN-GP on images.
     ImageGan(ImageGanSpec),
+    /// An autoencoder, denoising autoencoder or VAE on images.
+    Autoencoder(AutoencoderSpec),
 }
 
 /// When the run loop logs, draws and saves; shared by every architecture.
@@ -51,6 +54,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(_) => "gan2d",
             ExperimentSpec::ImageGan(_) => "image_gan",
+            ExperimentSpec::Autoencoder(_) => "autoencoder",
         }
     }
 
@@ -59,6 +63,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(s) => &s.name,
             ExperimentSpec::ImageGan(s) => &s.name,
+            ExperimentSpec::Autoencoder(s) => &s.name,
         }
     }
 
@@ -67,6 +72,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(s) => s.seed,
             ExperimentSpec::ImageGan(s) => s.seed,
+            ExperimentSpec::Autoencoder(s) => s.seed,
         }
     }
 
@@ -75,6 +81,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(s) => &s.schedule,
             ExperimentSpec::ImageGan(s) => &s.schedule,
+            ExperimentSpec::Autoencoder(s) => &s.schedule,
         }
     }
 
@@ -83,6 +90,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(s) => &mut s.schedule,
             ExperimentSpec::ImageGan(s) => &mut s.schedule,
+            ExperimentSpec::Autoencoder(s) => &mut s.schedule,
         }
     }
 
@@ -110,6 +118,7 @@ impl ExperimentSpec {
         match self {
             ExperimentSpec::Gan2d(g) => g.validate(),
             ExperimentSpec::ImageGan(g) => g.validate(),
+            ExperimentSpec::Autoencoder(a) => a.validate(),
         }
     }
 

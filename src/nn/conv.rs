@@ -47,6 +47,30 @@ impl Conv {
         })
     }
 
+    /// Like [`Conv::new`] with PyTorch's default initialisation: weights and bias
+    /// uniform in ±1/√(c_in·k²).
+    #[allow(clippy::too_many_arguments)]
+    pub fn pytorch_init(
+        params: &mut ParamStore,
+        name: &str,
+        c_in: usize,
+        c_out: usize,
+        k: usize,
+        stride: usize,
+        padding: usize,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Result<Self> {
+        let shape = [c_out, c_in, k, k];
+        let (w, b) =
+            uniform_weight_and_bias(params, name, &shape, c_out, c_in * k * k, rng, device)?;
+        Ok(Self {
+            weight: w,
+            bias: b,
+            geometry: ConvGeometry { stride, padding },
+        })
+    }
+
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;
@@ -87,6 +111,27 @@ impl UpConv {
         })
     }
 
+    /// Like [`UpConv::new`] with PyTorch's default initialisation: weights and bias
+    /// uniform in ±1/√(c_out·k²).
+    pub fn pytorch_init(
+        params: &mut ParamStore,
+        name: &str,
+        c_in: usize,
+        c_out: usize,
+        k: usize,
+        rng: &mut StdRng,
+        device: &Device,
+    ) -> Result<Self> {
+        let shape = [c_in, c_out, k, k];
+        let (w, b) =
+            uniform_weight_and_bias(params, name, &shape, c_out, c_out * k * k, rng, device)?;
+        Ok(Self {
+            weight: w,
+            bias: b,
+            output_padding: if k % 2 == 1 { 1 } else { 0 },
+        })
+    }
+
     /// Applies the transposed convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = ConvGeometry {
@@ -114,6 +159,23 @@ pub fn weight_and_bias(
 ) -> Result<(Tensor, Tensor)> {
     let w = params.normal(&format!("{name}.weight"), shape, INIT_STD, rng, device)?;
     let b = params.constant(&format!("{name}.bias"), &[bias_len], 0.0, device)?;
+    Ok((w, b))
+}
+
+/// Registers `{name}.weight` of `shape` and `{name}.bias` of `bias_len`, both uniform
+/// in ±1/√fan_in: PyTorch's default initialisation for any layer.
+pub fn uniform_weight_and_bias(
+    params: &mut ParamStore,
+    name: &str,
+    shape: &[usize],
+    bias_len: usize,
+    fan_in: usize,
+    rng: &mut StdRng,
+    device: &Device,
+) -> Result<(Tensor, Tensor)> {
+    let bound = 1.0 / (fan_in.max(1) as f32).sqrt();
+    let w = params.uniform(&format!("{name}.weight"), shape, bound, rng, device)?;
+    let b = params.uniform(&format!("{name}.bias"), &[bias_len], bound, rng, device)?;
     Ok((w, b))
 }
 

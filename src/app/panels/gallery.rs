@@ -24,6 +24,7 @@ impl Gallery {
             return;
         };
         let step = current.step;
+        let caption = current.caption.clone();
         let key = (generation, history.selected);
         if self.shown != Some(key) {
             let img = &current.image;
@@ -83,6 +84,9 @@ impl Gallery {
                 actions.push(UiAction::ExportGif);
             }
         });
+        if !caption.is_empty() {
+            ui.weak(caption);
+        }
         if let Some(t) = &self.texture {
             let size = t.size_vec2();
             let scale = (ui.available_width() / size.x)

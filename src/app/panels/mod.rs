@@ -1,6 +1,7 @@
 //! One panel per file. Panels read [`AppState`](super::state::AppState) and push
 //! [`UiAction`](super::actions::UiAction)s; they never touch the worker or the disk.
 
+pub mod autoencoder_setup;
 pub mod dataset_browser;
 pub mod gallery;
 pub mod gan2d_canvas;

@@ -5,12 +5,13 @@ use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 
-use super::{gan2d_setup, image_gan_setup};
+use super::{autoencoder_setup, gan2d_setup, image_gan_setup};
 
 /// The architectures the picker offers: key and label.
-const ARCHITECTURES: [(&str, &str); 2] = [
+const ARCHITECTURES: [(&str, &str); 3] = [
     ("gan2d", "GAN · 2-D"),
     ("image_gan", "Image GAN (DCGAN, WGAN, WGAN-GP)"),
+    ("autoencoder", "Autoencoder / VAE"),
 ];
 
 /// Draws the settings of the draft spec.
@@ -59,6 +60,14 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             ui.separator();
             ui.strong("Live (change while it runs)");
             image_gan_setup::live_ui(ui, spec, active, actions);
+        }
+        ExperimentSpec::Autoencoder(spec) => {
+            ui.add_enabled_ui(!active, |ui| autoencoder_setup::fixed_ui(ui, spec))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+            ui.separator();
+            ui.strong("Live (change while it runs)");
+            autoencoder_setup::live_ui(ui, spec, active, actions);
         }
     }
 }

@@ -13,11 +13,12 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 pub use spec::ImageGanSpec;
-use spec::{DataSource, GanLoss, LatentPrior, OutputActivation};
+use spec::{GanLoss, LatentPrior, OutputActivation};
 
 use super::gan_knobs::{GanKnobs, gradient_norm};
+use super::image_data;
 use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
-use crate::data::{ImageSet, glyph_digits, idx, image_folder};
+use crate::data::ImageSet;
 use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
 use crate::nn::optim::Optim;
@@ -29,10 +30,6 @@ use nets::{Discriminator, Generator, Mode};
 
 /// Samples in the gallery (an 8 × 8 grid).
 const GALLERY: usize = 64;
-/// Glyph digits made for training.
-const GLYPH_TRAIN: usize = 60_000;
-/// Glyph digits held out for the quality measurements.
-const GLYPH_HELD_OUT: usize = 2_000;
 
 /// A running image GAN.
 pub struct ImageGan {
@@ -62,7 +59,7 @@ impl ImageGan {
     /// Loads the data and builds both networks from the spec's seed.
     pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
         spec.validate()?;
-        let (data, held_out) = load_data(&spec)?;
+        let (data, held_out) = spec.data.load(spec.seed)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let g = Generator::new(&spec, &mut params, &mut rng, device)?;
@@ -93,23 +90,9 @@ impl ImageGan {
     /// A random batch of real images in the generator's output range, `[b, c, s, s]`.
     fn real_batch(&mut self, b: usize) -> Result<Tensor> {
         let n = self.data.len();
-        let per = self.data.image_len();
+        let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
         let (lo, hi) = self.pixel_range();
-        let mut out = Vec::with_capacity(b * per);
-        for _ in 0..b {
-            let i = self.rng.random_range(0..n);
-            out.extend(
-                self.data
-                    .image(i)
-                    .iter()
-                    .map(|&p| lo + (hi - lo) * p as f32 / 255.0),
-            );
-        }
-        let (c, s) = (self.data.channels, self.data.width);
-        // Stored as [h, w, c]; the networks want [c, h, w].
-        Ok(Tensor::from_vec(out, (b, s, s, c), &self.device)?
-            .permute((0, 3, 1, 2))?
-            .contiguous()?)
+        image_data::batch(&self.data, &indices, lo, hi, &self.device)
     }
 
     /// Quality is measured for labelled data with enough held-out images.
@@ -214,9 +197,7 @@ impl ImageGan {
 
     /// The generator's images for `z` as bytes, `[b, s, s, c]`.
     fn images(&self, z: &Tensor) -> Result<Vec<u8>> {
-        let x = (self.unit_images(z)? * 255.0)?;
-        let x = x.permute((0, 2, 3, 1))?.flatten_all()?.to_vec1::<f32>()?;
-        Ok(x.into_iter().map(|v| v.round() as u8).collect())
+        image_data::to_bytes(&self.unit_images(z)?)
     }
 
     /// The Fréchet distance and class shares of freshly generated images.
@@ -370,58 +351,6 @@ impl Experiment for ImageGan {
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
         self.params.load(tensors)
     }
-}
-
-/// The training and held-out images of `spec`. Without a held-out set of its own,
-/// the last tenth of the data is held out.
-fn load_data(spec: &ImageGanSpec) -> Result<(ImageSet, ImageSet)> {
-    let d = &spec.data;
-    let to_spec = |e: crate::data::DataError| StudioError::Spec(e.to_string());
-    let (train, held_out) = match d.source {
-        DataSource::Glyphs => (
-            glyph_digits::generate(spec.seed, 0, GLYPH_TRAIN, d.image_size),
-            glyph_digits::generate(spec.seed, GLYPH_TRAIN as u64, GLYPH_HELD_OUT, d.image_size),
-        ),
-        DataSource::Idx => {
-            let (train, test) = idx::load_folder(&d.path).map_err(to_spec)?;
-            match test {
-                Some(test) => (train, test),
-                None => split_tail(train),
-            }
-        }
-        DataSource::Folder => split_tail(
-            image_folder::load(&d.path, d.image_size, d.channels)
-                .map_err(to_spec)?
-                .set,
-        ),
-    };
-    if train.width != d.image_size || train.height != d.image_size || train.channels != d.channels {
-        return Err(StudioError::Spec(format!(
-            "{}: images are {}×{}×{}, the model expects {}×{}×{} (set data.image_size / data.channels)",
-            d.path.display(),
-            train.width,
-            train.height,
-            train.channels,
-            d.image_size,
-            d.image_size,
-            d.channels
-        )));
-    }
-    Ok((train, held_out))
-}
-
-/// Splits off the last tenth (at most 2,000 images) as a held-out set, after a
-/// deterministic shuffle so that every class is represented.
-fn split_tail(set: ImageSet) -> (ImageSet, ImageSet) {
-    let n = set.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = StdRng::seed_from_u64(0x5EED);
-    for i in (1..n).rev() {
-        order.swap(i, rng.random_range(0..=i));
-    }
-    let k = (n / 10).min(2000);
-    let (train, held) = order.split_at(n - k);
-    (set.subset(train), set.subset(held))
 }
 
 /// `n` latent vectors from the spec's prior, `[n, latent_dim]`.

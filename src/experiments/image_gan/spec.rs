@@ -1,9 +1,8 @@
 //! The spec of an image GAN: DCGAN, WGAN and WGAN-GP, with the textbook tricks as switches.
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 
+pub use crate::experiments::image_data::{DataSource, ImageData};
 use crate::experiments::{GeneratorLoss, Schedule};
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
@@ -39,33 +38,6 @@ pub struct ImageGanQuality {
     pub every: u64,
     /// Generated images per measurement.
     pub samples: usize,
-}
-
-/// Where the images come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum DataSource {
-    /// Digits the studio draws from fonts (no download).
-    #[default]
-    Glyphs,
-    /// MNIST-style IDX files in `data.path`.
-    Idx,
-    /// A folder of pictures at `data.path`.
-    Folder,
-}
-
-/// The images an image GAN learns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImageData {
-    /// glyphs | idx | folder.
-    pub source: DataSource,
-    /// The folder, for idx and folder (ignored for glyphs).
-    pub path: PathBuf,
-    /// Side of the square images: 28, 32 or 64.
-    pub image_size: usize,
-    /// 1 (grayscale) or 3 (colour; folders only).
-    pub channels: usize,
 }
 
 /// What the generator's last layer does.
@@ -162,18 +134,7 @@ impl ImageGanSpec {
     /// Checks values that parse but cannot run.
     pub fn validate(&self) -> Result<()> {
         let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
-        if ![28, 32, 64].contains(&self.data.image_size) {
-            return bad("data.image_size must be 28, 32 or 64");
-        }
-        if ![1, 3].contains(&self.data.channels) {
-            return bad("data.channels must be 1 or 3");
-        }
-        if self.data.channels == 3 && self.data.source != DataSource::Folder {
-            return bad("data.channels = 3 needs data.source = \"folder\" (digits are grayscale)");
-        }
-        if self.data.source != DataSource::Glyphs && self.data.path.as_os_str().is_empty() {
-            return bad("data.path must name the folder for idx and folder sources");
-        }
+        self.data.validate()?;
         let m = &self.model;
         if m.latent_dim == 0 || m.g_channels < 2 || m.d_channels == 0 {
             return bad("model: latent_dim ≥ 1, g_channels ≥ 2 and d_channels ≥ 1");

@@ -1,0 +1,388 @@
+//! Autoencoders: plain, denoising and variational (a convolutional VAE with a
+//! Bernoulli or Gaussian decoder, β and KL warm-up), and the latent lab's answers
+//! for all three.
+
+mod lab;
+pub mod nets;
+pub mod spec;
+
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+
+use super::image_data;
+use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use crate::data::ImageSet;
+use crate::lab::{LabQuery, LabResult};
+use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
+use crate::nn::optim::{Optim, OptimizerKind};
+use crate::nn::params::ParamStore;
+use crate::view::{ImageGrid, View};
+use crate::{Result, StudioError};
+use nets::{Decoder, Encoder};
+pub use spec::AutoencoderSpec;
+use spec::{AutoencoderKind, Reconstruction};
+
+/// Held-out images shown in the gallery, with their reconstructions.
+const VIEW_IMAGES: usize = 16;
+/// Prior samples shown in a VAE's gallery.
+const VIEW_PRIOR: usize = 16;
+/// A latent unit is active when the variance of its mean code over the held-out
+/// images exceeds this (Burda et al., 2016).
+const ACTIVE_UNIT_VARIANCE: f64 = 0.01;
+
+/// A running autoencoder.
+pub struct Autoencoder {
+    spec: AutoencoderSpec,
+    device: Device,
+    params: ParamStore,
+    enc: Encoder,
+    dec: Decoder,
+    opt: Optim,
+    rng: StdRng,
+    data: ImageSet,
+    held_out: ImageSet,
+    /// Training steps in this session (the KL warm-up counts them).
+    steps: u64,
+    /// The step of the last held-out measurement.
+    last_eval: Option<u64>,
+    /// Fixed noise for the gallery: the denoising input's and the prior samples'.
+    view_noise: Tensor,
+    view_prior: Tensor,
+}
+
+impl Autoencoder {
+    /// Loads the data and builds both networks from the spec's seed.
+    pub fn new(spec: AutoencoderSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let (data, held_out) = spec.data.load(spec.seed)?;
+        if held_out.len() < VIEW_IMAGES {
+            return Err(StudioError::Spec(format!(
+                "only {} held-out images: an autoencoder needs at least {VIEW_IMAGES}",
+                held_out.len()
+            )));
+        }
+        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut params = ParamStore::new();
+        let variational = spec.model.kind == AutoencoderKind::Vae;
+        let enc = Encoder::new(&spec, variational, &mut params, &mut rng, device)?;
+        let dec = Decoder::new(&spec, &mut params, &mut rng, device)?;
+        let opt = Optim::new(
+            OptimizerKind::Adam,
+            params.vars_with_prefix(""),
+            spec.train.lr,
+            0.9,
+        )?;
+        let (s, c) = (spec.data.image_size, spec.data.channels);
+        let view_noise = randn(&mut rng, &[VIEW_IMAGES, c, s, s], device)?;
+        let view_prior = randn(&mut rng, &[VIEW_PRIOR, spec.model.latent_dim], device)?;
+        Ok(Self {
+            spec,
+            device: device.clone(),
+            params,
+            enc,
+            dec,
+            opt,
+            rng,
+            data,
+            held_out,
+            steps: 0,
+            last_eval: None,
+            view_noise,
+            view_prior,
+        })
+    }
+
+    fn is_vae(&self) -> bool {
+        self.spec.model.kind == AutoencoderKind::Vae
+    }
+
+    /// The KL weight now, after warm-up.
+    fn beta_now(&self) -> f64 {
+        let t = &self.spec.train;
+        if t.kl_warmup == 0 {
+            t.beta
+        } else {
+            t.beta * (self.steps as f64 / t.kl_warmup as f64).min(1.0)
+        }
+    }
+
+    /// A denoising autoencoder's input: `x` plus `noise` (standard normal, scaled by
+    /// `train.noise`), clipped to [0, 1].
+    fn corrupt(&self, x: &Tensor, noise: &Tensor) -> Result<Tensor> {
+        Ok((x + (noise * self.spec.train.noise)?)?.clamp(0.0, 1.0)?)
+    }
+
+    /// −log p(x | decoder output) per image, `[b]`.
+    fn reconstruction_nll(&self, out: &Tensor, x: &Tensor) -> Result<Tensor> {
+        match self.spec.train.reconstruction {
+            Reconstruction::Bernoulli => bernoulli_nll(out, x),
+            Reconstruction::Gaussian => gaussian_nll(
+                &candle_nn::ops::sigmoid(out)?,
+                x,
+                self.spec.train.gaussian_sigma,
+            ),
+        }
+    }
+
+    /// The mean code of images `[b, c, s, s]` (pixels in [0, 1]), `[b, d]`.
+    pub(crate) fn encode(&self, x: &Tensor) -> Result<Tensor> {
+        Ok(self.enc.forward(x)?.0)
+    }
+
+    /// Images `[b, c, s, s]` (pixels in [0, 1]) decoded from codes `[b, d]`.
+    pub(crate) fn decode(&self, z: &Tensor) -> Result<Tensor> {
+        Ok(candle_nn::ops::sigmoid(&self.dec.forward(z)?)?)
+    }
+
+    /// Held-out images `indices` as a tensor.
+    fn held_out_batch(&self, indices: &[usize]) -> Result<Tensor> {
+        image_data::batch(&self.held_out, indices, 0.0, 1.0, &self.device)
+    }
+
+    /// Reconstruction, KL, ELBO and active units on the first `eval.images` held-out
+    /// images, with a fixed draw of ε so that rows compare.
+    fn measure_held_out(&mut self) -> Result<Metrics> {
+        let n = self.spec.eval.images.min(self.held_out.len());
+        let mut eps_rng = StdRng::seed_from_u64(self.spec.seed ^ 0xE1B0);
+        let (mut rec_sum, mut kl_sum) = (0.0, 0.0);
+        let mut codes: Vec<Vec<f32>> = Vec::with_capacity(n);
+        let mut noise_rng = StdRng::seed_from_u64(self.spec.seed ^ 0xD1A5);
+        for chunk in (0..n).collect::<Vec<_>>().chunks(250) {
+            let x = self.held_out_batch(chunk)?;
+            let input = if self.spec.model.kind == AutoencoderKind::Denoising {
+                let noise = randn(&mut noise_rng, x.dims(), &self.device)?;
+                self.corrupt(&x, &noise)?
+            } else {
+                x.clone()
+            };
+            let (mu, log_var) = self.enc.forward(&input)?;
+            let z = match &log_var {
+                Some(lv) => {
+                    let eps = randn(&mut eps_rng, mu.dims(), &self.device)?;
+                    kl_sum += kl_to_standard_normal(&mu, lv)?
+                        .sum_all()?
+                        .to_scalar::<f32>()? as f64;
+                    reparameterise(&mu, lv, &eps)?
+                }
+                None => mu.clone(),
+            };
+            let out = self.dec.forward(&z)?;
+            rec_sum += self
+                .reconstruction_nll(&out, &x)?
+                .sum_all()?
+                .to_scalar::<f32>()? as f64;
+            codes.extend(mu.to_vec2::<f32>()?);
+        }
+        let (rec, kl) = (rec_sum / n as f64, kl_sum / n as f64);
+        let mut out: Metrics = vec![("val_reconstruction", rec)];
+        if self.is_vae() {
+            out.push(("val_kl", kl));
+            out.push(("val_elbo", -(rec + kl)));
+            out.push(("active_units", active_units(&codes) as f64));
+        }
+        Ok(out)
+    }
+}
+
+impl Experiment for Autoencoder {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::Autoencoder(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        if self.is_vae() {
+            vec![
+                "loss",
+                "reconstruction",
+                "kl",
+                "beta",
+                "val_reconstruction",
+                "val_kl",
+                "val_elbo",
+                "active_units",
+            ]
+        } else {
+            vec!["loss", "reconstruction", "val_reconstruction"]
+        }
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<Metrics> {
+        let b = self.spec.train.batch_size;
+        let n = self.data.len();
+        let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
+        let x = image_data::batch(&self.data, &indices, 0.0, 1.0, &self.device)?; // [b, c, s, s]
+        let input = if self.spec.model.kind == AutoencoderKind::Denoising {
+            let noise = randn(&mut self.rng, x.dims(), &self.device)?;
+            self.corrupt(&x, &noise)?
+        } else {
+            x.clone()
+        };
+        let (mu, log_var) = self.enc.forward(&input)?; // [b, d] each
+        let (z, kl) = match &log_var {
+            Some(lv) => {
+                let eps = randn(&mut self.rng, mu.dims(), &self.device)?;
+                let kl = kl_to_standard_normal(&mu, lv)?.mean(0)?;
+                (reparameterise(&mu, lv, &eps)?, Some(kl))
+            }
+            None => (mu, None),
+        };
+        let rec = self
+            .reconstruction_nll(&self.dec.forward(&z)?, &x)?
+            .mean(0)?; // nats per image
+        let beta = self.beta_now();
+        let loss = match &kl {
+            Some(kl) => (&rec + (kl * beta)?)?,
+            None => rec.clone(),
+        };
+        self.opt.step(&loss.backward()?)?;
+        self.steps += 1;
+        let mut out: Metrics = vec![("loss", scalar(&loss)?), ("reconstruction", scalar(&rec)?)];
+        if let Some(kl) = &kl {
+            out.push(("kl", scalar(kl)?));
+            out.push(("beta", beta));
+        }
+        Ok(out)
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        let every = self.spec.eval.every.max(1);
+        let due = match self.last_eval {
+            None => true,
+            Some(at) => self.steps / every > at / every,
+        };
+        if !due {
+            return Ok(Metrics::new());
+        }
+        self.last_eval = Some(self.steps);
+        self.measure_held_out()
+    }
+
+    fn evaluate_final(&mut self) -> Result<Metrics> {
+        if self.last_eval == Some(self.steps) {
+            return Ok(Metrics::new());
+        }
+        self.last_eval = Some(self.steps);
+        self.measure_held_out()
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let indices: Vec<usize> = (0..VIEW_IMAGES).collect();
+        let x = self.held_out_batch(&indices)?;
+        let denoising = self.spec.model.kind == AutoencoderKind::Denoising;
+        let input = if denoising {
+            self.corrupt(&x, &self.view_noise)?
+        } else {
+            x.clone()
+        };
+        let recon = self.decode(&self.encode(&input)?)?;
+        // Rows of 8: [noisy input,] original, reconstruction; twice.
+        let mut rows = Vec::new();
+        for half in [0, 8] {
+            if denoising {
+                rows.push(input.narrow(0, half, 8)?);
+            }
+            rows.push(x.narrow(0, half, 8)?);
+            rows.push(recon.narrow(0, half, 8)?);
+        }
+        let mut caption = if denoising {
+            "rows: noisy input · clean target · reconstruction (twice)".to_string()
+        } else {
+            "rows: held-out image · reconstruction (twice)".to_string()
+        };
+        if self.is_vae() {
+            rows.push(self.decode(&self.view_prior)?);
+            caption.push_str(", then samples from the prior");
+        }
+        let all = Tensor::cat(&rows, 0)?;
+        let count = all.dim(0)?;
+        let (s, c) = (self.spec.data.image_size, self.spec.data.channels);
+        let bytes = image_data::to_bytes(&all)?;
+        Ok(View::Images(
+            ImageGrid::tile(step, &bytes, count, s, s, c, 8).with_caption(caption),
+        ))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        let kind = self.spec.model.kind;
+        let t = &mut self.spec.train;
+        match param {
+            LiveParam::LearningRate(lr) if lr.is_finite() && lr > 0.0 && lr < 1.0 => {
+                t.lr = lr;
+                self.opt.set_learning_rate(lr);
+            }
+            LiveParam::Beta(beta)
+                if kind == AutoencoderKind::Vae && (0.0..=100.0).contains(&beta) =>
+            {
+                t.beta = beta
+            }
+            LiveParam::Noise(v)
+                if kind == AutoencoderKind::Denoising && (0.0..=1.0).contains(&v) =>
+            {
+                t.noise = v
+            }
+            LiveParam::NewViewNoise => {
+                let (s, c, d) = (
+                    self.spec.data.image_size,
+                    self.spec.data.channels,
+                    self.spec.model.latent_dim,
+                );
+                self.view_noise = randn(&mut self.rng, &[VIEW_IMAGES, c, s, s], &self.device)?;
+                self.view_prior = randn(&mut self.rng, &[VIEW_PRIOR, d], &self.device)?;
+            }
+            other => {
+                return Err(StudioError::Spec(format!(
+                    "a {} has no such setting: {other:?}",
+                    self.spec.model.kind.label()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
+        lab::answer(self, query)
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        self.params.tensors()
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        self.params.load(tensors)
+    }
+}
+
+/// Latent units whose mean code varies across images by more than
+/// [`ACTIVE_UNIT_VARIANCE`]; the others collapsed to the prior.
+pub fn active_units(codes: &[Vec<f32>]) -> usize {
+    let Some(dim) = codes.first().map(Vec::len) else {
+        return 0;
+    };
+    let n = codes.len() as f64;
+    (0..dim)
+        .filter(|&j| {
+            let mean = codes.iter().map(|c| c[j] as f64).sum::<f64>() / n;
+            let var = codes
+                .iter()
+                .map(|c| (c[j] as f64 - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            var > ACTIVE_UNIT_VARIANCE
+        })
+        .count()
+}
+
+/// Standard normal noise of `shape`.
+fn randn(rng: &mut StdRng, shape: &[usize], device: &Device) -> Result<Tensor> {
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| StandardNormal.sample(rng)).collect();
+    Ok(Tensor::from_vec(v, shape, device)?)
+}
+
+fn scalar(t: &Tensor) -> Result<f64> {
+    Ok(t.to_scalar::<f32>()? as f64)
+}

@@ -1,0 +1,159 @@
+//! Lab queries and answers, as plain data between a front end and the worker.
+
+use crate::view::{ImageGrid, RgbImage};
+
+use super::LatentBasis;
+
+/// Which part of the lab a query serves. A newer query for a slot replaces an older
+/// one that is still queued (the latest slider position wins), and the answer comes
+/// back to the same slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabSlot {
+    /// The latent map: the held-out set encoded.
+    Map,
+    /// The image under the pointer on the map.
+    MapPoint,
+    /// Images decoded over a grid of the map.
+    MapTiles,
+    /// The image of the per-dimension sliders.
+    Sliders,
+    /// An interpolation strip.
+    Interpolation,
+    /// A concept vector applied with several strengths.
+    Concept,
+    /// Samples from the prior.
+    Prior,
+}
+
+/// An image the lab works on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImageRef {
+    /// Image `i` of the held-out set.
+    HeldOut(usize),
+    /// An image given by its bytes, in the dataset's size and channels (`[h, w, c]`),
+    /// e.g. a file the user dropped.
+    Pixels(Vec<u8>),
+}
+
+/// A set of images whose mean code is one end of a concept vector.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    /// Every held-out image with this label (up to a few hundred).
+    Label(u32),
+    /// Images chosen one by one.
+    Images(Vec<ImageRef>),
+}
+
+/// A question about a trained model's latent space.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabQuery {
+    /// Encode up to `max_points` held-out images; send the codes, their labels, a
+    /// principal-component basis and the first `thumbs` images as thumbnails.
+    Map {
+        /// Held-out images to encode.
+        max_points: usize,
+        /// Thumbnails to send, to pick images from.
+        thumbs: usize,
+    },
+    /// Decode codes into a grid of `cols` columns.
+    Decode {
+        /// Where the answer goes.
+        slot: LabSlot,
+        /// Latent codes, each of the model's latent size.
+        codes: Vec<Vec<f32>>,
+        /// Columns of the answer's grid.
+        cols: usize,
+    },
+    /// Encode images (the mean of q(z|x)) and send the codes and the reconstructions.
+    Encode {
+        /// Where the answer goes.
+        slot: LabSlot,
+        /// The images.
+        images: Vec<ImageRef>,
+    },
+    /// Decode `steps` points from the code of `a` to the code of `b`.
+    Interpolate {
+        /// First end.
+        a: ImageRef,
+        /// Last end.
+        b: ImageRef,
+        /// Points, ends included (at least 2).
+        steps: usize,
+        /// Along the great circle (slerp) instead of the straight line.
+        spherical: bool,
+    },
+    /// The concept vector mean(plus) − mean(minus), added to the code of `base` with
+    /// each strength, decoded in a row.
+    Concept {
+        /// Images that have the concept.
+        plus: Selection,
+        /// Images that lack it.
+        minus: Selection,
+        /// The image to change.
+        base: ImageRef,
+        /// Multiples of the vector to add (0 = the base's reconstruction).
+        strengths: Vec<f32>,
+    },
+    /// Decode `count` codes drawn from the prior with `seed`.
+    Prior {
+        /// Samples.
+        count: usize,
+        /// Seed of the draw.
+        seed: u64,
+    },
+}
+
+impl LabQuery {
+    /// The slot the answer goes to.
+    pub fn slot(&self) -> LabSlot {
+        match self {
+            LabQuery::Map { .. } => LabSlot::Map,
+            LabQuery::Decode { slot, .. } | LabQuery::Encode { slot, .. } => *slot,
+            LabQuery::Interpolate { .. } => LabSlot::Interpolation,
+            LabQuery::Concept { .. } => LabSlot::Concept,
+            LabQuery::Prior { .. } => LabSlot::Prior,
+        }
+    }
+}
+
+/// The worker's answer to a [`LabQuery`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabAnswer {
+    /// The slot of the query.
+    pub slot: LabSlot,
+    /// What came out, or why nothing did.
+    pub result: Result<LabResult, String>,
+}
+
+/// What a lab query produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabResult {
+    /// The encoded held-out set.
+    Map(Box<LatentMap>),
+    /// Decoded images, with the codes they were decoded from.
+    Images {
+        /// The images in a grid.
+        grid: ImageGrid,
+        /// One code per image.
+        codes: Vec<Vec<f32>>,
+    },
+}
+
+/// The held-out set in latent space.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatentMap {
+    /// Latent size.
+    pub dim: usize,
+    /// One code per encoded image.
+    pub codes: Vec<Vec<f32>>,
+    /// The codes' coordinates on the basis's components.
+    pub projected: Vec<Vec<f32>>,
+    /// One label per image, when the set is labelled.
+    pub labels: Vec<Option<u32>>,
+    /// The names of the labels.
+    pub class_names: Vec<String>,
+    /// The axes the map is drawn on.
+    pub basis: LatentBasis,
+    /// The first held-out images, to pick from.
+    pub thumbs: Vec<RgbImage>,
+}

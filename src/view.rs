@@ -78,6 +78,26 @@ impl ImageGrid {
         }
     }
 
+    /// Tile `i` (row-major) as a picture of its own.
+    pub fn tile_image(&self, i: usize) -> Option<RgbImage> {
+        if i >= self.cols * self.rows {
+            return None;
+        }
+        let (tx, ty) = (i % self.cols, i / self.cols);
+        let (w, h) = (self.tile_width, self.tile_height);
+        let mut pixels = Vec::with_capacity(w * h * 3);
+        for y in 0..h {
+            let row = ty * (h + 1) + 1 + y;
+            let start = (row * self.image.width + tx * (w + 1) + 1) * 3;
+            pixels.extend_from_slice(self.image.pixels.get(start..start + w * 3)?);
+        }
+        Some(RgbImage {
+            width: w,
+            height: h,
+            pixels,
+        })
+    }
+
     /// The same grid with a caption saying what its rows show.
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
         self.caption = caption.into();
@@ -147,4 +167,42 @@ pub struct RgbImage {
     pub height: usize,
     /// `width * height * 3` bytes.
     pub pixels: Vec<u8>,
+}
+
+impl RgbImage {
+    /// The picture enlarged `k` times, each pixel a `k × k` block.
+    pub fn scaled(&self, k: usize) -> RgbImage {
+        let k = k.max(1);
+        let (w, h) = (self.width * k, self.height * k);
+        let mut pixels = Vec::with_capacity(w * h * 3);
+        for y in 0..h {
+            for x in 0..w {
+                let o = ((y / k) * self.width + x / k) * 3;
+                pixels.extend_from_slice(&self.pixels[o..o + 3]);
+            }
+        }
+        RgbImage {
+            width: w,
+            height: h,
+            pixels,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tile_cut_from_a_grid_is_the_image_put_in() {
+        // Three 2×1 grayscale images in two columns.
+        let bytes = [10, 11, 20, 21, 30, 31];
+        let grid = ImageGrid::tile(0, &bytes, 3, 2, 1, 1, 2);
+        let t = grid.tile_image(2).expect("tile 2");
+        assert_eq!(t.pixels, vec![30, 30, 30, 31, 31, 31]);
+        assert!(grid.tile_image(4).is_none());
+        let big = t.scaled(2);
+        assert_eq!((big.width, big.height), (4, 2));
+        assert_eq!(&big.pixels[..6], &[30, 30, 30, 30, 30, 30]);
+    }
 }

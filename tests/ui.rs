@@ -40,6 +40,7 @@ fn app(runs_dir: PathBuf) -> StudioApp {
         quit_after: None,
         frame_stats: false,
         delay_ms: 0,
+        view: latent_studio::app::StartView::Training,
     };
     StudioApp::new(config, Arc::new(NoDialogs), Arc::new(|| {}))
 }

@@ -4,6 +4,7 @@
 use super::dialogs::FolderKind;
 use crate::data::preview::DatasetSource;
 use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+use crate::lab::{LabQuery, LabSlot};
 
 /// One thing a user asked for this frame.
 #[must_use]
@@ -43,6 +44,12 @@ pub enum UiAction {
     ExportPng,
     /// Export the gallery's history as an animated GIF.
     ExportGif,
+    /// Ask the latent lab a question.
+    Lab(LabQuery),
+    /// Export a lab slot's images as PNG.
+    ExportLabPng(LabSlot),
+    /// Export a lab slot's images, one frame each, as an animated GIF (there and back).
+    ExportLabGif(LabSlot),
     /// Close the window.
     Quit,
 }

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod dialogs;
 pub mod frame_stats;
 pub mod gallery_history;
+pub mod lab_state;
 pub mod panels;
 pub mod state;
 pub mod theme;
@@ -27,9 +28,10 @@ use state::{AppState, Level};
 
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::image_gan::spec::{DataSource, ImageGanSpec};
+use crate::experiments::image_data::{DataSource, ImageData};
 use crate::runs::RunFolder;
 use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
+use lab_state::LabPage;
 
 /// How long `logic` may spend draining events in one frame.
 const DRAIN_BUDGET: Duration = Duration::from_millis(10);
@@ -39,6 +41,27 @@ const DRAIN_BUDGET: Duration = Duration::from_millis(10);
 enum Tab {
     Training,
     Dataset,
+    Lab,
+}
+
+/// What the central area shows at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StartView {
+    /// Samples and plots.
+    #[default]
+    Training,
+    /// The dataset browser.
+    Dataset,
+    /// The latent lab's map.
+    Lab,
+    /// The latent lab's sliders.
+    LabSliders,
+    /// The latent lab's interpolation.
+    LabInterpolation,
+    /// The latent lab's concept vectors.
+    LabConcepts,
+    /// The latent lab's prior samples.
+    LabPrior,
 }
 
 /// How the app is set up.
@@ -59,6 +82,8 @@ pub struct StudioConfig {
     pub frame_stats: bool,
     /// Milliseconds between steps at start.
     pub delay_ms: u64,
+    /// What the central area shows at start.
+    pub view: StartView,
 }
 
 /// The studio's window.
@@ -71,6 +96,7 @@ pub struct StudioApp {
     canvas: Gan2dCanvas,
     gallery: Gallery,
     dataset_browser: DatasetBrowser,
+    lab: panels::lab::LabPanel,
     tab: Tab,
     runs_dir: PathBuf,
     wake: Arc<dyn Fn() + Send + Sync>,
@@ -91,6 +117,18 @@ impl StudioApp {
     ) -> Self {
         let mut state = AppState::new(config.initial);
         state.delay_ms = config.delay_ms;
+        let (tab, page) = match config.view {
+            StartView::Training => (Tab::Training, None),
+            StartView::Dataset => (Tab::Dataset, None),
+            StartView::Lab => (Tab::Lab, Some(LabPage::Map)),
+            StartView::LabSliders => (Tab::Lab, Some(LabPage::Sliders)),
+            StartView::LabInterpolation => (Tab::Lab, Some(LabPage::Interpolation)),
+            StartView::LabConcepts => (Tab::Lab, Some(LabPage::Concepts)),
+            StartView::LabPrior => (Tab::Lab, Some(LabPage::Prior)),
+        };
+        if let Some(page) = page {
+            state.lab.page = page;
+        }
         let mut worker_config = config.worker;
         worker_config.wake = Some(wake.clone());
         let worker = match WorkerHandle::spawn(worker_config) {
@@ -111,7 +149,8 @@ impl StudioApp {
             canvas: Gan2dCanvas::default(),
             gallery: Gallery::default(),
             dataset_browser: DatasetBrowser::default(),
-            tab: Tab::Training,
+            lab: panels::lab::LabPanel::default(),
+            tab,
             runs_dir: config.runs_dir,
             wake,
             opened: Instant::now(),
@@ -132,6 +171,13 @@ impl StudioApp {
                 if started.elapsed() > DRAIN_BUDGET {
                     ctx.request_repaint();
                     break;
+                }
+            }
+            // Lab queries that waited for an answer in their slot go out now.
+            for query in self.state.lab.take_outbox() {
+                if !worker.send(Command::Lab(query)) {
+                    self.state
+                        .say(Level::Error, "the training thread is not running");
                 }
             }
             if !worker.is_alive() {
@@ -195,11 +241,21 @@ impl StudioApp {
                 .run
                 .as_ref()
                 .map_or(&self.state.draft, |r| &r.info.spec);
-            let images = matches!(shown, ExperimentSpec::ImageGan(_));
+            let images = shown.image_data().is_some();
+            let has_lab = matches!(shown, ExperimentSpec::Autoencoder(_));
+            if !has_lab && self.tab == Tab::Lab {
+                self.tab = Tab::Training;
+            }
             if images {
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut self.tab, Tab::Training, "Training")
                         .on_hover_text("Samples and plots of the run.");
+                    if has_lab {
+                        ui.selectable_value(&mut self.tab, Tab::Lab, "Latent lab")
+                            .on_hover_text(
+                                "Walk in the latent space: map, sliders, interpolation, concept vectors, prior samples.",
+                            );
+                    }
                     ui.selectable_value(&mut self.tab, Tab::Dataset, "Dataset")
                         .on_hover_text(
                             "Browse the images the model learns from, or choose others.",
@@ -212,6 +268,10 @@ impl StudioApp {
                     .ui(ui, &self.state, dialog_open, &mut self.actions);
                 return;
             }
+            if has_lab && self.tab == Tab::Lab {
+                self.lab.ui(ui, &mut self.state, &mut self.actions);
+                return;
+            }
             let side = (ui.available_width() * 0.5).min(ui.available_height());
             ui.horizontal_top(|ui| {
                 ui.vertical(|ui| {
@@ -222,7 +282,7 @@ impl StudioApp {
                         .run
                         .as_ref()
                         .map_or(&self.state.draft, |r| &r.info.spec);
-                    if matches!(shown, ExperimentSpec::ImageGan(_)) {
+                    if shown.image_data().is_some() {
                         self.gallery.ui(ui, &mut self.state, &mut self.actions);
                     } else {
                         self.canvas.ui(ui, &self.state);
@@ -287,9 +347,9 @@ impl StudioApp {
                 return;
             }
             UiAction::OpenDatasetDialog(kind) => {
-                let (size, channels) = match &self.state.draft {
-                    ExperimentSpec::ImageGan(s) => (s.data.image_size, s.data.channels),
-                    _ => (28, 1),
+                let (size, channels) = match self.state.draft.image_data() {
+                    Some((d, _)) => (d.image_size, d.channels),
+                    None => (28, 1),
                 };
                 return self
                     .dialogs
@@ -297,8 +357,8 @@ impl StudioApp {
             }
             UiAction::UseDataset(source) => {
                 let shape = self.state.dataset.as_ref().map(|p| p.shape);
-                if let ExperimentSpec::ImageGan(s) = &mut self.state.draft {
-                    use_dataset(s, &source, shape);
+                if let Some(d) = self.state.draft.image_data_mut() {
+                    use_dataset(d, &source, shape);
                     self.state
                         .say(Level::Info, "the next run trains on the dataset shown");
                 }
@@ -308,6 +368,37 @@ impl StudioApp {
                 if let Some(grid) = self.state.gallery.current() {
                     self.dialogs
                         .export_png(grid.image.clone(), waker(&self.wake));
+                }
+                return;
+            }
+            UiAction::Lab(query) => {
+                self.state.lab.ask(query);
+                for query in self.state.lab.take_outbox() {
+                    self.send(Command::Lab(query));
+                }
+                return;
+            }
+            UiAction::ExportLabPng(slot) => {
+                if let Some(images) = self.state.lab.images.get(&slot) {
+                    self.dialogs
+                        .export_png(images.grid.image.clone(), waker(&self.wake));
+                }
+                return;
+            }
+            UiAction::ExportLabGif(slot) => {
+                if let Some(images) = self.state.lab.images.get(&slot) {
+                    let grid = &images.grid;
+                    let there: Vec<_> = (0..images.codes.len())
+                        .filter_map(|i| grid.tile_image(i))
+                        .map(|t| t.scaled(4))
+                        .collect();
+                    let back = there
+                        .iter()
+                        .rev()
+                        .skip(1)
+                        .take(there.len().saturating_sub(2));
+                    let frames: Vec<_> = there.iter().chain(back).cloned().collect();
+                    self.dialogs.export_gif(frames, waker(&self.wake));
                 }
                 return;
             }
@@ -384,14 +475,11 @@ impl eframe::App for StudioApp {
 
 /// The dataset the draft trains on, as the browser describes it.
 fn draft_dataset(draft: &ExperimentSpec) -> Option<DatasetSource> {
-    let ExperimentSpec::ImageGan(s) = draft else {
-        return None;
-    };
-    let d = &s.data;
+    let (d, seed) = draft.image_data()?;
     Some(match d.source {
         DataSource::Glyphs => DatasetSource::Glyphs {
             size: d.image_size,
-            seed: s.seed,
+            seed,
         },
         DataSource::Idx => DatasetSource::Idx(d.path.clone()),
         DataSource::Folder => DatasetSource::Folder {
@@ -402,9 +490,8 @@ fn draft_dataset(draft: &ExperimentSpec) -> Option<DatasetSource> {
     })
 }
 
-/// Points an image GAN's spec at `source`.
-fn use_dataset(spec: &mut ImageGanSpec, source: &DatasetSource, shape: Option<[usize; 3]>) {
-    let d = &mut spec.data;
+/// Points an image model's data at `source`.
+fn use_dataset(d: &mut ImageData, source: &DatasetSource, shape: Option<[usize; 3]>) {
     match source {
         DatasetSource::Glyphs { size, .. } => {
             d.source = DataSource::Glyphs;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::gallery_history::GalleryHistory;
+use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub delay_ms: u64,
     /// Messages for the status bar, newest last.
     pub log: Vec<LogLine>,
+    /// The latent lab (autoencoders).
+    pub lab: LabState,
 }
 
 /// A message for the user.
@@ -97,6 +100,7 @@ impl AppState {
             view_generation: 0,
             delay_ms: 0,
             log: Vec::new(),
+            lab: LabState::default(),
         }
     }
 
@@ -163,6 +167,7 @@ impl AppState {
                 self.draft = info.spec.clone();
                 self.gan2d_view = None;
                 self.gallery.clear();
+                self.lab.reset_answers();
                 self.run = Some(RunState {
                     info: *info,
                     status: RunStatus::Running,
@@ -207,6 +212,7 @@ impl AppState {
                     run.status = RunStatus::Running;
                 }
             }
+            Event::Lab(answer) => self.lab.apply(*answer),
             Event::Notice(text) => self.say(Level::Info, text),
             Event::Problem(text) => self.say(Level::Warning, text),
             Event::Ended(end) => {

@@ -33,6 +33,7 @@ pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
         quit_after: args.quit_after,
         frame_stats: args.frame_stats,
         delay_ms: args.delay_ms,
+        view: args.view,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

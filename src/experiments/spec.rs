@@ -94,6 +94,24 @@ impl ExperimentSpec {
         }
     }
 
+    /// The images an image model learns, and its seed (`None` for 2-D models).
+    pub fn image_data(&self) -> Option<(&super::image_data::ImageData, u64)> {
+        match self {
+            ExperimentSpec::Gan2d(_) => None,
+            ExperimentSpec::ImageGan(s) => Some((&s.data, s.seed)),
+            ExperimentSpec::Autoencoder(s) => Some((&s.data, s.seed)),
+        }
+    }
+
+    /// Mutable access to the images an image model learns.
+    pub fn image_data_mut(&mut self) -> Option<&mut super::image_data::ImageData> {
+        match self {
+            ExperimentSpec::Gan2d(_) => None,
+            ExperimentSpec::ImageGan(s) => Some(&mut s.data),
+            ExperimentSpec::Autoencoder(s) => Some(&mut s.data),
+        }
+    }
+
     /// Parses a spec from TOML text and checks it.
     pub fn from_toml(text: &str) -> Result<Self> {
         let spec: ExperimentSpec =

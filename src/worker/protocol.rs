@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+use crate::lab::{LabAnswer, LabQuery};
 use crate::view::View;
 
 /// What a front end asks of the worker.
@@ -37,6 +38,9 @@ pub enum Command {
     },
     /// Write a checkpoint now.
     SaveCheckpoint,
+    /// Ask the latent lab a question about the running model, or the last one that
+    /// ended (queued queries for the same slot are dropped in favour of the newest).
+    Lab(LabQuery),
     /// Stop any run and end the thread.
     Shutdown,
 }
@@ -74,6 +78,8 @@ pub enum Event {
     Notice(String),
     /// A problem that did not end the run (a sample picture could not be written, …).
     Problem(String),
+    /// The answer to a [`Command::Lab`] query.
+    Lab(Box<LabAnswer>),
     /// The run ended; this is the last event of a run.
     Ended(RunEnd),
 }

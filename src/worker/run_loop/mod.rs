@@ -1,6 +1,7 @@
 //! The worker's loop: owns the experiment, steps it, answers commands, writes the
 //! run folder and reports events.
 
+mod lab_queries;
 mod recording;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -27,6 +28,10 @@ pub(super) struct RunLoop {
     factory: Factory,
     device: Device,
     run: Option<ActiveRun>,
+    /// The model of the last run that ended well, kept for the latent lab.
+    retained: Option<Box<dyn Experiment>>,
+    /// Lab queries taken this turn, at most one per slot.
+    lab_queue: lab_queries::LabQueue,
     /// Set when the front end is gone; the loop ends.
     disconnected: bool,
 }
@@ -74,6 +79,8 @@ impl RunLoop {
             factory,
             device: Device::Cpu,
             run: None,
+            retained: None,
+            lab_queue: lab_queries::LabQueue::default(),
             disconnected: false,
         }
     }
@@ -124,6 +131,7 @@ impl RunLoop {
             }
             next = self.commands.try_recv().ok();
         }
+        self.answer_lab_queries();
         if self.run.as_ref().is_some_and(|r| !r.paused) {
             self.advance(StepPart::Whole)?;
         }
@@ -191,6 +199,7 @@ impl RunLoop {
                     self.checkpoint()?;
                 }
             }
+            Command::Lab(query) => self.lab_queue.push(query),
             Command::Shutdown => return Ok(false),
         }
         Ok(true)
@@ -202,6 +211,7 @@ impl RunLoop {
         options: RunOptions,
         resume: Option<checkpoint::Checkpoint>,
     ) -> Result<()> {
+        self.retained = None;
         let mut exp = (self.factory)(&spec, &self.device)?;
         let mut first_step = 0;
         if let Some(ckpt) = &resume {
@@ -368,13 +378,15 @@ impl RunLoop {
         }
         self.write_sample();
         self.send_progress(true);
-        self.run = None;
+        // The model stays for the latent lab until the next run starts.
+        self.retained = self.run.take().map(|r| r.exp);
         self.emit(Event::Ended(how(step)));
     }
 
     fn fail(&mut self, message: String) {
         // Keep what the run had on disk; do not touch a model that may be broken.
         self.run = None;
+        self.retained = None;
         self.emit(Event::Ended(RunEnd::Failed(message)));
     }
 

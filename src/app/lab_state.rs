@@ -1,0 +1,260 @@
+//! What the latent lab shows and what the user chose in it, plus the flow control
+//! of its queries: at most one in flight per slot, and while one is, only the
+//! newest wish for that slot is kept (a dragged slider never builds a backlog).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::lab::{ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection};
+use crate::view::ImageGrid;
+
+/// The lab's pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LabPage {
+    /// The latent map and decoded points.
+    #[default]
+    Map,
+    /// One slider per latent dimension.
+    Sliders,
+    /// A strip between two images.
+    Interpolation,
+    /// Concept vectors.
+    Concepts,
+    /// Samples from the prior.
+    Prior,
+}
+
+/// One end of a concept vector, as the user chose it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConceptEnd {
+    /// Every held-out image of a label.
+    Label(u32),
+    /// Thumbnails clicked one by one (held-out indices).
+    Picked(Vec<usize>),
+}
+
+impl ConceptEnd {
+    /// The selection the worker understands.
+    pub fn selection(&self) -> Selection {
+        match self {
+            ConceptEnd::Label(l) => Selection::Label(*l),
+            ConceptEnd::Picked(ix) => {
+                Selection::Images(ix.iter().map(|&i| ImageRef::HeldOut(i)).collect())
+            }
+        }
+    }
+}
+
+/// Decoded images in one slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotImages {
+    /// The images.
+    pub grid: ImageGrid,
+    /// The code of each.
+    pub codes: Vec<Vec<f32>>,
+    /// Increments with each new answer (panels cache textures by it).
+    pub generation: u64,
+}
+
+/// The lab's state.
+#[derive(Clone, Debug)]
+pub struct LabState {
+    /// The page shown.
+    pub page: LabPage,
+    /// The encoded held-out set.
+    pub map: Option<LatentMap>,
+    /// Increments with each new map.
+    pub map_generation: u64,
+    /// The view generation the map was asked for at (the map follows training).
+    pub map_asked_at: Option<u64>,
+    /// The latest images of each slot.
+    pub images: HashMap<LabSlot, SlotImages>,
+    /// Why a slot's last query failed.
+    pub errors: HashMap<LabSlot, String>,
+    /// The map's axes: indices of components.
+    pub axes: (usize, usize),
+    /// A point pinned on the map by a click.
+    pub pinned: Option<[f32; 2]>,
+    /// Decode a grid of tiles over the map.
+    pub show_tiles: bool,
+    /// Tiles per side.
+    pub tiles: usize,
+    /// The held-out image the sliders start from.
+    pub slider_base: usize,
+    /// The sliders' code.
+    pub sliders: Vec<f32>,
+    /// Set the sliders from the next answer for their slot (a new base image).
+    pub load_sliders: bool,
+    /// The interpolation's ends (held-out indices).
+    pub interp: (usize, usize),
+    /// Points of the interpolation strip.
+    pub interp_steps: usize,
+    /// Slerp instead of lerp.
+    pub spherical: bool,
+    /// The concept's two ends and the image it is added to.
+    pub concept_plus: ConceptEnd,
+    /// The end without the concept.
+    pub concept_minus: ConceptEnd,
+    /// The image the concept changes.
+    pub concept_base: usize,
+    /// The strongest multiple of the vector shown.
+    pub concept_strength: f32,
+    /// Seed of the prior samples.
+    pub prior_seed: u64,
+    in_flight: HashSet<LabSlot>,
+    wanted: HashMap<LabSlot, LabQuery>,
+    outbox: Vec<LabQuery>,
+    generation: u64,
+}
+
+impl Default for LabState {
+    fn default() -> Self {
+        Self {
+            page: LabPage::Map,
+            map: None,
+            map_generation: 0,
+            map_asked_at: None,
+            images: HashMap::new(),
+            errors: HashMap::new(),
+            axes: (0, 1),
+            pinned: None,
+            show_tiles: false,
+            tiles: 12,
+            slider_base: 0,
+            sliders: Vec::new(),
+            load_sliders: true,
+            interp: (0, 1),
+            interp_steps: 10,
+            spherical: false,
+            concept_plus: ConceptEnd::Label(7),
+            concept_minus: ConceptEnd::Label(1),
+            concept_base: 0,
+            concept_strength: 2.0,
+            prior_seed: 1,
+            in_flight: HashSet::new(),
+            wanted: HashMap::new(),
+            outbox: Vec::new(),
+            generation: 0,
+        }
+    }
+}
+
+impl LabState {
+    /// Asks the worker `query`: now, or when the slot's query in flight comes back.
+    pub fn ask(&mut self, query: LabQuery) {
+        let slot = query.slot();
+        if self.in_flight.contains(&slot) {
+            self.wanted.insert(slot, query);
+        } else {
+            self.in_flight.insert(slot);
+            self.outbox.push(query);
+        }
+    }
+
+    /// Whether a query for `slot` is in flight.
+    pub fn is_waiting(&self, slot: LabSlot) -> bool {
+        self.in_flight.contains(&slot)
+    }
+
+    /// Queries to send to the worker now.
+    pub fn take_outbox(&mut self) -> Vec<LabQuery> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Folds an answer in; a wish kept for its slot goes out next.
+    pub fn apply(&mut self, answer: LabAnswer) {
+        let slot = answer.slot;
+        self.in_flight.remove(&slot);
+        match answer.result {
+            Ok(LabResult::Map(map)) => {
+                let dims = map.basis.components.len();
+                if self.axes.0 >= dims || self.axes.1 >= dims {
+                    self.axes = (0, 1.min(dims.saturating_sub(1)));
+                }
+                if self.sliders.len() != map.dim {
+                    self.sliders = vec![0.0; map.dim];
+                }
+                self.map = Some(*map);
+                self.map_generation += 1;
+                self.errors.remove(&slot);
+            }
+            Ok(LabResult::Images { grid, codes }) => {
+                self.generation += 1;
+                if slot == LabSlot::Sliders
+                    && let Some(code) = codes.first()
+                    && (self.load_sliders || self.sliders.len() != code.len())
+                {
+                    self.sliders = code.clone();
+                    self.load_sliders = false;
+                }
+                self.images.insert(
+                    slot,
+                    SlotImages {
+                        grid,
+                        codes,
+                        generation: self.generation,
+                    },
+                );
+                self.errors.remove(&slot);
+            }
+            Err(e) => {
+                self.errors.insert(slot, e);
+            }
+        }
+        if let Some(next) = self.wanted.remove(&slot) {
+            self.ask(next);
+        }
+    }
+
+    /// Forgets everything a model answered (a new run starts).
+    pub fn reset_answers(&mut self) {
+        self.map = None;
+        self.map_asked_at = None;
+        self.images.clear();
+        self.errors.clear();
+        self.pinned = None;
+        self.load_sliders = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(v: f32) -> LabQuery {
+        LabQuery::Decode {
+            slot: LabSlot::Sliders,
+            codes: vec![vec![v]],
+            cols: 1,
+        }
+    }
+
+    #[test]
+    fn one_query_per_slot_in_flight_and_the_newest_wish_follows() {
+        let mut lab = LabState::default();
+        lab.ask(decode(1.0));
+        lab.ask(decode(2.0));
+        lab.ask(decode(3.0));
+        assert_eq!(lab.take_outbox(), vec![decode(1.0)]);
+        assert!(lab.is_waiting(LabSlot::Sliders));
+        lab.apply(LabAnswer {
+            slot: LabSlot::Sliders,
+            result: Err("busy".into()),
+        });
+        assert_eq!(lab.take_outbox(), vec![decode(3.0)]);
+        assert_eq!(
+            lab.errors.get(&LabSlot::Sliders).map(String::as_str),
+            Some("busy")
+        );
+        lab.apply(LabAnswer {
+            slot: LabSlot::Sliders,
+            result: Ok(LabResult::Images {
+                grid: ImageGrid::tile(0, &[9], 1, 1, 1, 1, 1),
+                codes: vec![vec![3.0]],
+            }),
+        });
+        assert!(!lab.is_waiting(LabSlot::Sliders));
+        assert!(lab.take_outbox().is_empty());
+        assert!(lab.errors.is_empty());
+        assert_eq!(lab.images[&LabSlot::Sliders].codes, vec![vec![3.0]]);
+    }
+}

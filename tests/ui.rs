@@ -180,3 +180,52 @@ fn the_image_gan_shows_its_dataset_and_a_gallery() {
     let _ = h.get_by_label("Save GIF…");
     let _ = h.get_by_label("New noise");
 }
+
+#[test]
+fn the_latent_lab_maps_interpolates_and_applies_concepts() {
+    use latent_studio::lab::LabSlot;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("Autoencoder / VAE").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "autoencoder");
+    for setting in [
+        "schedule.steps=30",
+        "train.batch_size=16",
+        "eval.images=200",
+    ] {
+        h.state_mut().state.draft.set(setting).expect("setting");
+    }
+    h.get_by_label("Start").click();
+    h.step();
+    h.get_by_label("Latent lab").click();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.lab.map.is_some()
+    });
+    let map = h.state().state.lab.map.clone().expect("map");
+    assert_eq!(map.dim, 16);
+    assert!(map.basis.is_pca);
+    for (page, slot) in [
+        ("Interpolation", LabSlot::Interpolation),
+        ("Sliders", LabSlot::Sliders),
+        ("Concept vectors", LabSlot::Concept),
+        ("Prior samples", LabSlot::Prior),
+    ] {
+        h.get_by_label(page).click();
+        h.step();
+        step_until(&mut h, Duration::from_secs(60), |a| {
+            a.state.lab.images.contains_key(&slot)
+        });
+        assert!(
+            h.state().state.lab.errors.is_empty(),
+            "{:?}",
+            h.state().state.lab.errors
+        );
+    }
+    assert_eq!(h.state().state.lab.sliders.len(), 16);
+    let strip = &h.state().state.lab.images[&LabSlot::Interpolation];
+    assert_eq!(strip.codes.len(), 10);
+}

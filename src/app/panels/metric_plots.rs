@@ -14,6 +14,37 @@ struct Group {
 
 const GROUPS: &[Group] = &[
     Group {
+        title: "Reconstruction term (nats/image, Σ over pixels)",
+        metrics: &[
+            ("reconstruction", "training batch"),
+            ("val_reconstruction", "held-out"),
+        ],
+        tip: "−log p(x | z): how badly the decoder explains an image from its code, in nats per image, summed over its pixels.",
+    },
+    Group {
+        title: "KL term (nats/image, Σ over latent dims)",
+        metrics: &[("kl", "training batch"), ("val_kl", "held-out")],
+        tip: "KL(q(z|x) ‖ N(0, I)): how much information the codes carry beyond the prior, in nats per image.",
+    },
+    Group {
+        title: "Held-out ELBO (nats/image)",
+        metrics: &[("val_elbo", "ELBO = −(reconstruction + KL)")],
+        tip: "The evidence lower bound on log p(x) for held-out images: higher is better.",
+    },
+    Group {
+        title: "Active latent units",
+        metrics: &[("active_units", "units with Var(E[z|x]) > 0.01")],
+        tip: "Latent dimensions whose code changes with the image; the others collapsed to the prior (posterior collapse). Raise β and watch them fall.",
+    },
+    Group {
+        title: "Loss",
+        metrics: &[
+            ("loss", "reconstruction + β·KL"),
+            ("beta", "β (after warm-up)"),
+        ],
+        tip: "What the optimiser minimises, and the KL weight in use.",
+    },
+    Group {
         title: "Losses",
         metrics: &[("d_loss", "D loss"), ("g_loss", "G loss")],
         tip: "Discriminator and generator losses. At equilibrium D loss is 2·ln 2 ≈ 1.39 and D outputs ½ everywhere.",

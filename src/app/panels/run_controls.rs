@@ -40,8 +40,12 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             actions.push(UiAction::Stop);
         }
     });
+    let is_gan = !matches!(
+        state.run.as_ref().map_or(&state.draft, |r| &r.info.spec),
+        crate::experiments::ExperimentSpec::Autoencoder(_)
+    );
     ui.horizontal_wrapped(|ui| {
-        let steps = [
+        let gan_steps = [
             (
                 "Step D",
                 StepPart::Discriminator,
@@ -58,7 +62,9 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 "While paused: one whole step (D updates, then G).",
             ),
         ];
-        for (label, part, tip) in steps {
+        let one_step = [("Step", StepPart::Whole, "While paused: one training step.")];
+        let steps: &[_] = if is_gan { &gan_steps } else { &one_step };
+        for &(label, part, tip) in steps {
             if ui
                 .add_enabled(paused, egui::Button::new(label))
                 .on_hover_text(tip)

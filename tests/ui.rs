@@ -41,6 +41,7 @@ fn app(runs_dir: PathBuf) -> StudioApp {
         frame_stats: false,
         delay_ms: 0,
         view: latent_studio::app::StartView::Training,
+        open_run: None,
     };
     StudioApp::new(config, Arc::new(NoDialogs), Arc::new(|| {}))
 }

@@ -84,6 +84,8 @@ pub struct StudioConfig {
     pub delay_ms: u64,
     /// What the central area shows at start.
     pub view: StartView,
+    /// A run folder to open at start (paused, ready to continue or explore).
+    pub open_run: Option<PathBuf>,
 }
 
 /// The studio's window.
@@ -132,7 +134,12 @@ impl StudioApp {
         let mut worker_config = config.worker;
         worker_config.wake = Some(wake.clone());
         let worker = match WorkerHandle::spawn(worker_config) {
-            Ok(w) => Some(w),
+            Ok(w) => {
+                if let Some(folder) = config.open_run {
+                    w.send(Command::OpenRun { folder });
+                }
+                Some(w)
+            }
             Err(e) => {
                 state.say(
                     Level::Error,

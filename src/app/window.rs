@@ -34,6 +34,7 @@ pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
         frame_stats: args.frame_stats,
         delay_ms: args.delay_ms,
         view: args.view,
+        open_run: args.run.clone(),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

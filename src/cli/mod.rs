@@ -63,6 +63,9 @@ pub struct WindowArgs {
     /// Start with this many milliseconds between steps (the "Slow down" slider).
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub delay_ms: u64,
+    /// A run folder to open at start, paused (continue it, or explore an autoencoder's lab).
+    #[arg(long, value_name = "DIR")]
+    pub run: Option<PathBuf>,
     /// What the central area shows at start (the lab pages need an autoencoder).
     #[arg(long, value_enum, default_value_t = crate::app::StartView::Training)]
     pub view: crate::app::StartView,

@@ -58,6 +58,8 @@ pub enum DialogOutcome {
     RunFolderChosen(PathBuf),
     /// A dataset was loaded for the browser (or failed to be).
     DatasetPreviewed(Result<Box<DatasetPreview>, String>),
+    /// Pictures dropped on the window were read at the model's image size (or not).
+    PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
     Exported(Result<PathBuf, String>),
 }
@@ -170,6 +172,36 @@ impl DialogRunner {
         });
     }
 
+    /// Reads pictures (no dialog) as `size` × `size` × `channels` bytes. Grayscale
+    /// pictures with a light background are inverted to match digits, which are light
+    /// on dark.
+    pub fn load_pictures(
+        &self,
+        paths: Vec<PathBuf>,
+        size: usize,
+        channels: usize,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        self.spawn(wake, move |_| {
+            let loaded = paths
+                .into_iter()
+                .map(|p| {
+                    let bytes = crate::data::image_folder::decode(&p, size, channels)
+                        .map(|b| {
+                            if channels == 1 {
+                                dark_background(b, size)
+                            } else {
+                                b
+                            }
+                        })
+                        .map_err(|e| format!("{}: {e}", p.display()));
+                    (p, bytes)
+                })
+                .collect();
+            Some(DialogOutcome::PicturesLoaded(loaded))
+        });
+    }
+
     /// Asks where to save `image` as PNG and writes it.
     pub fn export_png(&self, image: RgbImage, wake: impl Fn() + Send + 'static) {
         self.spawn(wake, move |d| {
@@ -215,5 +247,39 @@ impl DialogRunner {
         if spawned.is_err() {
             self.busy.store(false, Ordering::SeqCst);
         }
+    }
+}
+
+/// A grayscale picture whose border is mostly light, inverted (dark ink on white
+/// paper becomes light strokes on black, like the digits).
+fn dark_background(mut bytes: Vec<u8>, size: usize) -> Vec<u8> {
+    let border: Vec<u8> = (0..size * size)
+        .filter(|i| {
+            let (x, y) = (i % size, i / size);
+            x == 0 || y == 0 || x + 1 == size || y + 1 == size
+        })
+        .filter_map(|i| bytes.get(i).copied())
+        .collect();
+    let mean = border.iter().map(|&b| b as f64).sum::<f64>() / border.len().max(1) as f64;
+    if mean > 127.0 {
+        for b in &mut bytes {
+            *b = 255 - *b;
+        }
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn light_paper_is_inverted_and_dark_paper_is_not() {
+        let mut paper = vec![250u8; 9];
+        paper[4] = 0;
+        assert_eq!(dark_background(paper, 3)[4], 255);
+        let mut night = vec![5u8; 9];
+        night[4] = 200;
+        assert_eq!(dark_background(night, 3)[4], 200);
     }
 }

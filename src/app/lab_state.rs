@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::lab::{ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection};
-use crate::view::ImageGrid;
+use crate::view::{ImageGrid, RgbImage};
 
 /// The lab's pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -32,16 +32,15 @@ pub enum ConceptEnd {
     Picked(Vec<usize>),
 }
 
-impl ConceptEnd {
-    /// The selection the worker understands.
-    pub fn selection(&self) -> Selection {
-        match self {
-            ConceptEnd::Label(l) => Selection::Label(*l),
-            ConceptEnd::Picked(ix) => {
-                Selection::Images(ix.iter().map(|&i| ImageRef::HeldOut(i)).collect())
-            }
-        }
-    }
+/// A picture the user dropped on the window, at the model's image size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DroppedImage {
+    /// The file's name.
+    pub name: String,
+    /// `[h, w, c]` bytes.
+    pub bytes: Vec<u8>,
+    /// The picture, for a thumbnail.
+    pub thumb: RgbImage,
 }
 
 /// Decoded images in one slot.
@@ -100,6 +99,8 @@ pub struct LabState {
     pub concept_strength: f32,
     /// Seed of the prior samples.
     pub prior_seed: u64,
+    /// Pictures dropped on the window; they follow the held-out thumbnails.
+    pub dropped: Vec<DroppedImage>,
     in_flight: HashSet<LabSlot>,
     wanted: HashMap<LabSlot, LabQuery>,
     outbox: Vec<LabQuery>,
@@ -117,7 +118,7 @@ impl Default for LabState {
             errors: HashMap::new(),
             axes: (0, 1),
             pinned: None,
-            show_tiles: false,
+            show_tiles: true,
             tiles: 12,
             slider_base: 0,
             sliders: Vec::new(),
@@ -130,6 +131,7 @@ impl Default for LabState {
             concept_base: 0,
             concept_strength: 2.0,
             prior_seed: 1,
+            dropped: Vec::new(),
             in_flight: HashSet::new(),
             wanted: HashMap::new(),
             outbox: Vec::new(),
@@ -139,6 +141,65 @@ impl Default for LabState {
 }
 
 impl LabState {
+    /// Held-out thumbnails in the current map.
+    fn held_out_thumbs(&self) -> usize {
+        self.map.as_ref().map_or(0, |m| m.thumbs.len())
+    }
+
+    /// Thumbnail `i`: a held-out image, then the dropped pictures.
+    pub fn image_ref(&self, i: usize) -> ImageRef {
+        let n = self.held_out_thumbs();
+        match i.checked_sub(n).and_then(|k| self.dropped.get(k)) {
+            Some(d) => ImageRef::Pixels(d.bytes.clone()),
+            None => ImageRef::HeldOut(i),
+        }
+    }
+
+    /// Adds a dropped picture (`[h, w, c]` bytes at the model's size) after the
+    /// thumbnails; it is ignored unless its size fits the map's images.
+    pub fn add_dropped(&mut self, name: String, bytes: Vec<u8>) {
+        let Some(first) = self.map.as_ref().and_then(|m| m.thumbs.first()) else {
+            return;
+        };
+        let (w, h) = (first.width, first.height);
+        let channels = bytes.len() / (w * h).max(1);
+        if channels == 0 || bytes.len() != w * h * channels {
+            return;
+        }
+        let pixels = bytes
+            .chunks(channels)
+            .flat_map(|p| [p[0], p[1.min(channels - 1)], p[2.min(channels - 1)]])
+            .collect();
+        let thumb = RgbImage {
+            width: w,
+            height: h,
+            pixels,
+        };
+        self.dropped.push(DroppedImage { name, bytes, thumb });
+    }
+
+    /// Every thumbnail: the held-out ones, then the dropped pictures.
+    pub fn thumbs(&self) -> Vec<RgbImage> {
+        let mut all: Vec<RgbImage> = self.map.as_ref().map_or(Vec::new(), |m| m.thumbs.clone());
+        all.extend(self.dropped.iter().map(|d| d.thumb.clone()));
+        all
+    }
+
+    /// Changes whenever the thumbnails do.
+    pub fn thumbs_key(&self) -> u64 {
+        self.map_generation * 1_000 + self.dropped.len() as u64
+    }
+
+    /// The selection the worker understands for one end of a concept.
+    pub fn selection(&self, end: &ConceptEnd) -> Selection {
+        match end {
+            ConceptEnd::Label(l) => Selection::Label(*l),
+            ConceptEnd::Picked(ix) => {
+                Selection::Images(ix.iter().map(|&i| self.image_ref(i)).collect())
+            }
+        }
+    }
+
     /// Asks the worker `query`: now, or when the slot's query in flight comes back.
     pub fn ask(&mut self, query: LabQuery) {
         let slot = query.slot();
@@ -256,5 +317,39 @@ mod tests {
         assert!(lab.take_outbox().is_empty());
         assert!(lab.errors.is_empty());
         assert_eq!(lab.images[&LabSlot::Sliders].codes, vec![vec![3.0]]);
+    }
+
+    #[test]
+    fn dropped_pictures_follow_the_held_out_thumbnails() {
+        use crate::lab::{LatentBasis, LatentMap};
+        let mut lab = LabState::default();
+        let thumb = RgbImage {
+            width: 2,
+            height: 1,
+            pixels: vec![0; 6],
+        };
+        lab.apply(LabAnswer {
+            slot: LabSlot::Map,
+            result: Ok(LabResult::Map(Box::new(LatentMap {
+                dim: 2,
+                codes: vec![vec![0.0, 0.0]],
+                projected: vec![vec![0.0, 0.0]],
+                labels: vec![None],
+                class_names: Vec::new(),
+                basis: LatentBasis::fit(&[vec![0.0, 0.0]], 2, 2),
+                thumbs: vec![thumb.clone(), thumb],
+            }))),
+        });
+        lab.add_dropped("a.png".into(), vec![7, 9]);
+        lab.add_dropped("wrong size.png".into(), vec![1, 2, 3]);
+        assert_eq!(lab.thumbs().len(), 3);
+        assert_eq!(lab.image_ref(1), ImageRef::HeldOut(1));
+        assert_eq!(lab.image_ref(2), ImageRef::Pixels(vec![7, 9]));
+        assert_eq!(lab.thumbs()[2].pixels, vec![7, 7, 7, 9, 9, 9]);
+        let picked = ConceptEnd::Picked(vec![0, 2]);
+        assert_eq!(
+            lab.selection(&picked),
+            Selection::Images(vec![ImageRef::HeldOut(0), ImageRef::Pixels(vec![7, 9])])
+        );
     }
 }

@@ -195,6 +195,7 @@ impl StudioApp {
                 self.worker = None;
             }
         }
+        self.take_dropped_files(ctx);
         let outcomes: Vec<DialogOutcome> = self.dialogs.outcomes().collect();
         for outcome in outcomes {
             self.on_dialog(outcome);
@@ -250,32 +251,39 @@ impl StudioApp {
                 .map_or(&self.state.draft, |r| &r.info.spec);
             let images = shown.image_data().is_some();
             let has_lab = matches!(shown, ExperimentSpec::Autoencoder(_));
-            if !has_lab && self.tab == Tab::Lab {
-                self.tab = Tab::Training;
-            }
+            // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
+            let tab = match self.tab {
+                Tab::Lab if !has_lab => Tab::Training,
+                Tab::Dataset if !images => Tab::Training,
+                t => t,
+            };
             if images {
+                let mut picked = tab;
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.tab, Tab::Training, "Training")
+                    ui.selectable_value(&mut picked, Tab::Training, "Training")
                         .on_hover_text("Samples and plots of the run.");
                     if has_lab {
-                        ui.selectable_value(&mut self.tab, Tab::Lab, "Latent lab")
+                        ui.selectable_value(&mut picked, Tab::Lab, "Latent lab")
                             .on_hover_text(
                                 "Walk in the latent space: map, sliders, interpolation, concept vectors, prior samples.",
                             );
                     }
-                    ui.selectable_value(&mut self.tab, Tab::Dataset, "Dataset")
+                    ui.selectable_value(&mut picked, Tab::Dataset, "Dataset")
                         .on_hover_text(
                             "Browse the images the model learns from, or choose others.",
                         );
                 });
                 ui.separator();
+                if picked != tab {
+                    self.tab = picked;
+                }
             }
-            if images && self.tab == Tab::Dataset {
+            if tab == Tab::Dataset {
                 self.dataset_browser
                     .ui(ui, &self.state, dialog_open, &mut self.actions);
                 return;
             }
-            if has_lab && self.tab == Tab::Lab {
+            if tab == Tab::Lab {
                 self.lab.ui(ui, &mut self.state, &mut self.actions);
                 return;
             }
@@ -417,6 +425,37 @@ impl StudioApp {
         self.send(command);
     }
 
+    /// Picture files dropped on the window go to the latent lab, read off the UI thread.
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let paths: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if paths.is_empty() {
+            return;
+        }
+        let spec = self
+            .state
+            .run
+            .as_ref()
+            .map_or(&self.state.draft, |r| &r.info.spec);
+        let (ExperimentSpec::Autoencoder(s), Some(_)) = (spec, &self.state.lab.map) else {
+            self.state.say(
+                Level::Warning,
+                "dropped pictures go to an autoencoder's latent lab: train one first",
+            );
+            return;
+        };
+        let (size, channels) = (s.data.image_size, s.data.channels);
+        self.tab = Tab::Lab;
+        self.dialogs
+            .load_pictures(paths, size, channels, waker(&self.wake));
+    }
+
     fn send(&mut self, command: Command) {
         let sent = self.worker.as_ref().is_some_and(|w| w.send(command));
         if !sent {
@@ -443,6 +482,21 @@ impl StudioApp {
                 .state
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
+            DialogOutcome::PicturesLoaded(pictures) => {
+                for (path, result) in pictures {
+                    match result {
+                        Ok(bytes) => {
+                            let name = path
+                                .file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                            self.state.lab.add_dropped(name, bytes);
+                        }
+                        Err(e) => self
+                            .state
+                            .say(Level::Warning, format!("picture not added: {e}")),
+                    }
+                }
+            }
             DialogOutcome::DatasetPreviewed(Ok(preview)) => {
                 self.state.dataset_error = None;
                 self.state.dataset = Some(*preview);

@@ -123,7 +123,9 @@ fn list(root: &Path) -> Result<(Vec<Labelled>, Vec<String>), DataError> {
     Ok((files, class_names))
 }
 
-fn decode(path: &Path, size: usize, channels: usize) -> Result<Vec<u8>, String> {
+/// One picture, centre-cropped to a square and resized to `size` × `size` ×
+/// `channels` bytes (`[h, w, c]`).
+pub fn decode(path: &Path, size: usize, channels: usize) -> Result<Vec<u8>, String> {
     let img = image::ImageReader::open(path)
         .map_err(|e| e.to_string())?
         .with_guessed_format()

@@ -65,10 +65,7 @@ impl LabPanel {
         match lab.page {
             LabPage::Map => self.map.ui(ui, lab, &map, actions),
             LabPage::Sliders => self.sliders.ui(ui, lab, &map, &mut self.thumbs, actions),
-            LabPage::Interpolation => {
-                self.interpolation
-                    .ui(ui, lab, &map, &mut self.thumbs, actions)
-            }
+            LabPage::Interpolation => self.interpolation.ui(ui, lab, &mut self.thumbs, actions),
             LabPage::Concepts => self.concepts.ui(ui, lab, &map, &mut self.thumbs, actions),
             LabPage::Prior => self.prior.ui(ui, lab, actions),
         }

@@ -7,7 +7,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::{ConceptEnd, LabState};
 use crate::app::theme;
-use crate::lab::{ImageRef, LabQuery, LabSlot, LatentMap};
+use crate::lab::{LabQuery, LabSlot, LatentMap};
 
 /// Images in the result row.
 const STRENGTHS: usize = 7;
@@ -70,7 +70,7 @@ impl ConceptsPage {
                 marked.extend(ix.iter().map(|&i| (i, label)));
             }
         }
-        if let Some((i, _)) = thumbs.ui(ui, &map.thumbs, lab.map_generation, &marked) {
+        if let Some((i, _)) = thumbs.ui(ui, &lab.thumbs(), lab.thumbs_key(), &marked) {
             match self.click {
                 ClickSets::Base => lab.concept_base = i,
                 ClickSets::With => toggle(&mut lab.concept_plus, i),
@@ -81,9 +81,9 @@ impl ConceptsPage {
             .map(|k| lab.concept_strength * k as f32 / (STRENGTHS - 1) as f32)
             .collect();
         let query = LabQuery::Concept {
-            plus: lab.concept_plus.selection(),
-            minus: lab.concept_minus.selection(),
-            base: ImageRef::HeldOut(lab.concept_base),
+            plus: lab.selection(&lab.concept_plus),
+            minus: lab.selection(&lab.concept_minus),
+            base: lab.image_ref(lab.concept_base),
             strengths: strengths.clone(),
         };
         ask_if_new(&mut self.last, lab.map_generation, query, actions);

@@ -6,7 +6,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
-use crate::lab::{ImageRef, LabQuery, LabSlot, LatentMap};
+use crate::lab::{LabQuery, LabSlot};
 
 /// The interpolation page.
 #[derive(Default)]
@@ -21,14 +21,13 @@ impl InterpolationPage {
         &mut self,
         ui: &mut egui::Ui,
         lab: &mut LabState,
-        map: &LatentMap,
         thumbs: &mut ThumbStrip,
         actions: &mut Actions,
     ) {
-        ui.label("Click an image for the start, right-click one for the end:");
+        ui.label("Click an image for the start, right-click one for the end (drop picture files on the window to add your own):");
         let (a, b) = lab.interp;
         let marked = [(a, "start"), (b, "end")];
-        match thumbs.ui(ui, &map.thumbs, lab.map_generation, &marked) {
+        match thumbs.ui(ui, &lab.thumbs(), lab.thumbs_key(), &marked) {
             Some((i, false)) => lab.interp.0 = i,
             Some((i, true)) => lab.interp.1 = i,
             None => {}
@@ -57,8 +56,8 @@ impl InterpolationPage {
             }
         });
         let query = LabQuery::Interpolate {
-            a: ImageRef::HeldOut(lab.interp.0),
-            b: ImageRef::HeldOut(lab.interp.1),
+            a: lab.image_ref(lab.interp.0),
+            b: lab.image_ref(lab.interp.1),
             steps: lab.interp_steps,
             spherical: lab.spherical,
         };

@@ -6,7 +6,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
-use crate::lab::{ImageRef, LabQuery, LabSlot, LatentMap};
+use crate::lab::{LabQuery, LabSlot, LatentMap};
 
 /// A dimension whose codes vary less than this across the held-out set is
 /// inactive (it carries no information).
@@ -31,9 +31,9 @@ impl SlidersPage {
         thumbs: &mut ThumbStrip,
         actions: &mut Actions,
     ) {
-        ui.label("Click an image to start from its code:");
+        ui.label("Click an image to start from its code (drop picture files on the window to add your own):");
         let marked = [(lab.slider_base, "start")];
-        if let Some((i, _)) = thumbs.ui(ui, &map.thumbs, lab.map_generation, &marked) {
+        if let Some((i, _)) = thumbs.ui(ui, &lab.thumbs(), lab.thumbs_key(), &marked) {
             lab.slider_base = i;
         }
         // A new base image (or the first map) loads its code into the sliders.
@@ -42,7 +42,7 @@ impl SlidersPage {
             lab.load_sliders = true;
             actions.push(UiAction::Lab(LabQuery::Encode {
                 slot: LabSlot::Sliders,
-                images: vec![ImageRef::HeldOut(lab.slider_base)],
+                images: vec![lab.image_ref(lab.slider_base)],
             }));
             self.last = None;
         }

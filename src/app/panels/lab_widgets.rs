@@ -91,8 +91,8 @@ impl ThumbStrip {
                     });
                 let mut r = ui.add(button);
                 r = match mark {
-                    Some(l) => r.on_hover_text(format!("held-out image {i}: {l}")),
-                    None => r.on_hover_text(format!("held-out image {i}")),
+                    Some(l) => r.on_hover_text(format!("image {}: {l}", i + 1)),
+                    None => r.on_hover_text(format!("image {}", i + 1)),
                 };
                 if r.clicked() {
                     clicked = Some((i, false));

@@ -211,7 +211,7 @@ fn a_trained_vae_interpolates_between_its_ends_and_concepts_move_the_class() {
 }
 
 #[test]
-fn the_worker_answers_the_lab_after_a_run_ends_and_refuses_a_2d_gan() {
+fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses_a_2d_gan() {
     let worker = WorkerHandle::spawn(WorkerConfig {
         threads: 1,
         ..WorkerConfig::default()
@@ -252,6 +252,39 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_refuses_a_2d_gan() {
     };
     assert_eq!((map.codes.len(), map.thumbs.len(), map.dim), (50, 5, 16));
     assert!(map.labels.iter().all(|l| l.is_some_and(|l| l < 10)));
+
+    // A run folder alone is enough: opened, its model answers the lab.
+    let dir = tempfile::tempdir().expect("dir");
+    let folder = dir.path().join("ae");
+    let mut spec = autoencoder_default(AutoencoderKind::Vae);
+    spec.schedule.steps = 2;
+    assert!(worker.send(Command::Start {
+        spec: Box::new(ExperimentSpec::Autoencoder(spec)),
+        options: RunOptions {
+            out_dir: Some(folder.clone()),
+            start_paused: false,
+        },
+    }));
+    wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    assert!(worker.send(Command::OpenRun { folder }));
+    wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(e, Event::Paused { .. })
+    });
+    assert!(worker.send(Command::Lab(LabQuery::Interpolate {
+        a: ImageRef::HeldOut(0),
+        b: ImageRef::HeldOut(1),
+        steps: 3,
+        spherical: true,
+    })));
+    let Event::Lab(answer) = wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Lab(_))
+    }) else {
+        unreachable!()
+    };
+    assert_eq!(answer.slot, LabSlot::Interpolation);
+    assert_eq!(images(answer.result.expect("strip")).1.len(), 3);
 
     start(latent_studio::presets::default_spec());
     wait_for(&worker, Duration::from_secs(30), |e| {

@@ -8,6 +8,9 @@ use crate::experiments::autoencoder::spec::{
     AutoencoderEval, AutoencoderKind, AutoencoderModel, AutoencoderSpec, AutoencoderTrain,
     Reconstruction,
 };
+use crate::experiments::char_lstm::spec::{
+    CharLstmEval, CharLstmModel, CharLstmSample, CharLstmSpec, CharLstmTrain, TextData, TextSource,
+};
 use crate::experiments::gan2d::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 use crate::experiments::image_gan::spec::{
     DataSource, GanLoss, ImageData, ImageGanModel, ImageGanQuality, ImageGanSpec, ImageGanTrain,
@@ -74,6 +77,10 @@ pub const BUILT_IN: &[Preset] = &[
     Preset {
         file: "dae_glyphs.toml",
         toml: include_str!("../presets/dae_glyphs.toml"),
+    },
+    Preset {
+        file: "char_lstm_source.toml",
+        toml: include_str!("../presets/char_lstm_source.toml"),
     },
 ];
 
@@ -212,11 +219,53 @@ pub fn autoencoder_default(kind: AutoencoderKind) -> AutoencoderSpec {
     }
 }
 
+/// The default character model: one LSTM of 256 units on the studio's own source.
+pub fn char_lstm_default() -> CharLstmSpec {
+    CharLstmSpec {
+        name: "Char-LSTM · the studio's own source".into(),
+        seed: 1,
+        schedule: Schedule {
+            steps: 3000,
+            log_every: 10,
+            sample_every: 100,
+            checkpoint_every: 500,
+        },
+        data: TextData {
+            source: TextSource::BuiltIn,
+            path: PathBuf::new(),
+            lossy: false,
+            vocab_cap: 96,
+            held_out: 0.05,
+        },
+        model: CharLstmModel {
+            embedding: 64,
+            hidden: 256,
+            layers: 1,
+        },
+        train: CharLstmTrain {
+            batch_size: 64,
+            seq_len: 100,
+            lr: 2e-3,
+            clip: 5.0,
+        },
+        eval: CharLstmEval {
+            every: 50,
+            chars: 20_000,
+        },
+        sample: CharLstmSample {
+            prompt: "fn ".into(),
+            length: 300,
+            temperature: 0.8,
+        },
+    }
+}
+
 /// The default spec of each architecture, for the architecture picker.
 pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
     match architecture {
         "gan2d" => Some(default_spec()),
         "image_gan" => Some(ExperimentSpec::ImageGan(image_gan_default(GanLoss::Gan))),
+        "char_lstm" => Some(ExperimentSpec::CharLstm(char_lstm_default())),
         "autoencoder" => Some(ExperimentSpec::Autoencoder(autoencoder_default(
             AutoencoderKind::Vae,
         ))),
@@ -242,6 +291,7 @@ mod tests {
                 ExperimentSpec::Autoencoder(a) => {
                     assert_eq!(a, &autoencoder_default(a.model.kind), "{}", p.file)
                 }
+                ExperimentSpec::CharLstm(c) => assert_eq!(c, &char_lstm_default(), "{}", p.file),
             }
             // One comment per hyper-parameter line.
             for line in p.toml.lines().filter(|l| l.contains(" = ")) {

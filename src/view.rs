@@ -8,6 +8,19 @@ pub enum View {
     Gan2d(Gan2dView),
     /// A grid of images (e.g. a generator's samples from fixed noise).
     Images(ImageGrid),
+    /// Text a character model generated.
+    Text(TextSample),
+}
+
+/// Text generated at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextSample {
+    /// The training step it was made at.
+    pub step: u64,
+    /// The text it continues.
+    pub prompt: String,
+    /// What the model wrote after the prompt.
+    pub text: String,
 }
 
 /// Images of one size tiled in a grid, as a picture.

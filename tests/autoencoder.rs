@@ -123,7 +123,7 @@ fn tiles(grid: &ImageGrid, n: usize) -> Tensor {
 fn images(result: LabResult) -> (ImageGrid, Vec<Vec<f32>>) {
     match result {
         LabResult::Images { grid, codes } => (grid, codes),
-        LabResult::Map(_) => panic!("expected images"),
+        other => panic!("expected images, not {other:?}"),
     }
 }
 

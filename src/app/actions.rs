@@ -44,6 +44,8 @@ pub enum UiAction {
     ExportPng,
     /// Export the gallery's history as an animated GIF.
     ExportGif,
+    /// Ask for a text file for a character model.
+    OpenTextDialog,
     /// Ask the latent lab a question.
     Lab(LabQuery),
     /// Export a lab slot's images as PNG.

@@ -58,6 +58,9 @@ pub enum DialogOutcome {
     RunFolderChosen(PathBuf),
     /// A dataset was loaded for the browser (or failed to be).
     DatasetPreviewed(Result<Box<DatasetPreview>, String>),
+    /// A text file was chosen (or dropped) and checked: its length in characters,
+    /// or why it cannot be used as it is.
+    TextChosen(PathBuf, Result<usize, String>),
     /// Pictures dropped on the window were read at the model's image size (or not).
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
@@ -169,6 +172,30 @@ impl DialogRunner {
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             Some(DialogOutcome::DatasetPreviewed(result))
+        });
+    }
+
+    /// Asks for a text file (or takes `given`) and checks that it is usable text.
+    pub fn open_text(&self, given: Option<PathBuf>, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |d| {
+            let path = match given {
+                Some(p) => p,
+                None => d.open_file("Open a text file", &["txt", "md", "rs", "py", "*"])?,
+            };
+            let check = crate::data::corpus::read_text(&path, false)
+                .map_err(|e| e.reason)
+                .and_then(|text| {
+                    let n = text.chars().count();
+                    if n < crate::data::corpus::MIN_CHARS {
+                        Err(format!(
+                            "only {n} characters: a character model needs at least {}",
+                            crate::data::corpus::MIN_CHARS
+                        ))
+                    } else {
+                        Ok(n)
+                    }
+                });
+            Some(DialogOutcome::TextChosen(path, check))
         });
     }
 

@@ -43,6 +43,97 @@ pub struct DroppedImage {
     pub thumb: RgbImage,
 }
 
+/// How text is sampled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RuleKind {
+    /// The most likely character, always.
+    Greedy,
+    /// Softmax with temperature.
+    #[default]
+    Temperature,
+    /// The k most likely.
+    TopK,
+    /// The nucleus of mass p.
+    TopP,
+}
+
+/// The text generator's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextSettings {
+    /// The text generation continues.
+    pub prompt: String,
+    /// How characters are drawn.
+    pub kind: RuleKind,
+    /// Softmax temperature.
+    pub temperature: f32,
+    /// For top-k.
+    pub k: usize,
+    /// For top-p.
+    pub p: f32,
+    /// Characters to generate.
+    pub length: usize,
+    /// Seed of the draws.
+    pub seed: u64,
+    /// Compare several temperatures side by side.
+    pub compare: bool,
+}
+
+impl Default for TextSettings {
+    fn default() -> Self {
+        Self {
+            prompt: "fn ".into(),
+            kind: RuleKind::Temperature,
+            temperature: 0.8,
+            k: 5,
+            p: 0.9,
+            length: 400,
+            seed: 1,
+            compare: false,
+        }
+    }
+}
+
+impl TextSettings {
+    /// The sampling rule at `temperature`.
+    pub fn rule_at(&self, temperature: f32) -> crate::nn::sampling::Sampling {
+        use crate::nn::sampling::Sampling;
+        match self.kind {
+            RuleKind::Greedy => Sampling::Greedy,
+            RuleKind::Temperature => Sampling::Temperature { temperature },
+            RuleKind::TopK => Sampling::TopK {
+                k: self.k,
+                temperature,
+            },
+            RuleKind::TopP => Sampling::TopP {
+                p: self.p,
+                temperature,
+            },
+        }
+    }
+}
+
+/// Generated text in one slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotText {
+    /// One string per column.
+    pub columns: Vec<String>,
+    /// Whether it is complete.
+    pub done: bool,
+    /// Characters per second while it was generated.
+    pub chars_per_sec: f64,
+}
+
+/// A next-character distribution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NextCharDistribution {
+    /// The most likely characters.
+    pub chars: Vec<char>,
+    /// Their probabilities at temperature 1.
+    pub before: Vec<f32>,
+    /// After the sampling rule.
+    pub after: Vec<f32>,
+}
+
 /// Decoded images in one slot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlotImages {
@@ -67,6 +158,10 @@ pub struct LabState {
     pub map_asked_at: Option<u64>,
     /// The latest images of each slot.
     pub images: HashMap<LabSlot, SlotImages>,
+    /// The latest text of each slot.
+    pub texts: HashMap<LabSlot, SlotText>,
+    /// The latest next-character distribution.
+    pub distribution: Option<NextCharDistribution>,
     /// Why a slot's last query failed.
     pub errors: HashMap<LabSlot, String>,
     /// The map's axes: indices of components.
@@ -99,6 +194,8 @@ pub struct LabState {
     pub concept_strength: f32,
     /// Seed of the prior samples.
     pub prior_seed: u64,
+    /// The text generator's settings.
+    pub text: TextSettings,
     /// Pictures dropped on the window; they follow the held-out thumbnails.
     pub dropped: Vec<DroppedImage>,
     in_flight: HashSet<LabSlot>,
@@ -115,6 +212,8 @@ impl Default for LabState {
             map_generation: 0,
             map_asked_at: None,
             images: HashMap::new(),
+            texts: HashMap::new(),
+            distribution: None,
             errors: HashMap::new(),
             axes: (0, 1),
             pinned: None,
@@ -131,6 +230,7 @@ impl Default for LabState {
             concept_base: 0,
             concept_strength: 2.0,
             prior_seed: 1,
+            text: TextSettings::default(),
             dropped: Vec::new(),
             in_flight: HashSet::new(),
             wanted: HashMap::new(),
@@ -257,6 +357,37 @@ impl LabState {
                 );
                 self.errors.remove(&slot);
             }
+            Ok(LabResult::Text {
+                columns,
+                done,
+                chars_per_sec,
+            }) => {
+                self.texts.insert(
+                    slot,
+                    SlotText {
+                        columns,
+                        done,
+                        chars_per_sec,
+                    },
+                );
+                self.errors.remove(&slot);
+                // A stream keeps its slot busy until its last chunk.
+                if !done && !self.wanted.contains_key(&slot) {
+                    self.in_flight.insert(slot);
+                }
+            }
+            Ok(LabResult::Distribution {
+                chars,
+                before,
+                after,
+            }) => {
+                self.distribution = Some(NextCharDistribution {
+                    chars,
+                    before,
+                    after,
+                });
+                self.errors.remove(&slot);
+            }
             Err(e) => {
                 self.errors.insert(slot, e);
             }
@@ -271,6 +402,8 @@ impl LabState {
         self.map = None;
         self.map_asked_at = None;
         self.images.clear();
+        self.texts.clear();
+        self.distribution = None;
         self.errors.clear();
         self.pinned = None;
         self.load_sliders = true;

@@ -28,6 +28,7 @@ use state::{AppState, Level};
 
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
+use crate::experiments::char_lstm::spec::TextSource;
 use crate::experiments::image_data::{DataSource, ImageData};
 use crate::runs::RunFolder;
 use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
@@ -99,6 +100,10 @@ pub struct StudioApp {
     gallery: Gallery,
     dataset_browser: DatasetBrowser,
     lab: panels::lab::LabPanel,
+    text_samples: panels::text_samples::TextSamples,
+    text_generate: panels::text_generate::TextGenerate,
+    /// The model generation text was last asked of, and when (see `text_model_key`).
+    text_key: (u64, Instant),
     tab: Tab,
     runs_dir: PathBuf,
     wake: Arc<dyn Fn() + Send + Sync>,
@@ -157,6 +162,9 @@ impl StudioApp {
             gallery: Gallery::default(),
             dataset_browser: DatasetBrowser::default(),
             lab: panels::lab::LabPanel::default(),
+            text_samples: Default::default(),
+            text_generate: Default::default(),
+            text_key: (0, Instant::now()),
             tab,
             runs_dir: config.runs_dir,
             wake,
@@ -250,28 +258,36 @@ impl StudioApp {
                 .as_ref()
                 .map_or(&self.state.draft, |r| &r.info.spec);
             let images = shown.image_data().is_some();
-            let has_lab = matches!(shown, ExperimentSpec::Autoencoder(_));
+            let is_text = matches!(shown, ExperimentSpec::CharLstm(_));
+            let has_lab = is_text || matches!(shown, ExperimentSpec::Autoencoder(_));
             // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
             let tab = match self.tab {
                 Tab::Lab if !has_lab => Tab::Training,
                 Tab::Dataset if !images => Tab::Training,
                 t => t,
             };
-            if images {
+            if images || has_lab {
                 let mut picked = tab;
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut picked, Tab::Training, "Training")
                         .on_hover_text("Samples and plots of the run.");
-                    if has_lab {
+                    if is_text {
+                        ui.selectable_value(&mut picked, Tab::Lab, "Generate")
+                            .on_hover_text(
+                                "Write with the model: prompt, temperature, top-k, top-p, side by side, and the next-character distribution.",
+                            );
+                    } else if has_lab {
                         ui.selectable_value(&mut picked, Tab::Lab, "Latent lab")
                             .on_hover_text(
                                 "Walk in the latent space: map, sliders, interpolation, concept vectors, prior samples.",
                             );
                     }
-                    ui.selectable_value(&mut picked, Tab::Dataset, "Dataset")
-                        .on_hover_text(
-                            "Browse the images the model learns from, or choose others.",
-                        );
+                    if images {
+                        ui.selectable_value(&mut picked, Tab::Dataset, "Dataset")
+                            .on_hover_text(
+                                "Browse the images the model learns from, or choose others.",
+                            );
+                    }
                 });
                 ui.separator();
                 if picked != tab {
@@ -281,6 +297,16 @@ impl StudioApp {
             if tab == Tab::Dataset {
                 self.dataset_browser
                     .ui(ui, &self.state, dialog_open, &mut self.actions);
+                return;
+            }
+            if tab == Tab::Lab && is_text {
+                if self.state.run.is_none() {
+                    ui.label("Train a character model (or open a run folder) to write with it.");
+                    return;
+                }
+                let key = self.text_model_key();
+                self.text_generate
+                    .ui(ui, &mut self.state.lab, key, &mut self.actions);
                 return;
             }
             if tab == Tab::Lab {
@@ -297,7 +323,9 @@ impl StudioApp {
                         .run
                         .as_ref()
                         .map_or(&self.state.draft, |r| &r.info.spec);
-                    if shown.image_data().is_some() {
+                    if is_text {
+                        self.text_samples.ui(ui, &self.state);
+                    } else if shown.image_data().is_some() {
                         self.gallery.ui(ui, &mut self.state, &mut self.actions);
                     } else {
                         self.canvas.ui(ui, &self.state);
@@ -386,6 +414,7 @@ impl StudioApp {
                 }
                 return;
             }
+            UiAction::OpenTextDialog => return self.dialogs.open_text(None, waker(&self.wake)),
             UiAction::Lab(query) => {
                 self.state.lab.ask(query);
                 for query in self.state.lab.take_outbox() {
@@ -425,6 +454,18 @@ impl StudioApp {
         self.send(command);
     }
 
+    /// Changes when generated text should be made again because the model changed:
+    /// at once while paused or ended, at most every 10 s while training (so a
+    /// stream is not restarted by every new view).
+    fn text_model_key(&mut self) -> u64 {
+        let now = self.state.view_generation;
+        let due = !self.state.is_running() || self.text_key.1.elapsed() > Duration::from_secs(10);
+        if due && self.text_key.0 != now {
+            self.text_key = (now, Instant::now());
+        }
+        self.text_key.0
+    }
+
     /// Picture files dropped on the window go to the latent lab, read off the UI thread.
     fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let paths: Vec<PathBuf> = ctx.input(|i| {
@@ -437,6 +478,10 @@ impl StudioApp {
         });
         if paths.is_empty() {
             return;
+        }
+        if matches!(self.state.draft, ExperimentSpec::CharLstm(_)) && !self.state.is_active() {
+            let path = paths.into_iter().next();
+            return self.dialogs.open_text(path, waker(&self.wake));
         }
         let spec = self
             .state
@@ -482,6 +527,27 @@ impl StudioApp {
                 .state
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
+            DialogOutcome::TextChosen(path, check) => {
+                if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
+                    s.data.source = TextSource::File;
+                    s.data.path = path.clone();
+                    s.data.lossy = false;
+                }
+                match check {
+                    Ok(n) => {
+                        self.state.text_problem = None;
+                        self.state.say(
+                            Level::Info,
+                            format!("the next run learns {} ({n} characters)", path.display()),
+                        );
+                    }
+                    Err(e) => {
+                        self.state
+                            .say(Level::Warning, format!("{}: {e}", path.display()));
+                        self.state.text_problem = Some(e);
+                    }
+                }
+            }
             DialogOutcome::PicturesLoaded(pictures) => {
                 for (path, result) in pictures {
                     match result {

@@ -8,8 +8,11 @@ use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
-use crate::view::{Gan2dView, View};
+use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
+
+/// Text samples kept.
+const MAX_TEXT_SAMPLES: usize = 40;
 
 /// Most messages kept in the status log.
 const MAX_LOG: usize = 200;
@@ -34,8 +37,12 @@ pub struct AppState {
     pub delay_ms: u64,
     /// Messages for the status bar, newest last.
     pub log: Vec<LogLine>,
-    /// The latent lab (autoencoders).
+    /// The lab (an autoencoder's latent space, a character model's text).
     pub lab: LabState,
+    /// Why the chosen text file cannot be used as it is.
+    pub text_problem: Option<String>,
+    /// Text a character model wrote while training, newest last.
+    pub text_samples: Vec<TextSample>,
 }
 
 /// A message for the user.
@@ -101,6 +108,8 @@ impl AppState {
             delay_ms: 0,
             log: Vec::new(),
             lab: LabState::default(),
+            text_samples: Vec::new(),
+            text_problem: None,
         }
     }
 
@@ -168,6 +177,7 @@ impl AppState {
                 self.gan2d_view = None;
                 self.gallery.clear();
                 self.lab.reset_answers();
+                self.text_samples.clear();
                 self.run = Some(RunState {
                     info: *info,
                     status: RunStatus::Running,
@@ -191,6 +201,17 @@ impl AppState {
                 }
                 View::Images(grid) => {
                     self.gallery.push(grid);
+                    self.view_generation += 1;
+                }
+                View::Text(sample) => {
+                    // Each step's sample once, and a bounded history.
+                    if self.text_samples.last().map(|t| t.step) == Some(sample.step) {
+                        self.text_samples.pop();
+                    }
+                    self.text_samples.push(sample);
+                    if self.text_samples.len() > MAX_TEXT_SAMPLES {
+                        self.text_samples.remove(0);
+                    }
                     self.view_generation += 1;
                 }
             },

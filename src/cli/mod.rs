@@ -1,6 +1,7 @@
 //! The command line: the same worker as the window, headless.
 
 pub mod dataset;
+pub mod generate;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ pub enum CliCommand {
     Presets,
     /// Load a dataset, print its size and labels, and write a grid of examples.
     Dataset(dataset::DatasetArgs),
+    /// Write text with a trained character model (needs only its run folder).
+    Generate(generate::GenerateArgs),
 }
 
 /// Options of the window.

@@ -5,6 +5,7 @@
 //! [`ExperimentSpec`] and in [`build`].
 
 pub mod autoencoder;
+pub mod char_lstm;
 pub mod gan2d;
 pub mod gan_knobs;
 pub mod image_data;
@@ -106,6 +107,12 @@ pub trait Experiment: Send {
         )))
     }
 
+    /// Continues a streamed lab answer (generated text) begun by [`Experiment::lab`];
+    /// `None` when nothing is streaming.
+    fn lab_more(&mut self) -> Option<Result<(crate::lab::LabSlot, LabResult)>> {
+        None
+    }
+
     /// Every trainable tensor by name, for a checkpoint.
     fn tensors(&self) -> Vec<(String, Tensor)>;
 
@@ -126,5 +133,6 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
         ExperimentSpec::Autoencoder(s) => {
             Ok(Box::new(autoencoder::Autoencoder::new(s.clone(), device)?))
         }
+        ExperimentSpec::CharLstm(s) => Ok(Box::new(char_lstm::CharLstm::new(s.clone(), device)?)),
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::autoencoder::AutoencoderSpec;
+use super::char_lstm::CharLstmSpec;
 use super::gan2d::Gan2dSpec;
 use super::image_gan::ImageGanSpec;
 use crate::{Result, StudioError};
@@ -21,6 +22,8 @@ pub enum ExperimentSpec {
     ImageGan(ImageGanSpec),
     /// An autoencoder, denoising autoencoder or VAE on images.
     Autoencoder(AutoencoderSpec),
+    /// A character-level LSTM on text.
+    CharLstm(CharLstmSpec),
 }
 
 /// When the run loop logs, draws and saves; shared by every architecture.
@@ -55,6 +58,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(_) => "gan2d",
             ExperimentSpec::ImageGan(_) => "image_gan",
             ExperimentSpec::Autoencoder(_) => "autoencoder",
+            ExperimentSpec::CharLstm(_) => "char_lstm",
         }
     }
 
@@ -64,6 +68,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(s) => &s.name,
             ExperimentSpec::ImageGan(s) => &s.name,
             ExperimentSpec::Autoencoder(s) => &s.name,
+            ExperimentSpec::CharLstm(s) => &s.name,
         }
     }
 
@@ -73,6 +78,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(s) => s.seed,
             ExperimentSpec::ImageGan(s) => s.seed,
             ExperimentSpec::Autoencoder(s) => s.seed,
+            ExperimentSpec::CharLstm(s) => s.seed,
         }
     }
 
@@ -82,6 +88,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(s) => &s.schedule,
             ExperimentSpec::ImageGan(s) => &s.schedule,
             ExperimentSpec::Autoencoder(s) => &s.schedule,
+            ExperimentSpec::CharLstm(s) => &s.schedule,
         }
     }
 
@@ -91,13 +98,14 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(s) => &mut s.schedule,
             ExperimentSpec::ImageGan(s) => &mut s.schedule,
             ExperimentSpec::Autoencoder(s) => &mut s.schedule,
+            ExperimentSpec::CharLstm(s) => &mut s.schedule,
         }
     }
 
     /// The images an image model learns, and its seed (`None` for 2-D models).
     pub fn image_data(&self) -> Option<(&super::image_data::ImageData, u64)> {
         match self {
-            ExperimentSpec::Gan2d(_) => None,
+            ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
             ExperimentSpec::ImageGan(s) => Some((&s.data, s.seed)),
             ExperimentSpec::Autoencoder(s) => Some((&s.data, s.seed)),
         }
@@ -106,7 +114,7 @@ impl ExperimentSpec {
     /// Mutable access to the images an image model learns.
     pub fn image_data_mut(&mut self) -> Option<&mut super::image_data::ImageData> {
         match self {
-            ExperimentSpec::Gan2d(_) => None,
+            ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
             ExperimentSpec::ImageGan(s) => Some(&mut s.data),
             ExperimentSpec::Autoencoder(s) => Some(&mut s.data),
         }
@@ -137,6 +145,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(g) => g.validate(),
             ExperimentSpec::ImageGan(g) => g.validate(),
             ExperimentSpec::Autoencoder(a) => a.validate(),
+            ExperimentSpec::CharLstm(c) => c.validate(),
         }
     }
 

@@ -1,9 +1,12 @@
-//! The latent lab's vocabulary: questions a front end asks a trained model about its
-//! latent space, the answers, and the plain vector math on codes (PCA,
-//! interpolation). No tensors here: the worker turns queries into tensor work.
+//! The lab's vocabulary: questions a front end asks a trained model (about an
+//! autoencoder's latent space, or a character model's text), the answers, and the
+//! plain vector math on codes (PCA, interpolation). No tensors here: the worker turns
+//! queries into tensor work.
 
 pub mod latent_math;
 pub mod query;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
-pub use query::{ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection};
+pub use query::{
+    ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection, TextRequest,
+};

@@ -1,5 +1,6 @@
 //! Lab queries and answers, as plain data between a front end and the worker.
 
+use crate::nn::sampling::Sampling;
 use crate::view::{ImageGrid, RgbImage};
 
 use super::LatentBasis;
@@ -23,6 +24,12 @@ pub enum LabSlot {
     Concept,
     /// Samples from the prior.
     Prior,
+    /// Generated text.
+    Text,
+    /// Generated text, the same prompt and seed in several columns.
+    TextColumns,
+    /// The next-character distribution.
+    NextChar,
 }
 
 /// An image the lab works on.
@@ -94,6 +101,16 @@ pub enum LabQuery {
         /// Multiples of the vector to add (0 = the base's reconstruction).
         strengths: Vec<f32>,
     },
+    /// Generate text, one column per sampling rule, all from the same prompt and
+    /// seed; the answer streams in as [`LabResult::Text`] chunks.
+    Generate(TextRequest),
+    /// The next-character distribution after `context`, before and after `rule`.
+    NextChar {
+        /// The text so far.
+        context: String,
+        /// The rule whose reweighting is shown.
+        rule: Sampling,
+    },
     /// Decode `count` codes drawn from the prior with `seed`.
     Prior {
         /// Samples.
@@ -112,8 +129,25 @@ impl LabQuery {
             LabQuery::Interpolate { .. } => LabSlot::Interpolation,
             LabQuery::Concept { .. } => LabSlot::Concept,
             LabQuery::Prior { .. } => LabSlot::Prior,
+            LabQuery::Generate(r) => r.slot,
+            LabQuery::NextChar { .. } => LabSlot::NextChar,
         }
     }
+}
+
+/// Text to generate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRequest {
+    /// [`LabSlot::Text`] or [`LabSlot::TextColumns`].
+    pub slot: LabSlot,
+    /// The text the generation continues.
+    pub prompt: String,
+    /// Characters to generate per column.
+    pub length: usize,
+    /// Seed of the draws (the same for every column).
+    pub seed: u64,
+    /// One column per rule.
+    pub rules: Vec<Sampling>,
 }
 
 /// The worker's answer to a [`LabQuery`].
@@ -130,6 +164,25 @@ pub struct LabAnswer {
 pub enum LabResult {
     /// The encoded held-out set.
     Map(Box<LatentMap>),
+    /// Generated text so far, one string per column (the prompt not included).
+    Text {
+        /// The columns' text.
+        columns: Vec<String>,
+        /// Whether generation has finished.
+        done: bool,
+        /// Characters generated per second (all columns together).
+        chars_per_sec: f64,
+    },
+    /// A next-character distribution: the most likely characters, with their
+    /// probability before and after the rule's reweighting.
+    Distribution {
+        /// The characters.
+        chars: Vec<char>,
+        /// The model's probabilities (temperature 1).
+        before: Vec<f32>,
+        /// After the rule.
+        after: Vec<f32>,
+    },
     /// Decoded images, with the codes they were decoded from.
     Images {
         /// The images in a grid.

@@ -9,3 +9,4 @@ pub mod loss;
 pub mod mlp;
 pub mod optim;
 pub mod params;
+pub mod sampling;

@@ -7,11 +7,12 @@ use crate::theme::{self, Rgb};
 use crate::view::{Gan2dView, RgbImage, View};
 use crate::{Result, StudioError};
 
-/// Renders a view at its natural size.
-pub fn render(view: &View) -> RgbImage {
+/// Renders a view at its natural size (`None` for text, which is saved as text).
+pub fn render(view: &View) -> Option<RgbImage> {
     match view {
-        View::Gan2d(v) => render_gan2d(v, 512),
-        View::Images(grid) => grid.image.clone(),
+        View::Gan2d(v) => Some(render_gan2d(v, 512)),
+        View::Images(grid) => Some(grid.image.clone()),
+        View::Text(_) => None,
     }
 }
 

@@ -14,6 +14,20 @@ struct Group {
 
 const GROUPS: &[Group] = &[
     Group {
+        title: "Bits per character",
+        metrics: &[
+            ("train_bpc", "training batch"),
+            ("val_bpc", "held-out tail"),
+            ("unigram_bpc", "unigram entropy (no context)"),
+        ],
+        tip: "Cross-entropy of the next character in bits: a model that ignores context cannot beat the unigram entropy; below it, the model uses what came before.",
+    },
+    Group {
+        title: "Gradient norm (before clipping)",
+        metrics: &[("grad_norm", "global norm")],
+        tip: "The norm of the whole gradient; steps above the clip are scaled down to it.",
+    },
+    Group {
         title: "Reconstruction term (nats/image, Σ over pixels)",
         metrics: &[
             ("reconstruction", "training batch"),

@@ -2,6 +2,7 @@
 //! [`UiAction`](super::actions::UiAction)s; they never touch the worker or the disk.
 
 pub mod autoencoder_setup;
+pub mod char_lstm_setup;
 pub mod dataset_browser;
 pub mod gallery;
 pub mod gan2d_canvas;
@@ -20,3 +21,5 @@ pub mod metric_plots;
 pub mod run_controls;
 pub mod setup;
 pub mod status_bar;
+pub mod text_generate;
+pub mod text_samples;

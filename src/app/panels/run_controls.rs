@@ -40,9 +40,10 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             actions.push(UiAction::Stop);
         }
     });
-    let is_gan = !matches!(
+    let is_gan = matches!(
         state.run.as_ref().map_or(&state.draft, |r| &r.info.spec),
-        crate::experiments::ExperimentSpec::Autoencoder(_)
+        crate::experiments::ExperimentSpec::Gan2d(_)
+            | crate::experiments::ExperimentSpec::ImageGan(_)
     );
     ui.horizontal_wrapped(|ui| {
         let gan_steps = [

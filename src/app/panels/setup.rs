@@ -5,13 +5,14 @@ use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 
-use super::{autoencoder_setup, gan2d_setup, image_gan_setup};
+use super::{autoencoder_setup, char_lstm_setup, gan2d_setup, image_gan_setup};
 
 /// The architectures the picker offers: key and label.
-const ARCHITECTURES: [(&str, &str); 3] = [
+const ARCHITECTURES: [(&str, &str); 4] = [
     ("gan2d", "GAN · 2-D"),
     ("image_gan", "Image GAN (DCGAN, WGAN, WGAN-GP)"),
     ("autoencoder", "Autoencoder / VAE"),
+    ("char_lstm", "Character LSTM (text)"),
 ];
 
 /// Draws the settings of the draft spec.
@@ -44,6 +45,11 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         });
     });
     let disabled_tip = "Stop the run to change these; the ones under Live change while it runs.";
+    if matches!(state.draft, ExperimentSpec::CharLstm(_)) {
+        ui.add_enabled_ui(!active, |ui| char_lstm_setup::fixed_ui(ui, state, actions))
+            .response
+            .on_disabled_hover_text(disabled_tip);
+    }
     match &mut state.draft {
         ExperimentSpec::Gan2d(spec) => {
             ui.add_enabled_ui(!active, |ui| gan2d_setup::fixed_ui(ui, spec))
@@ -68,6 +74,11 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             ui.separator();
             ui.strong("Live (change while it runs)");
             autoencoder_setup::live_ui(ui, spec, active, actions);
+        }
+        ExperimentSpec::CharLstm(spec) => {
+            ui.separator();
+            ui.strong("Live (change while it runs)");
+            char_lstm_setup::live_ui(ui, spec, active, actions);
         }
     }
 }

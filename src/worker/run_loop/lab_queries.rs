@@ -3,7 +3,7 @@
 //! running model or the last one that ended.
 
 use super::RunLoop;
-use crate::lab::{LabAnswer, LabQuery, LabSlot};
+use crate::lab::{LabAnswer, LabQuery, LabResult, LabSlot};
 use crate::worker::protocol::Event;
 
 /// The queries taken in one turn, newest per slot, in arrival order.
@@ -37,6 +37,29 @@ impl RunLoop {
             let result = match exp {
                 Some(exp) => exp.lab(&query).map_err(|e| e.to_string()),
                 None => Err("no model yet: train one, or open a run folder".to_string()),
+            };
+            if matches!(result, Ok(LabResult::Text { done: false, .. })) {
+                self.streaming = true;
+            }
+            self.emit(Event::Lab(Box::new(LabAnswer { slot, result })));
+        }
+    }
+
+    /// Sends the next chunk of a streamed answer, if one is going.
+    pub(super) fn stream_lab_answer(&mut self) {
+        if !self.streaming {
+            return;
+        }
+        let exp = match self.run.as_mut() {
+            Some(r) => Some(&mut r.exp),
+            None => self.retained.as_mut(),
+        };
+        let more = exp.and_then(|e| e.lab_more());
+        self.streaming = matches!(more, Some(Ok((_, LabResult::Text { done: false, .. }))));
+        if let Some(more) = more {
+            let (slot, result) = match more {
+                Ok((slot, result)) => (slot, Ok(result)),
+                Err(e) => (LabSlot::Text, Err(e.to_string())),
             };
             self.emit(Event::Lab(Box::new(LabAnswer { slot, result })));
         }

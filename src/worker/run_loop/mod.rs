@@ -32,6 +32,8 @@ pub(super) struct RunLoop {
     retained: Option<Box<dyn Experiment>>,
     /// Lab queries taken this turn, at most one per slot.
     lab_queue: lab_queries::LabQueue,
+    /// A lab answer is streaming (generated text): keep turning without waiting.
+    streaming: bool,
     /// Set when the front end is gone; the loop ends.
     disconnected: bool,
 }
@@ -81,6 +83,7 @@ impl RunLoop {
             run: None,
             retained: None,
             lab_queue: lab_queries::LabQueue::default(),
+            streaming: false,
             disconnected: false,
         }
     }
@@ -108,8 +111,9 @@ impl RunLoop {
     /// One turn: take commands (waiting when there is nothing to run), then maybe step.
     /// Returns `Ok(false)` to end the thread.
     fn turn(&mut self) -> Result<bool> {
-        let runnable = self.run.as_ref().is_some_and(|r| !r.paused);
+        let runnable = self.run.as_ref().is_some_and(|r| !r.paused) || self.streaming;
         let wait = match &self.run {
+            _ if self.streaming => Duration::ZERO,
             Some(r) if !r.paused => r.delay,
             _ => Duration::from_millis(200),
         };
@@ -132,6 +136,7 @@ impl RunLoop {
             next = self.commands.try_recv().ok();
         }
         self.answer_lab_queries();
+        self.stream_lab_answer();
         if self.run.as_ref().is_some_and(|r| !r.paused) {
             self.advance(StepPart::Whole)?;
         }

@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::RunLoop;
 use crate::Result;
+use crate::runs::atomic::write_atomic;
 use crate::runs::{checkpoint, render};
+use crate::view::View;
 use crate::worker::protocol::{Event, MetricRow, Progress};
 
 /// Views wait at least this many times as long as the last one took to make.
@@ -103,7 +105,15 @@ impl RunLoop {
         let result = r
             .exp
             .view(r.step)
-            .and_then(|v| render::save_png(&path, &render::render(&v)));
+            .and_then(|v| match (&v, render::render(&v)) {
+                (_, Some(picture)) => render::save_png(&path, &picture),
+                // Text is kept as text: the prompt, then what the model wrote.
+                (View::Text(t), None) => write_atomic(
+                    &path.with_extension("txt"),
+                    format!("{}{}", t.prompt, t.text).as_bytes(),
+                ),
+                (_, None) => Ok(()),
+            });
         if let Err(e) = result {
             self.emit(Event::Problem(format!("sample picture not written: {e}")));
         }

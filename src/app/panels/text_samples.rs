@@ -1,0 +1,74 @@
+//! The character model's training samples: the newest one in full, with a slider to
+//! read back through the run (noise turning into words).
+
+use crate::app::state::AppState;
+
+/// How a character shows in text views: visible stand-ins for the invisible ones.
+pub fn visible(c: char) -> String {
+    match c {
+        '\n' => "\\n".into(),
+        '\t' => "\\t".into(),
+        ' ' => "space".into(),
+        c if c.is_control() => format!("U+{:04X}", c as u32),
+        c => c.to_string(),
+    }
+}
+
+/// The samples panel.
+#[derive(Default)]
+pub struct TextSamples {
+    /// The sample shown; `None` follows the newest.
+    selected: Option<usize>,
+}
+
+impl TextSamples {
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+        let samples = &state.text_samples;
+        let Some(last) = samples.len().checked_sub(1) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(
+                    "Press Start: a sample of the model's writing appears here every few steps.",
+                )
+            });
+            return;
+        };
+        ui.horizontal(|ui| {
+            let mut follow = self.selected.is_none();
+            if ui
+                .checkbox(&mut follow, "follow training")
+                .on_hover_text("Show the newest sample; untick to read back through the run.")
+                .changed()
+            {
+                self.selected = if follow { None } else { Some(last) };
+            }
+            if let Some(sel) = self.selected.as_mut() {
+                *sel = (*sel).min(last);
+                ui.add(egui::Slider::new(sel, 0..=last).show_value(false))
+                    .on_hover_text("Earlier samples of this run.");
+            }
+        });
+        let shown = &samples[self.selected.unwrap_or(last).min(last)];
+        ui.label(format!(
+            "step {}: the model continues the prompt at the sample temperature",
+            shown.step
+        ));
+        egui::ScrollArea::vertical()
+            .id_salt("text-sample")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let mut job = egui::text::LayoutJob::default();
+                let mono = egui::TextStyle::Monospace.resolve(ui.style());
+                let weak = ui.visuals().weak_text_color();
+                let strong = ui.visuals().strong_text_color();
+                job.append(
+                    &shown.prompt,
+                    0.0,
+                    egui::TextFormat::simple(mono.clone(), weak),
+                );
+                job.append(&shown.text, 0.0, egui::TextFormat::simple(mono, strong));
+                job.wrap.max_width = ui.available_width();
+                ui.label(job);
+            });
+    }
+}

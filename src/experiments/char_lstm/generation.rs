@@ -1,0 +1,175 @@
+//! Text from a character model: one character at a time, each fed back in; a
+//! streamed job for the lab (several columns with the same prompt and seed), and
+//! the next-character distribution before and after a sampling rule.
+
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::model::{CharNet, LstmState};
+use crate::Result;
+use crate::data::corpus::Vocab;
+use crate::lab::{LabResult, LabSlot, TextRequest};
+use crate::nn::sampling::Sampling;
+
+/// How long one chunk of a streamed generation may take, so the worker can take
+/// commands (a newer request replaces this one) between chunks.
+const CHUNK_TIME: Duration = Duration::from_millis(40);
+/// Characters shown in a next-character distribution.
+const DISTRIBUTION_CHARS: usize = 24;
+
+/// Generates text with a trained network.
+pub struct Generator<'a> {
+    net: &'a CharNet,
+    vocab: &'a Vocab,
+    device: &'a Device,
+}
+
+impl<'a> Generator<'a> {
+    /// A generator over `net` and its `vocab`.
+    pub fn new(net: &'a CharNet, vocab: &'a Vocab, device: &'a Device) -> Self {
+        Self { net, vocab, device }
+    }
+
+    /// Reads `prompt` into `streams` identical states; returns the states and the
+    /// symbol to feed next (the prompt's last, or a newline for an empty prompt).
+    fn prime(&self, prompt: &str, streams: usize) -> Result<(LstmState, u32)> {
+        let mut ids = self.vocab.encode(prompt);
+        if ids.is_empty() {
+            ids.push(self.vocab.index('\n'));
+        }
+        let last = ids.pop().unwrap_or(0);
+        let mut state = self.net.zero_state(streams, self.device)?;
+        if !ids.is_empty() {
+            let n = ids.len();
+            let batch: Vec<u32> = (0..streams).flat_map(|_| ids.iter().copied()).collect();
+            let batch = Tensor::from_vec(batch, (streams, n), self.device)?;
+            state = self.net.forward(&batch, &state)?.1;
+        }
+        Ok((state, last))
+    }
+
+    /// `length` characters after `prompt`, drawn with `rule` from `seed`.
+    pub fn generate(
+        &self,
+        prompt: &str,
+        length: usize,
+        rule: Sampling,
+        seed: u64,
+    ) -> Result<String> {
+        let (mut state, mut last) = self.prime(prompt, 1)?;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut out = String::with_capacity(length);
+        for _ in 0..length {
+            let input = Tensor::from_vec(vec![last], 1, self.device)?;
+            let (logits, next) = self.net.step(&input, &state)?;
+            state = next;
+            let logits = logits.squeeze(0)?.to_vec1::<f32>()?;
+            last = rule.pick(&logits, &mut rng);
+            out.push(self.vocab.char(last));
+        }
+        Ok(out)
+    }
+
+    /// The most likely next characters after `context`, with their probabilities
+    /// before and after `rule`.
+    pub fn distribution(&self, context: &str, rule: Sampling) -> Result<LabResult> {
+        let (state, last) = self.prime(context, 1)?;
+        let input = Tensor::from_vec(vec![last], 1, self.device)?;
+        let logits = self
+            .net
+            .step(&input, &state)?
+            .0
+            .squeeze(0)?
+            .to_vec1::<f32>()?;
+        let before = crate::nn::sampling::softmax(&logits, 1.0);
+        let after = rule.distribution(&logits);
+        let mut order: Vec<usize> = (0..before.len()).collect();
+        order.sort_by(|&a, &b| before[b].total_cmp(&before[a]));
+        order.truncate(DISTRIBUTION_CHARS);
+        Ok(LabResult::Distribution {
+            chars: order.iter().map(|&i| self.vocab.char(i as u32)).collect(),
+            before: order.iter().map(|&i| before[i]).collect(),
+            after: order.iter().map(|&i| after[i]).collect(),
+        })
+    }
+}
+
+/// A streamed generation: one column per rule, each with its own generator seeded
+/// alike, advanced a chunk at a time.
+pub struct Job {
+    slot: LabSlot,
+    rules: Vec<Sampling>,
+    rngs: Vec<StdRng>,
+    state: LstmState,
+    last: Vec<u32>,
+    columns: Vec<String>,
+    remaining: usize,
+    started: Instant,
+    made: usize,
+}
+
+impl Job {
+    /// Reads the prompt; nothing is generated yet.
+    pub fn start(
+        net: &CharNet,
+        vocab: &Vocab,
+        request: &TextRequest,
+        device: &Device,
+    ) -> Result<Self> {
+        let n = request.rules.len().max(1);
+        let rules = if request.rules.is_empty() {
+            vec![Sampling::Greedy]
+        } else {
+            request.rules.clone()
+        };
+        let (state, last) = Generator::new(net, vocab, device).prime(&request.prompt, n)?;
+        Ok(Self {
+            slot: request.slot,
+            rules,
+            rngs: (0..n)
+                .map(|_| StdRng::seed_from_u64(request.seed))
+                .collect(),
+            state,
+            last: vec![last; n],
+            columns: vec![String::new(); n],
+            remaining: request.length.min(20_000),
+            started: Instant::now(),
+            made: 0,
+        })
+    }
+
+    /// Generates for up to [`CHUNK_TIME`]; the answer holds all the text so far.
+    pub fn advance(
+        &mut self,
+        net: &CharNet,
+        vocab: &Vocab,
+        device: &Device,
+    ) -> Result<(LabSlot, LabResult)> {
+        let chunk_start = Instant::now();
+        while self.remaining > 0 && chunk_start.elapsed() < CHUNK_TIME {
+            let input = Tensor::from_vec(self.last.clone(), self.last.len(), device)?;
+            let (logits, next) = net.step(&input, &self.state)?;
+            self.state = next;
+            let rows = logits.to_vec2::<f32>()?;
+            for (k, row) in rows.iter().enumerate() {
+                let id = self.rules[k].pick(row, &mut self.rngs[k]);
+                self.last[k] = id;
+                self.columns[k].push(vocab.char(id));
+            }
+            self.remaining -= 1;
+            self.made += rows.len();
+        }
+        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        Ok((
+            self.slot,
+            LabResult::Text {
+                columns: self.columns.clone(),
+                done: self.remaining == 0,
+                chars_per_sec: self.made as f64 / secs,
+            },
+        ))
+    }
+}

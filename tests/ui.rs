@@ -230,3 +230,69 @@ fn the_latent_lab_maps_interpolates_and_applies_concepts() {
     let strip = &h.state().state.lab.images[&LabSlot::Interpolation];
     assert_eq!(strip.codes.len(), 10);
 }
+
+#[test]
+fn the_character_model_streams_text_and_shows_the_next_character_distribution() {
+    use latent_studio::lab::LabSlot;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("Character LSTM (text)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "char_lstm");
+    for setting in [
+        "schedule.steps=3",
+        "model.hidden=32",
+        "train.batch_size=8",
+        "train.seq_len=20",
+        "eval.chars=500",
+        "sample.length=30",
+    ] {
+        h.state_mut().state.draft.set(setting).expect("setting");
+    }
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        !a.state.text_samples.is_empty()
+    });
+    h.get_by_label("Generate").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(60), |a| {
+        a.state
+            .lab
+            .texts
+            .get(&LabSlot::Text)
+            .is_some_and(|t| t.done)
+            && a.state.lab.distribution.is_some()
+    });
+    let text = &h.state().state.lab.texts[&LabSlot::Text];
+    assert_eq!(text.columns.len(), 1);
+    assert_eq!(text.columns[0].chars().count(), 400);
+    let d = h
+        .state()
+        .state
+        .lab
+        .distribution
+        .clone()
+        .expect("distribution");
+    let total: f32 = d.before.iter().sum();
+    assert!(total > 0.0 && total <= 1.0001, "{total}");
+    // Side by side: one column per compared temperature.
+    h.get_by_label("compare temperatures").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(60), |a| {
+        a.state
+            .lab
+            .texts
+            .get(&LabSlot::TextColumns)
+            .is_some_and(|t| t.done)
+    });
+    assert_eq!(
+        h.state().state.lab.texts[&LabSlot::TextColumns]
+            .columns
+            .len(),
+        4
+    );
+}

@@ -6,7 +6,7 @@
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use super::lab_map::ask_if_new;
-use super::text_samples::visible;
+use super::text_samples::{displayable, visible};
 use crate::app::actions::Actions;
 use crate::app::lab_state::{LabState, RuleKind};
 use crate::app::theme;
@@ -164,11 +164,15 @@ fn output_ui(ui: &mut egui::Ui, lab: &LabState, slot: LabSlot) {
                     }
                     let mut job = egui::text::LayoutJob::default();
                     job.append(
-                        &lab.text.prompt,
+                        &displayable(&lab.text.prompt),
                         0.0,
                         egui::TextFormat::simple(mono.clone(), weak),
                     );
-                    job.append(body, 0.0, egui::TextFormat::simple(mono.clone(), strong));
+                    job.append(
+                        &displayable(body),
+                        0.0,
+                        egui::TextFormat::simple(mono.clone(), strong),
+                    );
                     job.wrap.max_width = col.available_width();
                     col.label(job);
                 }

@@ -3,9 +3,18 @@
 
 use crate::app::state::AppState;
 
+/// Shown for the vocabulary's "unknown" symbol (U+FFFD, which the window's fonts lack).
+pub const UNKNOWN_SHOWN: char = '¤';
+
+/// Text as the window shows it: the unknown symbol replaced by [`UNKNOWN_SHOWN`].
+pub fn displayable(text: &str) -> String {
+    text.replace(crate::data::corpus::UNKNOWN, "¤")
+}
+
 /// How a character shows in text views: visible stand-ins for the invisible ones.
 pub fn visible(c: char) -> String {
     match c {
+        crate::data::corpus::UNKNOWN => UNKNOWN_SHOWN.to_string(),
         '\n' => "\\n".into(),
         '\t' => "\\t".into(),
         ' ' => "space".into(),
@@ -62,11 +71,15 @@ impl TextSamples {
                 let weak = ui.visuals().weak_text_color();
                 let strong = ui.visuals().strong_text_color();
                 job.append(
-                    &shown.prompt,
+                    &displayable(&shown.prompt),
                     0.0,
                     egui::TextFormat::simple(mono.clone(), weak),
                 );
-                job.append(&shown.text, 0.0, egui::TextFormat::simple(mono, strong));
+                job.append(
+                    &displayable(&shown.text),
+                    0.0,
+                    egui::TextFormat::simple(mono, strong),
+                );
                 job.wrap.max_width = ui.available_width();
                 ui.label(job);
             });

@@ -28,6 +28,7 @@ fn main() {
             Ok(())
         }
         Some(CliCommand::Dataset(args)) => latent_studio::cli::dataset::run(args),
+        Some(CliCommand::Bench(args)) => latent_studio::cli::bench::run(args),
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),
         Some(CliCommand::Window(args)) => latent_studio::app::run_window(args),
         None => latent_studio::app::run_window(Default::default()),

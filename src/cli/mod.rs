@@ -1,5 +1,6 @@
 //! The command line: the same worker as the window, headless.
 
+pub mod bench;
 pub mod dataset;
 pub mod generate;
 pub mod train;
@@ -32,6 +33,8 @@ pub enum CliCommand {
     Presets,
     /// Load a dataset, print its size and labels, and write a grid of examples.
     Dataset(dataset::DatasetArgs),
+    /// Time the training step of a benchmark model (the PyTorch twins' shapes).
+    Bench(bench::BenchArgs),
     /// Write text with a trained character model (needs only its run folder).
     Generate(generate::GenerateArgs),
 }

@@ -3,6 +3,7 @@
 pub mod batch_norm;
 pub mod conv;
 pub mod fast_conv;
+pub mod fused_lstm;
 pub mod gaussian;
 pub mod gradient_penalty;
 pub mod loss;

@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 
 use super::spec::CharLstmModel;
 use crate::Result;
+use crate::nn::fused_lstm::{FusedLstm, candle_lstm};
 use crate::nn::params::ParamStore;
 
 /// One LSTM layer, PyTorch's gate order (input, forget, cell, output).
@@ -100,12 +101,60 @@ impl CharNet {
     }
 
     /// Logits `[b, t, vocab]` for symbols `[b, t]` (u32), starting from `state`;
-    /// returns the state after the last step too.
+    /// returns the state after the last step too. On the CPU each layer is one
+    /// [`FusedLstm`] op; elsewhere (or with `LATENT_STUDIO_CANDLE_LSTM=1`) candle's
+    /// tensor ops ([`CharNet::forward_reference`]).
+    pub fn forward(&self, ids: &Tensor, state: &LstmState) -> Result<(Tensor, LstmState)> {
+        if ids.device().is_cpu() && !candle_lstm() {
+            self.forward_fused(ids, state)
+        } else {
+            self.forward_reference(ids, state)
+        }
+    }
+
+    /// [`CharNet::forward`] with one fused op per layer.
+    pub fn forward_fused(&self, ids: &Tensor, state: &LstmState) -> Result<(Tensor, LstmState)> {
+        let (b, t) = ids.dims2()?;
+        let h = self.hidden;
+        // Time-major: [t·b, e].
+        let mut x = self.embed.forward(&ids.t()?.contiguous()?.flatten_all()?)?;
+        let mut next = LstmState {
+            h: Vec::with_capacity(self.layers.len()),
+            c: Vec::with_capacity(self.layers.len()),
+        };
+        for (l, layer) in self.layers.iter().enumerate() {
+            // Every step's input projection in one product: [t, b, 4h].
+            let xw = x
+                .matmul(&layer.w_ih.t()?)?
+                .broadcast_add(&layer.bias)?
+                .reshape((t, b, 4 * h))?;
+            let state0 = Tensor::stack(&[&state.h[l], &state.c[l]], 0)?; // [2, b, h]
+            let op = FusedLstm::new();
+            let hs = op.apply(&xw, &layer.w_hh, &state0)?; // [t, b, h]
+            next.h.push(hs.get(t - 1)?);
+            next.c.push(op.last_cell()?);
+            x = hs.reshape((t * b, h))?;
+        }
+        let logits = self
+            .head
+            .forward(&x)?
+            .reshape((t, b, self.vocab))?
+            .transpose(0, 1)?
+            .contiguous()?;
+        Ok((logits, next))
+    }
+
+    /// [`CharNet::forward`] in candle's own tensor ops: the reference the fused op
+    /// is tested against, and the path for devices other than the CPU.
     ///
     /// Time steps are kept as separate tensors: narrowing one big `[b, t, ·]` tensor
     /// per step would make the backward pass allocate a zero tensor of its whole size
     /// for every step (candle's `narrow` backward).
-    pub fn forward(&self, ids: &Tensor, state: &LstmState) -> Result<(Tensor, LstmState)> {
+    pub fn forward_reference(
+        &self,
+        ids: &Tensor,
+        state: &LstmState,
+    ) -> Result<(Tensor, LstmState)> {
         let (b, t) = ids.dims2()?;
         let mut xs = Vec::with_capacity(t);
         for step in 0..t {
@@ -153,5 +202,35 @@ impl CharNet {
         let c = ((f * c)? + (i * g)?)?;
         let h = (o * c.tanh()?)?;
         Ok((h, c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn the_fused_and_the_reference_forward_agree() -> Result<()> {
+        let spec = CharLstmModel {
+            embedding: 8,
+            hidden: 16,
+            layers: 2,
+        };
+        let d = Device::Cpu;
+        let mut params = ParamStore::new();
+        let net = CharNet::new(&spec, 12, &mut params, &mut StdRng::seed_from_u64(3), &d)?;
+        let ids = Tensor::from_vec((0..30u32).map(|i| i * 7 % 12).collect(), (3, 10), &d)?;
+        let state = net.forward_reference(&ids, &net.zero_state(3, &d)?)?.1;
+        let (a, sa) = net.forward_fused(&ids, &state)?;
+        let (b, sb) = net.forward_reference(&ids, &state)?;
+        let diff = |x: &Tensor, y: &Tensor| -> Result<f32> {
+            Ok((x - y)?.abs()?.flatten_all()?.max(0)?.to_scalar::<f32>()?)
+        };
+        assert!(diff(&a, &b)? < 1e-5);
+        for l in 0..2 {
+            assert!(diff(&sa.h[l], &sb.h[l])? < 1e-5 && diff(&sa.c[l], &sb.c[l])? < 1e-5);
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,90 @@
+//! `latent-studio bench <dcgan|vae|char-lstm> [--steps N] [--threads T]`: the training
+//! step of a benchmark model, at the shapes of its PyTorch twin in `../shared/bench/`
+//! (batch 64), timed after a warm-up; prints the median and, last,
+//! `steps_per_s=<float>`.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use candle_core::Device;
+use clap::{Args, ValueEnum};
+
+use crate::experiments::autoencoder::spec::AutoencoderKind;
+use crate::experiments::image_gan::spec::GanLoss;
+use crate::experiments::{self, ExperimentSpec, StepPart};
+use crate::presets;
+
+/// The benchmark models.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BenchModel {
+    /// DCGAN 28×28 (`torch_dcgan.py`): one discriminator and one generator update.
+    Dcgan,
+    /// The convolutional VAE (`torch_vae.py`): one update.
+    Vae,
+    /// The character LSTM (`torch_charlstm.py`: vocabulary 64, embedding 64, hidden 256,
+    /// sequence 100): one update.
+    CharLstm,
+}
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which model.
+    pub model: BenchModel,
+    /// Timed steps.
+    #[arg(long, default_value_t = 20)]
+    pub steps: usize,
+    /// Untimed steps first.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: usize,
+    /// Compute threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the benchmark.
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("thread pool")?;
+    let spec = match args.model {
+        BenchModel::Dcgan => {
+            let mut s = presets::image_gan_default(GanLoss::Gan);
+            s.quality.every = 0;
+            ExperimentSpec::ImageGan(s)
+        }
+        BenchModel::Vae => {
+            ExperimentSpec::Autoencoder(presets::autoencoder_default(AutoencoderKind::Vae))
+        }
+        BenchModel::CharLstm => {
+            let mut s = presets::char_lstm_default();
+            s.data.vocab_cap = 64;
+            ExperimentSpec::CharLstm(s)
+        }
+    };
+    pool.install(|| {
+        let mut exp = experiments::build(&spec, &Device::Cpu)?;
+        for _ in 0..args.warmup {
+            exp.step(StepPart::Whole)?;
+        }
+        let mut times = Vec::with_capacity(args.steps);
+        for _ in 0..args.steps.max(1) {
+            let t = Instant::now();
+            exp.step(StepPart::Whole)?;
+            times.push(t.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        println!(
+            "latent-studio {:?} threads={threads} batch=64 median_step_ms={:.2}",
+            args.model,
+            median * 1e3
+        );
+        println!("steps_per_s={:.4}", 1.0 / median);
+        Ok(())
+    })
+}

@@ -63,6 +63,8 @@ pub enum StartView {
     LabConcepts,
     /// The latent lab's prior samples.
     LabPrior,
+    /// A character model's Generate tab.
+    Generate,
 }
 
 /// How the app is set up.
@@ -132,6 +134,7 @@ impl StudioApp {
             StartView::LabInterpolation => (Tab::Lab, Some(LabPage::Interpolation)),
             StartView::LabConcepts => (Tab::Lab, Some(LabPage::Concepts)),
             StartView::LabPrior => (Tab::Lab, Some(LabPage::Prior)),
+            StartView::Generate => (Tab::Lab, None),
         };
         if let Some(page) = page {
             state.lab.page = page;

@@ -174,7 +174,10 @@ fn output_ui(ui: &mut egui::Ui, lab: &LabState, slot: LabSlot) {
                         egui::TextFormat::simple(mono.clone(), strong),
                     );
                     job.wrap.max_width = col.available_width();
-                    col.label(job);
+                    // A justified layout would stretch the spaces of code.
+                    col.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
+                        ui.label(job)
+                    });
                 }
             });
         });
@@ -203,7 +206,6 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
         .legend(Legend::default())
         .height(ui.available_height().max(160.0))
         .include_y(0.0)
-        .include_y(1.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -222,5 +224,15 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
             plot.bar_chart(
                 BarChart::new("after the rule", bars(&d.after, 0.2)).color(theme::series(1)),
             );
+            // Each character above its pair of bars.
+            for (i, name) in names.iter().enumerate() {
+                let top = d.before[i].max(d.after[i]) as f64;
+                // No name: the labels stay out of the legend.
+                plot.text(egui_plot::Text::new(
+                    "",
+                    egui_plot::PlotPoint::new(i as f64, top * 1.04 + 0.01),
+                    egui::RichText::new(name).monospace(),
+                ));
+            }
         });
 }

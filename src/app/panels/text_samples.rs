@@ -81,7 +81,9 @@ impl TextSamples {
                     egui::TextFormat::simple(mono, strong),
                 );
                 job.wrap.max_width = ui.available_width();
-                ui.label(job);
+                ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
+                    ui.label(job)
+                });
             });
     }
 }

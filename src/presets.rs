@@ -16,6 +16,9 @@ use crate::experiments::image_gan::spec::{
     DataSource, GanLoss, ImageData, ImageGanModel, ImageGanQuality, ImageGanSpec, ImageGanTrain,
     LatentPrior, OutputActivation,
 };
+use crate::experiments::pixel_cnn::spec::{
+    PixelCnnEval, PixelCnnModel, PixelCnnSample, PixelCnnSpec, PixelCnnTrain,
+};
 use crate::experiments::{ExperimentSpec, GeneratorLoss, Schedule};
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
@@ -77,6 +80,10 @@ pub const BUILT_IN: &[Preset] = &[
     Preset {
         file: "dae_glyphs.toml",
         toml: include_str!("../presets/dae_glyphs.toml"),
+    },
+    Preset {
+        file: "pixelcnn_glyphs.toml",
+        toml: include_str!("../presets/pixelcnn_glyphs.toml"),
     },
     Preset {
         file: "char_lstm_source.toml",
@@ -260,12 +267,43 @@ pub fn char_lstm_default() -> CharLstmSpec {
     }
 }
 
+/// The default PixelCNN: binarised 28 × 28 glyph digits.
+pub fn pixel_cnn_default() -> PixelCnnSpec {
+    PixelCnnSpec {
+        name: "PixelCNN · binarised glyph digits".into(),
+        seed: 1,
+        schedule: Schedule {
+            steps: 3000,
+            log_every: 10,
+            sample_every: 500,
+            checkpoint_every: 500,
+        },
+        data: ImageData::glyphs(28),
+        model: PixelCnnModel {
+            levels: 2,
+            channels: 32,
+            blocks: 5,
+            gated: false,
+        },
+        train: PixelCnnTrain {
+            batch_size: 32,
+            lr: 1e-3,
+        },
+        eval: PixelCnnEval {
+            every: 100,
+            images: 500,
+        },
+        sample: PixelCnnSample { count: 9 },
+    }
+}
+
 /// The default spec of each architecture, for the architecture picker.
 pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
     match architecture {
         "gan2d" => Some(default_spec()),
         "image_gan" => Some(ExperimentSpec::ImageGan(image_gan_default(GanLoss::Gan))),
         "char_lstm" => Some(ExperimentSpec::CharLstm(char_lstm_default())),
+        "pixel_cnn" => Some(ExperimentSpec::PixelCnn(pixel_cnn_default())),
         "autoencoder" => Some(ExperimentSpec::Autoencoder(autoencoder_default(
             AutoencoderKind::Vae,
         ))),
@@ -292,6 +330,7 @@ mod tests {
                     assert_eq!(a, &autoencoder_default(a.model.kind), "{}", p.file)
                 }
                 ExperimentSpec::CharLstm(c) => assert_eq!(c, &char_lstm_default(), "{}", p.file),
+                ExperimentSpec::PixelCnn(c) => assert_eq!(c, &pixel_cnn_default(), "{}", p.file),
             }
             // One comment per hyper-parameter line.
             for line in p.toml.lines().filter(|l| l.contains(" = ")) {

@@ -10,6 +10,7 @@ pub mod gan2d;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod image_gan;
+pub mod pixel_cnn;
 pub mod spec;
 
 use std::collections::HashMap;
@@ -134,5 +135,6 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
             Ok(Box::new(autoencoder::Autoencoder::new(s.clone(), device)?))
         }
         ExperimentSpec::CharLstm(s) => Ok(Box::new(char_lstm::CharLstm::new(s.clone(), device)?)),
+        ExperimentSpec::PixelCnn(s) => Ok(Box::new(pixel_cnn::PixelCnn::new(s.clone(), device)?)),
     }
 }

@@ -7,6 +7,7 @@ use super::autoencoder::AutoencoderSpec;
 use super::char_lstm::CharLstmSpec;
 use super::gan2d::Gan2dSpec;
 use super::image_gan::ImageGanSpec;
+use super::pixel_cnn::PixelCnnSpec;
 use crate::{Result, StudioError};
 
 /// One experiment: which architecture, and all of its settings.
@@ -24,6 +25,8 @@ pub enum ExperimentSpec {
     Autoencoder(AutoencoderSpec),
     /// A character-level LSTM on text.
     CharLstm(CharLstmSpec),
+    /// A PixelCNN on images.
+    PixelCnn(PixelCnnSpec),
 }
 
 /// When the run loop logs, draws and saves; shared by every architecture.
@@ -59,6 +62,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(_) => "image_gan",
             ExperimentSpec::Autoencoder(_) => "autoencoder",
             ExperimentSpec::CharLstm(_) => "char_lstm",
+            ExperimentSpec::PixelCnn(_) => "pixel_cnn",
         }
     }
 
@@ -69,6 +73,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(s) => &s.name,
             ExperimentSpec::Autoencoder(s) => &s.name,
             ExperimentSpec::CharLstm(s) => &s.name,
+            ExperimentSpec::PixelCnn(s) => &s.name,
         }
     }
 
@@ -79,6 +84,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(s) => s.seed,
             ExperimentSpec::Autoencoder(s) => s.seed,
             ExperimentSpec::CharLstm(s) => s.seed,
+            ExperimentSpec::PixelCnn(s) => s.seed,
         }
     }
 
@@ -89,6 +95,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(s) => &s.schedule,
             ExperimentSpec::Autoencoder(s) => &s.schedule,
             ExperimentSpec::CharLstm(s) => &s.schedule,
+            ExperimentSpec::PixelCnn(s) => &s.schedule,
         }
     }
 
@@ -99,6 +106,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(s) => &mut s.schedule,
             ExperimentSpec::Autoencoder(s) => &mut s.schedule,
             ExperimentSpec::CharLstm(s) => &mut s.schedule,
+            ExperimentSpec::PixelCnn(s) => &mut s.schedule,
         }
     }
 
@@ -108,6 +116,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
             ExperimentSpec::ImageGan(s) => Some((&s.data, s.seed)),
             ExperimentSpec::Autoencoder(s) => Some((&s.data, s.seed)),
+            ExperimentSpec::PixelCnn(s) => Some((&s.data, s.seed)),
         }
     }
 
@@ -117,6 +126,7 @@ impl ExperimentSpec {
             ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
             ExperimentSpec::ImageGan(s) => Some(&mut s.data),
             ExperimentSpec::Autoencoder(s) => Some(&mut s.data),
+            ExperimentSpec::PixelCnn(s) => Some(&mut s.data),
         }
     }
 
@@ -146,6 +156,7 @@ impl ExperimentSpec {
             ExperimentSpec::ImageGan(g) => g.validate(),
             ExperimentSpec::Autoencoder(a) => a.validate(),
             ExperimentSpec::CharLstm(c) => c.validate(),
+            ExperimentSpec::PixelCnn(p) => p.validate(),
         }
     }
 

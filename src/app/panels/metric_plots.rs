@@ -14,6 +14,19 @@ struct Group {
 
 const GROUPS: &[Group] = &[
     Group {
+        title: "Negative log-likelihood (nats/image)",
+        metrics: &[
+            ("train_nll_nats", "training batch"),
+            ("val_nll_nats", "held-out"),
+        ],
+        tip: "−log p(x) of whole images under the model, summed over pixels: lower is better.",
+    },
+    Group {
+        title: "Held-out bits per dimension",
+        metrics: &[("val_bits_per_dim", "bits per pixel")],
+        tip: "The held-out NLL per pixel in bits: 1 means a binarised pixel is no better than a coin toss.",
+    },
+    Group {
         title: "Bits per character",
         metrics: &[
             ("train_bpc", "training batch"),

@@ -18,6 +18,7 @@ pub mod lab_sliders;
 pub mod lab_widgets;
 pub mod menu_bar;
 pub mod metric_plots;
+pub mod pixel_cnn_setup;
 pub mod run_controls;
 pub mod setup;
 pub mod status_bar;

@@ -5,14 +5,15 @@ use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 
-use super::{autoencoder_setup, char_lstm_setup, gan2d_setup, image_gan_setup};
+use super::{autoencoder_setup, char_lstm_setup, gan2d_setup, image_gan_setup, pixel_cnn_setup};
 
 /// The architectures the picker offers: key and label.
-const ARCHITECTURES: [(&str, &str); 4] = [
+const ARCHITECTURES: [(&str, &str); 5] = [
     ("gan2d", "GAN · 2-D"),
     ("image_gan", "Image GAN (DCGAN, WGAN, WGAN-GP)"),
     ("autoencoder", "Autoencoder / VAE"),
     ("char_lstm", "Character LSTM (text)"),
+    ("pixel_cnn", "PixelCNN"),
 ];
 
 /// Draws the settings of the draft spec.
@@ -74,6 +75,14 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             ui.separator();
             ui.strong("Live (change while it runs)");
             autoencoder_setup::live_ui(ui, spec, active, actions);
+        }
+        ExperimentSpec::PixelCnn(spec) => {
+            ui.add_enabled_ui(!active, |ui| pixel_cnn_setup::fixed_ui(ui, spec))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+            ui.separator();
+            ui.strong("Live (change while it runs)");
+            pixel_cnn_setup::live_ui(ui, spec, active, actions);
         }
         ExperimentSpec::CharLstm(spec) => {
             ui.separator();

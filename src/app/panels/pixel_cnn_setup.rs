@@ -1,0 +1,66 @@
+//! Settings of a PixelCNN.
+
+use crate::app::actions::{Actions, UiAction};
+use crate::experiments::LiveParam;
+use crate::experiments::pixel_cnn::spec::PixelCnnSpec;
+
+use super::gan_knobs;
+
+/// The settings fixed when a run starts.
+pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec) {
+    egui::Grid::new("pixelcnn-fixed").num_columns(2).show(ui, |ui| {
+        ui.label("Data");
+        ui.label("glyph digits").on_hover_text("60,000 digits the studio draws from fonts; IDX files through the Dataset tab.");
+        ui.end_row();
+
+        ui.label("Intensity levels");
+        ui.add(egui::Slider::new(&mut spec.model.levels, 2..=256).logarithmic(true))
+            .on_hover_text("Each pixel is quantised to this many levels and predicted by a softmax over them: 2 = black and white.");
+        ui.end_row();
+
+        ui.label("Channels");
+        ui.add(egui::DragValue::new(&mut spec.model.channels).range(4..=256))
+            .on_hover_text("Channels of the hidden layers.");
+        ui.end_row();
+
+        ui.label("Residual blocks");
+        ui.add(egui::Slider::new(&mut spec.model.blocks, 0..=12))
+            .on_hover_text("Each block widens what a pixel sees by one pixel each way (above and to the left).");
+        ui.end_row();
+
+        ui.label("Gated");
+        ui.checkbox(&mut spec.model.gated, "tanh · σ gates")
+            .on_hover_text("Gated PixelCNN's activation tanh(a)·σ(b) instead of ReLU.");
+        ui.end_row();
+
+        ui.label("Batch size");
+        ui.add(egui::DragValue::new(&mut spec.train.batch_size).range(1..=256))
+            .on_hover_text("Images per update.");
+        ui.end_row();
+
+        ui.label("Samples");
+        ui.add(egui::Slider::new(&mut spec.sample.count, 1..=36))
+            .on_hover_text("Images drawn pixel by pixel for each gallery picture (each takes one pass of the network per pixel).");
+        ui.end_row();
+
+        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
+    });
+}
+
+/// The settings that change while a run goes.
+pub fn live_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec, active: bool, actions: &mut Actions) {
+    egui::Grid::new("pixelcnn-live")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("Learning rate");
+            if ui
+                .add(egui::Slider::new(&mut spec.train.lr, 1e-5..=1e-2).logarithmic(true))
+                .on_hover_text("Adam's step size.")
+                .changed()
+                && active
+            {
+                actions.push(UiAction::SetLive(LiveParam::LearningRate(spec.train.lr)));
+            }
+            ui.end_row();
+        });
+}

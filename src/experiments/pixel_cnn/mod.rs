@@ -1,0 +1,260 @@
+//! PixelCNN: each pixel predicted from the pixels above and to its left; images
+//! drawn one pixel at a time, and half an image completed.
+
+pub mod nets;
+pub mod spec;
+
+use std::collections::HashMap;
+
+use candle_core::{D, Device, Tensor};
+use candle_nn::loss::cross_entropy;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use crate::data::ImageSet;
+use crate::nn::optim::{Optim, OptimizerKind};
+use crate::nn::params::ParamStore;
+use crate::nn::sampling::draw;
+use crate::view::{ImageGrid, View};
+use crate::{Result, StudioError};
+use nets::PixelNet;
+pub use spec::PixelCnnSpec;
+
+/// A running PixelCNN.
+pub struct PixelCnn {
+    spec: PixelCnnSpec,
+    device: Device,
+    params: ParamStore,
+    net: PixelNet,
+    opt: Optim,
+    rng: StdRng,
+    data: ImageSet,
+    held_out: ImageSet,
+    steps: u64,
+    last_eval: Option<u64>,
+}
+
+impl PixelCnn {
+    /// Loads the data and builds the network from the spec's seed.
+    pub fn new(spec: PixelCnnSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let (data, held_out) = spec.data.load(spec.seed)?;
+        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut params = ParamStore::new();
+        let net = PixelNet::new(&spec.model, &mut params, &mut rng, device)?;
+        let opt = Optim::new(
+            OptimizerKind::Adam,
+            params.vars_with_prefix(""),
+            spec.train.lr,
+            0.9,
+        )?;
+        Ok(Self {
+            spec,
+            device: device.clone(),
+            params,
+            net,
+            opt,
+            rng,
+            data,
+            held_out,
+            steps: 0,
+            last_eval: None,
+        })
+    }
+
+    fn side(&self) -> usize {
+        self.spec.data.image_size
+    }
+
+    /// The level of a byte: ⌊p · levels / 256⌋.
+    fn level(&self, p: u8) -> u32 {
+        (p as usize * self.spec.model.levels / 256) as u32
+    }
+
+    /// Levels `[n, s·s]` as the network's input `[n, 1, rows, s]`, in [−1, 1],
+    /// keeping the first `rows` rows.
+    fn input(&self, levels: &[u32], n: usize, rows: usize) -> Result<Tensor> {
+        let s = self.side();
+        let top = (self.spec.model.levels - 1) as f32;
+        let mut v = Vec::with_capacity(n * rows * s);
+        for i in 0..n {
+            v.extend(
+                levels[i * s * s..i * s * s + rows * s]
+                    .iter()
+                    .map(|&l| 2.0 * l as f32 / top - 1.0),
+            );
+        }
+        Ok(Tensor::from_vec(v, (n, 1, rows, s), &self.device)?)
+    }
+
+    /// Images `indices` of `set` as levels, `[n · s · s]`.
+    fn levels_of(&self, set: &ImageSet, indices: &[usize]) -> Vec<u32> {
+        indices
+            .iter()
+            .flat_map(|&i| set.image(i).iter().map(|&p| self.level(p)))
+            .collect()
+    }
+
+    /// Negative log-likelihood in nats per image of `levels` `[n, s·s]`.
+    fn nll(&self, levels: &[u32], n: usize) -> Result<Tensor> {
+        let s = self.side();
+        let logits = self.net.forward(&self.input(levels, n, s)?)?; // [n, L, s, s]
+        let l = self.spec.model.levels;
+        let flat = logits.permute((0, 2, 3, 1))?.reshape(((), l))?; // [n·s·s, L]
+        let targets = Tensor::from_vec(levels.to_vec(), n * s * s, &self.device)?;
+        Ok((cross_entropy(&flat, &targets)? * (s * s) as f64)?)
+    }
+
+    /// Held-out NLL in nats per image and bits per dimension.
+    fn held_out_nll(&self) -> Result<(f64, f64)> {
+        let n = self.spec.eval.images.min(self.held_out.len());
+        let (mut total, mut count) = (0.0, 0);
+        for chunk in (0..n).collect::<Vec<_>>().chunks(100) {
+            let levels = self.levels_of(&self.held_out, chunk);
+            total +=
+                self.nll(&levels, chunk.len())?.to_scalar::<f32>()? as f64 * chunk.len() as f64;
+            count += chunk.len();
+        }
+        let nats = total / count.max(1) as f64;
+        let dims = (self.side() * self.side()) as f64;
+        Ok((nats, nats / dims / std::f64::consts::LN_2))
+    }
+
+    /// Draws images pixel by pixel in raster order. `given` holds `[n · s · s]`
+    /// levels and `keep` the pixels (row-major, `s · s`) to leave as they are (a
+    /// completion); `None` draws whole images. Only the rows up to the current one
+    /// are run through the network: the masks make the rows below irrelevant.
+    pub fn sample(
+        &self,
+        n: usize,
+        seed: u64,
+        given: Option<(&[u32], &[bool])>,
+    ) -> Result<Vec<u32>> {
+        let s = self.side();
+        let mut levels = match given {
+            Some((g, _)) if g.len() == n * s * s => g.to_vec(),
+            Some(_) => return Err(StudioError::Spec("the given pixels do not fit".into())),
+            None => vec![0; n * s * s],
+        };
+        let keep = given.map(|(_, k)| k);
+        let mut rng = StdRng::seed_from_u64(seed);
+        for r in 0..s {
+            for c in 0..s {
+                if keep.is_some_and(|k| k.get(r * s + c).copied().unwrap_or(false)) {
+                    continue;
+                }
+                let logits = self.net.forward(&self.input(&levels, n, r + 1)?)?; // [n, L, r+1, s]
+                let at = logits
+                    .narrow(2, r, 1)?
+                    .narrow(3, c, 1)?
+                    .squeeze(D::Minus1)?
+                    .squeeze(D::Minus1)?; // [n, L]
+                let probs = candle_nn::ops::softmax(&at, D::Minus1)?.to_vec2::<f32>()?;
+                for (i, p) in probs.iter().enumerate() {
+                    levels[i * s * s + r * s + c] = draw(p, &mut rng);
+                }
+            }
+        }
+        Ok(levels)
+    }
+
+    /// Levels as grayscale bytes.
+    fn bytes(&self, levels: &[u32]) -> Vec<u8> {
+        let top = (self.spec.model.levels - 1).max(1) as f32;
+        levels
+            .iter()
+            .map(|&l| (l as f32 / top * 255.0).round() as u8)
+            .collect()
+    }
+}
+
+impl Experiment for PixelCnn {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::PixelCnn(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec!["train_nll_nats", "val_nll_nats", "val_bits_per_dim"]
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<Metrics> {
+        let b = self.spec.train.batch_size;
+        let n = self.data.len();
+        let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
+        let levels = self.levels_of(&self.data, &indices);
+        let loss = self.nll(&levels, b)?;
+        self.opt
+            .step(&(&loss / (self.side() * self.side()) as f64)?.backward()?)?;
+        self.steps += 1;
+        Ok(vec![("train_nll_nats", loss.to_scalar::<f32>()? as f64)])
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        let every = self.spec.eval.every.max(1);
+        let due = self
+            .last_eval
+            .is_none_or(|at| self.steps / every > at / every);
+        if !due {
+            return Ok(Metrics::new());
+        }
+        self.evaluate_final()
+    }
+
+    fn evaluate_final(&mut self) -> Result<Metrics> {
+        if self.last_eval == Some(self.steps) {
+            return Ok(Metrics::new());
+        }
+        self.last_eval = Some(self.steps);
+        let (nats, bpd) = self.held_out_nll()?;
+        Ok(vec![("val_nll_nats", nats), ("val_bits_per_dim", bpd)])
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let n = self.spec.sample.count;
+        let levels = self.sample(n, self.spec.seed ^ 0x5A3F, None)?;
+        let s = self.side();
+        let cols = (n as f64).sqrt().ceil() as usize;
+        Ok(View::Images(
+            ImageGrid::tile(step, &self.bytes(&levels), n, s, s, 1, cols)
+                .with_caption("samples drawn pixel by pixel"),
+        ))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        match param {
+            LiveParam::LearningRate(lr) if lr.is_finite() && lr > 0.0 && lr < 1.0 => {
+                self.spec.train.lr = lr;
+                self.opt.set_learning_rate(lr);
+                Ok(())
+            }
+            other => Err(StudioError::Spec(format!(
+                "a PixelCNN has no such setting: {other:?}"
+            ))),
+        }
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        self.params.tensors()
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        self.params.load(tensors)
+    }
+}
+
+impl PixelCnn {
+    /// Held-out image `i` as levels, for completions.
+    pub fn held_out_levels(&self, i: usize) -> Vec<u32> {
+        self.levels_of(
+            &self.held_out,
+            &[i.min(self.held_out.len().saturating_sub(1))],
+        )
+    }
+
+    /// The network's logits for levels `[n, s·s]`, `[n, levels, s, s]` (for tests of
+    /// the autoregressive property).
+    pub fn logits(&self, levels: &[u32], n: usize) -> Result<Tensor> {
+        self.net.forward(&self.input(levels, n, self.side())?)
+    }
+}

@@ -13,6 +13,17 @@ pub const PUSH: Rgb = [60, 60, 60];
 /// The centres of the data's modes.
 pub const MODE: Rgb = [20, 20, 20];
 
+/// An uncertainty in [0, 1] as a heat colour: black (certain) through red and orange
+/// to pale yellow (as uncertain as it gets).
+pub fn uncertainty_colour(v: f32) -> Rgb {
+    let v = v.clamp(0.0, 1.0);
+    [
+        (255.0 * (v * 2.0).min(1.0)) as u8,
+        (230.0 * ((v - 0.3) / 0.7).clamp(0.0, 1.0)) as u8,
+        (160.0 * ((v - 0.7) / 0.3).clamp(0.0, 1.0)) as u8,
+    ]
+}
+
 /// The discriminator's D(x): light purple where it says "fake" (0), white at 0.5,
 /// light green where it says "real" (1) — ColorBrewer's PRGn, lightened.
 pub fn d_value_colour(v: f32) -> Rgb {

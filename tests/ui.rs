@@ -296,3 +296,58 @@ fn the_character_model_streams_text_and_shows_the_next_character_distribution() 
         4
     );
 }
+
+#[test]
+fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("PixelCNN").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "pixel_cnn");
+    for setting in [
+        "schedule.steps=2",
+        "model.blocks=1",
+        "model.channels=8",
+        "train.batch_size=4",
+        "eval.images=20",
+        "sample.count=1",
+    ] {
+        h.state_mut().state.draft.set(setting).expect("setting");
+    }
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.run.is_some() && !a.state.is_active()
+    });
+    // The Draw tab draws once by itself.
+    h.get_by_label("Draw").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.lab.drawing.as_ref().is_some_and(|d| d.done)
+    });
+    let d = h.state().state.lab.drawing.clone().expect("drawing");
+    assert_eq!((d.drawn, d.total), (784, 784));
+    assert_eq!(d.grid.cols * d.grid.rows, 4, "four images by default");
+    // A completion: the original first, then completions that keep its top rows.
+    h.get_by_label("complete a held-out image").click();
+    h.step();
+    h.get_by_label("Start drawing").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.lab.drawing.as_ref().is_some_and(|d| d.done) && a.state.lab.drawn_gallery.len() == 2
+    });
+    let d = h.state().state.lab.drawing.clone().expect("completion");
+    let original = d.grid.tile_image(0).expect("original");
+    for i in 1..5 {
+        let done = d.grid.tile_image(i).expect("completion");
+        let half = 14 * 28 * 3;
+        assert_eq!(
+            &done.pixels[..half],
+            &original.pixels[..half],
+            "completion {i} keeps the top"
+        );
+    }
+}

@@ -134,6 +134,25 @@ pub struct NextCharDistribution {
     pub after: Vec<f32>,
 }
 
+/// Images drawn pixel by pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PixelDrawing {
+    /// The images so far.
+    pub grid: ImageGrid,
+    /// Each pixel's uncertainty when it was drawn.
+    pub entropy: ImageGrid,
+    /// Pixels drawn per image so far, of `total`.
+    pub drawn: usize,
+    /// Pixels per image.
+    pub total: usize,
+    /// Whether it is finished.
+    pub done: bool,
+    /// Seconds so far.
+    pub secs: f64,
+    /// Increments with each update (panels cache textures by it).
+    pub generation: u64,
+}
+
 /// Decoded images in one slot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlotImages {
@@ -162,6 +181,10 @@ pub struct LabState {
     pub texts: HashMap<LabSlot, SlotText>,
     /// The latest next-character distribution.
     pub distribution: Option<NextCharDistribution>,
+    /// The latest pixel-by-pixel drawing.
+    pub drawing: Option<PixelDrawing>,
+    /// Finished drawings, newest last.
+    pub drawn_gallery: Vec<ImageGrid>,
     /// Why a slot's last query failed.
     pub errors: HashMap<LabSlot, String>,
     /// The map's axes: indices of components.
@@ -214,6 +237,8 @@ impl Default for LabState {
             images: HashMap::new(),
             texts: HashMap::new(),
             distribution: None,
+            drawing: None,
+            drawn_gallery: Vec::new(),
             errors: HashMap::new(),
             axes: (0, 1),
             pinned: None,
@@ -376,6 +401,34 @@ impl LabState {
                     self.in_flight.insert(slot);
                 }
             }
+            Ok(LabResult::Pixels {
+                grid,
+                entropy,
+                drawn,
+                total,
+                done,
+                secs,
+            }) => {
+                self.generation += 1;
+                if done {
+                    self.drawn_gallery.push(grid.clone());
+                    if self.drawn_gallery.len() > 12 {
+                        self.drawn_gallery.remove(0);
+                    }
+                } else if !self.wanted.contains_key(&slot) {
+                    self.in_flight.insert(slot);
+                }
+                self.drawing = Some(PixelDrawing {
+                    grid,
+                    entropy,
+                    drawn,
+                    total,
+                    done,
+                    secs,
+                    generation: self.generation,
+                });
+                self.errors.remove(&slot);
+            }
             Ok(LabResult::Distribution {
                 chars,
                 before,
@@ -404,6 +457,8 @@ impl LabState {
         self.images.clear();
         self.texts.clear();
         self.distribution = None;
+        self.drawing = None;
+        self.drawn_gallery.clear();
         self.errors.clear();
         self.pinned = None;
         self.load_sliders = true;

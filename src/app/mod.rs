@@ -63,7 +63,7 @@ pub enum StartView {
     LabConcepts,
     /// The latent lab's prior samples.
     LabPrior,
-    /// A character model's Generate tab.
+    /// A character model's Generate tab, or a PixelCNN's Draw tab.
     Generate,
 }
 
@@ -104,6 +104,7 @@ pub struct StudioApp {
     lab: panels::lab::LabPanel,
     text_samples: panels::text_samples::TextSamples,
     text_generate: panels::text_generate::TextGenerate,
+    pixel_draw: panels::pixel_draw::PixelDraw,
     /// The model generation text was last asked of, and when (see `text_model_key`).
     text_key: (u64, Instant),
     tab: Tab,
@@ -167,6 +168,7 @@ impl StudioApp {
             lab: panels::lab::LabPanel::default(),
             text_samples: Default::default(),
             text_generate: Default::default(),
+            pixel_draw: Default::default(),
             text_key: (0, Instant::now()),
             tab,
             runs_dir: config.runs_dir,
@@ -262,7 +264,9 @@ impl StudioApp {
                 .map_or(&self.state.draft, |r| &r.info.spec);
             let images = shown.image_data().is_some();
             let is_text = matches!(shown, ExperimentSpec::CharLstm(_));
-            let has_lab = is_text || matches!(shown, ExperimentSpec::Autoencoder(_));
+            let is_pixel = matches!(shown, ExperimentSpec::PixelCnn(_));
+            let has_lab =
+                is_text || is_pixel || matches!(shown, ExperimentSpec::Autoencoder(_));
             // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
             let tab = match self.tab {
                 Tab::Lab if !has_lab => Tab::Training,
@@ -274,7 +278,11 @@ impl StudioApp {
                 ui.horizontal(|ui| {
                     ui.selectable_value(&mut picked, Tab::Training, "Training")
                         .on_hover_text("Samples and plots of the run.");
-                    if is_text {
+                    if is_pixel {
+                        ui.selectable_value(&mut picked, Tab::Lab, "Draw").on_hover_text(
+                            "Watch images drawn pixel by pixel, with the model's uncertainty; complete half an image.",
+                        );
+                    } else if is_text {
                         ui.selectable_value(&mut picked, Tab::Lab, "Generate")
                             .on_hover_text(
                                 "Write with the model: prompt, temperature, top-k, top-p, side by side, and the next-character distribution.",
@@ -310,6 +318,14 @@ impl StudioApp {
                 let key = self.text_model_key();
                 self.text_generate
                     .ui(ui, &mut self.state.lab, key, &mut self.actions);
+                return;
+            }
+            if tab == Tab::Lab && is_pixel {
+                if self.state.run.is_none() {
+                    ui.label("Train a PixelCNN (or open a run folder) to draw with it.");
+                    return;
+                }
+                self.pixel_draw.ui(ui, &self.state.lab, &mut self.actions);
                 return;
             }
             if tab == Tab::Lab {

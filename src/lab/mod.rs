@@ -8,5 +8,6 @@ pub mod query;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
 pub use query::{
-    ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection, TextRequest,
+    DrawRequest, ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection,
+    TextRequest,
 };

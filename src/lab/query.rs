@@ -30,6 +30,8 @@ pub enum LabSlot {
     TextColumns,
     /// The next-character distribution.
     NextChar,
+    /// Images drawn pixel by pixel.
+    Pixels,
 }
 
 /// An image the lab works on.
@@ -111,6 +113,9 @@ pub enum LabQuery {
         /// The rule whose reweighting is shown.
         rule: Sampling,
     },
+    /// Draw images pixel by pixel (an autoregressive image model); the answer streams
+    /// in as [`LabResult::Pixels`].
+    Draw(DrawRequest),
     /// Decode `count` codes drawn from the prior with `seed`.
     Prior {
         /// Samples.
@@ -131,6 +136,7 @@ impl LabQuery {
             LabQuery::Prior { .. } => LabSlot::Prior,
             LabQuery::Generate(r) => r.slot,
             LabQuery::NextChar { .. } => LabSlot::NextChar,
+            LabQuery::Draw(_) => LabSlot::Pixels,
         }
     }
 }
@@ -148,6 +154,21 @@ pub struct TextRequest {
     pub seed: u64,
     /// One column per rule.
     pub rules: Vec<Sampling>,
+}
+
+/// Images to draw pixel by pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawRequest {
+    /// How many.
+    pub count: usize,
+    /// Seed of the draws.
+    pub seed: u64,
+    /// Pixels drawn between two updates (1 = pixel by pixel; a row's width = row by row).
+    pub pixels_per_update: usize,
+    /// Complete this image instead of drawing from nothing.
+    pub complete: Option<ImageRef>,
+    /// For a completion: rows kept from the top of the image.
+    pub keep_rows: usize,
 }
 
 /// The worker's answer to a [`LabQuery`].
@@ -183,6 +204,22 @@ pub enum LabResult {
         /// After the rule.
         after: Vec<f32>,
     },
+    /// Images being drawn pixel by pixel.
+    Pixels {
+        /// The images so far (the original first, for a completion).
+        grid: ImageGrid,
+        /// The entropy of each pixel's predicted distribution when it was drawn, as a
+        /// heat map in the same layout (dark = certain, bright = uncertain).
+        entropy: ImageGrid,
+        /// Pixels drawn per image so far.
+        drawn: usize,
+        /// Pixels per image.
+        total: usize,
+        /// Whether drawing has finished.
+        done: bool,
+        /// Seconds spent so far.
+        secs: f64,
+    },
     /// Decoded images, with the codes they were decoded from.
     Images {
         /// The images in a grid.
@@ -190,6 +227,16 @@ pub enum LabResult {
         /// One code per image.
         codes: Vec<Vec<f32>>,
     },
+}
+
+impl LabResult {
+    /// Whether more of this answer is coming (a stream's unfinished chunk).
+    pub fn is_partial(&self) -> bool {
+        matches!(
+            self,
+            LabResult::Text { done: false, .. } | LabResult::Pixels { done: false, .. }
+        )
+    }
 }
 
 /// The held-out set in latent space.

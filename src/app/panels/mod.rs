@@ -19,6 +19,7 @@ pub mod lab_widgets;
 pub mod menu_bar;
 pub mod metric_plots;
 pub mod pixel_cnn_setup;
+pub mod pixel_draw;
 pub mod run_controls;
 pub mod setup;
 pub mod status_bar;

@@ -286,7 +286,7 @@ impl Experiment for CharLstm {
     fn lab_more(&mut self) -> Option<Result<(LabSlot, LabResult)>> {
         let job = self.job.as_mut()?;
         let result = job.advance(&self.net, &self.corpus.vocab, &self.device);
-        if !matches!(result, Ok((_, LabResult::Text { done: false, .. }))) {
+        if !matches!(&result, Ok((_, r)) if r.is_partial()) {
             self.job = None;
         }
         Some(result)

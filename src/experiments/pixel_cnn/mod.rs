@@ -1,6 +1,7 @@
 //! PixelCNN: each pixel predicted from the pixels above and to its left; images
 //! drawn one pixel at a time, and half an image completed.
 
+mod drawing;
 pub mod nets;
 pub mod spec;
 
@@ -13,6 +14,7 @@ use rand::{Rng, SeedableRng};
 
 use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
 use crate::data::ImageSet;
+use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
 use crate::nn::sampling::draw;
@@ -33,6 +35,8 @@ pub struct PixelCnn {
     held_out: ImageSet,
     steps: u64,
     last_eval: Option<u64>,
+    /// A drawing streamed to the lab.
+    drawing: Option<drawing::Drawing>,
 }
 
 impl PixelCnn {
@@ -60,6 +64,7 @@ impl PixelCnn {
             held_out,
             steps: 0,
             last_eval: None,
+            drawing: None,
         })
     }
 
@@ -232,6 +237,27 @@ impl Experiment for PixelCnn {
                 "a PixelCNN has no such setting: {other:?}"
             ))),
         }
+    }
+
+    fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
+        let LabQuery::Draw(request) = query else {
+            return Err(StudioError::Spec(
+                "a PixelCNN answers drawing requests only".into(),
+            ));
+        };
+        let mut job = drawing::Drawing::start(self, request)?;
+        let first = job.advance(self)?;
+        self.drawing = first.is_partial().then_some(job);
+        Ok(first)
+    }
+
+    fn lab_more(&mut self) -> Option<Result<(LabSlot, LabResult)>> {
+        let mut job = self.drawing.take()?;
+        let result = job.advance(self);
+        if result.as_ref().is_ok_and(LabResult::is_partial) {
+            self.drawing = Some(job);
+        }
+        Some(result.map(|r| (LabSlot::Pixels, r)))
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

@@ -38,7 +38,7 @@ impl RunLoop {
                 Some(exp) => exp.lab(&query).map_err(|e| e.to_string()),
                 None => Err("no model yet: train one, or open a run folder".to_string()),
             };
-            if matches!(result, Ok(LabResult::Text { done: false, .. })) {
+            if result.as_ref().is_ok_and(LabResult::is_partial) {
                 self.streaming = true;
             }
             self.emit(Event::Lab(Box::new(LabAnswer { slot, result })));
@@ -55,7 +55,7 @@ impl RunLoop {
             None => self.retained.as_mut(),
         };
         let more = exp.and_then(|e| e.lab_more());
-        self.streaming = matches!(more, Some(Ok((_, LabResult::Text { done: false, .. }))));
+        self.streaming = matches!(&more, Some(Ok((_, r))) if r.is_partial());
         if let Some(more) = more {
             let (slot, result) = match more {
                 Ok((slot, result)) => (slot, Ok(result)),

@@ -1,0 +1,150 @@
+//! Drawing with a PixelCNN: images appear pixel by pixel (or row by row), with each
+//! pixel's uncertainty beside them; completions of a held-out image's top rows,
+//! several side by side after the original; a gallery of finished drawings.
+
+use super::lab_widgets::CachedImage;
+use crate::app::actions::{Actions, UiAction};
+use crate::app::lab_state::LabState;
+use crate::app::theme;
+use crate::lab::{DrawRequest, ImageRef, LabQuery, LabSlot};
+
+/// The drawing page and its choices.
+pub struct PixelDraw {
+    count: usize,
+    seed: u64,
+    per_update: usize,
+    complete: bool,
+    image: usize,
+    keep_rows: usize,
+    canvas: CachedImage,
+    heat: CachedImage,
+    gallery: Vec<CachedImage>,
+    /// Whether the page has asked for a drawing yet (it draws once on its own).
+    started: bool,
+}
+
+impl Default for PixelDraw {
+    fn default() -> Self {
+        Self {
+            count: 4,
+            seed: 1,
+            per_update: 1,
+            complete: false,
+            image: 0,
+            keep_rows: 14,
+            canvas: CachedImage::default(),
+            heat: CachedImage::default(),
+            gallery: Vec::new(),
+            started: false,
+        }
+    }
+}
+
+impl PixelDraw {
+    /// Draws the page.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lab: &LabState, actions: &mut Actions) {
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut self.complete, false, "draw from nothing")
+                .on_hover_text("Every pixel drawn from the model's prediction given the pixels before it.");
+            ui.radio_value(&mut self.complete, true, "complete a held-out image")
+                .on_hover_text("Keep the top rows of a held-out image and let the model draw the rest, several times.");
+            if self.complete {
+                ui.label("image");
+                ui.add(egui::DragValue::new(&mut self.image).range(0..=1999))
+                    .on_hover_text("Which held-out image.");
+                ui.label("rows kept");
+                ui.add(egui::Slider::new(&mut self.keep_rows, 0..=27))
+                    .on_hover_text("Rows kept from the top of the image.");
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("images");
+            ui.add(egui::Slider::new(&mut self.count, 1..=16));
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut self.seed));
+            ui.label("speed");
+            for (n, label, tip) in [
+                (1, "pixel by pixel", "One pixel per update: watch it think."),
+                (28, "row by row", "A row per update."),
+                (784, "at once", "As fast as it can, shown when done."),
+            ] {
+                ui.radio_value(&mut self.per_update, n, label)
+                    .on_hover_text(tip);
+            }
+            let first = !self.started && lab.drawing.is_none();
+            if ui
+                .button("Start drawing")
+                .on_hover_text("Draw new images (a new press starts over).")
+                .clicked()
+                || first
+            {
+                self.started = true;
+                actions.push(UiAction::Lab(LabQuery::Draw(DrawRequest {
+                    count: self.count,
+                    seed: self.seed,
+                    pixels_per_update: self.per_update,
+                    complete: self.complete.then_some(ImageRef::HeldOut(self.image)),
+                    keep_rows: self.keep_rows,
+                })));
+                self.seed += 1;
+            }
+        });
+        if let Some(e) = lab.errors.get(&LabSlot::Pixels) {
+            ui.colored_label(theme::WARNING, e);
+        }
+        ui.separator();
+        let Some(d) = &lab.drawing else {
+            ui.label("Press Start drawing: the model draws every pixel from the ones above and to its left.");
+            return;
+        };
+        ui.label(format!(
+            "{} of {} pixels in {:.1} s{}",
+            d.drawn,
+            d.total,
+            d.secs,
+            if d.done { " (done)" } else { "" }
+        ));
+        let side = ((ui.available_width() - 24.0) / 2.0)
+            .min(ui.available_height() - 140.0)
+            .max(120.0);
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.label("images (the original first, for a completion)");
+                self.canvas.ui(ui, "pixel-canvas", &d.grid.image, d.generation, side);
+            });
+            ui.vertical(|ui| {
+                ui.label("uncertainty: entropy of each pixel's prediction")
+                    .on_hover_text("Bright where the model hesitated when it drew the pixel (in units of the most uncertain possible), dark where it was sure; kept pixels are dark.");
+                self.heat.ui(ui, "pixel-heat", &heat_colours(&d.entropy.image), d.generation, side);
+            });
+        });
+        if !lab.drawn_gallery.is_empty() {
+            ui.separator();
+            ui.label("finished drawings");
+            let n = lab.drawn_gallery.len();
+            self.gallery.resize_with(n, CachedImage::default);
+            ui.horizontal_wrapped(|ui| {
+                for (i, (grid, tex)) in lab.drawn_gallery.iter().zip(&mut self.gallery).enumerate()
+                {
+                    // The gallery shifts as it fills: key each picture by the count too.
+                    let key = (n * 100 + i) as u64;
+                    tex.ui(ui, &format!("pixel-done-{i}"), &grid.image, key, 96.0);
+                }
+            });
+        }
+    }
+}
+
+/// A grayscale uncertainty map in heat colours.
+fn heat_colours(image: &crate::view::RgbImage) -> crate::view::RgbImage {
+    let pixels = image
+        .pixels
+        .chunks(3)
+        .flat_map(|p| crate::theme::uncertainty_colour(p[0] as f32 / 255.0))
+        .collect();
+    crate::view::RgbImage {
+        width: image.width,
+        height: image.height,
+        pixels,
+    }
+}

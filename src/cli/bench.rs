@@ -1,7 +1,7 @@
-//! `latent-studio bench <dcgan|vae|char-lstm> [--steps N] [--threads T]`: the training
-//! step of a benchmark model, at the shapes of its PyTorch twin in `../shared/bench/`
-//! (batch 64), timed after a warm-up; prints the median and, last,
-//! `steps_per_s=<float>`.
+//! `latent-studio bench <model> [--steps N] [--threads T]`: the training step of a
+//! benchmark model, at the shapes of its PyTorch twin in `../shared/bench/` (batch 64),
+//! or one sampling run (`*-sample`), timed after a warm-up; prints the median and,
+//! last, `steps_per_s=<float>`.
 
 use std::time::Instant;
 
@@ -24,6 +24,14 @@ pub enum BenchModel {
     /// The character LSTM (`torch_charlstm.py`: vocabulary 64, embedding 64, hidden 256,
     /// sequence 100): one update.
     CharLstm,
+    /// The PixelCNN preset (binarised 28×28, batch 32): one update.
+    Pixelcnn,
+    /// DCGAN sampling: the 64-image gallery from fixed noise.
+    DcganSample,
+    /// Character sampling: 1,000 characters, one at a time.
+    CharLstmSample,
+    /// PixelCNN sampling: one 28×28 image, pixel by pixel.
+    PixelcnnSample,
 }
 
 /// Options of `bench`.
@@ -52,7 +60,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .build()
         .context("thread pool")?;
     let spec = match args.model {
-        BenchModel::Dcgan => {
+        BenchModel::Dcgan | BenchModel::DcganSample => {
             let mut s = presets::image_gan_default(GanLoss::Gan);
             s.quality.every = 0;
             ExperimentSpec::ImageGan(s)
@@ -60,27 +68,46 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchModel::Vae => {
             ExperimentSpec::Autoencoder(presets::autoencoder_default(AutoencoderKind::Vae))
         }
-        BenchModel::CharLstm => {
+        BenchModel::CharLstm | BenchModel::CharLstmSample => {
             let mut s = presets::char_lstm_default();
             s.data.vocab_cap = 64;
+            s.sample.length = 1000;
             ExperimentSpec::CharLstm(s)
         }
+        BenchModel::Pixelcnn | BenchModel::PixelcnnSample => {
+            let mut s = presets::pixel_cnn_default();
+            s.sample.count = 1;
+            ExperimentSpec::PixelCnn(s)
+        }
     };
+    let sampling = matches!(
+        args.model,
+        BenchModel::DcganSample | BenchModel::CharLstmSample | BenchModel::PixelcnnSample
+    );
     pool.install(|| {
         let mut exp = experiments::build(&spec, &Device::Cpu)?;
-        for _ in 0..args.warmup {
-            exp.step(StepPart::Whole)?;
+        // A step is one update, or one sample (a gallery, 1,000 characters, one image).
+        let once = |exp: &mut Box<dyn experiments::Experiment>, i: u64| -> anyhow::Result<()> {
+            if sampling {
+                exp.view(i)?;
+            } else {
+                exp.step(StepPart::Whole)?;
+            }
+            Ok(())
+        };
+        for i in 0..args.warmup {
+            once(&mut exp, i as u64)?;
         }
         let mut times = Vec::with_capacity(args.steps);
-        for _ in 0..args.steps.max(1) {
+        for i in 0..args.steps.max(1) {
             let t = Instant::now();
-            exp.step(StepPart::Whole)?;
+            once(&mut exp, i as u64)?;
             times.push(t.elapsed().as_secs_f64());
         }
         times.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
         println!(
-            "latent-studio {:?} threads={threads} batch=64 median_step_ms={:.2}",
+            "latent-studio {:?} threads={threads} median_step_ms={:.2}",
             args.model,
             median * 1e3
         );

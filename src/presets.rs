@@ -281,6 +281,7 @@ pub fn pixel_cnn_default() -> PixelCnnSpec {
         data: ImageData::glyphs(28),
         model: PixelCnnModel {
             levels: 2,
+            palette: 16,
             channels: 32,
             blocks: 5,
             gated: false,

@@ -70,3 +70,49 @@ fn a_completion_keeps_the_given_half_and_draws_the_rest() {
     // Two completions of the same half differ (they are draws, not a copy).
     assert_ne!(&done[s * s / 2..s * s], &done[s * s + s * s / 2..]);
 }
+
+#[test]
+fn colour_pictures_are_drawn_in_their_k_means_palette() {
+    use latent_studio::experiments::image_data::{DataSource, ImageData};
+    use latent_studio::experiments::{Experiment, StepPart};
+    use latent_studio::view::View;
+    let dir = tempfile::tempdir().expect("dir");
+    // Pictures of two colours in two classes: red squares on blue, and the reverse.
+    let colours = [[220u8, 20, 20], [20, 40, 200]];
+    for class in 0..2 {
+        let folder = dir.path().join(format!("class{class}"));
+        std::fs::create_dir_all(&folder).expect("folder");
+        for i in 0..30 {
+            let img = image::RgbImage::from_fn(28, 28, |x, y| {
+                let inside = (8..20).contains(&x) && (8..20).contains(&y) && i % 3 != 0;
+                image::Rgb(colours[(class + usize::from(inside)) % 2])
+            });
+            img.save(folder.join(format!("{i}.png"))).expect("png");
+        }
+    }
+    let mut spec = pixel_cnn_default();
+    spec.data = ImageData {
+        source: DataSource::Folder,
+        path: dir.path().to_path_buf(),
+        image_size: 28,
+        channels: 3,
+    };
+    spec.model.palette = 2;
+    spec.model.blocks = 1;
+    spec.model.channels = 8;
+    spec.sample.count = 1;
+    let mut pcnn = PixelCnn::new(spec, &Device::Cpu).expect("build");
+    for _ in 0..3 {
+        pcnn.step(StepPart::Whole).expect("step");
+    }
+    let View::Images(grid) = pcnn.view(3).expect("view") else {
+        panic!("expected images")
+    };
+    let tile = grid.tile_image(0).expect("sample");
+    for p in tile.pixels.chunks(3) {
+        let near = colours
+            .iter()
+            .any(|c| (0..3).all(|j| (p[j] as i32 - c[j] as i32).abs() <= 2));
+        assert!(near, "a pixel {p:?} outside the palette");
+    }
+}

@@ -5,6 +5,7 @@ pub mod glyph_digits;
 pub mod idx;
 pub mod image_folder;
 pub mod image_set;
+pub mod palette;
 pub mod preview;
 pub mod toy2d;
 

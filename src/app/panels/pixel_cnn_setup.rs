@@ -10,12 +10,22 @@ use super::gan_knobs;
 pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec) {
     egui::Grid::new("pixelcnn-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Data");
-        ui.label("glyph digits").on_hover_text("60,000 digits the studio draws from fonts; IDX files through the Dataset tab.");
+        let data = match spec.data.source {
+            crate::experiments::image_data::DataSource::Glyphs => "glyph digits".to_string(),
+            _ => spec.data.path.display().to_string(),
+        };
+        ui.label(data).on_hover_text("Glyph digits by default; IDX files or a picture folder through the Dataset tab.");
         ui.end_row();
 
-        ui.label("Intensity levels");
-        ui.add(egui::Slider::new(&mut spec.model.levels, 2..=256).logarithmic(true))
-            .on_hover_text("Each pixel is quantised to this many levels and predicted by a softmax over them: 2 = black and white.");
+        if spec.data.channels == 3 {
+            ui.label("Palette colours");
+            ui.add(egui::Slider::new(&mut spec.model.palette, 2..=256).logarithmic(true))
+                .on_hover_text("Colour pictures: k-means picks this many colours, and each pixel is predicted as one of them.");
+        } else {
+            ui.label("Intensity levels");
+            ui.add(egui::Slider::new(&mut spec.model.levels, 2..=256).logarithmic(true))
+                .on_hover_text("Each pixel is quantised to this many levels and predicted by a softmax over them: 2 = black and white.");
+        }
         ui.end_row();
 
         ui.label("Channels");

@@ -42,12 +42,13 @@ impl Drawing {
             Some(image) => {
                 let original = match image {
                     ImageRef::HeldOut(i) => pcnn.held_out_levels(*i),
-                    ImageRef::Pixels(bytes) if bytes.len() == s * s => {
-                        bytes.iter().map(|&p| pcnn.level(p)).collect()
+                    ImageRef::Pixels(bytes) if bytes.len() == s * s * pcnn.channels() => {
+                        pcnn.classes_of_bytes(bytes)
                     }
                     ImageRef::Pixels(_) => {
                         return Err(StudioError::Spec(format!(
-                            "a PixelCNN of {s}×{s} grayscale images cannot complete that picture"
+                            "a PixelCNN of {s}×{s}×{} images cannot complete that picture",
+                            pcnn.channels()
                         )));
                     }
                 };
@@ -112,7 +113,7 @@ impl Drawing {
         let mut images: Vec<u32> = Vec::with_capacity((self.count + 1) * total);
         let mut heat: Vec<u8> = Vec::with_capacity((self.count + 1) * total);
         // Entropy in units of its maximum, ln(levels).
-        let max_entropy = (pcnn.spec.model.levels as f32).ln().max(1e-6);
+        let max_entropy = (pcnn.classes() as f32).ln().max(1e-6);
         if let Some(o) = &self.original {
             images.extend_from_slice(o);
             heat.extend(std::iter::repeat_n(0, total));
@@ -126,17 +127,19 @@ impl Drawing {
         let shown = images.len() / total;
         let cols = shown.min(6);
         let mut bytes = pcnn.bytes(&images);
-        // Pixels not drawn yet show as mid-grey.
+        // Pixels not drawn yet show as dark grey.
+        let ch = pcnn.channels();
         let offset = usize::from(self.original.is_some()) * total;
         for i in 0..self.count {
             for k in self.next..total {
                 if !self.keep[k] {
-                    bytes[offset + i * total + k] = 96;
+                    let at = (offset + i * total + k) * ch;
+                    bytes[at..at + ch].fill(96);
                 }
             }
         }
         LabResult::Pixels {
-            grid: ImageGrid::tile(0, &bytes, shown, s, s, 1, cols),
+            grid: ImageGrid::tile(0, &bytes, shown, s, s, ch, cols),
             entropy: ImageGrid::tile(0, &heat, shown, s, s, 1, cols),
             drawn: self.next,
             total,

@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 
 use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
 use crate::data::ImageSet;
+use crate::data::palette::Palette;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -22,6 +23,9 @@ use crate::view::{ImageGrid, View};
 use crate::{Result, StudioError};
 use nets::PixelNet;
 pub use spec::PixelCnnSpec;
+
+/// The checkpoint tensor holding a colour model's palette, `[colours, 3]`.
+pub const PALETTE_TENSOR: &str = "palette.colours";
 
 /// A running PixelCNN.
 pub struct PixelCnn {
@@ -33,6 +37,8 @@ pub struct PixelCnn {
     rng: StdRng,
     data: ImageSet,
     held_out: ImageSet,
+    /// Colour pictures: the palette every pixel is mapped to.
+    palette: Option<Palette>,
     steps: u64,
     last_eval: Option<u64>,
     /// A drawing streamed to the lab.
@@ -46,7 +52,9 @@ impl PixelCnn {
         let (data, held_out) = spec.data.load(spec.seed)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
-        let net = PixelNet::new(&spec.model, &mut params, &mut rng, device)?;
+        let palette = (spec.data.channels == 3)
+            .then(|| Palette::fit(&data.pixels, spec.model.palette, spec.seed));
+        let net = PixelNet::new(&spec.model, spec.classes(), &mut params, &mut rng, device)?;
         let opt = Optim::new(
             OptimizerKind::Adam,
             params.vars_with_prefix(""),
@@ -62,6 +70,7 @@ impl PixelCnn {
             rng,
             data,
             held_out,
+            palette,
             steps: 0,
             last_eval: None,
             drawing: None,
@@ -72,16 +81,32 @@ impl PixelCnn {
         self.spec.data.image_size
     }
 
-    /// The level of a byte: ⌊p · levels / 256⌋.
-    fn level(&self, p: u8) -> u32 {
-        (p as usize * self.spec.model.levels / 256) as u32
+    /// The class of a pixel (its bytes): ⌊p · levels / 256⌋ for grayscale, the
+    /// nearest palette colour for colour.
+    fn class_of(&self, pixel: &[u8]) -> u32 {
+        match (&self.palette, pixel) {
+            (Some(palette), [r, g, b, ..]) => palette.index([*r, *g, *b]),
+            _ => {
+                (pixel.first().copied().unwrap_or(0) as usize * self.spec.model.levels / 256) as u32
+            }
+        }
+    }
+
+    /// Classes per pixel.
+    fn classes(&self) -> usize {
+        self.spec.classes()
+    }
+
+    /// Channels of the images.
+    fn channels(&self) -> usize {
+        self.spec.data.channels
     }
 
     /// Levels `[n, s·s]` as the network's input `[n, 1, rows, s]`, in [−1, 1],
     /// keeping the first `rows` rows.
     fn input(&self, levels: &[u32], n: usize, rows: usize) -> Result<Tensor> {
         let s = self.side();
-        let top = (self.spec.model.levels - 1) as f32;
+        let top = (self.classes() - 1) as f32;
         let mut v = Vec::with_capacity(n * rows * s);
         for i in 0..n {
             v.extend(
@@ -95,9 +120,18 @@ impl PixelCnn {
 
     /// Images `indices` of `set` as levels, `[n · s · s]`.
     fn levels_of(&self, set: &ImageSet, indices: &[usize]) -> Vec<u32> {
+        let c = set.channels;
         indices
             .iter()
-            .flat_map(|&i| set.image(i).iter().map(|&p| self.level(p)))
+            .flat_map(|&i| set.image(i).chunks(c).map(|p| self.class_of(p)))
+            .collect()
+    }
+
+    /// One picture's bytes (`[h, w, c]`) as classes.
+    fn classes_of_bytes(&self, bytes: &[u8]) -> Vec<u32> {
+        bytes
+            .chunks(self.channels())
+            .map(|p| self.class_of(p))
             .collect()
     }
 
@@ -105,7 +139,7 @@ impl PixelCnn {
     fn nll(&self, levels: &[u32], n: usize) -> Result<Tensor> {
         let s = self.side();
         let logits = self.net.forward(&self.input(levels, n, s)?)?; // [n, L, s, s]
-        let l = self.spec.model.levels;
+        let l = self.classes();
         let flat = logits.permute((0, 2, 3, 1))?.reshape(((), l))?; // [n·s·s, L]
         let targets = Tensor::from_vec(levels.to_vec(), n * s * s, &self.device)?;
         Ok((cross_entropy(&flat, &targets)? * (s * s) as f64)?)
@@ -164,8 +198,20 @@ impl PixelCnn {
         Ok(levels)
     }
 
-    /// Levels as grayscale bytes.
+    /// Classes as image bytes: gray levels, or palette colours (3 bytes a pixel).
     fn bytes(&self, levels: &[u32]) -> Vec<u8> {
+        if let Some(palette) = &self.palette {
+            return levels
+                .iter()
+                .flat_map(|&l| {
+                    palette
+                        .colours
+                        .get(l as usize)
+                        .copied()
+                        .unwrap_or([0, 0, 0])
+                })
+                .collect();
+        }
         let top = (self.spec.model.levels - 1).max(1) as f32;
         levels
             .iter()
@@ -221,7 +267,7 @@ impl Experiment for PixelCnn {
         let s = self.side();
         let cols = (n as f64).sqrt().ceil() as usize;
         Ok(View::Images(
-            ImageGrid::tile(step, &self.bytes(&levels), n, s, s, 1, cols)
+            ImageGrid::tile(step, &self.bytes(&levels), n, s, s, self.channels(), cols)
                 .with_caption("samples drawn pixel by pixel"),
         ))
     }
@@ -261,11 +307,38 @@ impl Experiment for PixelCnn {
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {
-        self.params.tensors()
+        let mut all = self.params.tensors();
+        if let Some(p) = &self.palette {
+            let flat: Vec<u32> = p.colours.iter().flatten().map(|&v| v as u32).collect();
+            if let Ok(t) = Tensor::from_vec(flat, (p.colours.len(), 3), &self.device) {
+                all.push((PALETTE_TENSOR.to_string(), t));
+            }
+        }
+        all
     }
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
-        self.params.load(tensors)
+        let palette = match tensors.get(PALETTE_TENSOR) {
+            Some(t) if self.palette.is_some() => {
+                let rows = t.to_dtype(candle_core::DType::U32)?.to_vec2::<u32>()?;
+                let colours: Vec<[u8; 3]> = rows
+                    .iter()
+                    .map(|r| [r[0] as u8, r[1] as u8, r[2] as u8])
+                    .collect();
+                if colours.len() != self.classes() {
+                    return Err(StudioError::Checkpoint(
+                        "the checkpoint's palette has another number of colours".into(),
+                    ));
+                }
+                Some(Palette { colours })
+            }
+            _ => None,
+        };
+        self.params.load(tensors)?;
+        if palette.is_some() {
+            self.palette = palette;
+        }
+        Ok(())
     }
 }
 

@@ -29,6 +29,7 @@ impl PixelNet {
     /// Registers `first`, `block.{i}.*` and `head.*` in `params`.
     pub fn new(
         spec: &PixelCnnModel,
+        classes: usize,
         params: &mut ParamStore,
         rng: &mut StdRng,
         device: &Device,
@@ -64,13 +65,13 @@ impl PixelNet {
             first: MaskedConv::new(params, "first", 1, h, 7, Mask::A, rng, device)?,
             blocks,
             head1: MaskedConv::new(params, "head.1", h, h, 1, Mask::B, rng, device)?,
-            head2: MaskedConv::new(params, "head.2", h, spec.levels, 1, Mask::B, rng, device)?,
+            head2: MaskedConv::new(params, "head.2", h, classes, 1, Mask::B, rng, device)?,
             channels: h,
             gated: spec.gated,
         })
     }
 
-    /// Logits `[b, levels, h, w]` for images `[b, 1, h, w]` with values in [−1, 1].
+    /// Logits `[b, classes, h, w]` for images `[b, 1, h, w]` with values in [−1, 1].
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let mut h = self.first.forward(x)?; // [b, ch, h, w]
         for block in &self.blocks {
@@ -100,12 +101,13 @@ mod tests {
         for gated in [false, true] {
             let spec = PixelCnnModel {
                 levels: 4,
+                palette: 16,
                 channels: 8,
                 blocks: 2,
                 gated,
             };
             let mut params = ParamStore::new();
-            let net = PixelNet::new(&spec, &mut params, &mut StdRng::seed_from_u64(5), &d)?;
+            let net = PixelNet::new(&spec, 4, &mut params, &mut StdRng::seed_from_u64(5), &d)?;
             let s = 8;
             let x = Var::from_tensor(&Tensor::randn(0f32, 1.0, (1, 1, s, s), &d)?)?;
             for (r, c) in [(0, 0), (4, 3), (7, 7), (2, 7)] {

@@ -33,8 +33,10 @@ pub struct PixelCnnSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PixelCnnModel {
-    /// Intensity levels a pixel is quantised to (2 = binarised, up to 256).
+    /// Grayscale: intensity levels a pixel is quantised to (2 = binarised, up to 256).
     pub levels: usize,
+    /// Colour: colours of the palette fitted by k-means; each pixel is one of them.
+    pub palette: usize,
     /// Channels of the hidden layers.
     pub channels: usize,
     /// Residual blocks (each a masked 3 × 3 and a 1 × 1 convolution).
@@ -72,18 +74,22 @@ pub struct PixelCnnSample {
 }
 
 impl PixelCnnSpec {
+    /// The classes predicted per pixel: intensity levels, or palette colours.
+    pub fn classes(&self) -> usize {
+        if self.data.channels == 3 {
+            self.model.palette
+        } else {
+            self.model.levels
+        }
+    }
+
     /// Checks values that parse but cannot run.
     pub fn validate(&self) -> Result<()> {
         let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
         self.data.validate()?;
-        if self.data.channels != 1 {
-            return bad(
-                "PixelCNN takes grayscale images (data.channels = 1) for now: colour needs a palette, which is not built yet",
-            );
-        }
         let m = &self.model;
-        if !(2..=256).contains(&m.levels) {
-            return bad("model.levels must be between 2 and 256");
+        if !(2..=256).contains(&m.levels) || !(2..=256).contains(&m.palette) {
+            return bad("model.levels and model.palette must be between 2 and 256");
         }
         if m.channels == 0 || m.blocks > 32 {
             return bad("model.channels at least 1, model.blocks at most 32");

@@ -36,6 +36,7 @@ pub struct PixelCnnModel {
     /// Grayscale: intensity levels a pixel is quantised to (2 = binarised, up to 256).
     pub levels: usize,
     /// Colour: colours of the palette fitted by k-means; each pixel is one of them.
+    #[serde(default = "default_palette")]
     pub palette: usize,
     /// Channels of the hidden layers.
     pub channels: usize,
@@ -43,6 +44,10 @@ pub struct PixelCnnModel {
     pub blocks: usize,
     /// Gated activations, tanh(a)·σ(b), instead of ReLU in the blocks.
     pub gated: bool,
+}
+
+fn default_palette() -> usize {
+    16
 }
 
 /// Optimisation settings.

@@ -294,7 +294,7 @@ pub fn pixel_cnn_default() -> PixelCnnSpec {
             every: 100,
             images: 500,
         },
-        sample: PixelCnnSample { count: 9 },
+        sample: PixelCnnSample { count: 4 },
     }
 }
 

@@ -43,6 +43,9 @@ pub struct PixelCnn {
     last_eval: Option<u64>,
     /// A drawing streamed to the lab.
     drawing: Option<drawing::Drawing>,
+    /// The last gallery and the step it was drawn at: drawing is slow (a pass of the
+    /// network per pixel), so the gallery is redrawn once per `sample_every` steps.
+    gallery: Option<(u64, ImageGrid)>,
 }
 
 impl PixelCnn {
@@ -74,6 +77,7 @@ impl PixelCnn {
             steps: 0,
             last_eval: None,
             drawing: None,
+            gallery: None,
         })
     }
 
@@ -262,14 +266,23 @@ impl Experiment for PixelCnn {
     }
 
     fn view(&mut self, step: u64) -> Result<View> {
+        let every = self.spec.schedule.sample_every.max(1);
+        if let Some((at, grid)) = &self.gallery
+            && step < at + every
+            && step >= *at
+        {
+            return Ok(View::Images(grid.clone()));
+        }
         let n = self.spec.sample.count;
         let levels = self.sample(n, self.spec.seed ^ 0x5A3F, None)?;
         let s = self.side();
         let cols = (n as f64).sqrt().ceil() as usize;
-        Ok(View::Images(
-            ImageGrid::tile(step, &self.bytes(&levels), n, s, s, self.channels(), cols)
-                .with_caption("samples drawn pixel by pixel"),
-        ))
+        let grid = ImageGrid::tile(step, &self.bytes(&levels), n, s, s, self.channels(), cols)
+            .with_caption(format!(
+                "samples drawn pixel by pixel at step {step} (redrawn every {every} steps)"
+            ));
+        self.gallery = Some((step, grid.clone()));
+        Ok(View::Images(grid))
     }
 
     fn set_live(&mut self, param: LiveParam) -> Result<()> {

@@ -71,6 +71,30 @@ pub enum LiveParam {
     Noise(f64),
 }
 
+/// When a model measures its held-out data: at the first logged row, then each time
+/// the step count passes a multiple of `every`, and once more at the end.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalCadence {
+    last: Option<u64>,
+}
+
+impl EvalCadence {
+    /// Whether a measurement is due at `steps` (every `every` steps).
+    pub fn due(&self, steps: u64, every: u64) -> bool {
+        let every = every.max(1);
+        self.last.is_none_or(|at| steps / every > at / every)
+    }
+
+    /// Records a measurement at `steps`; false if one was already made there.
+    pub fn start(&mut self, steps: u64) -> bool {
+        if self.last == Some(steps) {
+            return false;
+        }
+        self.last = Some(steps);
+        true
+    }
+}
+
 /// Named scalar metrics from one step or one evaluation.
 pub type Metrics = Vec<(&'static str, f64)>;
 

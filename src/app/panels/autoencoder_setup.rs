@@ -94,15 +94,7 @@ pub fn live_ui(ui: &mut egui::Ui, spec: &mut AutoencoderSpec, active: bool, acti
     let kind = spec.model.kind;
     let t = &mut spec.train;
     egui::Grid::new("ae-live").num_columns(2).show(ui, |ui| {
-        ui.label("Learning rate");
-        if ui
-            .add(egui::Slider::new(&mut t.lr, 1e-5..=1e-2).logarithmic(true))
-            .on_hover_text("Adam's step size.")
-            .changed()
-        {
-            live(LiveParam::LearningRate(t.lr));
-        }
-        ui.end_row();
+        gan_knobs::learning_rate_row(ui, &mut t.lr, &mut live);
 
         if kind == AutoencoderKind::Vae {
             ui.label("KL weight β");

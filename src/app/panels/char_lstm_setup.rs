@@ -80,16 +80,12 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
 
 /// The settings that change while a run goes.
 pub fn live_ui(ui: &mut egui::Ui, spec: &mut CharLstmSpec, active: bool, actions: &mut Actions) {
-    egui::Grid::new("char-live").num_columns(2).show(ui, |ui| {
-        ui.label("Learning rate");
-        if ui
-            .add(egui::Slider::new(&mut spec.train.lr, 1e-5..=1e-2).logarithmic(true))
-            .on_hover_text("Adam's step size.")
-            .changed()
-            && active
-        {
-            actions.push(UiAction::SetLive(LiveParam::LearningRate(spec.train.lr)));
+    let mut live = |param: LiveParam| {
+        if active {
+            actions.push(UiAction::SetLive(param));
         }
-        ui.end_row();
+    };
+    egui::Grid::new("char-live").num_columns(2).show(ui, |ui| {
+        gan_knobs::learning_rate_row(ui, &mut spec.train.lr, &mut live);
     });
 }

@@ -84,3 +84,17 @@ pub fn seed_and_steps_rows(ui: &mut egui::Ui, seed: &mut u64, steps: &mut u64, s
         .on_hover_text(steps_tip);
     ui.end_row();
 }
+
+/// The learning rate of a model with one optimiser, as a row of the current grid;
+/// a change goes to `live`.
+pub fn learning_rate_row(ui: &mut egui::Ui, lr: &mut f64, live: &mut impl FnMut(LiveParam)) {
+    ui.label("Learning rate");
+    if ui
+        .add(egui::Slider::new(lr, 1e-5..=1e-2).logarithmic(true))
+        .on_hover_text("Adam's step size.")
+        .changed()
+    {
+        live(LiveParam::LearningRate(*lr));
+    }
+    ui.end_row();
+}

@@ -59,18 +59,14 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec) {
 
 /// The settings that change while a run goes.
 pub fn live_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec, active: bool, actions: &mut Actions) {
+    let mut live = |param: LiveParam| {
+        if active {
+            actions.push(UiAction::SetLive(param));
+        }
+    };
     egui::Grid::new("pixelcnn-live")
         .num_columns(2)
         .show(ui, |ui| {
-            ui.label("Learning rate");
-            if ui
-                .add(egui::Slider::new(&mut spec.train.lr, 1e-5..=1e-2).logarithmic(true))
-                .on_hover_text("Adam's step size.")
-                .changed()
-                && active
-            {
-                actions.push(UiAction::SetLive(LiveParam::LearningRate(spec.train.lr)));
-            }
-            ui.end_row();
+            gan_knobs::learning_rate_row(ui, &mut spec.train.lr, &mut live);
         });
 }

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 use super::image_data;
-use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
 use crate::data::ImageSet;
 use crate::lab::{LabQuery, LabResult};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
@@ -47,8 +47,8 @@ pub struct Autoencoder {
     held_out: ImageSet,
     /// Training steps in this session (the KL warm-up counts them).
     steps: u64,
-    /// The step of the last held-out measurement.
-    last_eval: Option<u64>,
+    /// When the held-out set is measured.
+    cadence: EvalCadence,
     /// Fixed noise for the gallery: the denoising input's and the prior samples'.
     view_noise: Tensor,
     view_prior: Tensor,
@@ -90,7 +90,7 @@ impl Autoencoder {
             data,
             held_out,
             steps: 0,
-            last_eval: None,
+            cadence: EvalCadence::default(),
             view_noise,
             view_prior,
         })
@@ -249,23 +249,16 @@ impl Experiment for Autoencoder {
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        let every = self.spec.eval.every.max(1);
-        let due = match self.last_eval {
-            None => true,
-            Some(at) => self.steps / every > at / every,
-        };
-        if !due {
+        if !self.cadence.due(self.steps, self.spec.eval.every) {
             return Ok(Metrics::new());
         }
-        self.last_eval = Some(self.steps);
-        self.measure_held_out()
+        self.evaluate_final()
     }
 
     fn evaluate_final(&mut self) -> Result<Metrics> {
-        if self.last_eval == Some(self.steps) {
+        if !self.cadence.start(self.steps) {
             return Ok(Metrics::new());
         }
-        self.last_eval = Some(self.steps);
         self.measure_held_out()
     }
 

@@ -14,7 +14,7 @@ use candle_nn::loss::cross_entropy;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
 use crate::data::corpus::{self, Corpus, Vocab};
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
@@ -46,7 +46,7 @@ pub struct CharLstm {
     /// The state carried from one step to the next.
     state: LstmState,
     steps: u64,
-    last_eval: Option<u64>,
+    cadence: EvalCadence,
     /// A streamed generation in progress (the lab's text).
     job: Option<generation::Job>,
 }
@@ -91,7 +91,7 @@ impl CharLstm {
             corpus,
             state,
             steps: 0,
-            last_eval: None,
+            cadence: EvalCadence::default(),
             job: None,
         })
     }
@@ -214,22 +214,16 @@ impl Experiment for CharLstm {
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        let every = self.spec.eval.every.max(1);
-        let due = match self.last_eval {
-            None => true,
-            Some(at) => self.steps / every > at / every,
-        };
-        if !due {
+        if !self.cadence.due(self.steps, self.spec.eval.every) {
             return Ok(Metrics::new());
         }
         self.evaluate_final()
     }
 
     fn evaluate_final(&mut self) -> Result<Metrics> {
-        if self.last_eval == Some(self.steps) {
+        if !self.cadence.start(self.steps) {
             return Ok(Metrics::new());
         }
-        self.last_eval = Some(self.steps);
         Ok(vec![
             ("val_bpc", self.held_out_bpc()?),
             ("unigram_bpc", self.unigram_entropy_bits()),

@@ -12,7 +12,7 @@ use candle_nn::loss::cross_entropy;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
 use crate::data::ImageSet;
 use crate::data::palette::Palette;
 use crate::lab::{LabQuery, LabResult, LabSlot};
@@ -40,7 +40,7 @@ pub struct PixelCnn {
     /// Colour pictures: the palette every pixel is mapped to.
     palette: Option<Palette>,
     steps: u64,
-    last_eval: Option<u64>,
+    cadence: EvalCadence,
     /// A drawing streamed to the lab.
     drawing: Option<drawing::Drawing>,
     /// The last gallery and the step it was drawn at: drawing is slow (a pass of the
@@ -75,7 +75,7 @@ impl PixelCnn {
             held_out,
             palette,
             steps: 0,
-            last_eval: None,
+            cadence: EvalCadence::default(),
             drawing: None,
             gallery: None,
         })
@@ -246,21 +246,16 @@ impl Experiment for PixelCnn {
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        let every = self.spec.eval.every.max(1);
-        let due = self
-            .last_eval
-            .is_none_or(|at| self.steps / every > at / every);
-        if !due {
+        if !self.cadence.due(self.steps, self.spec.eval.every) {
             return Ok(Metrics::new());
         }
         self.evaluate_final()
     }
 
     fn evaluate_final(&mut self) -> Result<Metrics> {
-        if self.last_eval == Some(self.steps) {
+        if !self.cadence.start(self.steps) {
             return Ok(Metrics::new());
         }
-        self.last_eval = Some(self.steps);
         let (nats, bpd) = self.held_out_nll()?;
         Ok(vec![("val_nll_nats", nats), ("val_bits_per_dim", bpd)])
     }

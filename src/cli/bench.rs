@@ -3,6 +3,7 @@
 //! or one sampling run (`*-sample`), timed after a warm-up; prints the median and,
 //! last, `steps_per_s=<float>`.
 
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -107,12 +108,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
         times.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
-        println!(
+        // A reader that stops early (`| head -1`) is not an error.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
             "latent-studio {:?} threads={threads} median_step_ms={:.2}",
             args.model,
             median * 1e3
         );
-        println!("steps_per_s={:.4}", 1.0 / median);
+        let _ = writeln!(out, "steps_per_s={:.4}", 1.0 / median);
         Ok(())
     })
 }

@@ -273,9 +273,7 @@ fn forward<T: Real>(d: Dims, xw: &[T], w_hh: &[T], state0: &[T]) -> (Vec<T>, Vec
             (4 * h, 1),
             true,
         );
-        let (hs_done, hs_rest) = hs.split_at_mut(s * b * h);
-        let h_out = &mut hs_rest[..b * h];
-        let _ = hs_done;
+        let h_out = &mut hs[s * b * h..(s + 1) * b * h];
         let (cells_done, cells_rest) = cells.split_at_mut(s * b * h);
         let c_prev = if s == 0 {
             &state0[b * h..2 * b * h]

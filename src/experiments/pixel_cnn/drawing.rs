@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use candle_core::D;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -85,15 +84,7 @@ impl Drawing {
                 continue;
             }
             let (r, c) = (k / s, k % s);
-            let logits = pcnn
-                .net
-                .forward(&pcnn.input(&self.levels, self.count, r + 1)?)?; // [n, L, r+1, s]
-            let at = logits
-                .narrow(2, r, 1)?
-                .narrow(3, c, 1)?
-                .squeeze(D::Minus1)?
-                .squeeze(D::Minus1)?;
-            let probs = candle_nn::ops::softmax(&at, D::Minus1)?.to_vec2::<f32>()?;
+            let probs = pcnn.pixel_distribution(&self.levels, self.count, r, c)?;
             for (i, p) in probs.iter().enumerate() {
                 self.levels[i * total + k] = draw(p, &mut self.rng);
                 self.entropy[i * total + k] = -p

@@ -164,6 +164,26 @@ impl PixelCnn {
         Ok((nats, nats / dims / std::f64::consts::LN_2))
     }
 
+    /// The predicted distribution of pixel (`r`, `c`) of each of the `n` images
+    /// (`[n · s · s]` levels, of which only the rows up to `r` are read), `[n][classes]`.
+    /// Only those rows run through the network: the masks make the rows below
+    /// irrelevant.
+    fn pixel_distribution(
+        &self,
+        levels: &[u32],
+        n: usize,
+        r: usize,
+        c: usize,
+    ) -> Result<Vec<Vec<f32>>> {
+        let logits = self.net.forward(&self.input(levels, n, r + 1)?)?; // [n, L, r+1, s]
+        let at = logits
+            .narrow(2, r, 1)?
+            .narrow(3, c, 1)?
+            .squeeze(D::Minus1)?
+            .squeeze(D::Minus1)?; // [n, L]
+        Ok(candle_nn::ops::softmax(&at, D::Minus1)?.to_vec2::<f32>()?)
+    }
+
     /// Draws images pixel by pixel in raster order. `given` holds `[n · s · s]`
     /// levels and `keep` the pixels (row-major, `s · s`) to leave as they are (a
     /// completion); `None` draws whole images. Only the rows up to the current one
@@ -187,13 +207,7 @@ impl PixelCnn {
                 if keep.is_some_and(|k| k.get(r * s + c).copied().unwrap_or(false)) {
                     continue;
                 }
-                let logits = self.net.forward(&self.input(&levels, n, r + 1)?)?; // [n, L, r+1, s]
-                let at = logits
-                    .narrow(2, r, 1)?
-                    .narrow(3, c, 1)?
-                    .squeeze(D::Minus1)?
-                    .squeeze(D::Minus1)?; // [n, L]
-                let probs = candle_nn::ops::softmax(&at, D::Minus1)?.to_vec2::<f32>()?;
+                let probs = self.pixel_distribution(&levels, n, r, c)?;
                 for (i, p) in probs.iter().enumerate() {
                     levels[i * s * s + r * s + c] = draw(p, &mut rng);
                 }

@@ -332,8 +332,11 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
     assert_eq!((d.drawn, d.total), (784, 784));
     assert_eq!(d.grid.cols * d.grid.rows, 4, "four images by default");
     // A completion: the original first, then completions that keep its top rows.
-    h.get_by_label("complete a held-out image").click();
+    h.get_by_label("complete a picture").click();
     h.step();
+    step_until(&mut h, Duration::from_secs(30), |a| {
+        a.state.lab.originals.len() == 24
+    });
     h.get_by_label("Start drawing").click();
     h.step();
     step_until(&mut h, Duration::from_secs(120), |a| {
@@ -349,5 +352,26 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
             &original.pixels[..half],
             "completion {i} keeps the top"
         );
+    }
+    // Redrawing a rectangle (the centre half until one is dragged) keeps the rest.
+    h.get_by_label("redraw a rectangle").click();
+    h.step();
+    h.get_by_label("Start drawing").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.lab.drawing.as_ref().is_some_and(|d| d.done) && a.state.lab.drawn_gallery.len() == 3
+    });
+    let d = h.state().state.lab.drawing.clone().expect("completion");
+    let original = d.grid.tile_image(0).expect("original");
+    let done = d.grid.tile_image(1).expect("completion");
+    for k in 0..28 * 28 {
+        let (row, col) = (k / 28, k % 28);
+        if !((7..21).contains(&row) && (7..21).contains(&col)) {
+            assert_eq!(
+                done.pixels[3 * k],
+                original.pixels[3 * k],
+                "({row}, {col}) kept"
+            );
+        }
     }
 }

@@ -221,6 +221,8 @@ pub struct LabState {
     pub text: TextSettings,
     /// Pictures dropped on the window; they follow the held-out thumbnails.
     pub dropped: Vec<DroppedImage>,
+    /// Held-out images to complete, for a model without a latent map (PixelCNN).
+    pub originals: Vec<RgbImage>,
     in_flight: HashSet<LabSlot>,
     wanted: HashMap<LabSlot, LabQuery>,
     outbox: Vec<LabQuery>,
@@ -257,6 +259,7 @@ impl Default for LabState {
             prior_seed: 1,
             text: TextSettings::default(),
             dropped: Vec::new(),
+            originals: Vec::new(),
             in_flight: HashSet::new(),
             wanted: HashMap::new(),
             outbox: Vec::new(),
@@ -266,9 +269,14 @@ impl Default for LabState {
 }
 
 impl LabState {
-    /// Held-out thumbnails in the current map.
+    /// Held-out thumbnails: the current map's, or the originals of a model without one.
+    fn held_out(&self) -> &[RgbImage] {
+        self.map.as_ref().map_or(&self.originals, |m| &m.thumbs)
+    }
+
+    /// How many held-out thumbnails there are.
     fn held_out_thumbs(&self) -> usize {
-        self.map.as_ref().map_or(0, |m| m.thumbs.len())
+        self.held_out().len()
     }
 
     /// Thumbnail `i`: a held-out image, then the dropped pictures.
@@ -283,7 +291,7 @@ impl LabState {
     /// Adds a dropped picture (`[h, w, c]` bytes at the model's size) after the
     /// thumbnails; it is ignored unless its size fits the map's images.
     pub fn add_dropped(&mut self, name: String, bytes: Vec<u8>) {
-        let Some(first) = self.map.as_ref().and_then(|m| m.thumbs.first()) else {
+        let Some(first) = self.held_out().first() else {
             return;
         };
         let (w, h) = (first.width, first.height);
@@ -305,7 +313,7 @@ impl LabState {
 
     /// Every thumbnail: the held-out ones, then the dropped pictures.
     pub fn thumbs(&self) -> Vec<RgbImage> {
-        let mut all: Vec<RgbImage> = self.map.as_ref().map_or(Vec::new(), |m| m.thumbs.clone());
+        let mut all: Vec<RgbImage> = self.held_out().to_vec();
         all.extend(self.dropped.iter().map(|d| d.thumb.clone()));
         all
     }
@@ -360,6 +368,11 @@ impl LabState {
                     self.sliders = vec![0.0; map.dim];
                 }
                 self.map = Some(*map);
+                self.map_generation += 1;
+                self.errors.remove(&slot);
+            }
+            Ok(LabResult::Originals(images)) => {
+                self.originals = images;
                 self.map_generation += 1;
                 self.errors.remove(&slot);
             }
@@ -459,6 +472,7 @@ impl LabState {
         self.distribution = None;
         self.drawing = None;
         self.drawn_gallery.clear();
+        self.originals.clear();
         self.errors.clear();
         self.pinned = None;
         self.load_sliders = true;
@@ -539,5 +553,25 @@ mod tests {
             lab.selection(&picked),
             Selection::Images(vec![ImageRef::HeldOut(0), ImageRef::Pixels(vec![7, 9])])
         );
+    }
+
+    #[test]
+    fn dropped_pictures_follow_a_pixel_models_originals() {
+        let mut lab = LabState::default();
+        lab.add_dropped("too early.png".into(), vec![1, 2]);
+        assert!(lab.thumbs().is_empty(), "no size to check against yet");
+        let original = RgbImage {
+            width: 2,
+            height: 1,
+            pixels: vec![0; 6],
+        };
+        lab.apply(LabAnswer {
+            slot: LabSlot::Originals,
+            result: Ok(LabResult::Originals(vec![original])),
+        });
+        lab.add_dropped("b.png".into(), vec![3, 4]);
+        assert_eq!(lab.thumbs().len(), 2);
+        assert_eq!(lab.image_ref(0), ImageRef::HeldOut(0));
+        assert_eq!(lab.image_ref(1), ImageRef::Pixels(vec![3, 4]));
     }
 }

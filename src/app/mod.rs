@@ -507,14 +507,19 @@ impl StudioApp {
             .run
             .as_ref()
             .map_or(&self.state.draft, |r| &r.info.spec);
-        let (ExperimentSpec::Autoencoder(s), Some(_)) = (spec, &self.state.lab.map) else {
-            self.state.say(
-                Level::Warning,
-                "dropped pictures go to an autoencoder's latent lab: train one first",
-            );
-            return;
+        let lab = &self.state.lab;
+        let target = match spec {
+            ExperimentSpec::Autoencoder(s) if lab.map.is_some() => &s.data,
+            ExperimentSpec::PixelCnn(s) if !lab.originals.is_empty() => &s.data,
+            _ => {
+                self.state.say(
+                    Level::Warning,
+                    "dropped pictures go to an autoencoder's latent lab or a PixelCNN's completions: train one first",
+                );
+                return;
+            }
         };
-        let (size, channels) = (s.data.image_size, s.data.channels);
+        let (size, channels) = (target.image_size, target.channels);
         self.tab = Tab::Lab;
         self.dialogs
             .load_pictures(paths, size, channels, waker(&self.wake));
@@ -575,6 +580,8 @@ impl StudioApp {
                                 .file_name()
                                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                             self.state.lab.add_dropped(name, bytes);
+                            let last = self.state.lab.thumbs().len().saturating_sub(1);
+                            self.pixel_draw.complete_picture(last);
                         }
                         Err(e) => self
                             .state

@@ -8,6 +8,6 @@ pub mod query;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
 pub use query::{
-    DrawRequest, ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection,
-    TextRequest,
+    DrawRequest, ImageRef, KeepRegion, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap,
+    PixelRect, Selection, TextRequest,
 };

@@ -32,6 +32,8 @@ pub enum LabSlot {
     NextChar,
     /// Images drawn pixel by pixel.
     Pixels,
+    /// Held-out images to pick one from, as the model sees them.
+    Originals,
 }
 
 /// An image the lab works on.
@@ -116,6 +118,12 @@ pub enum LabQuery {
     /// Draw images pixel by pixel (an autoregressive image model); the answer streams
     /// in as [`LabResult::Pixels`].
     Draw(DrawRequest),
+    /// The first `count` held-out images, as the model sees them (quantised), to
+    /// pick one from for a completion.
+    Originals {
+        /// Images.
+        count: usize,
+    },
     /// Decode `count` codes drawn from the prior with `seed`.
     Prior {
         /// Samples.
@@ -137,6 +145,7 @@ impl LabQuery {
             LabQuery::Generate(r) => r.slot,
             LabQuery::NextChar { .. } => LabSlot::NextChar,
             LabQuery::Draw(_) => LabSlot::Pixels,
+            LabQuery::Originals { .. } => LabSlot::Originals,
         }
     }
 }
@@ -167,8 +176,56 @@ pub struct DrawRequest {
     pub pixels_per_update: usize,
     /// Complete this image instead of drawing from nothing.
     pub complete: Option<ImageRef>,
-    /// For a completion: rows kept from the top of the image.
-    pub keep_rows: usize,
+    /// For a completion: the pixels kept from the image (the others are drawn).
+    pub keep: KeepRegion,
+}
+
+/// The pixels of an image a completion keeps; the model draws the rest, in raster
+/// order, each from the pixels above and to its left (kept or drawn).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KeepRegion {
+    /// The top rows.
+    TopRows(usize),
+    /// Everything but this rectangle, which is drawn anew.
+    Outside(PixelRect),
+    /// Only this rectangle; everything else is drawn anew.
+    Inside(PixelRect),
+}
+
+/// A rectangle of pixels: columns `x0..x1`, rows `y0..y1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelRect {
+    /// First column.
+    pub x0: usize,
+    /// First row.
+    pub y0: usize,
+    /// One past the last column.
+    pub x1: usize,
+    /// One past the last row.
+    pub y1: usize,
+}
+
+impl PixelRect {
+    /// Whether pixel (`row`, `col`) lies inside.
+    pub fn contains(&self, row: usize, col: usize) -> bool {
+        (self.y0..self.y1).contains(&row) && (self.x0..self.x1).contains(&col)
+    }
+}
+
+impl KeepRegion {
+    /// Which pixels of a `side` × `side` image are kept, row-major.
+    pub fn mask(&self, side: usize) -> Vec<bool> {
+        (0..side * side)
+            .map(|k| {
+                let (row, col) = (k / side, k % side);
+                match self {
+                    KeepRegion::TopRows(rows) => row < *rows,
+                    KeepRegion::Outside(r) => !r.contains(row, col),
+                    KeepRegion::Inside(r) => r.contains(row, col),
+                }
+            })
+            .collect()
+    }
 }
 
 /// The worker's answer to a [`LabQuery`].
@@ -220,6 +277,8 @@ pub enum LabResult {
         /// Seconds spent so far.
         secs: f64,
     },
+    /// Held-out images, one picture each.
+    Originals(Vec<RgbImage>),
     /// Decoded images, with the codes they were decoded from.
     Images {
         /// The images in a grid.
@@ -256,4 +315,29 @@ pub struct LatentMap {
     pub basis: LatentBasis,
     /// The first held-out images, to pick from.
     pub thumbs: Vec<RgbImage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_regions_mark_the_right_pixels() {
+        let rect = PixelRect {
+            x0: 1,
+            y0: 1,
+            x1: 3,
+            y1: 2,
+        };
+        let inside = KeepRegion::Inside(rect).mask(4);
+        let kept: Vec<usize> = (0..16).filter(|&k| inside[k]).collect();
+        assert_eq!(kept, vec![5, 6]);
+        let outside = KeepRegion::Outside(rect).mask(4);
+        assert_eq!(outside.iter().filter(|&&k| k).count(), 14);
+        assert!(!outside[5] && !outside[6] && outside[4] && outside[7]);
+        let top = KeepRegion::TopRows(2).mask(4);
+        assert_eq!(top.iter().filter(|&&k| k).count(), 8);
+        assert!(top[7] && !top[8]);
+        assert!(KeepRegion::TopRows(9).mask(3).iter().all(|&k| k));
+    }
 }

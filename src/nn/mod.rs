@@ -6,6 +6,7 @@ pub mod fast_conv;
 pub mod fused_lstm;
 pub mod gaussian;
 pub mod gradient_penalty;
+pub mod gram;
 pub mod loss;
 pub mod masked_conv;
 pub mod mlp;

@@ -22,6 +22,19 @@ impl CachedImage {
         key: u64,
         max_side: f32,
     ) -> egui::Response {
+        self.ui_sensing(ui, name, image, key, max_side, egui::Sense::hover())
+    }
+
+    /// As [`Self::ui`], with the picture sensing `sense` (a drag, a click).
+    pub fn ui_sensing(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &str,
+        image: &RgbImage,
+        key: u64,
+        max_side: f32,
+        sense: egui::Sense,
+    ) -> egui::Response {
         if self.key != Some(key) || self.texture.is_none() {
             let color = egui::ColorImage::from_rgb([image.width, image.height], &image.pixels);
             match &mut self.texture {
@@ -41,7 +54,7 @@ impl CachedImage {
         };
         let size = t.size_vec2();
         let scale = (max_side / size.x.max(size.y)).max(0.1);
-        ui.image((t.id(), size * scale))
+        ui.add(egui::Image::new((t.id(), size * scale)).sense(sense))
     }
 }
 

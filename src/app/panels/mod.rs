@@ -20,6 +20,7 @@ pub mod menu_bar;
 pub mod metric_plots;
 pub mod pixel_cnn_setup;
 pub mod pixel_draw;
+pub mod pixel_region;
 pub mod run_controls;
 pub mod setup;
 pub mod status_bar;

@@ -1,12 +1,17 @@
 //! Drawing with a PixelCNN: images appear pixel by pixel (or row by row), with each
-//! pixel's uncertainty beside them; completions of a held-out image's top rows,
-//! several side by side after the original; a gallery of finished drawings.
+//! pixel's uncertainty beside them; completions of a held-out image or a dropped
+//! picture (its top rows, or around or inside a dragged rectangle), several side by
+//! side after the original; a gallery of finished drawings.
 
-use super::lab_widgets::CachedImage;
+use super::lab_widgets::{CachedImage, ThumbStrip};
+use super::pixel_region::RegionPicker;
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
-use crate::lab::{DrawRequest, ImageRef, LabQuery, LabSlot};
+use crate::lab::{DrawRequest, LabQuery, LabSlot};
+
+/// Held-out images offered for completion.
+const ORIGINALS: usize = 24;
 
 /// The drawing page and its choices.
 pub struct PixelDraw {
@@ -15,7 +20,8 @@ pub struct PixelDraw {
     per_update: usize,
     complete: bool,
     image: usize,
-    keep_rows: usize,
+    region: RegionPicker,
+    thumbs: ThumbStrip,
     canvas: CachedImage,
     heat: CachedImage,
     gallery: Vec<CachedImage>,
@@ -31,7 +37,8 @@ impl Default for PixelDraw {
             per_update: 1,
             complete: false,
             image: 0,
-            keep_rows: 14,
+            region: RegionPicker::default(),
+            thumbs: ThumbStrip::default(),
             canvas: CachedImage::default(),
             heat: CachedImage::default(),
             gallery: Vec::new(),
@@ -43,20 +50,22 @@ impl Default for PixelDraw {
 impl PixelDraw {
     /// Draws the page.
     pub fn ui(&mut self, ui: &mut egui::Ui, lab: &LabState, actions: &mut Actions) {
+        // The held-out images to complete (and the size dropped pictures are read at).
+        if lab.originals.is_empty()
+            && !lab.is_waiting(LabSlot::Originals)
+            && !lab.errors.contains_key(&LabSlot::Originals)
+        {
+            actions.push(UiAction::Lab(LabQuery::Originals { count: ORIGINALS }));
+        }
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.complete, false, "draw from nothing")
                 .on_hover_text("Every pixel drawn from the model's prediction given the pixels before it.");
-            ui.radio_value(&mut self.complete, true, "complete a held-out image")
-                .on_hover_text("Keep the top rows of a held-out image and let the model draw the rest, several times.");
-            if self.complete {
-                ui.label("image");
-                ui.add(egui::DragValue::new(&mut self.image).range(0..=1999))
-                    .on_hover_text("Which held-out image.");
-                ui.label("rows kept");
-                ui.add(egui::Slider::new(&mut self.keep_rows, 0..=27))
-                    .on_hover_text("Rows kept from the top of the image.");
-            }
+            ui.radio_value(&mut self.complete, true, "complete a picture")
+                .on_hover_text("Keep part of a held-out image (or of a picture you drop on the window) and let the model draw the rest, several times.");
         });
+        if self.complete {
+            self.source_ui(ui, lab);
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label("images");
             ui.add(egui::Slider::new(&mut self.count, 1..=16));
@@ -83,8 +92,8 @@ impl PixelDraw {
                     count: self.count,
                     seed: self.seed,
                     pixels_per_update: self.per_update,
-                    complete: self.complete.then_some(ImageRef::HeldOut(self.image)),
-                    keep_rows: self.keep_rows,
+                    complete: self.complete.then(|| lab.image_ref(self.image)),
+                    keep: self.region.keep(),
                 })));
                 self.seed += 1;
             }
@@ -131,6 +140,41 @@ impl PixelDraw {
                     tex.ui(ui, &format!("pixel-done-{i}"), &grid.image, key, 96.0);
                 }
             });
+        }
+    }
+}
+
+impl PixelDraw {
+    /// Switches to completing thumbnail `i` (a picture just dropped, say).
+    pub fn complete_picture(&mut self, i: usize) {
+        self.complete = true;
+        self.image = i;
+    }
+
+    /// The picture to complete: held-out images and dropped pictures to pick from,
+    /// and the region kept.
+    fn source_ui(&mut self, ui: &mut egui::Ui, lab: &LabState) {
+        if lab.originals.is_empty() && lab.map.is_none() {
+            match lab.errors.get(&LabSlot::Originals) {
+                Some(e) => ui.colored_label(theme::WARNING, e),
+                None => ui.label("fetching held-out images…"),
+            };
+            return;
+        }
+        let thumbs = lab.thumbs();
+        self.image = self.image.min(thumbs.len().saturating_sub(1));
+        ui.label("Pick a picture (drop a picture file on the window to add your own):");
+        if let Some((i, _)) = self.thumbs.ui(
+            ui,
+            &thumbs,
+            lab.thumbs_key(),
+            &[(self.image, "to complete")],
+        ) {
+            self.image = i;
+        }
+        if let Some(picture) = thumbs.get(self.image) {
+            let key = lab.thumbs_key() * 1_000 + self.image as u64;
+            self.region.ui(ui, picture, key);
         }
     }
 }

@@ -73,9 +73,12 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
                 .collect();
             images(ae, &codes_tensor(ae, &row)?, row.len().max(1))
         }
-        LabQuery::Generate(_) | LabQuery::NextChar { .. } | LabQuery::Draw(_) => Err(
-            StudioError::Spec("an autoencoder does not write text".into()),
-        ),
+        LabQuery::Generate(_) | LabQuery::NextChar { .. } => Err(StudioError::Spec(
+            "an autoencoder does not write text".into(),
+        )),
+        LabQuery::Draw(_) | LabQuery::Originals { .. } => Err(StudioError::Spec(
+            "an autoencoder does not draw pixel by pixel".into(),
+        )),
         LabQuery::Prior { count, seed } => {
             let n = (*count).clamp(1, MAX_IMAGES);
             let mut rng = StdRng::seed_from_u64(*seed);

@@ -51,8 +51,7 @@ impl Drawing {
                         )));
                     }
                 };
-                let rows = request.keep_rows.min(s);
-                let keep = (0..s * s).map(|k| k < rows * s).collect();
+                let keep = request.keep.mask(s);
                 let levels = (0..n).flat_map(|_| original.iter().copied()).collect();
                 (levels, keep, Some(original))
             }

@@ -10,6 +10,9 @@ use crate::Result;
 use crate::nn::masked_conv::{Mask, MaskedConv};
 use crate::nn::params::ParamStore;
 
+/// Side of the first layer's kernel.
+const FIRST_KERNEL: usize = 7;
+
 struct Block {
     conv: MaskedConv,
     mix: MaskedConv,
@@ -62,13 +65,19 @@ impl PixelNet {
             });
         }
         Ok(Self {
-            first: MaskedConv::new(params, "first", 1, h, 7, Mask::A, rng, device)?,
+            first: MaskedConv::new(params, "first", 1, h, FIRST_KERNEL, Mask::A, rng, device)?,
             blocks,
             head1: MaskedConv::new(params, "head.1", h, h, 1, Mask::B, rng, device)?,
             head2: MaskedConv::new(params, "head.2", h, classes, 1, Mask::B, rng, device)?,
             channels: h,
             gated: spec.gated,
         })
+    }
+
+    /// How far a pixel's prediction reaches up and to either side, in pixels: half
+    /// the first kernel, then one more per masked 3 × 3 block.
+    pub fn reach(&self) -> usize {
+        FIRST_KERNEL / 2 + self.blocks.len()
     }
 
     /// Logits `[b, classes, h, w]` for images `[b, 1, h, w]` with values in [−1, 1].

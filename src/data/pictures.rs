@@ -1,0 +1,239 @@
+//! Pictures for optimising the input (style transfer, DeepDream): the user's photos,
+//! read with their EXIF orientation and scaled to a working size, and two pictures
+//! the studio draws itself — a landscape to repaint and a stained-glass mosaic to
+//! repaint it with — so the feature works before anything is loaded.
+
+use std::path::Path;
+
+use image::imageops::FilterType;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::DataError;
+use crate::view::RgbImage;
+
+/// Where a picture comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PictureSource {
+    /// The studio's landscape (a content picture).
+    #[default]
+    Landscape,
+    /// The studio's stained-glass mosaic (a style picture).
+    Mosaic,
+    /// A PNG or JPEG file.
+    File(std::path::PathBuf),
+}
+
+impl PictureSource {
+    /// A short name for the UI.
+    pub fn label(&self) -> String {
+        match self {
+            PictureSource::Landscape => "the studio's landscape".into(),
+            PictureSource::Mosaic => "the studio's mosaic".into(),
+            PictureSource::File(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+
+    /// The picture with its longer side `max_side` pixels (drawn, or read and
+    /// scaled: larger pictures are scaled down, smaller ones up).
+    pub fn load(&self, max_side: usize) -> Result<RgbImage, DataError> {
+        let max_side = max_side.max(8);
+        match self {
+            PictureSource::Landscape => Ok(landscape(max_side, max_side * 3 / 4)),
+            PictureSource::Mosaic => Ok(mosaic(max_side, max_side, 7)),
+            PictureSource::File(path) => read_picture(path, max_side),
+        }
+    }
+}
+
+/// Reads a PNG or JPEG (any size, colour or grayscale), turns it upright as its
+/// EXIF orientation says, and scales it so its longer side is `max_side` pixels.
+pub fn read_picture(path: &Path, max_side: usize) -> Result<RgbImage, DataError> {
+    let fail = |e: &dyn std::fmt::Display| DataError::new(path, e.to_string());
+    let reader = image::ImageReader::open(path)
+        .map_err(|e| fail(&e))?
+        .with_guessed_format()
+        .map_err(|e| fail(&e))?;
+    let mut decoder = reader.into_decoder().map_err(|e| fail(&e))?;
+    let orientation = image::ImageDecoder::orientation(&mut decoder).map_err(|e| fail(&e))?;
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(|e| fail(&e))?;
+    img.apply_orientation(orientation);
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w == 0 || h == 0 {
+        return Err(DataError::new(path, "the picture is empty"));
+    }
+    let scale = max_side as f64 / w.max(h) as f64;
+    let (nw, nh) = (
+        ((w as f64 * scale).round() as u32).max(1),
+        ((h as f64 * scale).round() as u32).max(1),
+    );
+    let rgb = img.resize_exact(nw, nh, FilterType::Triangle).to_rgb8();
+    Ok(RgbImage {
+        width: nw as usize,
+        height: nh as usize,
+        pixels: rgb.into_raw(),
+    })
+}
+
+/// `image` resized to exactly `width` × `height`.
+pub fn resize(image: &RgbImage, width: usize, height: usize) -> RgbImage {
+    if image.width == width && image.height == height {
+        return image.clone();
+    }
+    let Some(buffer) = image::RgbImage::from_raw(
+        image.width as u32,
+        image.height as u32,
+        image.pixels.clone(),
+    ) else {
+        return RgbImage {
+            width,
+            height,
+            pixels: vec![0; width * height * 3],
+        };
+    };
+    let out = image::imageops::resize(&buffer, width as u32, height as u32, FilterType::Triangle);
+    RgbImage {
+        width,
+        height,
+        pixels: out.into_raw(),
+    }
+}
+
+/// A landscape: sky, sun, two ranges of hills, a lake and a house, at any size.
+pub fn landscape(width: usize, height: usize) -> RgbImage {
+    let (wf, hf) = (width as f32, height as f32);
+    let mut pixels = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let (u, v) = (x as f32 / wf, y as f32 / hf);
+            let far = 0.52 + 0.08 * (u * 7.0).sin() + 0.04 * (u * 17.0 + 1.0).sin();
+            let near = 0.68 + 0.06 * (u * 4.0 + 2.0).cos();
+            let sun = ((u - 0.72).powi(2) + (v - 0.22).powi(2) * (hf / wf).powi(2)).sqrt();
+            let house = (0.22..0.36).contains(&u) && (0.62..0.76).contains(&v);
+            let roof = v < 0.62 && v > 0.52 && (u - 0.29).abs() < (v - 0.52) * 0.8;
+            let window = (0.25..0.28).contains(&u) && (0.65..0.69).contains(&v);
+            let c: [f32; 3] = if window {
+                [250.0, 220.0, 120.0]
+            } else if house {
+                [200.0, 190.0, 170.0]
+            } else if roof {
+                [150.0, 50.0, 40.0]
+            } else if v > 0.84 {
+                let ripple = 10.0 * (v * 120.0 + (u * 9.0).sin() * 3.0).sin();
+                [60.0 + ripple, 110.0 + ripple, 170.0 + ripple]
+            } else if v > near {
+                [70.0, 130.0 - 60.0 * (v - near), 50.0]
+            } else if v > far {
+                [90.0, 120.0, 110.0 + 40.0 * (v - far)]
+            } else if sun < 0.07 {
+                [255.0, 210.0, 90.0]
+            } else {
+                let glow = (0.25 - sun).max(0.0) * 200.0;
+                [
+                    110.0 + 120.0 * v + glow,
+                    160.0 + 60.0 * v + glow * 0.6,
+                    235.0,
+                ]
+            };
+            pixels.extend(c.map(|k| k.clamp(0.0, 255.0) as u8));
+        }
+    }
+    RgbImage {
+        width,
+        height,
+        pixels,
+    }
+}
+
+/// A stained-glass mosaic: Voronoi cells of saturated colours, each with a little
+/// grain, between dark lead lines; the same picture for the same `seed`.
+pub fn mosaic(width: usize, height: usize, seed: u64) -> RgbImage {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let cells = 60;
+    let centres: Vec<(f32, f32)> = (0..cells)
+        .map(|_| {
+            (
+                rng.random::<f32>() * width as f32,
+                rng.random::<f32>() * height as f32,
+            )
+        })
+        .collect();
+    let palette = [
+        [200u8, 40, 40],
+        [240, 180, 30],
+        [30, 90, 190],
+        [40, 150, 80],
+        [120, 50, 160],
+        [230, 110, 30],
+        [20, 160, 170],
+    ];
+    let colours: Vec<[u8; 3]> = (0..cells)
+        .map(|_| palette[rng.random_range(0..palette.len())])
+        .collect();
+    let lead = (width.max(height) as f32 / 150.0).max(1.0);
+    let mut pixels = Vec::with_capacity(width * height * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let (px, py) = (x as f32, y as f32);
+            let (mut best, mut second, mut at) = (f32::MAX, f32::MAX, 0);
+            for (i, (cx, cy)) in centres.iter().enumerate() {
+                let d = ((px - cx).powi(2) + (py - cy).powi(2)).sqrt();
+                if d < best {
+                    (second, best, at) = (best, d, i);
+                } else if d < second {
+                    second = d;
+                }
+            }
+            if second - best < lead {
+                pixels.extend([25, 20, 20]);
+            } else {
+                let grain = 18.0 * ((px * 0.9).sin() * (py * 1.3).cos());
+                pixels.extend(colours[at].map(|k| (k as f32 + grain).clamp(0.0, 255.0) as u8));
+            }
+        }
+    }
+    RgbImage {
+        width,
+        height,
+        pixels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drawn_pictures_have_the_asked_size_and_are_not_flat() {
+        for img in [landscape(64, 48), mosaic(50, 40, 3)] {
+            assert_eq!(img.pixels.len(), img.width * img.height * 3);
+            let (lo, hi) = img
+                .pixels
+                .iter()
+                .fold((255u8, 0u8), |(lo, hi), &p| (lo.min(p), hi.max(p)));
+            assert!(hi - lo > 100, "a picture with contrast");
+        }
+        assert_eq!(mosaic(20, 20, 1), mosaic(20, 20, 1));
+        assert_ne!(mosaic(20, 20, 1), mosaic(20, 20, 2));
+    }
+
+    #[test]
+    fn files_are_scaled_to_the_working_size_and_bad_ones_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("wide.png");
+        image::GrayImage::from_fn(300, 100, |x, _| image::Luma([(x % 256) as u8]))
+            .save(&path)
+            .expect("png");
+        let img = read_picture(&path, 120).expect("read");
+        assert_eq!((img.width, img.height), (120, 40));
+        let bad = dir.path().join("broken.jpg");
+        std::fs::write(&bad, b"not a jpeg at all").expect("write");
+        let e = read_picture(&bad, 64).expect_err("corrupt");
+        assert!(e.to_string().contains("broken.jpg"), "{e}");
+    }
+}

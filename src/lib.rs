@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod experiments;
+pub mod features;
 pub mod lab;
 pub mod nn;
 pub mod presets;

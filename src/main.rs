@@ -30,6 +30,8 @@ fn main() {
         Some(CliCommand::Dataset(args)) => latent_studio::cli::dataset::run(args),
         Some(CliCommand::Bench(args)) => latent_studio::cli::bench::run(args),
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),
+        Some(CliCommand::Stylize(args)) => latent_studio::cli::optimise_input::stylize(args),
+        Some(CliCommand::Dream(args)) => latent_studio::cli::optimise_input::dream(args),
         Some(CliCommand::Window(args)) => latent_studio::app::run_window(args),
         None => latent_studio::app::run_window(Default::default()),
     };

@@ -4,6 +4,7 @@ use crate::Result;
 use crate::data::toy2d::Toy2d;
 use std::path::PathBuf;
 
+use crate::data::pictures::PictureSource;
 use crate::experiments::autoencoder::spec::{
     AutoencoderEval, AutoencoderKind, AutoencoderModel, AutoencoderSpec, AutoencoderTrain,
     Reconstruction,
@@ -11,6 +12,7 @@ use crate::experiments::autoencoder::spec::{
 use crate::experiments::char_lstm::spec::{
     CharLstmEval, CharLstmModel, CharLstmSample, CharLstmSpec, CharLstmTrain, TextData, TextSource,
 };
+use crate::experiments::deep_dream::{DeepDreamSpec, DreamSettings};
 use crate::experiments::gan2d::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 use crate::experiments::image_gan::spec::{
     DataSource, GanLoss, ImageData, ImageGanModel, ImageGanQuality, ImageGanSpec, ImageGanTrain,
@@ -19,7 +21,12 @@ use crate::experiments::image_gan::spec::{
 use crate::experiments::pixel_cnn::spec::{
     PixelCnnEval, PixelCnnModel, PixelCnnSample, PixelCnnSpec, PixelCnnTrain,
 };
+use crate::experiments::style_transfer::{
+    PixelOptimise, PixelOptimiser, StartFrom, StyleLayers, StyleLossWeights, StylePictures,
+    StyleTransferSpec,
+};
 use crate::experiments::{ExperimentSpec, GeneratorLoss, Schedule};
+use crate::features::FeatureSource;
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
@@ -88,6 +95,14 @@ pub const BUILT_IN: &[Preset] = &[
     Preset {
         file: "char_lstm_source.toml",
         toml: include_str!("../presets/char_lstm_source.toml"),
+    },
+    Preset {
+        file: "style_transfer.toml",
+        toml: include_str!("../presets/style_transfer.toml"),
+    },
+    Preset {
+        file: "deep_dream.toml",
+        toml: include_str!("../presets/deep_dream.toml"),
     },
 ];
 
@@ -298,6 +313,110 @@ pub fn pixel_cnn_default() -> PixelCnnSpec {
     }
 }
 
+/// The default style transfer: the studio's landscape in the style of its mosaic,
+/// with the built-in random-filter network.
+pub fn style_transfer_default() -> StyleTransferSpec {
+    StyleTransferSpec {
+        name: "Style transfer · landscape as stained glass".into(),
+        seed: 1,
+        schedule: Schedule {
+            steps: 150,
+            log_every: 5,
+            sample_every: 50,
+            checkpoint_every: 100,
+        },
+        pictures: StylePictures {
+            content: PictureSource::Landscape,
+            style: PictureSource::Mosaic,
+            size: 256,
+            preserve_colour: false,
+        },
+        network: FeatureSource::BuiltIn { seed: 0 },
+        layers: StyleLayers {
+            content: "conv3_2".into(),
+            style: ["conv1_1", "conv2_1", "conv3_1", "conv4_1"]
+                .map(String::from)
+                .to_vec(),
+            style_weights: vec![1.0; 4],
+        },
+        loss: StyleLossWeights {
+            content: 1.0,
+            style: 100.0,
+            tv: 1.0,
+        },
+        optimise: PixelOptimise {
+            optimiser: PixelOptimiser::Lbfgs,
+            lr: 0.02,
+            start: StartFrom::Content,
+        },
+    }
+}
+
+/// The default dream: the studio's landscape, through the built-in network.
+pub fn deep_dream_default() -> DeepDreamSpec {
+    DeepDreamSpec {
+        name: "DeepDream · landscape".into(),
+        seed: 1,
+        schedule: Schedule {
+            steps: 80,
+            log_every: 2,
+            sample_every: 20,
+            checkpoint_every: 40,
+        },
+        picture: PictureSource::Landscape,
+        size: 256,
+        network: FeatureSource::BuiltIn { seed: 0 },
+        dream: DreamSettings {
+            layer: "conv3_2".into(),
+            channels: vec![3, 10, 20, 33],
+            step_size: 0.004,
+            octaves: 4,
+            octave_scale: 1.4,
+            jitter: 8,
+        },
+    }
+}
+
+/// Switches a style transfer or a dream to VGG weights from `path`, with the layers
+/// usually chosen for VGG (content `conv4_2`, style `conv1_1` … `conv5_1`).
+pub fn use_vgg(spec: &mut ExperimentSpec, path: PathBuf) {
+    match spec {
+        ExperimentSpec::StyleTransfer(s) => {
+            s.network = FeatureSource::Vgg { path };
+            s.layers.content = "conv4_2".into();
+            s.layers.style = ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"]
+                .map(String::from)
+                .to_vec();
+            s.layers.style_weights = vec![1.0; 5];
+        }
+        ExperimentSpec::DeepDream(d) => {
+            d.network = FeatureSource::Vgg { path };
+            d.dream.layer = "conv4_2".into();
+            d.dream.channels.clear();
+        }
+        _ => {}
+    }
+}
+
+/// Switches a style transfer or a dream back to the built-in network and its
+/// default layers.
+pub fn use_built_in(spec: &mut ExperimentSpec) {
+    match spec {
+        ExperimentSpec::StyleTransfer(s) => {
+            let d = style_transfer_default();
+            s.network = d.network;
+            s.layers = d.layers;
+        }
+        ExperimentSpec::DeepDream(d) => {
+            let default = deep_dream_default();
+            d.network = default.network;
+            d.dream.layer = default.dream.layer;
+            d.dream.channels.clear();
+        }
+        _ => {}
+    }
+}
+
 /// The default spec of each architecture, for the architecture picker.
 pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
     match architecture {
@@ -305,6 +424,8 @@ pub fn architecture_default(architecture: &str) -> Option<ExperimentSpec> {
         "image_gan" => Some(ExperimentSpec::ImageGan(image_gan_default(GanLoss::Gan))),
         "char_lstm" => Some(ExperimentSpec::CharLstm(char_lstm_default())),
         "pixel_cnn" => Some(ExperimentSpec::PixelCnn(pixel_cnn_default())),
+        "style_transfer" => Some(ExperimentSpec::StyleTransfer(style_transfer_default())),
+        "deep_dream" => Some(ExperimentSpec::DeepDream(deep_dream_default())),
         "autoencoder" => Some(ExperimentSpec::Autoencoder(autoencoder_default(
             AutoencoderKind::Vae,
         ))),
@@ -332,6 +453,10 @@ mod tests {
                 }
                 ExperimentSpec::CharLstm(c) => assert_eq!(c, &char_lstm_default(), "{}", p.file),
                 ExperimentSpec::PixelCnn(c) => assert_eq!(c, &pixel_cnn_default(), "{}", p.file),
+                ExperimentSpec::StyleTransfer(s) => {
+                    assert_eq!(s, &style_transfer_default(), "{}", p.file)
+                }
+                ExperimentSpec::DeepDream(d) => assert_eq!(d, &deep_dream_default(), "{}", p.file),
             }
             // One comment per hyper-parameter line.
             for line in p.toml.lines().filter(|l| l.contains(" = ")) {

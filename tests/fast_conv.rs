@@ -205,3 +205,29 @@ fn second_order_gradients_flow_through_both_ops() {
         check_fd(v, grads.get(v).expect("second-order grad"), &value);
     }
 }
+
+#[test]
+fn a_fixed_kernel_gives_the_same_input_gradient_and_none_for_itself() {
+    use latent_studio::nn::fast_conv::conv2d_fixed;
+    let g = ConvGeometry {
+        stride: 1,
+        padding: 1,
+    };
+    let x = Var::from_tensor(&seq(2 * 3 * 6 * 6, 0.2, DType::F32, &[2, 3, 6, 6])).expect("x");
+    let w = Var::from_tensor(&seq(4 * 3 * 9, 0.9, DType::F32, &[4, 3, 3, 3])).expect("w");
+    let fixed = conv2d_fixed(&x, &w, g).expect("fixed");
+    let full = conv2d(&x, &w, g).expect("full");
+    assert!(max_diff(&fixed, &full) < 1e-6);
+    let probe = seq(fixed.elem_count(), 0.4, DType::F32, fixed.dims());
+    let grads = |y: Tensor| {
+        (y * &probe)
+            .and_then(|t| t.sum_all())
+            .and_then(|t| t.backward())
+            .expect("bwd")
+    };
+    let (gf, gc) = (grads(fixed), grads(full));
+    let (dx_f, dx_c) = (gf.get(&x).expect("dx"), gc.get(&x).expect("dx"));
+    assert!(max_diff(dx_f, dx_c) < 1e-5);
+    assert!(gf.get(&w).is_none(), "the fixed kernel gets no gradient");
+    assert!(gc.get(&w).is_some());
+}

@@ -1,7 +1,7 @@
 //! What the panels ask for: values that the app carries out once, at the end of
 //! the frame, so no panel talks to the worker or the disk itself.
 
-use super::dialogs::FolderKind;
+use super::dialogs::{FolderKind, InputRole};
 use crate::data::preview::DatasetSource;
 use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
 use crate::lab::{LabQuery, LabSlot};
@@ -46,6 +46,8 @@ pub enum UiAction {
     ExportGif,
     /// Ask for a text file for a character model.
     OpenTextDialog,
+    /// Ask for a picture (or weights) for style transfer or DeepDream.
+    ChooseInput(InputRole),
     /// Ask the latent lab a question.
     Lab(LabQuery),
     /// Export a lab slot's images as PNG.

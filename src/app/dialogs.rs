@@ -65,7 +65,41 @@ pub enum DialogOutcome {
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
     Exported(Result<PathBuf, String>),
+    /// An input of style transfer or DeepDream was chosen (or dropped) and checked.
+    InputChosen {
+        /// What the file is for.
+        role: InputRole,
+        /// The file.
+        path: PathBuf,
+        /// A thumbnail or the network's description, or why the file cannot be used.
+        check: Result<InputCheck, String>,
+    },
 }
+
+/// What a file chosen for optimising a picture is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InputRole {
+    /// A style transfer's content picture.
+    Content,
+    /// A style transfer's style picture.
+    Style,
+    /// The picture DeepDream dreams on.
+    Dream,
+    /// VGG weights (safetensors).
+    Weights,
+}
+
+/// A checked input.
+#[derive(Clone, Debug)]
+pub enum InputCheck {
+    /// A picture, as a thumbnail.
+    Picture(RgbImage),
+    /// A network, described.
+    Network(String),
+}
+
+/// Side of the thumbnails of chosen pictures.
+pub const THUMB_SIDE: usize = 112;
 
 /// Which kind of folder a dataset dialog asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,6 +260,37 @@ impl DialogRunner {
                 })
                 .collect();
             Some(DialogOutcome::PicturesLoaded(loaded))
+        });
+    }
+
+    /// Asks for a file for `role` (or takes `path`, a dropped file) and checks it:
+    /// a picture is read (its thumbnail comes back), VGG weights are loaded.
+    pub fn choose_input(
+        &self,
+        role: InputRole,
+        path: Option<PathBuf>,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        self.spawn(wake, move |d| {
+            let path = match path {
+                Some(p) => p,
+                None if role == InputRole::Weights => {
+                    d.open_file("Open VGG16/VGG19 weights", &["safetensors"])?
+                }
+                None => d.open_file("Open a picture", &["png", "jpg", "jpeg"])?,
+            };
+            let check = match role {
+                InputRole::Weights => {
+                    let source = crate::features::FeatureSource::Vgg { path: path.clone() };
+                    crate::features::describe(&source)
+                        .map(InputCheck::Network)
+                        .map_err(|e| e.to_string())
+                }
+                _ => crate::data::pictures::read_picture(&path, THUMB_SIDE)
+                    .map(InputCheck::Picture)
+                    .map_err(|e| e.to_string()),
+            };
+            Some(DialogOutcome::InputChosen { role, path, check })
         });
     }
 

@@ -19,13 +19,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actions::{Actions, UiAction};
-use dialogs::{DialogOutcome, DialogRunner, FileDialogs};
+use dialogs::{DialogOutcome, DialogRunner, FileDialogs, InputCheck, InputRole};
 use frame_stats::FrameStats;
 use panels::dataset_browser::DatasetBrowser;
 use panels::gallery::Gallery;
 use panels::gan2d_canvas::Gan2dCanvas;
 use state::{AppState, Level};
 
+use crate::data::pictures::PictureSource;
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::char_lstm::spec::TextSource;
@@ -434,6 +435,9 @@ impl StudioApp {
                 return;
             }
             UiAction::OpenTextDialog => return self.dialogs.open_text(None, waker(&self.wake)),
+            UiAction::ChooseInput(role) => {
+                return self.dialogs.choose_input(role, None, waker(&self.wake));
+            }
             UiAction::Lab(query) => {
                 self.state.lab.ask(query);
                 for query in self.state.lab.take_outbox() {
@@ -502,6 +506,19 @@ impl StudioApp {
             let path = paths.into_iter().next();
             return self.dialogs.open_text(path, waker(&self.wake));
         }
+        if matches!(
+            self.state.draft,
+            ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
+        ) && !self.state.is_active()
+        {
+            let pointer = ctx.input(|i| i.pointer.latest_pos());
+            for (k, path) in paths.into_iter().enumerate() {
+                let role = input_role_for_drop(&self.state, &path, pointer, k);
+                self.dialogs
+                    .choose_input(role, Some(path), waker(&self.wake));
+            }
+            return;
+        }
         let spec = self
             .state
             .run
@@ -523,6 +540,52 @@ impl StudioApp {
         self.tab = Tab::Lab;
         self.dialogs
             .load_pictures(paths, size, channels, waker(&self.wake));
+    }
+
+    /// A checked picture or weights file becomes part of the draft; a bad one is
+    /// reported and changes nothing.
+    fn on_input_chosen(
+        &mut self,
+        role: InputRole,
+        path: PathBuf,
+        check: Result<InputCheck, String>,
+    ) {
+        let check = match check {
+            Ok(c) => c,
+            Err(e) => {
+                if role == InputRole::Weights {
+                    self.state.weights_info = Some(Err(e.clone()));
+                }
+                return self.state.say(Level::Error, format!("not used: {e}"));
+            }
+        };
+        let file = PictureSource::File(path.clone());
+        match (&mut self.state.draft, role, check) {
+            (ExperimentSpec::StyleTransfer(s), InputRole::Content, InputCheck::Picture(t)) => {
+                s.pictures.content = file;
+                self.state.input_thumbs.insert(role, t);
+            }
+            (ExperimentSpec::StyleTransfer(s), InputRole::Style, InputCheck::Picture(t)) => {
+                s.pictures.style = file;
+                self.state.input_thumbs.insert(role, t);
+            }
+            (ExperimentSpec::DeepDream(s), InputRole::Dream, InputCheck::Picture(t)) => {
+                s.picture = file;
+                self.state.input_thumbs.insert(role, t);
+            }
+            (draft, InputRole::Weights, InputCheck::Network(description)) => {
+                crate::presets::use_vgg(draft, path.clone());
+                self.state.weights_info = Some(Ok(description));
+            }
+            _ => {
+                return self.state.say(
+                    Level::Warning,
+                    format!("{} does not fit this experiment", path.display()),
+                );
+            }
+        }
+        self.state
+            .say(Level::Info, format!("using {}", path.display()));
     }
 
     fn send(&mut self, command: Command) {
@@ -588,6 +651,9 @@ impl StudioApp {
                             .say(Level::Warning, format!("picture not added: {e}")),
                     }
                 }
+            }
+            DialogOutcome::InputChosen { role, path, check } => {
+                self.on_input_chosen(role, path, check)
             }
             DialogOutcome::DatasetPreviewed(Ok(preview)) => {
                 self.state.dataset_error = None;
@@ -673,4 +739,30 @@ fn use_dataset(d: &mut ImageData, source: &DatasetSource, shape: Option<[usize; 
 fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
     let wake = wake.clone();
     move || wake()
+}
+
+/// Which input a dropped file is for: weights by their extension; a picture by the
+/// slot under the pointer, else the content picture first, then the style picture.
+fn input_role_for_drop(
+    state: &AppState,
+    path: &std::path::Path,
+    pointer: Option<egui::Pos2>,
+    k: usize,
+) -> InputRole {
+    let weights = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"));
+    if weights {
+        return InputRole::Weights;
+    }
+    if let Some(p) = pointer
+        && let Some((role, _)) = state.drop_targets.iter().find(|(_, r)| r.contains(p))
+    {
+        return *role;
+    }
+    match (&state.draft, k) {
+        (ExperimentSpec::DeepDream(_), _) => InputRole::Dream,
+        (_, 0) => InputRole::Content,
+        _ => InputRole::Style,
+    }
 }

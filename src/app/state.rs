@@ -41,6 +41,12 @@ pub struct AppState {
     pub lab: LabState,
     /// Why the chosen text file cannot be used as it is.
     pub text_problem: Option<String>,
+    /// Thumbnails of the pictures chosen for style transfer or DeepDream.
+    pub input_thumbs: std::collections::HashMap<super::dialogs::InputRole, crate::view::RgbImage>,
+    /// What the chosen VGG file holds, or why it cannot be used.
+    pub weights_info: Option<Result<String, String>>,
+    /// Where on screen each input's slot was drawn last frame, for dropped files.
+    pub drop_targets: Vec<(super::dialogs::InputRole, egui::Rect)>,
     /// Text a character model wrote while training, newest last.
     pub text_samples: Vec<TextSample>,
 }
@@ -110,6 +116,9 @@ impl AppState {
             lab: LabState::default(),
             text_samples: Vec::new(),
             text_problem: None,
+            input_thumbs: std::collections::HashMap::new(),
+            weights_info: None,
+            drop_targets: Vec::new(),
         }
     }
 

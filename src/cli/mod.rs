@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod dataset;
 pub mod generate;
+pub mod optimise_input;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ pub enum CliCommand {
     Bench(bench::BenchArgs),
     /// Write text with a trained character model (needs only its run folder).
     Generate(generate::GenerateArgs),
+    /// Repaint a picture in the style of another (neural style transfer).
+    Stylize(optimise_input::StylizeArgs),
+    /// Amplify what a network sees in a picture (DeepDream).
+    Dream(optimise_input::DreamArgs),
 }
 
 /// Options of the window.

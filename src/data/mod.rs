@@ -31,3 +31,9 @@ impl DataError {
         }
     }
 }
+
+impl From<DataError> for crate::StudioError {
+    fn from(e: DataError) -> Self {
+        crate::StudioError::Spec(e.to_string())
+    }
+}

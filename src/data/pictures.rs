@@ -175,7 +175,7 @@ pub fn mosaic(width: usize, height: usize, seed: u64) -> RgbImage {
     let colours: Vec<[u8; 3]> = (0..cells)
         .map(|_| palette[rng.random_range(0..palette.len())])
         .collect();
-    let lead = (width.max(height) as f32 / 150.0).max(1.0);
+    let lead = (width.max(height) as f32 / 100.0).max(1.0);
     let mut pixels = Vec::with_capacity(width * height * 3);
     for y in 0..height {
         for x in 0..width {
@@ -192,7 +192,7 @@ pub fn mosaic(width: usize, height: usize, seed: u64) -> RgbImage {
             if second - best < lead {
                 pixels.extend([25, 20, 20]);
             } else {
-                let grain = 18.0 * ((px * 0.9).sin() * (py * 1.3).cos());
+                let grain = 8.0 * ((px * 0.21).sin() * (py * 0.17).cos());
                 pixels.extend(colours[at].map(|k| (k as f32 + grain).clamp(0.0, 255.0) as u8));
             }
         }

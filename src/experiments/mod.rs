@@ -5,13 +5,16 @@
 //! [`ExperimentSpec`] and in [`build`].
 
 pub mod autoencoder;
+pub mod canvas;
 pub mod char_lstm;
+pub mod deep_dream;
 pub mod gan2d;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod image_gan;
 pub mod pixel_cnn;
 pub mod spec;
+pub mod style_transfer;
 
 use std::collections::HashMap;
 
@@ -69,6 +72,17 @@ pub enum LiveParam {
     Beta(f64),
     /// A denoising autoencoder's input noise (standard deviation, pixel units).
     Noise(f64),
+    /// A style transfer's loss weights.
+    StyleWeights {
+        /// Content loss weight.
+        content: f64,
+        /// Style loss weight.
+        style: f64,
+        /// Total variation weight.
+        tv: f64,
+    },
+    /// A style transfer keeps the content's colours.
+    PreserveColour(bool),
 }
 
 /// When a model measures its held-out data: at the first logged row, then each time
@@ -160,5 +174,12 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
         }
         ExperimentSpec::CharLstm(s) => Ok(Box::new(char_lstm::CharLstm::new(s.clone(), device)?)),
         ExperimentSpec::PixelCnn(s) => Ok(Box::new(pixel_cnn::PixelCnn::new(s.clone(), device)?)),
+        ExperimentSpec::StyleTransfer(s) => Ok(Box::new(style_transfer::StyleTransfer::new(
+            s.clone(),
+            device,
+        )?)),
+        ExperimentSpec::DeepDream(s) => {
+            Ok(Box::new(deep_dream::DeepDream::new(s.clone(), device)?))
+        }
     }
 }

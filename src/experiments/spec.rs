@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::autoencoder::AutoencoderSpec;
 use super::char_lstm::CharLstmSpec;
+use super::deep_dream::DeepDreamSpec;
 use super::gan2d::Gan2dSpec;
 use super::image_gan::ImageGanSpec;
 use super::pixel_cnn::PixelCnnSpec;
+use super::style_transfer::StyleTransferSpec;
 use crate::{Result, StudioError};
 
 /// One experiment: which architecture, and all of its settings.
@@ -27,6 +29,10 @@ pub enum ExperimentSpec {
     CharLstm(CharLstmSpec),
     /// A PixelCNN on images.
     PixelCnn(PixelCnnSpec),
+    /// Neural style transfer: a picture repainted in the style of another.
+    StyleTransfer(StyleTransferSpec),
+    /// DeepDream: a picture whose chosen features are amplified.
+    DeepDream(DeepDreamSpec),
 }
 
 /// When the run loop logs, draws and saves; shared by every architecture.
@@ -63,6 +69,8 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(_) => "autoencoder",
             ExperimentSpec::CharLstm(_) => "char_lstm",
             ExperimentSpec::PixelCnn(_) => "pixel_cnn",
+            ExperimentSpec::StyleTransfer(_) => "style_transfer",
+            ExperimentSpec::DeepDream(_) => "deep_dream",
         }
     }
 
@@ -74,6 +82,8 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(s) => &s.name,
             ExperimentSpec::CharLstm(s) => &s.name,
             ExperimentSpec::PixelCnn(s) => &s.name,
+            ExperimentSpec::StyleTransfer(s) => &s.name,
+            ExperimentSpec::DeepDream(s) => &s.name,
         }
     }
 
@@ -85,6 +95,8 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(s) => s.seed,
             ExperimentSpec::CharLstm(s) => s.seed,
             ExperimentSpec::PixelCnn(s) => s.seed,
+            ExperimentSpec::StyleTransfer(s) => s.seed,
+            ExperimentSpec::DeepDream(s) => s.seed,
         }
     }
 
@@ -96,6 +108,8 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(s) => &s.schedule,
             ExperimentSpec::CharLstm(s) => &s.schedule,
             ExperimentSpec::PixelCnn(s) => &s.schedule,
+            ExperimentSpec::StyleTransfer(s) => &s.schedule,
+            ExperimentSpec::DeepDream(s) => &s.schedule,
         }
     }
 
@@ -107,13 +121,18 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(s) => &mut s.schedule,
             ExperimentSpec::CharLstm(s) => &mut s.schedule,
             ExperimentSpec::PixelCnn(s) => &mut s.schedule,
+            ExperimentSpec::StyleTransfer(s) => &mut s.schedule,
+            ExperimentSpec::DeepDream(s) => &mut s.schedule,
         }
     }
 
     /// The images an image model learns, and its seed (`None` for 2-D models).
     pub fn image_data(&self) -> Option<(&super::image_data::ImageData, u64)> {
         match self {
-            ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
+            ExperimentSpec::Gan2d(_)
+            | ExperimentSpec::CharLstm(_)
+            | ExperimentSpec::StyleTransfer(_)
+            | ExperimentSpec::DeepDream(_) => None,
             ExperimentSpec::ImageGan(s) => Some((&s.data, s.seed)),
             ExperimentSpec::Autoencoder(s) => Some((&s.data, s.seed)),
             ExperimentSpec::PixelCnn(s) => Some((&s.data, s.seed)),
@@ -123,7 +142,10 @@ impl ExperimentSpec {
     /// Mutable access to the images an image model learns.
     pub fn image_data_mut(&mut self) -> Option<&mut super::image_data::ImageData> {
         match self {
-            ExperimentSpec::Gan2d(_) | ExperimentSpec::CharLstm(_) => None,
+            ExperimentSpec::Gan2d(_)
+            | ExperimentSpec::CharLstm(_)
+            | ExperimentSpec::StyleTransfer(_)
+            | ExperimentSpec::DeepDream(_) => None,
             ExperimentSpec::ImageGan(s) => Some(&mut s.data),
             ExperimentSpec::Autoencoder(s) => Some(&mut s.data),
             ExperimentSpec::PixelCnn(s) => Some(&mut s.data),
@@ -157,6 +179,8 @@ impl ExperimentSpec {
             ExperimentSpec::Autoencoder(a) => a.validate(),
             ExperimentSpec::CharLstm(c) => c.validate(),
             ExperimentSpec::PixelCnn(p) => p.validate(),
+            ExperimentSpec::StyleTransfer(s) => s.validate(),
+            ExperimentSpec::DeepDream(d) => d.validate(),
         }
     }
 

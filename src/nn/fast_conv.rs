@@ -27,7 +27,25 @@ pub struct ConvGeometry {
 
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
 pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op2(&w.contiguous()?, Conv2dOp(g))
+    x.contiguous()?.apply_op2(
+        &w.contiguous()?,
+        Conv2dOp {
+            g,
+            kernel_grad: true,
+        },
+    )
+}
+
+/// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
+/// (for optimising an input through a frozen network: style transfer, DeepDream).
+pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
+    x.contiguous()?.apply_op2(
+        &w.contiguous()?,
+        Conv2dOp {
+            g,
+            kernel_grad: false,
+        },
+    )
 }
 
 /// The transpose of [`conv2d`]: `[b, c_in, h, w]` with a kernel `[c_in, c_out, k, k]` →
@@ -42,7 +60,11 @@ pub fn conv_transpose2d(
         .apply_op2(&w.contiguous()?, ConvTransposeOp { g, output_padding })
 }
 
-struct Conv2dOp(ConvGeometry);
+struct Conv2dOp {
+    g: ConvGeometry,
+    /// Whether the backward pass computes the kernel's gradient too.
+    kernel_grad: bool,
+}
 
 impl CustomOp2 for Conv2dOp {
     fn name(&self) -> &'static str {
@@ -59,7 +81,7 @@ impl CustomOp2 for Conv2dOp {
         // candle's own forward (im2col + matrix products) on fresh, untracked tensors.
         let x = storage_tensor(s1, l1)?;
         let w = storage_tensor(s2, l2)?;
-        let y = x.conv2d(&w, self.0.padding, self.0.stride, 1, 1)?;
+        let y = x.conv2d(&w, self.g.padding, self.g.stride, 1, 1)?;
         let shape = y.shape().clone();
         Ok((tensor_storage(&y)?, shape))
     }
@@ -71,16 +93,19 @@ impl CustomOp2 for Conv2dOp {
         _res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        let ConvGeometry { stride, padding } = self.0;
+        let ConvGeometry { stride, padding } = self.g;
         let (_, _, h, wd) = x.dims4()?;
         let (_, _, k, _) = w.dims4()?;
         let (_, _, oh, _) = grad.dims4()?;
         // The input gradient is the transposed convolution of the output gradient; the
         // output padding restores rows the strided forward dropped.
         let op = h + 2 * padding - k - (oh - 1) * stride;
-        let mut dx = conv_transpose2d(grad, w, self.0, op)?;
+        let mut dx = conv_transpose2d(grad, w, self.g, op)?;
         if dx.dim(2)? != h || dx.dim(3)? != wd {
             dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
+        }
+        if !self.kernel_grad {
+            return Ok((Some(dx), None));
         }
         // dW[o, i, ky, kx] = Σ_b Σ_y,x grad[b, o, y, x]·x[b, i, y·s + ky − p, x·s + kx − p]:
         // a convolution of x (batch as channels) by grad, dilated by the stride.

@@ -5,15 +5,20 @@ use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 use crate::presets;
 
-use super::{autoencoder_setup, char_lstm_setup, gan2d_setup, image_gan_setup, pixel_cnn_setup};
+use super::{
+    autoencoder_setup, char_lstm_setup, deep_dream_setup, gan2d_setup, image_gan_setup,
+    pixel_cnn_setup, style_transfer_setup,
+};
 
 /// The architectures the picker offers: key and label.
-const ARCHITECTURES: [(&str, &str); 5] = [
+const ARCHITECTURES: [(&str, &str); 7] = [
     ("gan2d", "GAN · 2-D"),
     ("image_gan", "Image GAN (DCGAN, WGAN, WGAN-GP)"),
     ("autoencoder", "Autoencoder / VAE"),
     ("char_lstm", "Character LSTM (text)"),
     ("pixel_cnn", "PixelCNN"),
+    ("style_transfer", "Style transfer (optimise the picture)"),
+    ("deep_dream", "DeepDream (optimise the picture)"),
 ];
 
 /// Draws the settings of the draft spec.
@@ -46,10 +51,33 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         });
     });
     let disabled_tip = "Stop the run to change these; the ones under Live change while it runs.";
-    if matches!(state.draft, ExperimentSpec::CharLstm(_)) {
-        ui.add_enabled_ui(!active, |ui| char_lstm_setup::fixed_ui(ui, state, actions))
+    let live_only = |ui: &mut egui::Ui| {
+        ui.separator();
+        ui.strong("Live (change while it runs)");
+    };
+    match &state.draft {
+        ExperimentSpec::CharLstm(_) => {
+            ui.add_enabled_ui(!active, |ui| char_lstm_setup::fixed_ui(ui, state, actions))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+        }
+        ExperimentSpec::StyleTransfer(_) => {
+            ui.add_enabled_ui(!active, |ui| {
+                style_transfer_setup::fixed_ui(ui, state, actions)
+            })
             .response
             .on_disabled_hover_text(disabled_tip);
+            live_only(ui);
+            return style_transfer_setup::live_ui(ui, state, active, actions);
+        }
+        ExperimentSpec::DeepDream(_) => {
+            ui.add_enabled_ui(!active, |ui| deep_dream_setup::fixed_ui(ui, state, actions))
+                .response
+                .on_disabled_hover_text(disabled_tip);
+            live_only(ui);
+            return deep_dream_setup::live_ui(ui, state, active, actions);
+        }
+        _ => {}
     }
     match &mut state.draft {
         ExperimentSpec::Gan2d(spec) => {
@@ -89,5 +117,6 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             ui.strong("Live (change while it runs)");
             char_lstm_setup::live_ui(ui, spec, active, actions);
         }
+        ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_) => {}
     }
 }

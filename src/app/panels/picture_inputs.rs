@@ -1,0 +1,163 @@
+//! Pieces the style-transfer and DeepDream setups share: a picture slot (the
+//! studio's pictures or a file, chosen by dialog or dropped on the slot), the
+//! feature-network choice, and the cost estimate for the working size.
+
+use crate::app::actions::{Actions, UiAction};
+use crate::app::dialogs::{InputRole, THUMB_SIDE};
+use crate::app::state::AppState;
+use crate::app::theme;
+use crate::data::pictures::{PictureSource, landscape, mosaic};
+use crate::features::FeatureSource;
+use crate::features::estimate::{Estimate, estimate};
+use crate::view::RgbImage;
+
+/// How to get VGG weights, for the tooltip and the hint under the choice.
+pub const VGG_HOWTO: &str = "VGG16 or VGG19 as safetensors, with torchvision's or timm's names (features.N.weight). \
+With PyTorch: import torch, torchvision; from safetensors.torch import save_file; \
+save_file(torchvision.models.vgg19(weights=\"DEFAULT\").state_dict(), \"vgg19.safetensors\"). \
+Nothing is downloaded by the studio.";
+
+/// A picture slot: its thumbnail (a drop target), the studio's pictures to pick,
+/// and a button for a file.
+pub fn picture_slot_ui(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    role: InputRole,
+    label: &str,
+    current: &mut PictureSource,
+    actions: &mut Actions,
+) {
+    let thumb = match current {
+        PictureSource::Landscape => Some(landscape(THUMB_SIDE, THUMB_SIDE * 3 / 4)),
+        PictureSource::Mosaic => Some(mosaic(THUMB_SIDE, THUMB_SIDE, 7)),
+        PictureSource::File(_) => state.input_thumbs.get(&role).cloned(),
+    };
+    let frame = ui
+        .group(|ui| {
+            ui.vertical(|ui| {
+                ui.strong(label);
+                match &thumb {
+                    Some(t) => thumbnail_ui(ui, role, t, &current.label()),
+                    None => {
+                        ui.label(current.label());
+                    }
+                }
+                ui.horizontal_wrapped(|ui| {
+                    for builtin in [PictureSource::Landscape, PictureSource::Mosaic] {
+                        let name = match builtin {
+                            PictureSource::Landscape => "landscape",
+                            _ => "mosaic",
+                        };
+                        let on = *current == builtin;
+                        if ui
+                            .selectable_label(on, name)
+                            .on_hover_text("A picture the studio draws itself.")
+                            .clicked()
+                        {
+                            *current = builtin;
+                        }
+                    }
+                    if ui
+                        .button("Open picture…")
+                        .on_hover_text("A PNG or JPEG of any size (scaled to the working size); or drop a file on this box.")
+                        .clicked()
+                    {
+                        actions.push(UiAction::ChooseInput(role));
+                    }
+                });
+            });
+        })
+        .response;
+    state.drop_targets.retain(|(r, _)| *r != role);
+    state.drop_targets.push((role, frame.rect));
+}
+
+/// A small picture, its texture kept in egui's memory until the picture changes.
+fn thumbnail_ui(ui: &mut egui::Ui, role: InputRole, image: &RgbImage, name: &str) {
+    let id = ui.make_persistent_id(("input-thumb", role));
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut h);
+        image.pixels.len().hash(&mut h);
+        image.pixels.iter().step_by(97).for_each(|p| p.hash(&mut h));
+        h.finish()
+    };
+    let cached: Option<(u64, egui::TextureHandle)> = ui.data(|d| d.get_temp(id));
+    let texture = match cached {
+        Some((k, t)) if k == key => t,
+        _ => {
+            let color = egui::ColorImage::from_rgb([image.width, image.height], &image.pixels);
+            let t = ui.ctx().load_texture(
+                format!("input-{role:?}"),
+                color,
+                egui::TextureOptions::LINEAR,
+            );
+            ui.data_mut(|d| d.insert_temp(id, (key, t.clone())));
+            t
+        }
+    };
+    let size = texture.size_vec2();
+    let scale = THUMB_SIDE as f32 / size.x.max(size.y).max(1.0);
+    ui.image((texture.id(), size * scale)).on_hover_text(name);
+}
+
+/// The feature network: built-in random filters, or VGG weights from a file.
+pub fn network_ui(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    network: FeatureSource,
+    actions: &mut Actions,
+) {
+    ui.label("Network");
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            let built_in = matches!(network, FeatureSource::BuiltIn { .. });
+            if ui
+                .selectable_label(built_in, "built-in random filters")
+                .on_hover_text("Fixed random 3×3 filters in four blocks: nothing to load. Random features reproduce textures well; content is kept more loosely than with VGG.")
+                .clicked()
+                && !built_in
+            {
+                crate::presets::use_built_in(&mut state.draft);
+            }
+            if ui
+                .selectable_label(!built_in, "VGG from a file…")
+                .on_hover_text(VGG_HOWTO)
+                .clicked()
+            {
+                actions.push(UiAction::ChooseInput(InputRole::Weights));
+            }
+        });
+        match (&network, &state.weights_info) {
+            (FeatureSource::Vgg { .. }, Some(Ok(info))) => {
+                ui.label(info);
+            }
+            (FeatureSource::Vgg { path }, _) => {
+                ui.label(path.display().to_string());
+            }
+            (_, Some(Err(e))) => {
+                ui.colored_label(theme::WARNING, e);
+            }
+            _ => {}
+        }
+    });
+}
+
+/// The estimated cost of one iteration, shown next to the size control.
+pub fn estimate_ui(ui: &mut egui::Ui, network: &FeatureSource, size: usize, deepest: &str) {
+    // The studio's landscape is 4:3; other pictures are shown at their longer side.
+    let Estimate {
+        secs_per_iteration,
+        megabytes,
+    } = estimate(network, size, size * 3 / 4, deepest);
+    ui.label(format!(
+        "≈ {secs_per_iteration:.2} s per iteration, ≈ {megabytes:.0} MB"
+    ))
+    .on_hover_text("Estimated for a 4:3 picture on 2 cores from the network's layer sizes; the status bar shows the real speed once it runs.");
+}
+
+/// The layers of `network`, to choose from.
+pub fn layer_names(network: &FeatureSource) -> Vec<String> {
+    network.layer_names()
+}

@@ -1,0 +1,231 @@
+//! `stylize` and `dream`: optimise a picture headless and write the result as PNG.
+//! Ctrl-C stops early and still writes the picture so far.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use candle_core::Device;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::data::pictures::PictureSource;
+use crate::experiments::deep_dream::DeepDream;
+use crate::experiments::style_transfer::{PixelOptimiser, StartFrom, StyleTransfer};
+use crate::experiments::{Experiment, StepPart};
+use crate::features::FeatureSource;
+use crate::presets;
+use crate::runs::render::save_png;
+use crate::view::RgbImage;
+
+/// Options of `stylize`.
+#[derive(Debug, Args)]
+pub struct StylizeArgs {
+    /// The content picture (PNG or JPEG); default: the studio's landscape.
+    #[arg(long)]
+    pub content: Option<PathBuf>,
+    /// The style picture; default: the studio's mosaic.
+    #[arg(long)]
+    pub style: Option<PathBuf>,
+    /// Where to write the result (PNG).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Iterations.
+    #[arg(long, default_value_t = 150)]
+    pub steps: u64,
+    /// Longer side of the working picture, in pixels.
+    #[arg(long, default_value_t = 256)]
+    pub size: usize,
+    /// VGG16/VGG19 weights (safetensors); default: the built-in random filters.
+    #[arg(long, value_name = "SAFETENSORS")]
+    pub weights: Option<PathBuf>,
+    /// Weight of the style loss.
+    #[arg(long)]
+    pub style_weight: Option<f64>,
+    /// Weight of the content loss.
+    #[arg(long)]
+    pub content_weight: Option<f64>,
+    /// Use Adam instead of L-BFGS.
+    #[arg(long)]
+    pub adam: bool,
+    /// Start from noise instead of the content picture.
+    #[arg(long)]
+    pub from_noise: bool,
+    /// Keep the content's colours.
+    #[arg(long)]
+    pub preserve_colour: bool,
+}
+
+/// Options of `dream`.
+#[derive(Debug, Args)]
+pub struct DreamArgs {
+    /// The picture (PNG or JPEG); default: the studio's landscape.
+    #[arg(long)]
+    pub image: Option<PathBuf>,
+    /// Where to write the result (PNG).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The layer to amplify (conv1_1 … conv4_2 built in; up to conv5_4 with VGG19).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// Channels of the layer, comma-separated (default: the preset's; `all` for all).
+    #[arg(long)]
+    pub channels: Option<String>,
+    /// Octaves.
+    #[arg(long, default_value_t = 4)]
+    pub octaves: usize,
+    /// Iterations per octave.
+    #[arg(long, default_value_t = 20)]
+    pub iterations: u64,
+    /// Step size.
+    #[arg(long)]
+    pub step_size: Option<f64>,
+    /// Longer side of the working picture, in pixels.
+    #[arg(long, default_value_t = 256)]
+    pub size: usize,
+    /// VGG16/VGG19 weights (safetensors); default: the built-in random filters.
+    #[arg(long, value_name = "SAFETENSORS")]
+    pub weights: Option<PathBuf>,
+}
+
+/// Runs `stylize`.
+pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
+    let mut spec =
+        crate::experiments::ExperimentSpec::StyleTransfer(presets::style_transfer_default());
+    if let Some(w) = &args.weights {
+        presets::use_vgg(&mut spec, w.clone());
+    }
+    let crate::experiments::ExperimentSpec::StyleTransfer(mut s) = spec else {
+        anyhow::bail!("not a style transfer");
+    };
+    if let Some(p) = args.content {
+        s.pictures.content = PictureSource::File(p);
+    }
+    if let Some(p) = args.style {
+        s.pictures.style = PictureSource::File(p);
+    }
+    s.schedule.steps = args.steps;
+    s.pictures.size = args.size;
+    s.pictures.preserve_colour = args.preserve_colour;
+    if let Some(w) = args.style_weight {
+        s.loss.style = w;
+    }
+    if let Some(w) = args.content_weight {
+        s.loss.content = w;
+    }
+    if args.adam {
+        s.optimise.optimiser = PixelOptimiser::Adam;
+    }
+    if args.from_noise {
+        s.optimise.start = StartFrom::Noise;
+    }
+    let network = describe(&s.network);
+    let mut exp = StyleTransfer::new(s, &Device::Cpu)?;
+    let (w, h) = exp.size();
+    eprintln!("style transfer at {w}×{h} with {network}");
+    run(&mut exp, args.steps, &args.out, |e| e.result())
+}
+
+/// Runs `dream`.
+pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
+    let mut spec = crate::experiments::ExperimentSpec::DeepDream(presets::deep_dream_default());
+    if let Some(w) = &args.weights {
+        presets::use_vgg(&mut spec, w.clone());
+    }
+    let crate::experiments::ExperimentSpec::DeepDream(mut s) = spec else {
+        anyhow::bail!("not a dream");
+    };
+    if let Some(p) = args.image {
+        s.picture = PictureSource::File(p);
+    }
+    if let Some(l) = args.layer {
+        s.dream.layer = l;
+        s.dream.channels.clear();
+    }
+    if let Some(c) = &args.channels {
+        s.dream.channels = if c.trim() == "all" {
+            Vec::new()
+        } else {
+            c.split(',')
+                .map(|t| {
+                    t.trim()
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("--channels: {t:?} is not a channel number"))
+                })
+                .collect::<anyhow::Result<_>>()?
+        };
+    }
+    if let Some(step) = args.step_size {
+        s.dream.step_size = step;
+    }
+    s.dream.octaves = args.octaves;
+    s.schedule.steps = args.iterations * args.octaves as u64;
+    s.size = args.size;
+    let steps = s.schedule.steps;
+    let network = describe(&s.network);
+    let mut exp = DeepDream::new(s, &Device::Cpu)?;
+    eprintln!("dreaming with {network}");
+    run(&mut exp, steps, &args.out, |e| e.result())
+}
+
+fn describe(source: &FeatureSource) -> String {
+    match source {
+        FeatureSource::BuiltIn { seed } => format!("the built-in random filters (seed {seed})"),
+        FeatureSource::Vgg { path } => format!("VGG weights from {}", path.display()),
+    }
+}
+
+/// Steps `exp` `steps` times (or until Ctrl-C) with a progress bar, then writes
+/// `result(exp)` to `out`.
+fn run<E: Experiment>(
+    exp: &mut E,
+    steps: u64,
+    out: &std::path::Path,
+    result: impl Fn(&E) -> crate::Result<RgbImage>,
+) -> anyhow::Result<()> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let bar = ProgressBar::new(steps);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} iterations · {per_sec} · ETA {eta} · {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let mut last = String::new();
+    let mut done = 0;
+    while done < steps && !interrupted.load(Ordering::SeqCst) {
+        let metrics = exp.step(StepPart::Whole)?;
+        if let Some((name, v)) = metrics.iter().find(|(_, v)| !v.is_finite()) {
+            bar.abandon();
+            anyhow::bail!(
+                "{name} became {v} at iteration {}: try a smaller step",
+                done + 1
+            );
+        }
+        last = metrics
+            .iter()
+            .map(|(n, v)| format!("{n} {v:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        bar.set_message(last.clone());
+        done += 1;
+        bar.set_position(done);
+    }
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    save_png(out, &result(exp)?)?;
+    println!(
+        "{} after {done} iterations in {secs:.1} s ({:.3} s per iteration) → {}",
+        if done < steps { "stopped" } else { "finished" },
+        secs / done.max(1) as f64,
+        out.display()
+    );
+    println!("last: {last}");
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! DeepDream (Mordvintsev et al., 2015): gradient *ascent* on the pixels to make a
+//! layer's activations (or a few of its channels) stronger, octave by octave: the
+//! picture is dreamt small first, then enlarged, its dreamt detail carried up to the
+//! next scale. A random shift (jitter) each step keeps grid artefacts away.
+
+use std::collections::HashMap;
+
+use candle_core::{Device, IndexOp, Tensor, Var};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::canvas::{resize, to_image, to_tensor};
+use super::{Experiment, ExperimentSpec, LiveParam, Metrics, Schedule, StepPart};
+use crate::data::pictures::PictureSource;
+use crate::features::{FeatureNet, FeatureSource};
+use crate::view::{ImageGrid, RgbImage, View};
+use crate::{Result, StudioError};
+
+/// Everything that defines a dream. `schedule.steps` is the total of iterations,
+/// spread evenly over the octaves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeepDreamSpec {
+    /// Display name.
+    pub name: String,
+    /// Seeds the jitter.
+    pub seed: u64,
+    /// Iterations (all octaves together), and when to log, draw and save.
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// The picture dreamt on.
+    pub picture: PictureSource,
+    /// Longer side of the working picture (the last octave), in pixels.
+    pub size: usize,
+    /// The frozen network.
+    pub network: FeatureSource,
+    /// What is amplified, and how.
+    pub dream: DreamSettings,
+}
+
+/// What is amplified, and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DreamSettings {
+    /// The layer whose activations grow.
+    pub layer: String,
+    /// Only these channels of the layer (empty = all).
+    pub channels: Vec<usize>,
+    /// Size of each step, in pixel units, along the gradient scaled to mean |g| = 1.
+    pub step_size: f64,
+    /// Octaves (scales), the smallest first.
+    pub octaves: usize,
+    /// Ratio between the sides of two successive octaves.
+    pub octave_scale: f64,
+    /// Largest random shift before each step, in pixels.
+    pub jitter: usize,
+}
+
+impl DeepDreamSpec {
+    /// Checks ranges; whether the layer exists is checked against the network.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
+        let d = &self.dream;
+        if !(32..=2048).contains(&self.size) {
+            return bad("size must be between 32 and 2048 pixels");
+        }
+        if !(1..=8).contains(&d.octaves) || !(1.0..=3.0).contains(&d.octave_scale) {
+            return bad("dream.octaves between 1 and 8, dream.octave_scale between 1 and 3");
+        }
+        if !(d.step_size.is_finite() && d.step_size > 0.0 && d.step_size <= 1.0) {
+            return bad("dream.step_size must be in (0, 1]");
+        }
+        if d.jitter > 64 {
+            return bad("dream.jitter at most 64 pixels");
+        }
+        Ok(())
+    }
+
+    /// Iterations per octave.
+    pub fn iterations_per_octave(&self) -> u64 {
+        self.schedule
+            .steps
+            .div_ceil(self.dream.octaves as u64)
+            .max(1)
+    }
+}
+
+/// A dream in progress.
+pub struct DeepDream {
+    spec: DeepDreamSpec,
+    net: FeatureNet,
+    original: RgbImage,
+    /// The original at each octave's size, smallest first, `[1, 3, h, w]`.
+    bases: Vec<Tensor>,
+    octave: usize,
+    /// The picture at the current octave's size.
+    image: Tensor,
+    steps: u64,
+    rng: StdRng,
+    wanted: Vec<String>,
+}
+
+impl DeepDream {
+    /// Reads the picture and builds the network.
+    pub fn new(spec: DeepDreamSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let net = spec.network.load(device)?;
+        let layer = &spec.dream.layer;
+        let Some(channels) = net.channels(layer) else {
+            return Err(StudioError::Spec(format!(
+                "{} has no layer {layer} (it has {})",
+                net.description,
+                net.layer_names().join(", ")
+            )));
+        };
+        if let Some(c) = spec.dream.channels.iter().find(|&&c| c >= channels) {
+            return Err(StudioError::Spec(format!(
+                "{layer} has {channels} channels: there is no channel {c}"
+            )));
+        }
+        let original = spec.picture.load(spec.size)?;
+        let full = to_tensor(&original, device)?;
+        let (w, h) = (original.width, original.height);
+        let n = spec.dream.octaves;
+        let bases = (0..n)
+            .map(|o| {
+                let shrink = spec.dream.octave_scale.powi((n - 1 - o) as i32);
+                let side = |v: usize| ((v as f64 / shrink).round() as usize).max(16);
+                resize(&full, side(h), side(w))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let image = bases[0].clone();
+        Ok(Self {
+            wanted: vec![layer.clone()],
+            rng: StdRng::seed_from_u64(spec.seed),
+            spec,
+            net,
+            original,
+            bases,
+            octave: 0,
+            image,
+            steps: 0,
+        })
+    }
+
+    /// The objective at picture `x`: half the mean square of the chosen activations.
+    fn objective(&self, x: &Tensor) -> Result<Tensor> {
+        let mut f = self.net.forward(x, &self.wanted)?;
+        let a = f
+            .remove(&self.spec.dream.layer)
+            .ok_or_else(|| StudioError::Spec("the dream layer gave nothing".into()))?; // [1, c, h, w]
+        let a = if self.spec.dream.channels.is_empty() {
+            a
+        } else {
+            let ix: Vec<u32> = self.spec.dream.channels.iter().map(|&c| c as u32).collect();
+            let ix = Tensor::from_vec(ix, self.spec.dream.channels.len(), x.device())?;
+            a.index_select(&ix, 1)?
+        };
+        Ok((a.sqr()?.mean_all()? * 0.5)?)
+    }
+
+    /// Moves to the next octave: the original at the larger size plus the detail
+    /// dreamt so far, enlarged.
+    fn next_octave(&mut self) -> Result<()> {
+        let (old, new) = (&self.bases[self.octave], &self.bases[self.octave + 1]);
+        let (_, _, h, w) = new.dims4()?;
+        let detail = (&self.image - old)?;
+        self.image = (new + resize(&detail, h, w)?)?;
+        self.octave += 1;
+        Ok(())
+    }
+
+    /// The dream now, at the working size.
+    pub fn result(&self) -> Result<RgbImage> {
+        let (w, h) = (self.original.width, self.original.height);
+        to_image(&resize(&self.image, h, w)?)
+    }
+}
+
+/// `x` `[1, c, h, w]` shifted by (`dy`, `dx`), wrapping around.
+fn roll(x: &Tensor, dy: i64, dx: i64) -> Result<Tensor> {
+    let (_, _, h, w) = x.dims4()?;
+    let shift = |t: &Tensor, d: i64, n: usize, axis: usize| -> Result<Tensor> {
+        let k = d.rem_euclid(n as i64) as usize;
+        if k == 0 {
+            return Ok(t.clone());
+        }
+        Ok(Tensor::cat(
+            &[t.narrow(axis, n - k, k)?, t.narrow(axis, 0, n - k)?],
+            axis,
+        )?)
+    };
+    shift(&shift(x, dy, h, 2)?, dx, w, 3)
+}
+
+impl Experiment for DeepDream {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::DeepDream(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec!["activation", "octave"]
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<Metrics> {
+        let per = self.spec.iterations_per_octave();
+        if self.steps > 0 && self.steps.is_multiple_of(per) && self.octave + 1 < self.bases.len() {
+            self.next_octave()?;
+        }
+        self.steps += 1;
+        let j = self.spec.dream.jitter as i64;
+        let (dy, dx) = if j > 0 {
+            (self.rng.random_range(-j..=j), self.rng.random_range(-j..=j))
+        } else {
+            (0, 0)
+        };
+        let shifted = Var::from_tensor(&roll(&self.image, dy, dx)?)?;
+        let objective = self.objective(shifted.as_tensor())?;
+        let grads = objective.backward()?;
+        let g = grads
+            .get(shifted.as_tensor())
+            .ok_or_else(|| StudioError::Spec("no gradient reached the pixels".into()))?;
+        let g = roll(g, -dy, -dx)?;
+        let scale = g.abs()?.mean_all()?.to_scalar::<f32>()? as f64 + 1e-8;
+        self.image =
+            (&self.image + (g * (self.spec.dream.step_size / scale))?)?.clamp(0f32, 1f32)?;
+        Ok(vec![
+            ("activation", objective.to_scalar::<f32>()? as f64),
+            ("octave", (self.octave + 1) as f64),
+        ])
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        Ok(Vec::new())
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let result = self.result()?;
+        let (w, h) = (result.width, result.height);
+        let mut bytes = self.original.pixels.clone();
+        bytes.extend_from_slice(&result.pixels);
+        let mut grid = ImageGrid::tile(step, &bytes, 2, w, h, 3, 2);
+        grid.caption = format!(
+            "original · dream (octave {} of {})",
+            self.octave + 1,
+            self.bases.len()
+        );
+        Ok(View::Images(grid))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        match param {
+            LiveParam::LearningRate(step) => self.spec.dream.step_size = step,
+            other => {
+                return Err(StudioError::Spec(format!(
+                    "a dream has no live setting {other:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        let octave = Tensor::new(&[self.octave as u32], self.image.device());
+        let mut all = vec![("dream".to_string(), self.image.clone())];
+        if let Ok(o) = octave {
+            all.push(("octave".to_string(), o));
+        }
+        all
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        let (Some(image), Some(octave)) = (tensors.get("dream"), tensors.get("octave")) else {
+            return Err(StudioError::Checkpoint(
+                "the checkpoint holds no dream".into(),
+            ));
+        };
+        let octave = octave.i(0)?.to_scalar::<u32>()? as usize;
+        let Some(base) = self.bases.get(octave) else {
+            return Err(StudioError::Checkpoint(format!(
+                "the checkpoint is at octave {}, this dream has {}",
+                octave + 1,
+                self.bases.len()
+            )));
+        };
+        if image.dims() != base.dims() {
+            return Err(StudioError::Checkpoint(format!(
+                "the checkpoint's picture is {:?}, this octave's {:?}",
+                image.dims(),
+                base.dims()
+            )));
+        }
+        self.image = image.to_dtype(candle_core::DType::F32)?;
+        self.octave = octave;
+        self.steps = octave as u64 * self.spec.iterations_per_octave();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolling_there_and_back_is_the_identity() -> Result<()> {
+        let x = Tensor::arange(0f32, 24.0, &Device::Cpu)?.reshape((1, 2, 3, 4))?;
+        let moved = roll(&x, 1, -3)?;
+        // new[y][x] = old[y − 1][x − 1] (mod the sides): row 1 column 1 holds old (0, 0).
+        assert_eq!(moved.i((0, 0, 1, 1))?.to_scalar::<f32>()?, 0.0);
+        assert_eq!(moved.i((0, 1, 0, 0))?.to_scalar::<f32>()?, 12.0 + 8.0 + 3.0);
+        let back = roll(&moved, -1, 3)?;
+        let d = (back - &x)?.abs()?.max_all()?.to_scalar::<f32>()?;
+        assert_eq!(d, 0.0);
+        Ok(())
+    }
+}

@@ -1,0 +1,309 @@
+//! Neural style transfer (Gatys et al., 2015): the network stays fixed and the
+//! pixels move. Minimises content loss (a deep layer's activations against the
+//! content picture's) + style loss (Gram matrices of several layers against the style
+//! picture's) + total variation, by Adam or L-BFGS on the pixels.
+
+pub mod spec;
+
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor, Var};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, Uniform};
+
+pub use spec::{
+    PixelOptimise, PixelOptimiser, StartFrom, StyleLayers, StyleLossWeights, StylePictures,
+    StyleTransferSpec,
+};
+
+use super::canvas::{preserve_colour, to_image, to_tensor, total_variation};
+use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use crate::data::pictures::resize;
+use crate::features::FeatureNet;
+use crate::nn::gram::gram;
+use crate::nn::lbfgs::Lbfgs;
+use crate::nn::optim::{Optim, OptimizerKind};
+use crate::view::{ImageGrid, RgbImage, View};
+use crate::{Result, StudioError};
+
+/// The checkpoint's name for the picture.
+const PIXELS: &str = "pixels";
+
+/// A style transfer in progress.
+pub struct StyleTransfer {
+    spec: StyleTransferSpec,
+    net: FeatureNet,
+    content: RgbImage,
+    /// The style picture at the content's size, for the view.
+    style_shown: RgbImage,
+    content_target: Tensor,
+    style_targets: Vec<Tensor>,
+    /// Content layer, then the style layers.
+    wanted: Vec<String>,
+    pixels: Var,
+    adam: Optim,
+    lbfgs: Lbfgs,
+    /// The weighted loss terms at the current picture: content, style, TV.
+    terms: [f64; 3],
+}
+
+/// The three weighted terms and their sum (a differentiable scalar).
+struct Losses {
+    total: Tensor,
+    terms: [f64; 3],
+}
+
+impl StyleTransfer {
+    /// Reads the pictures, builds the network and computes the targets.
+    pub fn new(spec: StyleTransferSpec, device: &Device) -> Result<Self> {
+        spec.validate()?;
+        let net = spec.network.load(device)?;
+        let names = net.layer_names();
+        for layer in std::iter::once(&spec.layers.content).chain(&spec.layers.style) {
+            if !names.contains(layer) {
+                return Err(StudioError::Spec(format!(
+                    "{} has no layer {layer} (it has {})",
+                    net.description,
+                    names.join(", ")
+                )));
+            }
+        }
+        let size = spec.pictures.size;
+        let content = spec.pictures.content.load(size)?;
+        let style = spec.pictures.style.load(size)?;
+        let style_shown = resize(&style, content.width, content.height);
+        let mut wanted = vec![spec.layers.content.clone()];
+        wanted.extend(spec.layers.style.iter().cloned());
+        let content_t = to_tensor(&content, device)?;
+        let content_target = net
+            .forward(&content_t, &wanted[..1])?
+            .remove(&spec.layers.content)
+            .ok_or_else(|| StudioError::Spec("the content layer gave nothing".into()))?
+            .detach();
+        let style_features = net.forward(&to_tensor(&style, device)?, &wanted[1..])?;
+        let style_targets = spec
+            .layers
+            .style
+            .iter()
+            .map(|l| match style_features.get(l) {
+                Some(f) => Ok(gram(f)?.detach()),
+                None => Err(StudioError::Spec(format!("style layer {l} gave nothing"))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let start = match spec.optimise.start {
+            StartFrom::Content => content_t,
+            StartFrom::Noise => {
+                let mut rng = StdRng::seed_from_u64(spec.seed);
+                let u = Uniform::new(0.0f32, 1.0).map_err(|e| StudioError::Spec(e.to_string()))?;
+                let n = 3 * content.width * content.height;
+                let v: Vec<f32> = (0..n).map(|_| u.sample(&mut rng)).collect();
+                Tensor::from_vec(v, (1, 3, content.height, content.width), device)?
+            }
+        };
+        let pixels = Var::from_tensor(&start)?;
+        let adam = Optim::new(
+            OptimizerKind::Adam,
+            vec![pixels.clone()],
+            spec.optimise.lr,
+            0.9,
+        )?;
+        let mut me = Self {
+            spec,
+            net,
+            content,
+            style_shown,
+            content_target,
+            style_targets,
+            wanted,
+            pixels,
+            adam,
+            lbfgs: Lbfgs::new(10, 0.05),
+            terms: [0.0; 3],
+        };
+        me.terms = me.losses(me.pixels.as_tensor())?.terms;
+        Ok(me)
+    }
+
+    /// The losses at picture `x` `[1, 3, h, w]`.
+    fn losses(&self, x: &Tensor) -> Result<Losses> {
+        let features = self.net.forward(x, &self.wanted)?;
+        let get = |l: &String| {
+            features
+                .get(l)
+                .ok_or_else(|| StudioError::Spec(format!("layer {l} gave nothing")))
+        };
+        let w = self.spec.loss;
+        let content = (get(&self.spec.layers.content)? - &self.content_target)?
+            .sqr()?
+            .mean_all()?;
+        let mut style = Tensor::zeros((), candle_core::DType::F32, x.device())?;
+        for ((layer, weight), target) in self
+            .spec
+            .layers
+            .style
+            .iter()
+            .zip(&self.spec.layers.style_weights)
+            .zip(&self.style_targets)
+        {
+            let g = gram(get(layer)?)?;
+            style = (style + ((g - target)?.sqr()?.mean_all()? * *weight)?)?;
+        }
+        let tv = total_variation(x)?;
+        let content = (content * w.content)?;
+        let style = (style * w.style)?;
+        let tv = (tv * w.tv)?;
+        let terms = [
+            content.to_scalar::<f32>()? as f64,
+            style.to_scalar::<f32>()? as f64,
+            tv.to_scalar::<f32>()? as f64,
+        ];
+        let total = ((content + style)? + tv)?;
+        Ok(Losses { total, terms })
+    }
+
+    /// One Adam update of the pixels, kept in [0, 1].
+    fn adam_step(&mut self) -> Result<()> {
+        let losses = self.losses(self.pixels.as_tensor())?;
+        let grads = losses.total.backward()?;
+        self.adam.step(&grads)?;
+        self.pixels
+            .set(&self.pixels.as_tensor().clamp(0f32, 1f32)?)?;
+        self.terms = losses.terms;
+        Ok(())
+    }
+
+    /// One L-BFGS iteration (several loss evaluations in its line search).
+    fn lbfgs_step(&mut self) -> Result<()> {
+        let shape = self.pixels.shape().clone();
+        let device = self.pixels.device().clone();
+        let mut x: Vec<f64> = self
+            .pixels
+            .flatten_all()?
+            .to_vec1::<f32>()?
+            .into_iter()
+            .map(f64::from)
+            .collect();
+        let mut last_terms = self.terms;
+        let mut lbfgs = std::mem::replace(&mut self.lbfgs, Lbfgs::new(1, 0.0));
+        let result = lbfgs.step(&mut x, |point| -> Result<(f64, Vec<f64>)> {
+            let v: Vec<f32> = point.iter().map(|&p| p as f32).collect();
+            let var = Var::from_tensor(&Tensor::from_vec(v, shape.clone(), &device)?)?;
+            let losses = self.losses(var.as_tensor())?;
+            let grads = losses.total.backward()?;
+            let g = grads
+                .get(var.as_tensor())
+                .ok_or_else(|| StudioError::Spec("no gradient reached the pixels".into()))?
+                .flatten_all()?
+                .to_vec1::<f32>()?;
+            last_terms = losses.terms;
+            Ok((
+                losses.terms.iter().sum(),
+                g.into_iter().map(f64::from).collect(),
+            ))
+        });
+        self.lbfgs = lbfgs;
+        let step = result?;
+        if (step.loss - last_terms.iter().sum::<f64>()).abs() <= 1e-9 * step.loss.abs().max(1.0) {
+            self.terms = last_terms;
+        }
+        let v: Vec<f32> = x.iter().map(|&p| p as f32).collect();
+        self.pixels.set(&Tensor::from_vec(v, shape, &device)?)?;
+        Ok(())
+    }
+
+    /// The picture now, with the content's colours if the spec says so.
+    pub fn result(&self) -> Result<RgbImage> {
+        let image = to_image(self.pixels.as_tensor())?;
+        Ok(if self.spec.pictures.preserve_colour {
+            preserve_colour(&image, &self.content)
+        } else {
+            image
+        })
+    }
+
+    /// Width and height of the working picture.
+    pub fn size(&self) -> (usize, usize) {
+        (self.content.width, self.content.height)
+    }
+}
+
+impl Experiment for StyleTransfer {
+    fn spec(&self) -> ExperimentSpec {
+        ExperimentSpec::StyleTransfer(self.spec.clone())
+    }
+
+    fn metric_names(&self) -> Vec<&'static str> {
+        vec!["content_loss", "style_loss", "tv_loss", "total_loss"]
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<Metrics> {
+        match self.spec.optimise.optimiser {
+            PixelOptimiser::Adam => self.adam_step()?,
+            PixelOptimiser::Lbfgs => self.lbfgs_step()?,
+        }
+        let [c, s, tv] = self.terms;
+        Ok(vec![
+            ("content_loss", c),
+            ("style_loss", s),
+            ("tv_loss", tv),
+            ("total_loss", c + s + tv),
+        ])
+    }
+
+    fn evaluate(&mut self) -> Result<Metrics> {
+        Ok(Vec::new())
+    }
+
+    fn view(&mut self, step: u64) -> Result<View> {
+        let result = self.result()?;
+        let (w, h) = self.size();
+        let mut bytes = self.content.pixels.clone();
+        bytes.extend_from_slice(&self.style_shown.pixels);
+        bytes.extend_from_slice(&result.pixels);
+        let mut grid = ImageGrid::tile(step, &bytes, 3, w, h, 3, 3);
+        grid.caption = "content · style · result".into();
+        Ok(View::Images(grid))
+    }
+
+    fn set_live(&mut self, param: LiveParam) -> Result<()> {
+        match param {
+            LiveParam::LearningRate(lr) => {
+                self.spec.optimise.lr = lr;
+                self.adam.set_learning_rate(lr);
+            }
+            LiveParam::StyleWeights { content, style, tv } => {
+                self.spec.loss = StyleLossWeights { content, style, tv };
+                self.lbfgs.reset();
+            }
+            LiveParam::PreserveColour(on) => self.spec.pictures.preserve_colour = on,
+            other => {
+                return Err(StudioError::Spec(format!(
+                    "a style transfer has no live setting {other:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn tensors(&self) -> Vec<(String, Tensor)> {
+        vec![(PIXELS.to_string(), self.pixels.as_tensor().clone())]
+    }
+
+    fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        let t = tensors
+            .get(PIXELS)
+            .ok_or_else(|| StudioError::Spec("the checkpoint holds no picture".into()))?;
+        if t.dims() != self.pixels.dims() {
+            return Err(StudioError::Spec(format!(
+                "the checkpoint's picture is {:?}, this transfer's {:?}",
+                t.dims(),
+                self.pixels.dims()
+            )));
+        }
+        self.pixels.set(&t.to_dtype(candle_core::DType::F32)?)?;
+        self.lbfgs.reset();
+        self.terms = self.losses(self.pixels.as_tensor())?.terms;
+        Ok(())
+    }
+}

@@ -68,7 +68,15 @@ fn step_until(
     while !done(h.state()) {
         assert!(
             start.elapsed() < timeout,
-            "condition not reached in {timeout:?}"
+            "condition not reached in {timeout:?}; log: {:?}",
+            h.state()
+                .state
+                .log
+                .iter()
+                .rev()
+                .take(3)
+                .map(|l| &l.text)
+                .collect::<Vec<_>>()
         );
         std::thread::sleep(Duration::from_millis(20));
         h.step();
@@ -374,4 +382,135 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
             );
         }
     }
+}
+
+/// A file dropped on the window, as the integration would hand it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn style_transfer_takes_a_dropped_picture_and_paints_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let photo = dir.path().join("photo.png");
+    image::RgbImage::from_fn(90, 60, |x, y| {
+        image::Rgb([(x * 2) as u8, (y * 3) as u8, 200])
+    })
+    .save(&photo)
+    .expect("png");
+    let broken = dir.path().join("broken.png");
+    std::fs::write(&broken, b"\x89PNG not really").expect("write");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("Style transfer (optimise the picture)")
+        .click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "style_transfer");
+    // A corrupt picture is refused with its name and changes nothing.
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(broken.clone())));
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        a.state.log.iter().any(|l| l.text.contains("broken.png"))
+    });
+    let latent_studio::experiments::ExperimentSpec::StyleTransfer(s) = &h.state().state.draft
+    else {
+        panic!("style transfer")
+    };
+    assert_eq!(
+        s.pictures.content,
+        latent_studio::data::pictures::PictureSource::Landscape
+    );
+    // A good one, dropped on the content slot, becomes the content picture.
+    h.get_all_by_label("Open picture…")
+        .next()
+        .expect("the content slot's button")
+        .hover();
+    h.step();
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(photo.clone())));
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        matches!(&a.state.draft, latent_studio::experiments::ExperimentSpec::StyleTransfer(s)
+            if s.pictures.content == latent_studio::data::pictures::PictureSource::File(photo.clone()))
+    });
+    for setting in [
+        "pictures.size=48",
+        "schedule.steps=4",
+        "schedule.log_every=1",
+    ] {
+        h.state_mut().state.draft.set(setting).expect("setting");
+    }
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.run.is_some() && !a.state.is_active()
+    });
+    let grid = h
+        .state()
+        .state
+        .gallery
+        .current()
+        .cloned()
+        .expect("a picture");
+    assert_eq!((grid.cols, grid.tile_width, grid.tile_height), (3, 48, 32));
+    assert_eq!(
+        h.state().state.series("style_loss").map(<[_]>::len),
+        Some(4)
+    );
+}
+
+#[test]
+fn deep_dream_runs_from_the_window_with_its_octaves_plotted() {
+    use latent_studio::experiments::ExperimentSpec;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label("DeepDream (optimise the picture)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.draft.architecture(), "deep_dream");
+    for setting in ["size=48", "dream.octaves=2", "schedule.log_every=1"] {
+        h.state_mut().state.draft.set(setting).expect("setting");
+    }
+    h.run_steps(2);
+    // The preset's 80 iterations, spread over 2 octaves.
+    let ExperimentSpec::DeepDream(d) = &h.state().state.draft else {
+        panic!("dream")
+    };
+    assert_eq!((d.schedule.steps, d.iterations_per_octave()), (80, 40));
+    h.state_mut()
+        .state
+        .draft
+        .set("schedule.steps=6")
+        .expect("steps");
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.run.is_some() && !a.state.is_active()
+    });
+    let grid = h
+        .state()
+        .state
+        .gallery
+        .current()
+        .cloned()
+        .expect("a picture");
+    assert_eq!((grid.cols, grid.tile_width), (2, 48));
+    let octaves = h.state().state.series("octave").expect("octaves").to_vec();
+    assert_eq!(octaves.first().map(|p| p[1]), Some(1.0));
+    assert_eq!(octaves.last().map(|p| p[1]), Some(2.0));
 }

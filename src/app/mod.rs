@@ -343,9 +343,13 @@ impl StudioApp {
                         .run
                         .as_ref()
                         .map_or(&self.state.draft, |r| &r.info.spec);
+                    let optimises_a_picture = matches!(
+                        shown,
+                        ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
+                    );
                     if is_text {
                         self.text_samples.ui(ui, &self.state);
-                    } else if shown.image_data().is_some() {
+                    } else if shown.image_data().is_some() || optimises_a_picture {
                         self.gallery.ui(ui, &mut self.state, &mut self.actions);
                     } else {
                         self.canvas.ui(ui, &self.state);

@@ -33,6 +33,14 @@ pub enum BenchModel {
     CharLstmSample,
     /// PixelCNN sampling: one 28×28 image, pixel by pixel.
     PixelcnnSample,
+    /// Style transfer of the studio's pictures at 256 × 192, built-in network: one
+    /// Adam iteration (a forward and a backward pass; an L-BFGS iteration adds its
+    /// line search's extra evaluations).
+    StyleTransfer,
+    /// The same at 512 × 384.
+    StyleTransfer512,
+    /// DeepDream at 256 × 192 (the last octave): one iteration.
+    DeepDream,
 }
 
 /// Options of `bench`.
@@ -79,6 +87,20 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             let mut s = presets::pixel_cnn_default();
             s.sample.count = 1;
             ExperimentSpec::PixelCnn(s)
+        }
+        BenchModel::StyleTransfer | BenchModel::StyleTransfer512 => {
+            let mut s = presets::style_transfer_default();
+            s.optimise.optimiser = crate::experiments::style_transfer::PixelOptimiser::Adam;
+            if matches!(args.model, BenchModel::StyleTransfer512) {
+                s.pictures.size = 512;
+            }
+            ExperimentSpec::StyleTransfer(s)
+        }
+        BenchModel::DeepDream => {
+            let mut s = presets::deep_dream_default();
+            s.dream.octaves = 1;
+            s.schedule.steps = 1_000_000;
+            ExperimentSpec::DeepDream(s)
         }
     };
     let sampling = matches!(

@@ -220,8 +220,9 @@ impl Experiment for DeepDream {
         let grads = objective.backward()?;
         let g = grads
             .get(shifted.as_tensor())
-            .ok_or_else(|| StudioError::Spec("no gradient reached the pixels".into()))?;
-        let g = roll(g, -dy, -dx)?;
+            .ok_or_else(|| StudioError::Spec("no gradient reached the pixels".into()))?
+            .detach();
+        let g = roll(&g, -dy, -dx)?;
         let scale = g.abs()?.mean_all()?.to_scalar::<f32>()? as f64 + 1e-8;
         self.image =
             (&self.image + (g * (self.spec.dream.step_size / scale))?)?.clamp(0f32, 1f32)?;

@@ -14,6 +14,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
     let ExperimentSpec::DeepDream(mut spec) = state.draft.clone() else {
         return;
     };
+    // Iterations per octave stay as they are when the number of octaves changes.
+    let mut per = spec.iterations_per_octave();
     picture_inputs::picture_slot_ui(
         ui,
         state,
@@ -25,7 +27,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
     egui::Grid::new("dream-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Working size");
         ui.vertical(|ui| {
-            ui.add(egui::Slider::new(&mut spec.size, 64..=1024).suffix(" px"))
+            ui.add(egui::Slider::new(&mut spec.size, 32..=1024).suffix(" px"))
                 .on_hover_text("Longer side of the last octave's picture; larger pictures are scaled down to it.");
             picture_inputs::estimate_ui(ui, &spec.network, spec.size, &spec.dream.layer);
         });
@@ -77,14 +79,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         ui.end_row();
 
         ui.label("Iterations per octave");
-        let mut per = spec.iterations_per_octave();
-        if ui
-            .add(egui::Slider::new(&mut per, 1..=200))
-            .on_hover_text("Gradient-ascent steps at each scale.")
-            .changed()
-        {
-            spec.schedule.steps = per * spec.dream.octaves as u64;
-        }
+        ui.add(egui::Slider::new(&mut per, 1..=200))
+            .on_hover_text("Gradient-ascent steps at each scale.");
         spec.schedule.steps = per * spec.dream.octaves as u64;
         ui.end_row();
 

@@ -62,7 +62,12 @@ impl Gallery {
                     );
             }
             ui.label(format!("step {step}"));
-            if ui
+            let shown = state.run.as_ref().map_or(&state.draft, |r| &r.info.spec);
+            use crate::experiments::ExperimentSpec;
+            if matches!(
+                shown,
+                ExperimentSpec::ImageGan(_) | ExperimentSpec::Autoencoder(_)
+            ) && ui
                 .add_enabled(active, egui::Button::new("New noise"))
                 .on_hover_text("Draw a new fixed noise batch for the gallery.")
                 .clicked()

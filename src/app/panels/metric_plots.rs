@@ -10,9 +10,34 @@ struct Group {
     title: &'static str,
     metrics: &'static [(&'static str, &'static str)],
     tip: &'static str,
+    /// Plot log10 of the values (for losses that fall over decades).
+    log10: bool,
 }
 
 const GROUPS: &[Group] = &[
+    Group {
+        title: "Style transfer losses (weighted, log10)",
+        metrics: &[
+            ("content_loss", "content"),
+            ("style_loss", "style"),
+            ("tv_loss", "total variation"),
+            ("total_loss", "total"),
+        ],
+        tip: "The three terms the pixels are optimised against, each times its weight, on a log scale: style falls over decades while content rises a little as the picture leaves the content behind.",
+        log10: true,
+    },
+    Group {
+        title: "DeepDream objective",
+        metrics: &[("activation", "½ mean square of the chosen activations")],
+        tip: "What gradient ascent raises; it jumps at each new octave, where the picture is larger.",
+        log10: false,
+    },
+    Group {
+        title: "Octave",
+        metrics: &[("octave", "octave (smallest first)")],
+        tip: "The scale being dreamt at.",
+        log10: false,
+    },
     Group {
         title: "Negative log-likelihood (nats/image)",
         metrics: &[
@@ -20,11 +45,13 @@ const GROUPS: &[Group] = &[
             ("val_nll_nats", "held-out"),
         ],
         tip: "−log p(x) of whole images under the model, summed over pixels: lower is better.",
+        log10: false,
     },
     Group {
         title: "Held-out bits per dimension",
         metrics: &[("val_bits_per_dim", "bits per pixel")],
         tip: "The held-out NLL per pixel in bits: 1 means a binarised pixel is no better than a coin toss.",
+        log10: false,
     },
     Group {
         title: "Bits per character",
@@ -34,11 +61,13 @@ const GROUPS: &[Group] = &[
             ("unigram_bpc", "unigram entropy (no context)"),
         ],
         tip: "Cross-entropy of the next character in bits: a model that ignores context cannot beat the unigram entropy; below it, the model uses what came before.",
+        log10: false,
     },
     Group {
         title: "Gradient norm (before clipping)",
         metrics: &[("grad_norm", "global norm")],
         tip: "The norm of the whole gradient; steps above the clip are scaled down to it.",
+        log10: false,
     },
     Group {
         title: "Reconstruction term (nats/image, Σ over pixels)",
@@ -47,21 +76,25 @@ const GROUPS: &[Group] = &[
             ("val_reconstruction", "held-out"),
         ],
         tip: "−log p(x | z): how badly the decoder explains an image from its code, in nats per image, summed over its pixels.",
+        log10: false,
     },
     Group {
         title: "KL term (nats/image, Σ over latent dims)",
         metrics: &[("kl", "training batch"), ("val_kl", "held-out")],
         tip: "KL(q(z|x) ‖ N(0, I)): how much information the codes carry beyond the prior, in nats per image.",
+        log10: false,
     },
     Group {
         title: "Held-out ELBO (nats/image)",
         metrics: &[("val_elbo", "ELBO = −(reconstruction + KL)")],
         tip: "The evidence lower bound on log p(x) for held-out images: higher is better.",
+        log10: false,
     },
     Group {
         title: "Active latent units",
         metrics: &[("active_units", "units with Var(E[z|x]) > 0.01")],
         tip: "Latent dimensions whose code changes with the image; the others collapsed to the prior (posterior collapse). Raise β and watch them fall.",
+        log10: false,
     },
     Group {
         title: "Loss",
@@ -70,31 +103,37 @@ const GROUPS: &[Group] = &[
             ("beta", "β (after warm-up)"),
         ],
         tip: "What the optimiser minimises, and the KL weight in use.",
+        log10: false,
     },
     Group {
         title: "Losses",
         metrics: &[("d_loss", "D loss"), ("g_loss", "G loss")],
         tip: "Discriminator and generator losses. At equilibrium D loss is 2·ln 2 ≈ 1.39 and D outputs ½ everywhere.",
+        log10: false,
     },
     Group {
         title: "Discriminator outputs",
         metrics: &[("d_real", "mean D(x)"), ("d_fake", "mean D(G(z))")],
         tip: "The discriminator's mean belief that real (x) and generated (G(z)) points are real; both tend to ½.",
+        log10: false,
     },
     Group {
         title: "Wasserstein estimate",
         metrics: &[("wasserstein", "mean D(x) − mean D(G(z))")],
         tip: "The critic's estimate of the Wasserstein distance between real and generated images: it should fall.",
+        log10: false,
     },
     Group {
         title: "Gradient penalty",
         metrics: &[("gradient_penalty", "penalty")],
         tip: "How far the critic's input gradients are from norm 1 (before the weight λ).",
+        log10: false,
     },
     Group {
         title: "Fréchet distance",
         metrics: &[("frechet_distance", "FID (classifier features)")],
         tip: "Distance between real and generated images in a classifier's feature space, measured every few steps: lower is better.",
+        log10: false,
     },
     Group {
         title: "Classes of generated images (%)",
@@ -111,31 +150,37 @@ const GROUPS: &[Group] = &[
             ("class_9_pct", "9"),
         ],
         tip: "Which classes the classifier sees in the generated images: all near 10% means every digit is made; one line alone is mode collapse.",
+        log10: false,
     },
     Group {
         title: "Classes covered",
         metrics: &[("classes_covered", "classes with ≥ half their share")],
         tip: "How many classes get at least half their fair share of the generated images.",
+        log10: false,
     },
     Group {
         title: "Modes captured",
         metrics: &[("modes_captured", "modes captured")],
         tip: "Of 2,500 generated points, how many modes have at least one point within 3σ: mode collapse shows as a drop.",
+        log10: false,
     },
     Group {
         title: "High-quality samples (%)",
         metrics: &[("high_quality_pct", "% within 3σ of a mode")],
         tip: "The share of generated points within three standard deviations of their nearest mode.",
+        log10: false,
     },
     Group {
         title: "Generator gradient norm",
         metrics: &[("g_grad_norm", "gradient norm")],
         tip: "Norm of the gradient of G's loss w.r.t. its weights: the minimax loss makes it vanish when D wins.",
+        log10: false,
     },
     Group {
         title: "Sample–mode distance",
         metrics: &[("sample_mode_distance", "distance")],
         tip: "Mean distance from generated points to their nearest mode plus from each mode to its nearest generated point.",
+        log10: false,
     },
 ];
 
@@ -172,9 +217,16 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
                         .show(ui, |plot| {
                             for (k, (metric, label)) in group.metrics.iter().enumerate() {
                                 if let Some(series) = state.series(metric) {
-                                    plot.line(
-                                        Line::new(*label, series.to_vec()).color(theme::series(k)),
-                                    );
+                                    let points: Vec<[f64; 2]> = if group.log10 {
+                                        series
+                                            .iter()
+                                            .filter(|p| p[1] > 0.0)
+                                            .map(|p| [p[0], p[1].log10()])
+                                            .collect()
+                                    } else {
+                                        series.to_vec()
+                                    };
+                                    plot.line(Line::new(*label, points).color(theme::series(k)));
                                 }
                             }
                         });

@@ -42,7 +42,7 @@ pub fn picture_slot_ui(
                         ui.label(current.label());
                     }
                 }
-                ui.horizontal_wrapped(|ui| {
+                ui.horizontal(|ui| {
                     for builtin in [PictureSource::Landscape, PictureSource::Mosaic] {
                         let name = match builtin {
                             PictureSource::Landscape => "landscape",
@@ -57,6 +57,8 @@ pub fn picture_slot_ui(
                             *current = builtin;
                         }
                     }
+                });
+                ui.horizontal(|ui| {
                     if ui
                         .button("Open picture…")
                         .on_hover_text("A PNG or JPEG of any size (scaled to the working size); or drop a file on this box.")

@@ -38,7 +38,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
     egui::Grid::new("style-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Working size");
         ui.vertical(|ui| {
-            ui.add(egui::Slider::new(&mut spec.pictures.size, 64..=1024).suffix(" px"))
+            ui.add(egui::Slider::new(&mut spec.pictures.size, 32..=1024).suffix(" px"))
                 .on_hover_text("Longer side of the picture being optimised; larger pictures are scaled down to it.");
             let layers = std::iter::once(&spec.layers.content).chain(&spec.layers.style);
             let deep = deepest(&spec.network, layers);
@@ -63,8 +63,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         ui.end_row();
 
         ui.label("Style layers");
-        ui.horizontal_wrapped(|ui| {
-            for n in &names {
+        egui::Grid::new("style-layers").num_columns(4).show(ui, |ui| {
+            for (k, n) in names.iter().enumerate() {
                 let at = spec.layers.style.iter().position(|s| s == n);
                 let mut on = at.is_some();
                 if ui
@@ -84,13 +84,21 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
                         _ => {}
                     }
                 }
-                if let Some(i) = spec.layers.style.iter().position(|s| s == n) {
-                    ui.add(
-                        egui::DragValue::new(&mut spec.layers.style_weights[i])
-                            .range(0.0..=100.0)
-                            .speed(0.05),
-                    )
-                    .on_hover_text("This layer's weight within the style loss.");
+                match spec.layers.style.iter().position(|s| s == n) {
+                    Some(i) => {
+                        ui.add(
+                            egui::DragValue::new(&mut spec.layers.style_weights[i])
+                                .range(0.0..=100.0)
+                                .speed(0.05),
+                        )
+                        .on_hover_text("This layer's weight within the style loss.");
+                    }
+                    None => {
+                        ui.label("");
+                    }
+                }
+                if k % 2 == 1 {
+                    ui.end_row();
                 }
             }
         });

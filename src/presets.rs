@@ -398,6 +398,38 @@ pub fn use_vgg(spec: &mut ExperimentSpec, path: PathBuf) {
     }
 }
 
+/// Switches a style transfer or a dream to `network`, whose layers are `layers`
+/// (shallowest first): content and dream on the deepest, style on all of them.
+pub fn use_network(spec: &mut ExperimentSpec, network: FeatureSource, layers: &[String]) {
+    let Some(deepest) = layers.last().cloned() else {
+        return;
+    };
+    match spec {
+        ExperimentSpec::StyleTransfer(s) => {
+            s.network = network;
+            s.layers.content = deepest;
+            s.layers.style = layers.to_vec();
+            s.layers.style_weights = vec![1.0; layers.len()];
+        }
+        ExperimentSpec::DeepDream(d) => {
+            // A trained discriminator knows digits: dream on one, near its scale.
+            if matches!(network, FeatureSource::Run { .. })
+                && !matches!(d.picture, PictureSource::File(_))
+            {
+                d.picture = PictureSource::Digit(3);
+                d.size = 56;
+                d.dream.step_size = 0.05;
+                d.dream.octaves = 2;
+                d.schedule.steps = 2 * d.iterations_per_octave();
+            }
+            d.network = network;
+            d.dream.layer = deepest;
+            d.dream.channels.clear();
+        }
+        _ => {}
+    }
+}
+
 /// Switches a style transfer or a dream back to the built-in network and its
 /// default layers.
 pub fn use_built_in(spec: &mut ExperimentSpec) {

@@ -252,3 +252,65 @@ fn the_cli_writes_the_picture_and_refuses_bad_files_in_one_line() {
         assert!(!dir.path().join("never.png").exists());
     }
 }
+
+#[test]
+fn a_trained_gans_discriminator_dreams_on_a_digit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("gan");
+    let status = studio()
+        .args(["train", "dcgan_glyphs", "--steps", "3", "--out"])
+        .arg(&run)
+        .args(["--set", "quality.every=0", "--set", "train.batch_size=16"])
+        .status()
+        .expect("train");
+    assert!(status.success());
+    let out = dir.path().join("dream.png");
+    let output = studio()
+        .args(["dream", "--iterations", "4", "--from-run"])
+        .arg(&run)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("dream");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let img = image::open(&out).expect("written").to_rgb8();
+    assert_eq!(
+        img.dimensions(),
+        (56, 56),
+        "a digit at the discriminator's scale"
+    );
+    // The network of the run: its convolutions, with batch norm folded in.
+    let source = latent_studio::features::FeatureSource::Run {
+        folder: run.clone(),
+    };
+    let (description, layers) = latent_studio::features::describe(&source).expect("describe");
+    assert_eq!(
+        layers,
+        vec!["conv1".to_string(), "conv2".into()],
+        "{description}"
+    );
+    // Another architecture's run is refused with a message naming it.
+    let pcnn = dir.path().join("pcnn");
+    let status = studio()
+        .args(["train", "pixelcnn_glyphs", "--steps", "1", "--out"])
+        .arg(&pcnn)
+        .args(["--set", "model.blocks=1", "--set", "model.channels=4"])
+        .args(["--set", "eval.images=10", "--set", "sample.count=1"])
+        .status()
+        .expect("train");
+    assert!(status.success());
+    let output = studio()
+        .args(["dream", "--from-run"])
+        .arg(&pcnn)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("dream");
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("pixel_cnn") && err.contains("pcnn"), "{err}");
+}

@@ -87,6 +87,8 @@ pub enum InputRole {
     Dream,
     /// VGG weights (safetensors).
     Weights,
+    /// A run folder whose image GAN's discriminator is the network.
+    Run,
 }
 
 /// A checked input.
@@ -94,8 +96,8 @@ pub enum InputRole {
 pub enum InputCheck {
     /// A picture, as a thumbnail.
     Picture(RgbImage),
-    /// A network, described.
-    Network(String),
+    /// A network, described, with its layer names.
+    Network(String, Vec<String>),
 }
 
 /// Side of the thumbnails of chosen pictures.
@@ -277,16 +279,25 @@ impl DialogRunner {
                 None if role == InputRole::Weights => {
                     d.open_file("Open VGG16/VGG19 weights", &["safetensors"])?
                 }
+                None if role == InputRole::Run => {
+                    d.pick_folder("Open the run folder of an image GAN")?
+                }
                 None => d.open_file("Open a picture", &["png", "jpg", "jpeg"])?,
             };
-            let check = match role {
+            let network = match role {
                 InputRole::Weights => {
-                    let source = crate::features::FeatureSource::Vgg { path: path.clone() };
-                    crate::features::describe(&source)
-                        .map(InputCheck::Network)
-                        .map_err(|e| e.to_string())
+                    Some(crate::features::FeatureSource::Vgg { path: path.clone() })
                 }
-                _ => crate::data::pictures::read_picture(&path, THUMB_SIDE)
+                InputRole::Run => Some(crate::features::FeatureSource::Run {
+                    folder: path.clone(),
+                }),
+                _ => None,
+            };
+            let check = match network {
+                Some(source) => crate::features::describe(&source)
+                    .map(|(d, layers)| InputCheck::Network(d, layers))
+                    .map_err(|e| e.to_string()),
+                None => crate::data::pictures::read_picture(&path, THUMB_SIDE)
                     .map(InputCheck::Picture)
                     .map_err(|e| e.to_string()),
             };

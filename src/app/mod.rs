@@ -557,7 +557,7 @@ impl StudioApp {
         let check = match check {
             Ok(c) => c,
             Err(e) => {
-                if role == InputRole::Weights {
+                if matches!(role, InputRole::Weights | InputRole::Run) {
                     self.state.weights_info = Some(Err(e.clone()));
                 }
                 return self.state.say(Level::Error, format!("not used: {e}"));
@@ -577,9 +577,18 @@ impl StudioApp {
                 s.picture = file;
                 self.state.input_thumbs.insert(role, t);
             }
-            (draft, InputRole::Weights, InputCheck::Network(description)) => {
+            (draft, InputRole::Weights, InputCheck::Network(description, layers)) => {
                 crate::presets::use_vgg(draft, path.clone());
                 self.state.weights_info = Some(Ok(description));
+                self.state.network_layers = Some(layers);
+            }
+            (draft, InputRole::Run, InputCheck::Network(description, layers)) => {
+                let source = crate::features::FeatureSource::Run {
+                    folder: path.clone(),
+                };
+                crate::presets::use_network(draft, source, &layers);
+                self.state.weights_info = Some(Ok(description));
+                self.state.network_layers = Some(layers);
             }
             _ => {
                 return self.state.say(

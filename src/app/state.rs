@@ -43,8 +43,10 @@ pub struct AppState {
     pub text_problem: Option<String>,
     /// Thumbnails of the pictures chosen for style transfer or DeepDream.
     pub input_thumbs: std::collections::HashMap<super::dialogs::InputRole, crate::view::RgbImage>,
-    /// What the chosen VGG file holds, or why it cannot be used.
+    /// What the chosen network file or run holds, or why it cannot be used.
     pub weights_info: Option<Result<String, String>>,
+    /// The layers of the chosen network file or run, once checked.
+    pub network_layers: Option<Vec<String>>,
     /// Where on screen each input's slot was drawn last frame, for dropped files.
     pub drop_targets: Vec<(super::dialogs::InputRole, egui::Rect)>,
     /// Text a character model wrote while training, newest last.
@@ -118,6 +120,7 @@ impl AppState {
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),
             weights_info: None,
+            network_layers: None,
             drop_targets: Vec::new(),
         }
     }

@@ -38,8 +38,11 @@ pub struct StylizeArgs {
     #[arg(long, default_value_t = 256)]
     pub size: usize,
     /// VGG16/VGG19 weights (safetensors); default: the built-in random filters.
-    #[arg(long, value_name = "SAFETENSORS")]
+    #[arg(long, value_name = "SAFETENSORS", conflicts_with = "from_run")]
     pub weights: Option<PathBuf>,
+    /// A run folder of an image GAN the studio trained: its discriminator is the network.
+    #[arg(long, value_name = "DIR")]
+    pub from_run: Option<PathBuf>,
     /// Weight of the style loss.
     #[arg(long)]
     pub style_weight: Option<f64>,
@@ -60,9 +63,13 @@ pub struct StylizeArgs {
 /// Options of `dream`.
 #[derive(Debug, Args)]
 pub struct DreamArgs {
-    /// The picture (PNG or JPEG); default: the studio's landscape.
-    #[arg(long)]
+    /// The picture (PNG or JPEG); default: the studio's landscape (a glyph digit with
+    /// `--from-run`).
+    #[arg(long, conflicts_with = "digit")]
     pub image: Option<PathBuf>,
+    /// Dream on one of the studio's glyph digits (0–9).
+    #[arg(long)]
+    pub digit: Option<u8>,
     /// Where to write the result (PNG).
     #[arg(long)]
     pub out: PathBuf,
@@ -72,21 +79,24 @@ pub struct DreamArgs {
     /// Channels of the layer, comma-separated (default: the preset's; `all` for all).
     #[arg(long)]
     pub channels: Option<String>,
-    /// Octaves.
-    #[arg(long, default_value_t = 4)]
-    pub octaves: usize,
+    /// Octaves (default 4; 2 with `--from-run`).
+    #[arg(long)]
+    pub octaves: Option<usize>,
     /// Iterations per octave.
     #[arg(long, default_value_t = 20)]
     pub iterations: u64,
     /// Step size.
     #[arg(long)]
     pub step_size: Option<f64>,
-    /// Longer side of the working picture, in pixels.
-    #[arg(long, default_value_t = 256)]
-    pub size: usize,
+    /// Longer side of the working picture, in pixels (default 256; 56 with `--from-run`).
+    #[arg(long)]
+    pub size: Option<usize>,
     /// VGG16/VGG19 weights (safetensors); default: the built-in random filters.
-    #[arg(long, value_name = "SAFETENSORS")]
+    #[arg(long, value_name = "SAFETENSORS", conflicts_with = "from_run")]
     pub weights: Option<PathBuf>,
+    /// A run folder of an image GAN the studio trained: its discriminator is the network.
+    #[arg(long, value_name = "DIR")]
+    pub from_run: Option<PathBuf>,
 }
 
 /// Runs `stylize`.
@@ -130,14 +140,15 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
 /// Runs `dream`.
 pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
     let mut spec = crate::experiments::ExperimentSpec::DeepDream(presets::deep_dream_default());
-    if let Some(w) = &args.weights {
-        presets::use_vgg(&mut spec, w.clone());
-    }
+    choose_network(&mut spec, &args.weights, &args.from_run)?;
     let crate::experiments::ExperimentSpec::DeepDream(mut s) = spec else {
         anyhow::bail!("not a dream");
     };
     if let Some(p) = args.image {
         s.picture = PictureSource::File(p);
+    }
+    if let Some(d) = args.digit {
+        s.picture = PictureSource::Digit(d);
     }
     if let Some(l) = args.layer {
         s.dream.layer = l;
@@ -159,9 +170,13 @@ pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
     if let Some(step) = args.step_size {
         s.dream.step_size = step;
     }
-    s.dream.octaves = args.octaves;
-    s.schedule.steps = args.iterations * args.octaves as u64;
-    s.size = args.size;
+    if let Some(o) = args.octaves {
+        s.dream.octaves = o;
+    }
+    if let Some(size) = args.size {
+        s.size = size;
+    }
+    s.schedule.steps = args.iterations * s.dream.octaves as u64;
     let steps = s.schedule.steps;
     let network = describe(&s.network);
     let mut exp = DeepDream::new(s, &Device::Cpu)?;
@@ -169,10 +184,32 @@ pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
     run(&mut exp, steps, &args.out, |e| e.result())
 }
 
+/// Switches `spec` to VGG weights or a trained run's discriminator, if asked.
+fn choose_network(
+    spec: &mut crate::experiments::ExperimentSpec,
+    weights: &Option<PathBuf>,
+    from_run: &Option<PathBuf>,
+) -> anyhow::Result<()> {
+    if let Some(w) = weights {
+        presets::use_vgg(spec, w.clone());
+    }
+    if let Some(folder) = from_run {
+        let source = FeatureSource::Run {
+            folder: folder.clone(),
+        };
+        let (_, layers) = crate::features::describe(&source)?;
+        presets::use_network(spec, source, &layers);
+    }
+    Ok(())
+}
+
 fn describe(source: &FeatureSource) -> String {
     match source {
         FeatureSource::BuiltIn { seed } => format!("the built-in random filters (seed {seed})"),
         FeatureSource::Vgg { path } => format!("VGG weights from {}", path.display()),
+        FeatureSource::Run { folder } => {
+            format!("the discriminator of the run in {}", folder.display())
+        }
     }
 }
 

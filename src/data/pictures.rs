@@ -22,6 +22,9 @@ pub enum PictureSource {
     Landscape,
     /// The studio's stained-glass mosaic (a style picture).
     Mosaic,
+    /// One of the studio's glyph digits (0–9), light on dark: for networks that
+    /// learned digits.
+    Digit(u8),
     /// A PNG or JPEG file.
     File(std::path::PathBuf),
 }
@@ -32,6 +35,7 @@ impl PictureSource {
         match self {
             PictureSource::Landscape => "the studio's landscape".into(),
             PictureSource::Mosaic => "the studio's mosaic".into(),
+            PictureSource::Digit(d) => format!("a glyph digit {d}"),
             PictureSource::File(p) => p.file_name().map_or_else(
                 || p.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
@@ -46,6 +50,7 @@ impl PictureSource {
         match self {
             PictureSource::Landscape => Ok(landscape(max_side, max_side * 3 / 4)),
             PictureSource::Mosaic => Ok(mosaic(max_side, max_side, 7)),
+            PictureSource::Digit(d) => Ok(digit(*d, max_side)),
             PictureSource::File(path) => read_picture(path, max_side),
         }
     }
@@ -101,6 +106,16 @@ pub fn resize(image: &RgbImage, width: usize, height: usize) -> RgbImage {
         width,
         height,
         pixels: out.into_raw(),
+    }
+}
+
+/// Glyph digit `d` (mod 10), `side` × `side`, grey made RGB.
+pub fn digit(d: u8, side: usize) -> RgbImage {
+    let set = super::glyph_digits::generate(1, u64::from(d % 10), 1, side);
+    RgbImage {
+        width: side,
+        height: side,
+        pixels: set.image(0).iter().flat_map(|&v| [v, v, v]).collect(),
     }
 }
 
@@ -219,6 +234,12 @@ mod tests {
             assert!(hi - lo > 100, "a picture with contrast");
         }
         assert_eq!(mosaic(20, 20, 1), mosaic(20, 20, 1));
+        let three = digit(3, 40);
+        assert_eq!(three.pixels.len(), 40 * 40 * 3);
+        assert!(
+            three.pixels.iter().any(|&p| p > 200) && three.pixels[0] < 50,
+            "light on dark"
+        );
         assert_ne!(mosaic(20, 20, 1), mosaic(20, 20, 2));
     }
 

@@ -57,6 +57,13 @@ fn plan(source: &FeatureSource, deepest: &str) -> Vec<(usize, bool)> {
                 vec!["conv1_2", "conv2_2", "conv3_4", "conv4_4"],
             )
         }
+        // A discriminator: strided convolutions (each halves the side), 64 channels
+        // doubling (the image GAN's default), on one grey channel.
+        FeatureSource::Run { .. } => (
+            source.layer_names(),
+            vec![64, 128, 256],
+            vec!["conv1", "conv2", "conv3"],
+        ),
     };
     let mut out = Vec::new();
     for (name, width) in names.iter().zip(widths) {

@@ -4,10 +4,12 @@
 //!
 //! Where the weights come from ([`FeatureSource`]):
 //! - [`built_in`]: fixed random filters, nothing to load;
-//! - [`vgg`]: VGG16/VGG19 from a safetensors file (torchvision's or timm's names).
+//! - [`vgg`]: VGG16/VGG19 from a safetensors file (torchvision's or timm's names);
+//! - [`trained`]: an image GAN's discriminator from one of the studio's run folders.
 
 pub mod built_in;
 pub mod estimate;
+pub mod trained;
 pub mod vgg;
 
 use std::collections::HashMap;
@@ -33,6 +35,11 @@ pub enum FeatureSource {
         /// The file.
         path: PathBuf,
     },
+    /// The discriminator of an image GAN the studio trained, from its run folder.
+    Run {
+        /// The run folder.
+        folder: PathBuf,
+    },
 }
 
 impl Default for FeatureSource {
@@ -47,29 +54,37 @@ impl FeatureSource {
         match self {
             FeatureSource::BuiltIn { seed } => built_in::network(*seed, device),
             FeatureSource::Vgg { path } => vgg::load(path, device),
+            FeatureSource::Run { folder } => trained::load(folder, device),
         }
     }
 
-    /// The layer names such a network has (without loading a file: a VGG's are
-    /// VGG19's, of which VGG16 has all but `conv3_4`, `conv4_4` and `conv5_4`).
+    /// The layer names such a network has, without reading any file: a VGG's are
+    /// VGG19's (VGG16 has all but `conv3_4`, `conv4_4` and `conv5_4`), a trained
+    /// discriminator's the most it can have (`conv1` … `conv3`; 28- and 32-pixel ones
+    /// stop at `conv2`). Loading the network tells exactly.
     pub fn layer_names(&self) -> Vec<String> {
         match self {
             FeatureSource::BuiltIn { .. } => built_in::layer_names(),
             FeatureSource::Vgg { .. } => vgg::layer_names(vgg::VGG19),
+            FeatureSource::Run { .. } => (1..=3).map(|i| format!("conv{i}")).collect(),
         }
     }
 }
 
-/// Loads the network `source` names and describes it (for a front end checking a
-/// file the user chose, off its UI thread).
-pub fn describe(source: &FeatureSource) -> Result<String> {
+/// Loads the network `source` names and describes it, with its layer names (for a
+/// front end checking a file the user chose, off its UI thread).
+pub fn describe(source: &FeatureSource) -> Result<(String, Vec<String>)> {
     let net = source.load(&Device::Cpu)?;
-    Ok(format!(
-        "{}: {} layers, {} … {}",
-        net.description,
-        net.layer_names().len(),
-        net.layer_names().first().cloned().unwrap_or_default(),
-        net.layer_names().last().cloned().unwrap_or_default()
+    let names = net.layer_names();
+    Ok((
+        format!(
+            "{}: {} layers, {} … {}",
+            net.description,
+            names.len(),
+            names.first().cloned().unwrap_or_default(),
+            names.last().cloned().unwrap_or_default()
+        ),
+        names,
     ))
 }
 
@@ -82,13 +97,24 @@ pub enum Pooling {
     Average,
 }
 
+/// The non-linearity after a convolution.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Act {
+    /// max(0, x).
+    Relu,
+    /// x for x > 0, `slope`·x otherwise.
+    LeakyRelu(f64),
+}
+
 /// One stage of a feature network.
 enum Stage {
-    /// A 3 × 3 convolution (padding 1) and a ReLU; its output is named.
+    /// A convolution and its non-linearity; its output is named.
     Conv {
         name: String,
         weight: Tensor,
         bias: Tensor,
+        geometry: ConvGeometry,
+        act: Act,
     },
     /// A 2 × 2 pooling, stride 2.
     Pool,
@@ -101,6 +127,8 @@ pub struct FeatureNet {
     /// Per-channel mean and standard deviation the input is normalised with.
     mean: [f32; 3],
     std: [f32; 3],
+    /// Whether the network sees one grey channel (the mean of red, green and blue).
+    gray: bool,
     /// What it is, for the UI.
     pub description: String,
 }
@@ -122,6 +150,11 @@ impl FeatureNet {
                 name,
                 weight: weight.to_dtype(DType::F32)?,
                 bias: bias.to_dtype(DType::F32)?,
+                geometry: ConvGeometry {
+                    stride: 1,
+                    padding: 1,
+                },
+                act: Act::Relu,
             });
             if pool {
                 stages.push(Stage::Pool);
@@ -132,6 +165,38 @@ impl FeatureNet {
             pooling,
             mean: normalise.0,
             std: normalise.1,
+            gray: false,
+            description,
+        })
+    }
+
+    /// A network of grey-input convolutions with their own geometry and
+    /// non-linearity (a trained discriminator), no pooling; the input is mapped to
+    /// `(x − mean) / std` after averaging its channels.
+    fn gray_stack(
+        convs: Vec<(String, Tensor, Tensor, ConvGeometry, Act)>,
+        mean: f32,
+        std: f32,
+        description: String,
+    ) -> Result<Self> {
+        let stages = convs
+            .into_iter()
+            .map(|(name, weight, bias, geometry, act)| {
+                Ok(Stage::Conv {
+                    name,
+                    weight: weight.to_dtype(DType::F32)?,
+                    bias: bias.to_dtype(DType::F32)?,
+                    geometry,
+                    act,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            stages,
+            pooling: Pooling::Average,
+            mean: [mean; 3],
+            std: [std; 3],
+            gray: true,
             description,
         })
     }
@@ -164,20 +229,28 @@ impl FeatureNet {
         let mean = Tensor::from_slice(&self.mean, (1, 3, 1, 1), device)?;
         let std = Tensor::from_slice(&self.std, (1, 3, 1, 1), device)?;
         let mut h = x.broadcast_sub(&mean)?.broadcast_div(&std)?; // [b, 3, h, w]
+        if self.gray {
+            h = h.mean_keepdim(1)?; // [b, 1, h, w]
+        }
         let mut out = HashMap::new();
-        let geometry = ConvGeometry {
-            stride: 1,
-            padding: 1,
-        };
         for stage in &self.stages {
             if out.len() == wanted.len() {
                 break;
             }
             match stage {
-                Stage::Conv { name, weight, bias } => {
-                    h = conv2d_fixed(&h, weight, geometry)?
-                        .broadcast_add(&bias.reshape((1, (), 1, 1))?)?
-                        .relu()?; // [b, out, h, w]
+                Stage::Conv {
+                    name,
+                    weight,
+                    bias,
+                    geometry,
+                    act,
+                } => {
+                    let y = conv2d_fixed(&h, weight, *geometry)?
+                        .broadcast_add(&bias.reshape((1, (), 1, 1))?)?; // [b, out, h', w']
+                    h = match act {
+                        Act::Relu => y.relu()?,
+                        Act::LeakyRelu(slope) => candle_nn::ops::leaky_relu(&y, *slope)?,
+                    };
                     if wanted.contains(name) {
                         out.insert(name.clone(), h.clone());
                     }

@@ -40,7 +40,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         egui::ComboBox::from_id_salt("dream-layer")
             .selected_text(spec.dream.layer.clone())
             .show_ui(ui, |ui| {
-                for n in picture_inputs::layer_names(&spec.network) {
+                for n in picture_inputs::layer_names(state, &spec.network) {
                     ui.selectable_value(&mut spec.dream.layer, n.clone(), n);
                 }
             })

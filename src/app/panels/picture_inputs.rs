@@ -6,7 +6,7 @@ use crate::app::actions::{Actions, UiAction};
 use crate::app::dialogs::{InputRole, THUMB_SIDE};
 use crate::app::state::AppState;
 use crate::app::theme;
-use crate::data::pictures::{PictureSource, landscape, mosaic};
+use crate::data::pictures::{PictureSource, digit, landscape, mosaic};
 use crate::features::FeatureSource;
 use crate::features::estimate::{Estimate, estimate};
 use crate::view::RgbImage;
@@ -30,6 +30,7 @@ pub fn picture_slot_ui(
     let thumb = match current {
         PictureSource::Landscape => Some(landscape(THUMB_SIDE, THUMB_SIDE * 3 / 4)),
         PictureSource::Mosaic => Some(mosaic(THUMB_SIDE, THUMB_SIDE, 7)),
+        PictureSource::Digit(d) => Some(digit(*d, THUMB_SIDE)),
         PictureSource::File(_) => state.input_thumbs.get(&role).cloned(),
     };
     let frame = ui
@@ -59,6 +60,19 @@ pub fn picture_slot_ui(
                     }
                 });
                 ui.horizontal(|ui| {
+                    let is_digit = matches!(current, PictureSource::Digit(_));
+                    if ui
+                        .selectable_label(is_digit, "digit")
+                        .on_hover_text("One of the studio's glyph digits: for a network trained on digits.")
+                        .clicked()
+                        && !is_digit
+                    {
+                        *current = PictureSource::Digit(3);
+                    }
+                    if let PictureSource::Digit(d) = current {
+                        ui.add(egui::DragValue::new(d).range(0..=9))
+                            .on_hover_text("Which digit.");
+                    }
                     if ui
                         .button("Open picture…")
                         .on_hover_text("A PNG or JPEG of any size (scaled to the working size); or drop a file on this box.")
@@ -123,20 +137,29 @@ pub fn network_ui(
             {
                 crate::presets::use_built_in(&mut state.draft);
             }
+            let vgg = matches!(network, FeatureSource::Vgg { .. });
             if ui
-                .selectable_label(!built_in, "VGG from a file…")
+                .selectable_label(vgg, "VGG from a file…")
                 .on_hover_text(VGG_HOWTO)
                 .clicked()
             {
                 actions.push(UiAction::ChooseInput(InputRole::Weights));
             }
+            let run = matches!(network, FeatureSource::Run { .. });
+            if ui
+                .selectable_label(run, "a trained run…")
+                .on_hover_text("The discriminator of an image GAN you trained here (its run folder): for dreams on digits, what it learned a digit looks like.")
+                .clicked()
+            {
+                actions.push(UiAction::ChooseInput(InputRole::Run));
+            }
         });
         match (&network, &state.weights_info) {
-            (FeatureSource::Vgg { .. }, Some(Ok(info))) => {
+            (FeatureSource::Vgg { .. } | FeatureSource::Run { .. }, Some(Ok(info))) => {
                 ui.label(info);
             }
-            (FeatureSource::Vgg { path }, _) => {
-                ui.label(path.display().to_string());
+            (FeatureSource::Vgg { path: p } | FeatureSource::Run { folder: p }, _) => {
+                ui.label(p.display().to_string());
             }
             (_, Some(Err(e))) => {
                 ui.colored_label(theme::WARNING, e);
@@ -159,7 +182,11 @@ pub fn estimate_ui(ui: &mut egui::Ui, network: &FeatureSource, size: usize, deep
     .on_hover_text("Estimated for a 4:3 picture on 2 cores from the network's layer sizes; the status bar shows the real speed once it runs.");
 }
 
-/// The layers of `network`, to choose from.
-pub fn layer_names(network: &FeatureSource) -> Vec<String> {
-    network.layer_names()
+/// The layers of `network`, to choose from: those the loaded file or run has, once
+/// checked, else the names such a network has.
+pub fn layer_names(state: &AppState, network: &FeatureSource) -> Vec<String> {
+    match (network, &state.network_layers) {
+        (FeatureSource::BuiltIn { .. }, _) | (_, None) => network.layer_names(),
+        (_, Some(layers)) => layers.clone(),
+    }
 }

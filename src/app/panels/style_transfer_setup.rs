@@ -49,7 +49,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         picture_inputs::network_ui(ui, state, spec.network.clone(), actions);
         ui.end_row();
 
-        let names = picture_inputs::layer_names(&spec.network);
+        let names = picture_inputs::layer_names(state, &spec.network);
         ui.label("Content layer");
         egui::ComboBox::from_id_salt("content-layer")
             .selected_text(spec.layers.content.clone())

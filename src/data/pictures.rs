@@ -257,4 +257,53 @@ mod tests {
         let e = read_picture(&bad, 64).expect_err("corrupt");
         assert!(e.to_string().contains("broken.jpg"), "{e}");
     }
+
+    /// A PNG of `img` with an eXIf chunk saying "rotate 90° clockwise to view"
+    /// (orientation 6), inserted before the image data.
+    fn png_with_orientation_6(img: &image::RgbImage) -> Vec<u8> {
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        // TIFF, big-endian: one IFD entry, Orientation (0x0112), SHORT, 1, value 6.
+        let exif: Vec<u8> = [
+            &b"MM\x00\x2a\x00\x00\x00\x08"[..],
+            &[0x00, 0x01],
+            &[
+                0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00,
+            ],
+            &[0x00, 0x00, 0x00, 0x00],
+        ]
+        .concat();
+        let mut chunk = (exif.len() as u32).to_be_bytes().to_vec();
+        let mut crc = flate2::Crc::new();
+        crc.update(b"eXIf");
+        crc.update(&exif);
+        chunk.extend_from_slice(b"eXIf");
+        chunk.extend_from_slice(&exif);
+        chunk.extend_from_slice(&crc.sum().to_be_bytes());
+        // After the 8-byte signature and the 25-byte IHDR chunk.
+        let at = 8 + 25;
+        [&png[..at], &chunk[..], &png[at..]].concat()
+    }
+
+    #[test]
+    fn exif_orientation_turns_the_picture_upright() {
+        let dir = tempfile::tempdir().expect("dir");
+        // 40 × 20 as stored, red on the left half; viewed, it is 20 × 40, red on top.
+        let stored = image::RgbImage::from_fn(40, 20, |x, _| {
+            if x < 20 {
+                image::Rgb([255, 0, 0])
+            } else {
+                image::Rgb([0, 0, 255])
+            }
+        });
+        let path = dir.path().join("sideways.png");
+        std::fs::write(&path, png_with_orientation_6(&stored)).expect("write");
+        let img = read_picture(&path, 40).expect("read");
+        assert_eq!((img.width, img.height), (20, 40), "turned upright");
+        let top = &img.pixels[..3];
+        let bottom = &img.pixels[img.pixels.len() - 3..];
+        assert!(top[0] > 200 && top[2] < 50, "red on top: {top:?}");
+        assert!(bottom[2] > 200 && bottom[0] < 50, "blue below: {bottom:?}");
+    }
 }

@@ -64,7 +64,7 @@ impl PixelDraw {
                 .on_hover_text("Keep part of a held-out image (or of a picture you drop on the window) and let the model draw the rest, several times.");
         });
         if self.complete {
-            self.source_ui(ui, lab);
+            self.thumbs_ui(ui, lab);
         }
         ui.horizontal_wrapped(|ui| {
             ui.label("images");
@@ -102,30 +102,12 @@ impl PixelDraw {
             ui.colored_label(theme::WARNING, e);
         }
         ui.separator();
-        let Some(d) = &lab.drawing else {
-            ui.label("Press Start drawing: the model draws every pixel from the ones above and to its left.");
-            return;
-        };
-        ui.label(format!(
-            "{} of {} pixels in {:.1} s{}",
-            d.drawn,
-            d.total,
-            d.secs,
-            if d.done { " (done)" } else { "" }
-        ));
-        let side = ((ui.available_width() - 24.0) / 2.0)
-            .min(ui.available_height() - 140.0)
-            .max(120.0);
         ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.label("images (the original first, for a completion)");
-                self.canvas.ui(ui, "pixel-canvas", &d.grid.image, d.generation, side);
-            });
-            ui.vertical(|ui| {
-                ui.label("uncertainty: entropy of each pixel's prediction")
-                    .on_hover_text("Bright where the model hesitated when it drew the pixel (in units of the most uncertain possible), dark where it was sure; kept pixels are dark.");
-                self.heat.ui(ui, "pixel-heat", &heat_colours(&d.entropy.image), d.generation, side);
-            });
+            if self.complete {
+                ui.vertical(|ui| self.region_ui(ui, lab));
+                ui.separator();
+            }
+            ui.vertical(|ui| self.drawing_ui(ui, lab));
         });
         if !lab.drawn_gallery.is_empty() {
             ui.separator();
@@ -151,9 +133,8 @@ impl PixelDraw {
         self.image = i;
     }
 
-    /// The picture to complete: held-out images and dropped pictures to pick from,
-    /// and the region kept.
-    fn source_ui(&mut self, ui: &mut egui::Ui, lab: &LabState) {
+    /// The pictures to complete: held-out images and dropped pictures to pick from.
+    fn thumbs_ui(&mut self, ui: &mut egui::Ui, lab: &LabState) {
         if lab.originals.is_empty() && lab.map.is_none() {
             match lab.errors.get(&LabSlot::Originals) {
                 Some(e) => ui.colored_label(theme::WARNING, e),
@@ -172,10 +153,73 @@ impl PixelDraw {
         ) {
             self.image = i;
         }
+    }
+
+    /// The picture chosen, with the region kept.
+    fn region_ui(&mut self, ui: &mut egui::Ui, lab: &LabState) {
+        let thumbs = lab.thumbs();
         if let Some(picture) = thumbs.get(self.image) {
             let key = lab.thumbs_key() * 1_000 + self.image as u64;
             self.region.ui(ui, picture, key);
         }
+    }
+
+    /// The drawing in progress and its uncertainty map.
+    fn drawing_ui(&mut self, ui: &mut egui::Ui, lab: &LabState) {
+        let Some(d) = &lab.drawing else {
+            ui.label("Press Start drawing: the model draws every pixel from the ones above and to its left.");
+            return;
+        };
+        ui.label(format!(
+            "{} of {} pixels in {:.1} s{}",
+            d.drawn,
+            d.total,
+            d.secs,
+            if d.done { " (done)" } else { "" }
+        ));
+        let images_label = "images (the original first, for a completion)";
+        let heat_label = "uncertainty: entropy of each pixel's prediction";
+        let heat_tip = "Bright where the model hesitated when it drew the pixel (in units of the most uncertain possible), dark where it was sure; kept pixels are dark.";
+        let heat = heat_colours(&d.entropy.image);
+        // The longer side of a grid that fits `width` × `height`.
+        let image = &d.grid.image;
+        let aspect = image.width.max(1) as f32 / image.height.max(1) as f32;
+        let longer = |width: f32, height: f32| {
+            let (w, h) = if aspect >= 1.0 {
+                (width, height * aspect)
+            } else {
+                (width / aspect, height)
+            };
+            w.min(h).max(120.0)
+        };
+        if self.complete {
+            // Beside the region picker: the two grids one above the other.
+            let side = longer(
+                ui.available_width() - 8.0,
+                (ui.available_height() - 80.0) / 2.0,
+            );
+            ui.label(images_label);
+            self.canvas
+                .ui(ui, "pixel-canvas", &d.grid.image, d.generation, side);
+            ui.label(heat_label).on_hover_text(heat_tip);
+            self.heat.ui(ui, "pixel-heat", &heat, d.generation, side);
+            return;
+        }
+        let side = longer(
+            (ui.available_width() - 24.0) / 2.0,
+            ui.available_height() - 140.0,
+        );
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.label(images_label);
+                self.canvas
+                    .ui(ui, "pixel-canvas", &d.grid.image, d.generation, side);
+            });
+            ui.vertical(|ui| {
+                ui.label(heat_label).on_hover_text(heat_tip);
+                self.heat.ui(ui, "pixel-heat", &heat, d.generation, side);
+            });
+        });
     }
 }
 

@@ -314,3 +314,18 @@ fn a_trained_gans_discriminator_dreams_on_a_digit() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("pixel_cnn") && err.contains("pcnn"), "{err}");
 }
+
+#[test]
+fn the_default_256_pixel_transfer_runs_and_its_loss_falls() {
+    // The preset as shipped (256 px, L-BFGS, the studio's pictures), a few iterations:
+    // 150 take about a minute on 2 cores (`latent-studio bench style-transfer`).
+    let mut st =
+        StyleTransfer::new(presets::style_transfer_default(), &Device::Cpu).expect("build");
+    assert_eq!(st.size(), (256, 192));
+    let first = metric(&st.step(StepPart::Whole).expect("step"), "total_loss");
+    let mut last = first;
+    for _ in 0..3 {
+        last = metric(&st.step(StepPart::Whole).expect("step"), "total_loss");
+    }
+    assert!(last < first, "total loss {first} → {last}");
+}

@@ -384,6 +384,25 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
     }
 }
 
+/// A VGG16-shaped safetensors file, 4 channels wide, in torchvision's layout.
+fn write_tiny_vgg16(path: &std::path::Path) {
+    use candle_core::{DType, Device, Tensor};
+    let mut tensors = std::collections::HashMap::new();
+    let (mut at, mut cin) = (0, 3);
+    for n in [2, 2, 3, 3, 3] {
+        for _ in 0..n {
+            let w = Tensor::randn(0f32, 0.3, (4, cin, 3, 3), &Device::Cpu).expect("w");
+            let b = Tensor::zeros(4, DType::F32, &Device::Cpu).expect("b");
+            tensors.insert(format!("features.{at}.weight"), w);
+            tensors.insert(format!("features.{at}.bias"), b);
+            cin = 4;
+            at += 2;
+        }
+        at += 1;
+    }
+    candle_core::safetensors::save(&tensors, path).expect("save");
+}
+
 /// A file dropped on the window, as the integration would hand it over.
 #[derive(Debug)]
 struct Dropped(PathBuf);
@@ -446,6 +465,31 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
         matches!(&a.state.draft, latent_studio::experiments::ExperimentSpec::StyleTransfer(s)
             if s.pictures.content == latent_studio::data::pictures::PictureSource::File(photo.clone()))
     });
+    // VGG weights dropped on the window become the network, with VGG's usual layers.
+    let weights = dir.path().join("tiny-vgg16.safetensors");
+    write_tiny_vgg16(&weights);
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(weights.clone())));
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        a.state.network_layers.is_some()
+    });
+    let latent_studio::experiments::ExperimentSpec::StyleTransfer(s) = &h.state().state.draft
+    else {
+        panic!("style transfer")
+    };
+    assert_eq!(
+        s.network,
+        latent_studio::features::FeatureSource::Vgg {
+            path: weights.clone()
+        }
+    );
+    assert_eq!(s.layers.content, "conv4_2");
+    assert_eq!(
+        h.state().state.network_layers.as_ref().map(Vec::len),
+        Some(13)
+    );
     for setting in [
         "pictures.size=48",
         "schedule.steps=4",

@@ -26,7 +26,26 @@ impl FileDialogs for NoDialogs {
     }
 }
 
+/// Dialogs that answer every save with one path.
+struct SaveTo(PathBuf);
+
+impl FileDialogs for SaveTo {
+    fn open_file(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
+        None
+    }
+    fn save_file(&self, _: &str, _: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+    fn pick_folder(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
 fn app(runs_dir: PathBuf) -> StudioApp {
+    app_with(runs_dir, Arc::new(NoDialogs))
+}
+
+fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
     let config = StudioConfig {
         initial: presets::default_spec(),
         worker: WorkerConfig {
@@ -43,7 +62,7 @@ fn app(runs_dir: PathBuf) -> StudioApp {
         view: latent_studio::app::StartView::Training,
         open_run: None,
     };
-    StudioApp::new(config, Arc::new(NoDialogs), Arc::new(|| {}))
+    StudioApp::new(config, dialogs, Arc::new(|| {}))
 }
 
 fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
@@ -427,7 +446,11 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
     .expect("png");
     let broken = dir.path().join("broken.png");
     std::fs::write(&broken, b"\x89PNG not really").expect("write");
-    let mut h = harness(app(dir.path().to_path_buf()));
+    let exported = dir.path().join("result.png");
+    let mut h = harness(app_with(
+        dir.path().to_path_buf(),
+        Arc::new(SaveTo(exported.clone())),
+    ));
     h.step();
     h.get_by_label("Architecture").click();
     h.run_steps(3);
@@ -510,6 +533,13 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
         .cloned()
         .expect("a picture");
     assert_eq!((grid.cols, grid.tile_width, grid.tile_height), (3, 48, 32));
+    // The result alone exports at the working size.
+    h.get_by_label("Save result…").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |_| exported.exists());
+    let png = image::open(&exported).expect("exported").to_rgb8();
+    assert_eq!(png.dimensions(), (48, 32));
+    assert_eq!(png.into_raw(), grid.tile_image(2).expect("result").pixels);
     assert_eq!(
         h.state().state.series("style_loss").map(<[_]>::len),
         Some(4)

@@ -42,6 +42,8 @@ pub enum UiAction {
     UseDataset(DatasetSource),
     /// Export the shown sample grid as PNG.
     ExportPng,
+    /// Export the last picture of the shown grid (an optimised picture) as PNG.
+    ExportResultPng,
     /// Export the gallery's history as an animated GIF.
     ExportGif,
     /// Ask for a text file for a character model.

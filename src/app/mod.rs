@@ -438,6 +438,17 @@ impl StudioApp {
                 }
                 return;
             }
+            UiAction::ExportResultPng => {
+                let last = self
+                    .state
+                    .gallery
+                    .current()
+                    .and_then(|g| g.tile_image((g.cols * g.rows).saturating_sub(1)));
+                if let Some(image) = last {
+                    self.dialogs.export_png(image, waker(&self.wake));
+                }
+                return;
+            }
             UiAction::OpenTextDialog => return self.dialogs.open_text(None, waker(&self.wake)),
             UiAction::ChooseInput(role) => {
                 return self.dialogs.choose_input(role, None, waker(&self.wake));

@@ -81,6 +81,16 @@ impl Gallery {
             {
                 actions.push(UiAction::ExportPng);
             }
+            if matches!(
+                shown,
+                ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
+            ) && ui
+                .button("Save result…")
+                .on_hover_text("Export the result alone (the last picture of the grid), at the working size, as PNG.")
+                .clicked()
+            {
+                actions.push(UiAction::ExportResultPng);
+            }
             if ui
                 .button("Save GIF…")
                 .on_hover_text("Export the gallery's history as an animated GIF.")

@@ -166,6 +166,9 @@ pub fn network_ui(
             }
             _ => {}
         }
+        ui.collapsing("Where do VGG weights come from?", |ui| {
+            ui.label(VGG_HOWTO);
+        });
     });
 }
 

@@ -77,6 +77,23 @@ fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
         )
 }
 
+/// Picks an architecture from the setup panel's list by its label.
+fn choose_architecture(h: &mut Harness<'_, StudioApp>, label: &str) {
+    h.get_by_label("Architecture").click();
+    h.run_steps(3);
+    h.get_by_label(label).click();
+    h.run_steps(3);
+}
+
+/// Presses Start and steps the UI until the run has ended (at most two minutes).
+fn run_to_the_end(h: &mut Harness<'_, StudioApp>) {
+    h.get_by_label("Start").click();
+    h.step();
+    step_until(h, Duration::from_secs(120), |a| {
+        a.state.run.is_some() && !a.state.is_active()
+    });
+}
+
 /// Steps the UI until `done` holds, or panics after `timeout`.
 fn step_until(
     h: &mut Harness<'_, StudioApp>,
@@ -170,10 +187,7 @@ fn the_image_gan_shows_its_dataset_and_a_gallery() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    h.get_by_label("Architecture").click();
-    h.run_steps(3);
-    h.get_by_label("Image GAN (DCGAN, WGAN, WGAN-GP)").click();
-    h.run_steps(3);
+    choose_architecture(&mut h, "Image GAN (DCGAN, WGAN, WGAN-GP)");
     assert_eq!(h.state().state.draft.architecture(), "image_gan");
     h.get_by_label("Dataset").click();
     h.run_steps(2);
@@ -215,10 +229,7 @@ fn the_latent_lab_maps_interpolates_and_applies_concepts() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    h.get_by_label("Architecture").click();
-    h.run_steps(3);
-    h.get_by_label("Autoencoder / VAE").click();
-    h.run_steps(3);
+    choose_architecture(&mut h, "Autoencoder / VAE");
     assert_eq!(h.state().state.draft.architecture(), "autoencoder");
     for setting in [
         "schedule.steps=30",
@@ -264,10 +275,7 @@ fn the_character_model_streams_text_and_shows_the_next_character_distribution() 
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    h.get_by_label("Architecture").click();
-    h.run_steps(3);
-    h.get_by_label("Character LSTM (text)").click();
-    h.run_steps(3);
+    choose_architecture(&mut h, "Character LSTM (text)");
     assert_eq!(h.state().state.draft.architecture(), "char_lstm");
     for setting in [
         "schedule.steps=3",
@@ -329,10 +337,7 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    h.get_by_label("Architecture").click();
-    h.run_steps(3);
-    h.get_by_label("PixelCNN").click();
-    h.run_steps(3);
+    choose_architecture(&mut h, "PixelCNN");
     assert_eq!(h.state().state.draft.architecture(), "pixel_cnn");
     for setting in [
         "schedule.steps=2",
@@ -344,11 +349,7 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
     ] {
         h.state_mut().state.draft.set(setting).expect("setting");
     }
-    h.get_by_label("Start").click();
-    h.step();
-    step_until(&mut h, Duration::from_secs(120), |a| {
-        a.state.run.is_some() && !a.state.is_active()
-    });
+    run_to_the_end(&mut h);
     // The Draw tab draws once by itself.
     h.get_by_label("Draw").click();
     h.step();
@@ -520,11 +521,7 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
     ] {
         h.state_mut().state.draft.set(setting).expect("setting");
     }
-    h.get_by_label("Start").click();
-    h.step();
-    step_until(&mut h, Duration::from_secs(120), |a| {
-        a.state.run.is_some() && !a.state.is_active()
-    });
+    run_to_the_end(&mut h);
     let grid = h
         .state()
         .state
@@ -552,10 +549,7 @@ fn deep_dream_runs_from_the_window_with_its_octaves_plotted() {
     let dir = tempfile::tempdir().expect("dir");
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
-    h.get_by_label("Architecture").click();
-    h.run_steps(3);
-    h.get_by_label("DeepDream (optimise the picture)").click();
-    h.run_steps(3);
+    choose_architecture(&mut h, "DeepDream (optimise the picture)");
     assert_eq!(h.state().state.draft.architecture(), "deep_dream");
     for setting in ["size=48", "dream.octaves=2", "schedule.log_every=1"] {
         h.state_mut().state.draft.set(setting).expect("setting");
@@ -571,11 +565,7 @@ fn deep_dream_runs_from_the_window_with_its_octaves_plotted() {
         .draft
         .set("schedule.steps=6")
         .expect("steps");
-    h.get_by_label("Start").click();
-    h.step();
-    step_until(&mut h, Duration::from_secs(120), |a| {
-        a.state.run.is_some() && !a.state.is_active()
-    });
+    run_to_the_end(&mut h);
     let grid = h
         .state()
         .state

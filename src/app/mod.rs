@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod dialogs;
+mod file_inputs;
 pub mod frame_stats;
 pub mod gallery_history;
 pub mod lab_state;
@@ -19,17 +20,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actions::{Actions, UiAction};
-use dialogs::{DialogOutcome, DialogRunner, FileDialogs, InputCheck, InputRole};
+use dialogs::{DialogOutcome, DialogRunner, FileDialogs};
 use frame_stats::FrameStats;
 use panels::dataset_browser::DatasetBrowser;
 use panels::gallery::Gallery;
 use panels::gan2d_canvas::Gan2dCanvas;
 use state::{AppState, Level};
 
-use crate::data::pictures::PictureSource;
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::char_lstm::spec::TextSource;
 use crate::experiments::image_data::{DataSource, ImageData};
 use crate::runs::RunFolder;
 use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
@@ -504,196 +503,11 @@ impl StudioApp {
         self.text_key.0
     }
 
-    /// Picture files dropped on the window go to the latent lab, read off the UI thread.
-    fn take_dropped_files(&mut self, ctx: &egui::Context) {
-        let paths: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .filter(|p| !p.as_os_str().is_empty())
-                .collect()
-        });
-        if paths.is_empty() {
-            return;
-        }
-        if matches!(self.state.draft, ExperimentSpec::CharLstm(_)) && !self.state.is_active() {
-            let path = paths.into_iter().next();
-            return self.dialogs.open_text(path, waker(&self.wake));
-        }
-        if matches!(
-            self.state.draft,
-            ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
-        ) && !self.state.is_active()
-        {
-            let pointer = ctx.input(|i| i.pointer.latest_pos());
-            for (k, path) in paths.into_iter().enumerate() {
-                let role = input_role_for_drop(&self.state, &path, pointer, k);
-                self.dialogs
-                    .choose_input(role, Some(path), waker(&self.wake));
-            }
-            return;
-        }
-        let spec = self
-            .state
-            .run
-            .as_ref()
-            .map_or(&self.state.draft, |r| &r.info.spec);
-        let lab = &self.state.lab;
-        let target = match spec {
-            ExperimentSpec::Autoencoder(s) if lab.map.is_some() => &s.data,
-            ExperimentSpec::PixelCnn(s) if !lab.originals.is_empty() => &s.data,
-            _ => {
-                self.state.say(
-                    Level::Warning,
-                    "dropped pictures go to an autoencoder's latent lab or a PixelCNN's completions: train one first",
-                );
-                return;
-            }
-        };
-        let (size, channels) = (target.image_size, target.channels);
-        self.tab = Tab::Lab;
-        self.dialogs
-            .load_pictures(paths, size, channels, waker(&self.wake));
-    }
-
-    /// A checked picture or weights file becomes part of the draft; a bad one is
-    /// reported and changes nothing.
-    fn on_input_chosen(
-        &mut self,
-        role: InputRole,
-        path: PathBuf,
-        check: Result<InputCheck, String>,
-    ) {
-        let check = match check {
-            Ok(c) => c,
-            Err(e) => {
-                if matches!(role, InputRole::Weights | InputRole::Run) {
-                    self.state.weights_info = Some(Err(e.clone()));
-                }
-                return self.state.say(Level::Error, format!("not used: {e}"));
-            }
-        };
-        let file = PictureSource::File(path.clone());
-        match (&mut self.state.draft, role, check) {
-            (ExperimentSpec::StyleTransfer(s), InputRole::Content, InputCheck::Picture(t)) => {
-                s.pictures.content = file;
-                self.state.input_thumbs.insert(role, t);
-            }
-            (ExperimentSpec::StyleTransfer(s), InputRole::Style, InputCheck::Picture(t)) => {
-                s.pictures.style = file;
-                self.state.input_thumbs.insert(role, t);
-            }
-            (ExperimentSpec::DeepDream(s), InputRole::Dream, InputCheck::Picture(t)) => {
-                s.picture = file;
-                self.state.input_thumbs.insert(role, t);
-            }
-            (draft, InputRole::Weights, InputCheck::Network(description, layers)) => {
-                crate::presets::use_vgg(draft, path.clone());
-                self.state.weights_info = Some(Ok(description));
-                self.state.network_layers = Some(layers);
-            }
-            (draft, InputRole::Run, InputCheck::Network(description, layers)) => {
-                let source = crate::features::FeatureSource::Run {
-                    folder: path.clone(),
-                };
-                crate::presets::use_network(draft, source, &layers);
-                self.state.weights_info = Some(Ok(description));
-                self.state.network_layers = Some(layers);
-            }
-            _ => {
-                return self.state.say(
-                    Level::Warning,
-                    format!("{} does not fit this experiment", path.display()),
-                );
-            }
-        }
-        self.state
-            .say(Level::Info, format!("using {}", path.display()));
-    }
-
     fn send(&mut self, command: Command) {
         let sent = self.worker.as_ref().is_some_and(|w| w.send(command));
         if !sent {
             self.state
                 .say(Level::Error, "the training thread is not running");
-        }
-    }
-
-    fn on_dialog(&mut self, outcome: DialogOutcome) {
-        match outcome {
-            DialogOutcome::PresetLoaded(Ok(spec)) => {
-                self.state
-                    .say(Level::Info, format!("loaded preset {}", spec.name()));
-                self.state.draft = *spec;
-            }
-            DialogOutcome::PresetLoaded(Err(e)) => self
-                .state
-                .say(Level::Error, format!("preset not loaded: {e}")),
-            DialogOutcome::PresetSaved(Ok(path)) => {
-                self.state
-                    .say(Level::Info, format!("preset saved to {}", path.display()));
-            }
-            DialogOutcome::PresetSaved(Err(e)) => self
-                .state
-                .say(Level::Error, format!("preset not saved: {e}")),
-            DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
-            DialogOutcome::TextChosen(path, check) => {
-                if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
-                    s.data.source = TextSource::File;
-                    s.data.path = path.clone();
-                    s.data.lossy = false;
-                }
-                match check {
-                    Ok(n) => {
-                        self.state.text_problem = None;
-                        self.state.say(
-                            Level::Info,
-                            format!("the next run learns {} ({n} characters)", path.display()),
-                        );
-                    }
-                    Err(e) => {
-                        self.state
-                            .say(Level::Warning, format!("{}: {e}", path.display()));
-                        self.state.text_problem = Some(e);
-                    }
-                }
-            }
-            DialogOutcome::PicturesLoaded(pictures) => {
-                for (path, result) in pictures {
-                    match result {
-                        Ok(bytes) => {
-                            let name = path
-                                .file_name()
-                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                            self.state.lab.add_dropped(name, bytes);
-                            let last = self.state.lab.thumbs().len().saturating_sub(1);
-                            self.pixel_draw.complete_picture(last);
-                        }
-                        Err(e) => self
-                            .state
-                            .say(Level::Warning, format!("picture not added: {e}")),
-                    }
-                }
-            }
-            DialogOutcome::InputChosen { role, path, check } => {
-                self.on_input_chosen(role, path, check)
-            }
-            DialogOutcome::DatasetPreviewed(Ok(preview)) => {
-                self.state.dataset_error = None;
-                self.state.dataset = Some(*preview);
-            }
-            DialogOutcome::DatasetPreviewed(Err(e)) => {
-                self.state
-                    .say(Level::Error, format!("dataset not loaded: {e}"));
-                self.state.dataset_error = Some(e);
-            }
-            DialogOutcome::Exported(Ok(path)) => self
-                .state
-                .say(Level::Info, format!("exported {}", path.display())),
-            DialogOutcome::Exported(Err(e)) => {
-                self.state.say(Level::Error, format!("export failed: {e}"))
-            }
         }
     }
 }
@@ -763,30 +577,4 @@ fn use_dataset(d: &mut ImageData, source: &DatasetSource, shape: Option<[usize; 
 fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
     let wake = wake.clone();
     move || wake()
-}
-
-/// Which input a dropped file is for: weights by their extension; a picture by the
-/// slot under the pointer, else the content picture first, then the style picture.
-fn input_role_for_drop(
-    state: &AppState,
-    path: &std::path::Path,
-    pointer: Option<egui::Pos2>,
-    k: usize,
-) -> InputRole {
-    let weights = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"));
-    if weights {
-        return InputRole::Weights;
-    }
-    if let Some(p) = pointer
-        && let Some((role, _)) = state.drop_targets.iter().find(|(_, r)| r.contains(p))
-    {
-        return *role;
-    }
-    match (&state.draft, k) {
-        (ExperimentSpec::DeepDream(_), _) => InputRole::Dream,
-        (_, 0) => InputRole::Content,
-        _ => InputRole::Style,
-    }
 }

@@ -183,6 +183,20 @@ pub struct RgbImage {
 }
 
 impl RgbImage {
+    /// One picture's bytes (`[h, w, channels]`, 1 = grey, 3 = RGB) as an RGB picture.
+    pub fn from_channels(bytes: &[u8], width: usize, height: usize, channels: usize) -> Self {
+        let channels = channels.max(1);
+        let pixels = bytes
+            .chunks(channels)
+            .flat_map(|p| [p[0], p[1.min(channels - 1)], p[2.min(channels - 1)]])
+            .collect();
+        RgbImage {
+            width,
+            height,
+            pixels,
+        }
+    }
+
     /// The picture enlarged `k` times, each pixel a `k × k` block.
     pub fn scaled(&self, k: usize) -> RgbImage {
         let k = k.max(1);

@@ -299,15 +299,7 @@ impl LabState {
         if channels == 0 || bytes.len() != w * h * channels {
             return;
         }
-        let pixels = bytes
-            .chunks(channels)
-            .flat_map(|p| [p[0], p[1.min(channels - 1)], p[2.min(channels - 1)]])
-            .collect();
-        let thumb = RgbImage {
-            width: w,
-            height: h,
-            pixels,
-        };
+        let thumb = RgbImage::from_channels(&bytes, w, h, channels);
         self.dropped.push(DroppedImage { name, bytes, thumb });
     }
 

@@ -112,11 +112,7 @@ pub fn resize(image: &RgbImage, width: usize, height: usize) -> RgbImage {
 /// Glyph digit `d` (mod 10), `side` × `side`, grey made RGB.
 pub fn digit(d: u8, side: usize) -> RgbImage {
     let set = super::glyph_digits::generate(1, u64::from(d % 10), 1, side);
-    RgbImage {
-        width: side,
-        height: side,
-        pixels: set.image(0).iter().flat_map(|&v| [v, v, v]).collect(),
-    }
+    RgbImage::from_channels(set.image(0), side, side, 1)
 }
 
 /// A landscape: sky, sun, two ranges of hills, a lake and a house, at any size.

@@ -133,7 +133,7 @@ fn map(ae: &Autoencoder, max_points: usize, thumbs: usize) -> Result<LabResult> 
     let projected = codes.iter().map(|c| basis.project(c)).collect();
     let set = &ae.held_out;
     let thumbs = (0..thumbs.min(set.len()))
-        .map(|i| rgb(set.image(i), set.width, set.height, set.channels))
+        .map(|i| RgbImage::from_channels(set.image(i), set.width, set.height, set.channels))
         .collect();
     Ok(LabResult::Map(Box::new(LatentMap {
         dim,
@@ -211,17 +211,4 @@ fn images_tensor(ae: &Autoencoder, refs: &[ImageRef]) -> Result<Tensor> {
     };
     let indices: Vec<usize> = (0..refs.len()).collect();
     image_data::batch(&one, &indices, 0.0, 1.0, &ae.device)
-}
-
-/// One image's bytes as an RGB picture.
-fn rgb(bytes: &[u8], width: usize, height: usize, channels: usize) -> RgbImage {
-    let pixels = bytes
-        .chunks(channels)
-        .flat_map(|p| [p[0], p[1.min(channels - 1)], p[2.min(channels - 1)]])
-        .collect();
-    RgbImage {
-        width,
-        height,
-        pixels,
-    }
 }

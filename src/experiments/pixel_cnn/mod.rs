@@ -432,14 +432,7 @@ impl PixelCnn {
         let ch = self.channels();
         bytes
             .chunks(s * s * ch)
-            .map(|img| RgbImage {
-                width: s,
-                height: s,
-                pixels: img
-                    .chunks(ch)
-                    .flat_map(|p| [p[0], p[1.min(ch - 1)], p[2.min(ch - 1)]])
-                    .collect(),
-            })
+            .map(|img| RgbImage::from_channels(img, s, s, ch))
             .collect()
     }
 }

@@ -14,7 +14,7 @@ use super::DataError;
 use crate::view::RgbImage;
 
 /// Where a picture comes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PictureSource {
     /// The studio's landscape (a content picture).

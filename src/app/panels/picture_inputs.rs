@@ -27,21 +27,14 @@ pub fn picture_slot_ui(
     current: &mut PictureSource,
     actions: &mut Actions,
 ) {
-    let thumb = match current {
-        PictureSource::Landscape => Some(landscape(THUMB_SIDE, THUMB_SIDE * 3 / 4)),
-        PictureSource::Mosaic => Some(mosaic(THUMB_SIDE, THUMB_SIDE, 7)),
-        PictureSource::Digit(d) => Some(digit(*d, THUMB_SIDE)),
-        PictureSource::File(_) => state.input_thumbs.get(&role).cloned(),
-    };
+    let file_thumb = state.input_thumbs.get(&role);
     let frame = ui
         .group(|ui| {
             ui.vertical(|ui| {
                 ui.strong(label);
-                match &thumb {
-                    Some(t) => thumbnail_ui(ui, role, t, &current.label()),
-                    None => {
-                        ui.label(current.label());
-                    }
+                let shown = thumbnail_ui(ui, role, current, file_thumb);
+                if !shown {
+                    ui.label(current.label());
                 }
                 ui.horizontal(|ui| {
                     for builtin in [PictureSource::Landscape, PictureSource::Mosaic] {
@@ -88,21 +81,49 @@ pub fn picture_slot_ui(
     state.drop_targets.push((role, frame.rect));
 }
 
-/// A small picture, its texture kept in egui's memory until the picture changes.
-fn thumbnail_ui(ui: &mut egui::Ui, role: InputRole, image: &RgbImage, name: &str) {
+/// The thumbnail of `source` (a file's from `file_thumb`), its texture kept in egui's
+/// memory: the studio's pictures are drawn only when the choice changes, not every
+/// frame. False when there is nothing to show (a file not read yet).
+fn thumbnail_ui(
+    ui: &mut egui::Ui,
+    role: InputRole,
+    source: &PictureSource,
+    file_thumb: Option<&RgbImage>,
+) -> bool {
     let id = ui.make_persistent_id(("input-thumb", role));
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        name.hash(&mut h);
-        image.pixels.len().hash(&mut h);
-        image.pixels.iter().step_by(97).for_each(|p| p.hash(&mut h));
+        source.hash(&mut h);
+        // The same path may be chosen again after the file changed.
+        if let (PictureSource::File(_), Some(t)) = (source, file_thumb) {
+            t.pixels.iter().step_by(97).for_each(|p| p.hash(&mut h));
+        }
         h.finish()
     };
     let cached: Option<(u64, egui::TextureHandle)> = ui.data(|d| d.get_temp(id));
     let texture = match cached {
         Some((k, t)) if k == key => t,
         _ => {
+            let drawn;
+            let image = match source {
+                PictureSource::Landscape => {
+                    drawn = landscape(THUMB_SIDE, THUMB_SIDE * 3 / 4);
+                    &drawn
+                }
+                PictureSource::Mosaic => {
+                    drawn = mosaic(THUMB_SIDE, THUMB_SIDE, 7);
+                    &drawn
+                }
+                PictureSource::Digit(d) => {
+                    drawn = digit(*d, THUMB_SIDE);
+                    &drawn
+                }
+                PictureSource::File(_) => match file_thumb {
+                    Some(t) => t,
+                    None => return false,
+                },
+            };
             let color = egui::ColorImage::from_rgb([image.width, image.height], &image.pixels);
             let t = ui.ctx().load_texture(
                 format!("input-{role:?}"),
@@ -115,7 +136,9 @@ fn thumbnail_ui(ui: &mut egui::Ui, role: InputRole, image: &RgbImage, name: &str
     };
     let size = texture.size_vec2();
     let scale = THUMB_SIDE as f32 / size.x.max(size.y).max(1.0);
-    ui.image((texture.id(), size * scale)).on_hover_text(name);
+    ui.image((texture.id(), size * scale))
+        .on_hover_text(source.label());
+    true
 }
 
 /// The feature network: built-in random filters, or VGG weights from a file.

@@ -132,7 +132,7 @@ fn the_samplers_window_gives_the_whole_images_prediction() {
         let whole = pcnn.logits(&levels, 2).expect("logits"); // [2, 4, s, s]
         for (r, c) in [(0, 0), (0, 27), (5, 0), (13, 14), (27, 27), (20, 3)] {
             let windowed = pcnn
-                .windowed_logits(&levels, 2, r, c)
+                .pixel_logits(&levels, 2, r, c)
                 .and_then(|t| Ok(t.to_vec2::<f32>()?))
                 .expect("window");
             let reference = whole

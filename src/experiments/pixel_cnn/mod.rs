@@ -195,8 +195,9 @@ impl PixelCnn {
         Ok(candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2::<f32>()?)
     }
 
-    /// The logits `[n, classes]` of pixel (`r`, `c`), from its receptive field only.
-    fn pixel_logits(&self, levels: &[u32], n: usize, r: usize, c: usize) -> Result<Tensor> {
+    /// The logits `[n, classes]` of pixel (`r`, `c`) of each of the `n` images, from its
+    /// receptive field only (what the sampler runs; tests compare it with [`Self::logits`]).
+    pub fn pixel_logits(&self, levels: &[u32], n: usize, r: usize, c: usize) -> Result<Tensor> {
         let s = self.side();
         let reach = self.net.reach();
         let r0 = r.saturating_sub(reach);
@@ -414,12 +415,6 @@ impl PixelCnn {
     /// the autoregressive property).
     pub fn logits(&self, levels: &[u32], n: usize) -> Result<Tensor> {
         self.net.forward(&self.input(levels, n, self.whole())?)
-    }
-
-    /// The logits `[n, classes]` of pixel (`r`, `c`) of each image, from the
-    /// receptive-field window the sampler uses (for tests against [`Self::logits`]).
-    pub fn windowed_logits(&self, levels: &[u32], n: usize, r: usize, c: usize) -> Result<Tensor> {
-        self.pixel_logits(levels, n, r, c)
     }
 
     /// The first `count` held-out images as the model sees them (quantised).

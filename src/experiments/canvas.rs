@@ -77,32 +77,10 @@ pub fn preserve_colour(result: &RgbImage, colours: &RgbImage) -> RgbImage {
     }
 }
 
-/// Bilinear resize of `[1, c, h, w]` to `[1, c, height, width]` (pixel centres aligned).
+/// Bilinear resize of `[1, c, h, w]` to `[1, c, height, width]` (pixel centres aligned:
+/// candle's `upsample_bilinear2d` without corner alignment, which also shrinks).
 pub fn resize(t: &Tensor, height: usize, width: usize) -> Result<Tensor> {
-    let (_, c, h, w) = t.dims4()?;
-    if (h, w) == (height, width) {
-        return Ok(t.clone());
-    }
-    let src = t.flatten_all()?.to_vec1::<f32>()?;
-    let mut out = vec![0f32; c * height * width];
-    let axis = |o: usize, n_out: usize, n_in: usize| {
-        let f = ((o as f32 + 0.5) * n_in as f32 / n_out as f32 - 0.5).clamp(0.0, (n_in - 1) as f32);
-        let i0 = f.floor() as usize;
-        (i0, (i0 + 1).min(n_in - 1), f - i0 as f32)
-    };
-    for y in 0..height {
-        let (y0, y1, fy) = axis(y, height, h);
-        for x in 0..width {
-            let (x0, x1, fx) = axis(x, width, w);
-            for ch in 0..c {
-                let p = |yy: usize, xx: usize| src[ch * h * w + yy * w + xx];
-                let top = p(y0, x0) * (1.0 - fx) + p(y0, x1) * fx;
-                let bottom = p(y1, x0) * (1.0 - fx) + p(y1, x1) * fx;
-                out[ch * height * width + y * width + x] = top * (1.0 - fy) + bottom * fy;
-            }
-        }
-    }
-    Ok(Tensor::from_vec(out, (1, c, height, width), t.device())?)
+    Ok(t.upsample_bilinear2d(height, width, false)?)
 }
 
 #[cfg(test)]

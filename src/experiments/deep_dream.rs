@@ -180,18 +180,7 @@ impl DeepDream {
 
 /// `x` `[1, c, h, w]` shifted by (`dy`, `dx`), wrapping around.
 fn roll(x: &Tensor, dy: i64, dx: i64) -> Result<Tensor> {
-    let (_, _, h, w) = x.dims4()?;
-    let shift = |t: &Tensor, d: i64, n: usize, axis: usize| -> Result<Tensor> {
-        let k = d.rem_euclid(n as i64) as usize;
-        if k == 0 {
-            return Ok(t.clone());
-        }
-        Ok(Tensor::cat(
-            &[t.narrow(axis, n - k, k)?, t.narrow(axis, 0, n - k)?],
-            axis,
-        )?)
-    };
-    shift(&shift(x, dy, h, 2)?, dx, w, 3)
+    Ok(x.roll(dy as i32, 2)?.roll(dx as i32, 3)?)
 }
 
 impl Experiment for DeepDream {

@@ -2,8 +2,9 @@
 //! objective rises, both work with the built-in network and with VGG weights from a
 //! safetensors file, and the CLI writes the picture or refuses bad files in one line.
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::Command;
 
 use candle_core::{DType, Device, Tensor};
@@ -13,29 +14,6 @@ use latent_studio::experiments::style_transfer::{PixelOptimiser, StartFrom, Styl
 use latent_studio::experiments::{Experiment, ExperimentSpec, StepPart};
 use latent_studio::features::vgg::{VGG16, layer_names};
 use latent_studio::presets;
-
-/// A tiny VGG16-shaped safetensors file in torchvision's layout (`width` channels).
-fn write_tiny_vgg(path: &Path, width: usize) {
-    let d = Device::Cpu;
-    let mut tensors = HashMap::new();
-    let (mut at, mut cin) = (0, 3);
-    for n in VGG16 {
-        for _ in 0..n {
-            let w = (Tensor::randn(0f32, 1.0, (width, cin, 3, 3), &d).expect("w")
-                * (2.0 / (cin * 9) as f64).sqrt())
-            .expect("scale");
-            tensors.insert(format!("features.{at}.weight"), w);
-            tensors.insert(
-                format!("features.{at}.bias"),
-                Tensor::zeros(width, DType::F32, &d).expect("b"),
-            );
-            cin = width;
-            at += 2;
-        }
-        at += 1;
-    }
-    candle_core::safetensors::save(&tensors, path).expect("save");
-}
 
 fn metric(m: &[(&'static str, f64)], name: &str) -> f64 {
     m.iter()
@@ -134,7 +112,7 @@ fn deep_dream_amplifies_its_layer_octave_by_octave() {
 fn a_vgg_file_drives_both_and_a_missing_layer_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let weights = dir.path().join("vgg16.safetensors");
-    write_tiny_vgg(&weights, 8);
+    common::write_tiny_vgg16(&weights, 8);
     let mut spec = ExperimentSpec::StyleTransfer(presets::style_transfer_default());
     presets::use_vgg(&mut spec, weights.clone());
     let ExperimentSpec::StyleTransfer(mut st_spec) = spec else {

@@ -1,5 +1,7 @@
 //! The window, driven by egui_kittest: widgets found by their labels.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -404,25 +406,6 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
     }
 }
 
-/// A VGG16-shaped safetensors file, 4 channels wide, in torchvision's layout.
-fn write_tiny_vgg16(path: &std::path::Path) {
-    use candle_core::{DType, Device, Tensor};
-    let mut tensors = std::collections::HashMap::new();
-    let (mut at, mut cin) = (0, 3);
-    for n in [2, 2, 3, 3, 3] {
-        for _ in 0..n {
-            let w = Tensor::randn(0f32, 0.3, (4, cin, 3, 3), &Device::Cpu).expect("w");
-            let b = Tensor::zeros(4, DType::F32, &Device::Cpu).expect("b");
-            tensors.insert(format!("features.{at}.weight"), w);
-            tensors.insert(format!("features.{at}.bias"), b);
-            cin = 4;
-            at += 2;
-        }
-        at += 1;
-    }
-    candle_core::safetensors::save(&tensors, path).expect("save");
-}
-
 /// A file dropped on the window, as the integration would hand it over.
 #[derive(Debug)]
 struct Dropped(PathBuf);
@@ -491,7 +474,7 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
     });
     // VGG weights dropped on the window become the network, with VGG's usual layers.
     let weights = dir.path().join("tiny-vgg16.safetensors");
-    write_tiny_vgg16(&weights);
+    common::write_tiny_vgg16(&weights, 4);
     h.input_mut()
         .dropped_files
         .push(Arc::new(Dropped(weights.clone())));

@@ -100,3 +100,27 @@ pub fn wait_for(
         }
     }
 }
+
+/// A tiny VGG16-shaped safetensors file in torchvision's layout (`features.N.*`),
+/// `width` channels in every layer, He-scaled random weights and zero biases.
+pub fn write_tiny_vgg16(path: &std::path::Path, width: usize) {
+    let d = Device::Cpu;
+    let mut tensors = HashMap::new();
+    let (mut at, mut cin) = (0, 3);
+    for n in latent_studio::features::vgg::VGG16 {
+        for _ in 0..n {
+            let w = (Tensor::randn(0f32, 1.0, (width, cin, 3, 3), &d).expect("w")
+                * (2.0 / (cin * 9) as f64).sqrt())
+            .expect("scale");
+            tensors.insert(format!("features.{at}.weight"), w);
+            tensors.insert(
+                format!("features.{at}.bias"),
+                Tensor::zeros(width, candle_core::DType::F32, &d).expect("b"),
+            );
+            cin = width;
+            at += 2;
+        }
+        at += 1;
+    }
+    candle_core::safetensors::save(&tensors, path).expect("save");
+}

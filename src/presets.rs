@@ -377,76 +377,75 @@ pub fn deep_dream_default() -> DeepDreamSpec {
     }
 }
 
-/// Switches a style transfer or a dream to VGG weights from `path`, with the layers
-/// usually chosen for VGG (content `conv4_2`, style `conv1_1` … `conv5_1`).
-pub fn use_vgg(spec: &mut ExperimentSpec, path: PathBuf) {
+/// Puts `network` into a style transfer (content layer `content`, style layers
+/// `style`, each weighted 1) or a dream (amplifying all of layer `dream`).
+fn set_network(
+    spec: &mut ExperimentSpec,
+    network: FeatureSource,
+    content: &str,
+    style: &[String],
+    dream: &str,
+) {
     match spec {
         ExperimentSpec::StyleTransfer(s) => {
-            s.network = FeatureSource::Vgg { path };
-            s.layers.content = "conv4_2".into();
-            s.layers.style = ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"]
-                .map(String::from)
-                .to_vec();
-            s.layers.style_weights = vec![1.0; 5];
+            s.network = network;
+            s.layers.content = content.into();
+            s.layers.style = style.to_vec();
+            s.layers.style_weights = vec![1.0; style.len()];
         }
         ExperimentSpec::DeepDream(d) => {
-            d.network = FeatureSource::Vgg { path };
-            d.dream.layer = "conv4_2".into();
+            d.network = network;
+            d.dream.layer = dream.into();
             d.dream.channels.clear();
         }
         _ => {}
     }
+}
+
+/// Switches a style transfer or a dream to VGG weights from `path`, with the layers
+/// usually chosen for VGG (content `conv4_2`, style `conv1_1` … `conv5_1`).
+pub fn use_vgg(spec: &mut ExperimentSpec, path: PathBuf) {
+    let style = ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"].map(String::from);
+    set_network(
+        spec,
+        FeatureSource::Vgg { path },
+        "conv4_2",
+        &style,
+        "conv4_2",
+    );
 }
 
 /// Switches a style transfer or a dream to `network`, whose layers are `layers`
 /// (shallowest first): content and dream on the deepest, style on all of them.
 pub fn use_network(spec: &mut ExperimentSpec, network: FeatureSource, layers: &[String]) {
-    let Some(deepest) = layers.last().cloned() else {
+    let Some(deepest) = layers.last() else {
         return;
     };
-    match spec {
-        ExperimentSpec::StyleTransfer(s) => {
-            s.network = network;
-            s.layers.content = deepest;
-            s.layers.style = layers.to_vec();
-            s.layers.style_weights = vec![1.0; layers.len()];
-        }
-        ExperimentSpec::DeepDream(d) => {
-            // A trained discriminator knows digits: dream on one, near its scale.
-            if matches!(network, FeatureSource::Run { .. })
-                && !matches!(d.picture, PictureSource::File(_))
-            {
-                d.picture = PictureSource::Digit(3);
-                d.size = 56;
-                d.dream.step_size = 0.05;
-                d.dream.octaves = 2;
-                d.schedule.steps = 2 * d.iterations_per_octave();
-            }
-            d.network = network;
-            d.dream.layer = deepest;
-            d.dream.channels.clear();
-        }
-        _ => {}
+    if let ExperimentSpec::DeepDream(d) = spec
+        && matches!(network, FeatureSource::Run { .. })
+        && !matches!(d.picture, PictureSource::File(_))
+    {
+        // A trained discriminator knows digits: dream on one, near its scale.
+        d.picture = PictureSource::Digit(3);
+        d.size = 56;
+        d.dream.step_size = 0.05;
+        d.dream.octaves = 2;
     }
+    set_network(spec, network, deepest, layers, deepest);
 }
 
 /// Switches a style transfer or a dream back to the built-in network and its
 /// default layers.
 pub fn use_built_in(spec: &mut ExperimentSpec) {
-    match spec {
-        ExperimentSpec::StyleTransfer(s) => {
-            let d = style_transfer_default();
-            s.network = d.network;
-            s.layers = d.layers;
-        }
-        ExperimentSpec::DeepDream(d) => {
-            let default = deep_dream_default();
-            d.network = default.network;
-            d.dream.layer = default.dream.layer;
-            d.dream.channels.clear();
-        }
-        _ => {}
-    }
+    let (st, dd) = (style_transfer_default(), deep_dream_default());
+    let network = st.network.clone();
+    set_network(
+        spec,
+        network,
+        &st.layers.content,
+        &st.layers.style,
+        &dd.dream.layer,
+    );
 }
 
 /// The default spec of each architecture, for the architecture picker.

@@ -130,10 +130,9 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
     if args.from_noise {
         s.optimise.start = StartFrom::Noise;
     }
-    let network = describe(&s.network);
     let mut exp = StyleTransfer::new(s, &Device::Cpu)?;
     let (w, h) = exp.size();
-    eprintln!("style transfer at {w}×{h} with {network}");
+    eprintln!("style transfer at {w}×{h} with {}", exp.network());
     run(&mut exp, args.steps, &args.out, |e| e.result())
 }
 
@@ -178,9 +177,8 @@ pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
     }
     s.schedule.steps = args.iterations * s.dream.octaves as u64;
     let steps = s.schedule.steps;
-    let network = describe(&s.network);
     let mut exp = DeepDream::new(s, &Device::Cpu)?;
-    eprintln!("dreaming with {network}");
+    eprintln!("dreaming with {}", exp.network());
     run(&mut exp, steps, &args.out, |e| e.result())
 }
 
@@ -201,16 +199,6 @@ fn choose_network(
         presets::use_network(spec, source, &layers);
     }
     Ok(())
-}
-
-fn describe(source: &FeatureSource) -> String {
-    match source {
-        FeatureSource::BuiltIn { seed } => format!("the built-in random filters (seed {seed})"),
-        FeatureSource::Vgg { path } => format!("VGG weights from {}", path.display()),
-        FeatureSource::Run { folder } => {
-            format!("the discriminator of the run in {}", folder.display())
-        }
-    }
 }
 
 /// Steps `exp` `steps` times (or until Ctrl-C) with a progress bar, then writes

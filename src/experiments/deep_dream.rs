@@ -171,6 +171,11 @@ impl DeepDream {
         Ok(())
     }
 
+    /// What the feature network is.
+    pub fn network(&self) -> &str {
+        &self.net.description
+    }
+
     /// The dream now, at the working size.
     pub fn result(&self) -> Result<RgbImage> {
         let (w, h) = (self.original.width, self.original.height);

@@ -222,6 +222,11 @@ impl StyleTransfer {
         })
     }
 
+    /// What the feature network is.
+    pub fn network(&self) -> &str {
+        &self.net.description
+    }
+
     /// Width and height of the working picture.
     pub fn size(&self) -> (usize, usize) {
         (self.content.width, self.content.height)

@@ -4,17 +4,20 @@
 //! channels), and its `conv2d` computes the gradient of its input with that same loop,
 //! so every convolutional net pays for it twice. Here:
 //!
-//! - [`conv_transpose2d`] is a custom op: forward = one matrix product per image
-//!   (`Wᵀ·x`, the "columns") and a col2im scatter; its input gradient is an ordinary
-//!   [`conv2d`] of the output gradient, its weight gradient a dilated `conv2d`.
-//! - [`conv2d`] is a custom op whose forward is candle's (im2col + matrix products) and
-//!   whose input gradient is the fast [`conv_transpose2d`] above.
+//! - [`conv2d`] lays the input's patches out as columns (im2col, [`Patches`]) and
+//!   multiplies them by the kernel in one matrix product over the whole batch.
+//! - [`conv_transpose2d`] is its adjoint: one matrix product `Wᵀ·x` (the columns) and
+//!   a col2im that sums them into the output.
+//! - The input gradient of each is the other op; the kernel gradient of each is one
+//!   more matrix product (output gradient times the columns).
 //!
-//! Each op's backward is made of the other op and candle's own differentiable ops, so
-//! second-order gradients (WGAN-GP) flow through them too.
+//! The input gradients are the ops themselves, so second-order gradients (WGAN-GP)
+//! flow through them; kernel gradients are plain values (nothing here asks for a
+//! third order).
 
-use candle_core::{CpuStorage, CustomOp2, DType, Device, Layout, Shape, Tensor, WithDType};
-use rayon::prelude::*;
+use candle_core::{CpuStorage, CustomOp2, Layout, Shape, Tensor};
+
+use super::kernels::{Patches, Real, matmul, swap_leading};
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +69,52 @@ struct Conv2dOp {
     kernel_grad: bool,
 }
 
+/// The patches of a convolution of `x` by a `k × k` kernel.
+fn conv_patches(x: &Shape, k: usize, g: ConvGeometry) -> candle_core::Result<Patches> {
+    let (b, c, h, w) = x.dims4()?;
+    let ConvGeometry {
+        stride: s,
+        padding: p,
+    } = g;
+    if h + 2 * p < k || w + 2 * p < k || s == 0 {
+        candle_core::bail!("conv2d: kernel {k} larger than the padded input {x:?}");
+    }
+    let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
+    Ok(Patches {
+        b,
+        c,
+        h,
+        w,
+        k,
+        s,
+        p,
+        oh,
+        ow,
+    })
+}
+
+impl Binary for Conv2dOp {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (co, ci, k, k2) = wl.dims4()?;
+        let pat = conv_patches(xl, k, self.g)?;
+        if ci != pat.c || k != k2 {
+            candle_core::bail!("conv2d: input {xl:?} and kernel {wl:?} do not fit");
+        }
+        let (kk, n) = (pat.rows(), pat.cols());
+        let cols = pat.im2col(x);
+        let mut y = vec![T::default(); co * n];
+        matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
+        let y = swap_leading(&y, co, pat.b, pat.oh * pat.ow);
+        Ok((y, Shape::from((pat.b, co, pat.oh, pat.ow))))
+    }
+}
+
 impl CustomOp2 for Conv2dOp {
     fn name(&self) -> &'static str {
         "fast-conv2d"
@@ -78,12 +127,7 @@ impl CustomOp2 for Conv2dOp {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        // candle's own forward (im2col + matrix products) on fresh, untracked tensors.
-        let x = storage_tensor(s1, l1)?;
-        let w = storage_tensor(s2, l2)?;
-        let y = x.conv2d(&w, self.g.padding, self.g.stride, 1, 1)?;
-        let shape = y.shape().clone();
-        Ok((tensor_storage(&y)?, shape))
+        run_binary(self, s1, l1, s2, l2)
     }
 
     fn bwd(
@@ -107,17 +151,121 @@ impl CustomOp2 for Conv2dOp {
         if !self.kernel_grad {
             return Ok((Some(dx), None));
         }
-        // dW[o, i, ky, kx] = Σ_b Σ_y,x grad[b, o, y, x]·x[b, i, y·s + ky − p, x·s + kx − p]:
-        // a convolution of x (batch as channels) by grad, dilated by the stride.
-        let dw = conv2d_dilated(&x.transpose(0, 1)?, &grad.transpose(0, 1)?, padding, stride)?; // [i, o, k', k']
-        let dw = dw.narrow(2, 0, k)?.narrow(3, 0, k)?.transpose(0, 1)?;
+        let dw = x
+            .contiguous()?
+            .apply_op2_no_bwd(&grad.contiguous()?, &Conv2dKernelGrad { g: self.g, k })?;
         Ok((Some(dx), Some(dw)))
+    }
+}
+
+/// The kernel gradient of [`conv2d`]: `(x, output gradient)` → `dW [co, ci, k, k]`
+/// = output gradient `[co, b·oh·ow]` times the columns of `x`, transposed.
+struct Conv2dKernelGrad {
+    g: ConvGeometry,
+    k: usize,
+}
+
+impl Binary for Conv2dKernelGrad {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        g: &[T],
+        gl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        let pat = conv_patches(xl, self.k, self.g)?;
+        let (gb, co, goh, gow) = gl.dims4()?;
+        if (gb, goh, gow) != (pat.b, pat.oh, pat.ow) {
+            candle_core::bail!("conv2d backward: gradient {gl:?} does not fit input {xl:?}");
+        }
+        let (kk, n) = (pat.rows(), pat.cols());
+        let cols = pat.im2col(x);
+        let g = swap_leading(g, pat.b, co, pat.oh * pat.ow); // [co, b·oh·ow]
+        let mut dw = vec![T::default(); co * kk];
+        matmul(&mut dw, (co, kk, n), &g, (n, 1), &cols, (1, n), false);
+        Ok((dw, Shape::from((co, pat.c, self.k, self.k))))
+    }
+}
+
+impl CustomOp2 for Conv2dKernelGrad {
+    fn name(&self) -> &'static str {
+        "fast-conv2d-kernel-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        run_binary(self, s1, l1, s2, l2)
     }
 }
 
 struct ConvTransposeOp {
     g: ConvGeometry,
     output_padding: usize,
+}
+
+/// The patches of the convolution that is the adjoint of a transposed convolution
+/// of `x` (`[b, c_in, h, w]`) to `c_out` channels: it takes outputs back to `h × w`.
+fn transposed_patches(
+    x: &Shape,
+    c_out: usize,
+    k: usize,
+    g: ConvGeometry,
+    output_padding: usize,
+) -> candle_core::Result<Patches> {
+    let (b, _, h, w) = x.dims4()?;
+    let ConvGeometry {
+        stride: s,
+        padding: p,
+    } = g;
+    if output_padding >= s.max(1) {
+        candle_core::bail!(
+            "conv_transpose2d: output padding {output_padding} not below the stride {s}"
+        );
+    }
+    let oh = ((h.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
+    let ow = ((w.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
+    let (Some(oh), Some(ow)) = (oh, ow) else {
+        candle_core::bail!("conv_transpose2d: padding {p} too large");
+    };
+    Ok(Patches {
+        b,
+        c: c_out,
+        h: oh,
+        w: ow,
+        k,
+        s,
+        p,
+        oh: h,
+        ow: w,
+    })
+}
+
+impl Binary for ConvTransposeOp {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (b, ci, h, wd) = xl.dims4()?;
+        let (ci2, co, k, k2) = wl.dims4()?;
+        if ci != ci2 || k != k2 {
+            candle_core::bail!("conv_transpose2d: input {xl:?} and kernel {wl:?} do not fit");
+        }
+        let pat = transposed_patches(xl, co, k, self.g, self.output_padding)?;
+        let (kk, n) = (pat.rows(), pat.cols());
+        // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
+        let x = swap_leading(x, b, ci, h * wd);
+        let mut cols = vec![T::default(); kk * n];
+        matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, (n, 1), false);
+        Ok((pat.col2im(&cols), Shape::from((b, co, pat.h, pat.w))))
+    }
 }
 
 impl CustomOp2 for ConvTransposeOp {
@@ -132,47 +280,7 @@ impl CustomOp2 for ConvTransposeOp {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (b, ci, h, w) = l1.shape().dims4()?;
-        let (ci2, co, k, k2) = l2.shape().dims4()?;
-        if ci != ci2 || k != k2 {
-            candle_core::bail!(
-                "conv_transpose2d: input {:?} and kernel {:?} do not fit",
-                l1.shape(),
-                l2.shape()
-            );
-        }
-        let ConvGeometry {
-            stride: s,
-            padding: p,
-        } = self.g;
-        let oh = ((h - 1) * s + k + self.output_padding).checked_sub(2 * p);
-        let ow = ((w - 1) * s + k + self.output_padding).checked_sub(2 * p);
-        let (Some(oh), Some(ow)) = (oh, ow) else {
-            candle_core::bail!("conv_transpose2d: padding {p} too large");
-        };
-        // The columns: for every image, Wᵀ [co·k·k, ci] · x [ci, h·w].
-        let x = storage_tensor(s1, l1)?.reshape((b, ci, h * w))?;
-        let wt = storage_tensor(s2, l2)?
-            .reshape((ci, co * k * k))?
-            .t()?
-            .contiguous()?;
-        let cols = wt.broadcast_left(b)?.matmul(&x)?.contiguous()?; // [b, co·k·k, h·w]
-        let dims = Col2Im {
-            co,
-            k,
-            h,
-            w,
-            oh,
-            ow,
-            s,
-            p,
-        };
-        let out = match tensor_storage(&cols)? {
-            CpuStorage::F32(c) => CpuStorage::F32(dims.scatter(&c, b)),
-            CpuStorage::F64(c) => CpuStorage::F64(dims.scatter(&c, b)),
-            _ => candle_core::bail!("conv_transpose2d supports f32 and f64 only"),
-        };
-        Ok((out, Shape::from((b, co, oh, ow))))
+        run_binary(self, s1, l1, s2, l2)
     }
 
     fn bwd(
@@ -182,107 +290,106 @@ impl CustomOp2 for ConvTransposeOp {
         _res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        let ConvGeometry { stride, padding } = self.g;
         let (_, _, h, wd) = x.dims4()?;
-        let (_, _, k, _) = w.dims4()?;
         // The transposed convolution's adjoint is the convolution with the same kernel.
         let dx = conv2d(grad, w, self.g)?;
         let dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
-        // dW[i, o, ky, kx] = Σ_b Σ_y,x x[b, i, y, x]·grad[b, o, y·s + ky − p, x·s + kx − p].
-        let dw = conv2d_dilated(&grad.transpose(0, 1)?, &x.transpose(0, 1)?, padding, stride)?; // [o, i, k', k']
-        let dw = dw.narrow(2, 0, k)?.narrow(3, 0, k)?.transpose(0, 1)?;
+        let dw = x.contiguous()?.apply_op2_no_bwd(
+            &grad.contiguous()?,
+            &ConvTransposeKernelGrad {
+                g: self.g,
+                output_padding: self.output_padding,
+                c_out: w.dim(1)?,
+                k: w.dim(2)?,
+            },
+        )?;
         Ok((Some(dx), Some(dw)))
     }
 }
 
-/// candle's `conv2d` with stride 1 and kernel dilation `dilation` (its backward is only
-/// needed for third-order gradients, which nothing here asks for).
-fn conv2d_dilated(
-    x: &Tensor,
-    kernel: &Tensor,
-    padding: usize,
-    dilation: usize,
-) -> candle_core::Result<Tensor> {
-    x.contiguous()?
-        .conv2d(&kernel.contiguous()?, padding, 1, dilation, 1)
-}
-
-/// Scatters columns `[b, co, k, k, h, w]` into images `[b, co, oh, ow]`.
-struct Col2Im {
-    co: usize,
+/// The kernel gradient of [`conv_transpose2d`]: `(x, output gradient)` →
+/// `dW [ci, co, k, k]` = `x [ci, b·h·w]` times the output gradient's columns, transposed.
+struct ConvTransposeKernelGrad {
+    g: ConvGeometry,
+    output_padding: usize,
+    c_out: usize,
     k: usize,
-    h: usize,
-    w: usize,
-    oh: usize,
-    ow: usize,
-    s: usize,
-    p: usize,
 }
 
-impl Col2Im {
-    fn scatter<T: WithDType + std::ops::AddAssign>(&self, cols: &[T], b: usize) -> Vec<T> {
-        let Col2Im {
-            co,
-            k,
-            h,
-            w,
-            oh,
-            ow,
-            s,
-            p,
-        } = *self;
-        let mut out = vec![T::zero(); b * co * oh * ow];
-        // One output plane per task: no two tasks write to the same place.
-        out.par_chunks_mut(oh * ow)
-            .enumerate()
-            .for_each(|(plane, dst)| {
-                let (bi, c) = (plane / co, plane % co);
-                let base = (bi * co + c) * k * k * h * w;
-                for ky in 0..k {
-                    for kx in 0..k {
-                        let src = &cols[base + (ky * k + kx) * h * w..][..h * w];
-                        for iy in 0..h {
-                            let oy = iy * s + ky;
-                            if oy < p || oy - p >= oh {
-                                continue;
-                            }
-                            let row = (oy - p) * ow;
-                            for ix in 0..w {
-                                let ox = ix * s + kx;
-                                if ox < p || ox - p >= ow {
-                                    continue;
-                                }
-                                dst[row + ox - p] += src[iy * w + ix];
-                            }
-                        }
-                    }
-                }
-            });
-        out
+impl Binary for ConvTransposeKernelGrad {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        g: &[T],
+        gl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (b, ci, h, wd) = xl.dims4()?;
+        let pat = transposed_patches(xl, self.c_out, self.k, self.g, self.output_padding)?;
+        if gl.dims4()? != (b, pat.c, pat.h, pat.w) {
+            candle_core::bail!(
+                "conv_transpose2d backward: gradient {gl:?} does not fit input {xl:?}"
+            );
+        }
+        let (kk, n) = (pat.rows(), pat.cols());
+        let cols = pat.im2col(g); // [co·k·k, b·h·w]
+        let x = swap_leading(x, b, ci, h * wd); // [ci, b·h·w]
+        let mut dw = vec![T::default(); ci * kk];
+        matmul(&mut dw, (ci, kk, n), &x, (n, 1), &cols, (1, n), false);
+        Ok((dw, Shape::from((ci, self.c_out, self.k, self.k))))
     }
 }
 
-/// A fresh tensor (no gradient tracking) holding a custom op's input.
-fn storage_tensor(s: &CpuStorage, l: &Layout) -> candle_core::Result<Tensor> {
-    let dims = l.shape().dims().to_vec();
-    let n = l.shape().elem_count();
-    let Some((start, end)) = l.contiguous_offsets() else {
-        candle_core::bail!("fast convolutions need contiguous inputs");
-    };
-    debug_assert_eq!(end - start, n);
-    match s {
-        CpuStorage::F32(v) => Tensor::from_slice(&v[start..end], dims, &Device::Cpu),
-        CpuStorage::F64(v) => Tensor::from_slice(&v[start..end], dims, &Device::Cpu),
-        _ => candle_core::bail!("fast convolutions support f32 and f64 only"),
+impl CustomOp2 for ConvTransposeKernelGrad {
+    fn name(&self) -> &'static str {
+        "fast-conv-transpose2d-kernel-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        run_binary(self, s1, l1, s2, l2)
     }
 }
 
-/// A tensor's data as CPU storage.
-fn tensor_storage(t: &Tensor) -> candle_core::Result<CpuStorage> {
-    let t = t.contiguous()?.flatten_all()?;
-    Ok(match t.dtype() {
-        DType::F32 => CpuStorage::F32(t.to_vec1::<f32>()?),
-        DType::F64 => CpuStorage::F64(t.to_vec1::<f64>()?),
-        other => candle_core::bail!("fast convolutions support f32 and f64, not {other:?}"),
-    })
+/// A two-input op on contiguous slices of one float type.
+trait Binary {
+    fn run<T: Real>(
+        &self,
+        a: &[T],
+        a_shape: &Shape,
+        b: &[T],
+        b_shape: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)>;
+}
+
+/// Runs `op` on two CPU storages of the same float type (f32 or f64).
+fn run_binary<O: Binary>(
+    op: &O,
+    s1: &CpuStorage,
+    l1: &Layout,
+    s2: &CpuStorage,
+    l2: &Layout,
+) -> candle_core::Result<(CpuStorage, Shape)> {
+    fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
+        match l.contiguous_offsets() {
+            Some((start, end)) => Ok(&v[start..end]),
+            None => candle_core::bail!("fast convolutions need contiguous inputs"),
+        }
+    }
+    match (s1, s2) {
+        (CpuStorage::F32(a), CpuStorage::F32(b)) => {
+            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
+            Ok((CpuStorage::F32(y), shape))
+        }
+        (CpuStorage::F64(a), CpuStorage::F64(b)) => {
+            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
+            Ok((CpuStorage::F64(y), shape))
+        }
+        _ => candle_core::bail!("fast convolutions support f32 and f64 (both the same) only"),
+    }
 }

@@ -7,6 +7,7 @@ pub mod fused_lstm;
 pub mod gaussian;
 pub mod gradient_penalty;
 pub mod gram;
+pub(crate) mod kernels;
 pub mod lbfgs;
 pub mod loss;
 pub mod masked_conv;

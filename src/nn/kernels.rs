@@ -1,0 +1,294 @@
+//! CPU kernels the custom ops share: matrix products on `gemm`, the scalar types
+//! they run in, and the im2col/col2im rearrangements that turn convolutions into
+//! matrix products.
+
+use rayon::prelude::*;
+
+/// A scalar the op computes in.
+pub(crate) trait Real:
+    Copy
+    + Default
+    + Send
+    + Sync
+    + 'static
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+{
+    fn from_f64(v: f64) -> Self;
+    fn tanh(self) -> Self;
+    fn sigmoid(self) -> Self;
+    /// σ of every element, in place.
+    fn sigmoid_all(xs: &mut [Self]) {
+        for x in xs {
+            *x = x.sigmoid();
+        }
+    }
+    /// tanh of every element, in place.
+    fn tanh_all(xs: &mut [Self]) {
+        for x in xs {
+            *x = x.tanh();
+        }
+    }
+}
+
+/// e^x for f32 without a library call, so loops over slices vectorise: x = n·ln 2 + r
+/// with |r| ≤ ½ ln 2, e^r by a degree-6 polynomial, 2^n by the exponent bits
+/// (relative error below 2·10⁻⁷).
+#[inline(always)]
+fn exp_f32(x: f32) -> f32 {
+    // max/min rather than clamp: clamp's checks keep the loop from vectorising.
+    #[allow(clippy::manual_clamp)]
+    let x = x.max(-87.0).min(88.0);
+    // Round to nearest by adding and removing 1.5·2²³ (no rounding instruction needed,
+    // so the loop vectorises on any x86-64).
+    const SHIFT: f32 = 12_582_912.0;
+    let n = (x * std::f32::consts::LOG2_E + SHIFT) - SHIFT;
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (0.166_666_67
+                    + r * (0.041_666_668 + r * (0.008_333_334 + r * 0.001_388_889)))));
+    // 2ⁿ from the exponent bits: n + 127 + 1.5·2²³ holds n + 127 in its low mantissa bits.
+    let biased = (n + 127.0 + SHIFT).to_bits() & 0xff;
+    p * f32::from_bits(biased << 23)
+}
+
+impl Real for f32 {
+    fn sigmoid_all(xs: &mut [Self]) {
+        for x in xs {
+            *x = 1.0 / (1.0 + exp_f32(-*x));
+        }
+    }
+    fn tanh_all(xs: &mut [Self]) {
+        // tanh x = 2σ(2x) − 1
+        for x in xs {
+            *x = 2.0 / (1.0 + exp_f32(-2.0 * *x)) - 1.0;
+        }
+    }
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+    fn tanh(self) -> Self {
+        f32::tanh(self)
+    }
+    fn sigmoid(self) -> Self {
+        1.0 / (1.0 + (-self).exp())
+    }
+}
+
+impl Real for f64 {
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+    fn tanh(self) -> Self {
+        f64::tanh(self)
+    }
+    fn sigmoid(self) -> Self {
+        1.0 / (1.0 + (-self).exp())
+    }
+}
+
+/// `dst [m, n] (+)= a · b`, all row-major unless strides say otherwise: `a` is
+/// `[m, k]` with strides (`a_rs`, `a_cs`), `b` is `[k, n]` with (`b_rs`, `b_cs`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn matmul<T: Real>(
+    dst: &mut [T],
+    (m, n, k): (usize, usize, usize),
+    a: &[T],
+    (a_rs, a_cs): (usize, usize),
+    b: &[T],
+    (b_rs, b_cs): (usize, usize),
+    accumulate: bool,
+) {
+    // Every index the product touches must lie inside its slice.
+    assert!(dst.len() >= m * n);
+    assert!(m == 0 || k == 0 || (m - 1) * a_rs + (k - 1) * a_cs < a.len());
+    assert!(k == 0 || n == 0 || (k - 1) * b_rs + (n - 1) * b_cs < b.len());
+    if m == 0 || n == 0 {
+        return;
+    }
+    let threads = rayon::current_num_threads();
+    let parallelism = if threads > 1 && m * n * k >= 64 * 64 * 64 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: the asserts above keep every element gemm reads or writes in bounds,
+    // and `dst` does not alias `a` or `b` (it is borrowed mutably).
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            a.as_ptr(),
+            a_cs as isize,
+            a_rs as isize,
+            b.as_ptr(),
+            b_cs as isize,
+            b_rs as isize,
+            T::from_f64(1.0),
+            T::from_f64(1.0),
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+}
+
+/// `[a, b, n]` → `[b, a, n]`: swaps the two leading axes (batch and channels), one
+/// row of `n` at a time, in parallel.
+pub(crate) fn swap_leading<T: Real>(src: &[T], a: usize, b: usize, n: usize) -> Vec<T> {
+    debug_assert_eq!(src.len(), a * b * n);
+    let mut dst = vec![T::default(); src.len()];
+    if n == 0 {
+        return dst;
+    }
+    dst.par_chunks_mut(n).enumerate().for_each(|(row, d)| {
+        // Row `row` of the result is (j, i) = (row / a, row % a), taken from (i, j).
+        let (j, i) = (row / a, row % a);
+        d.copy_from_slice(&src[(i * b + j) * n..][..n]);
+    });
+    dst
+}
+
+/// The patches of a `k × k` convolution with stride `s` and zero padding `p` that
+/// takes images `[b, c, h, w]` to outputs `oh × ow`.
+///
+/// [`Patches::im2col`] lays every patch out as a column, so that the convolution is
+/// one matrix product (kernel `[c_out, c·k·k]` times columns `[c·k·k, b·oh·ow]`);
+/// [`Patches::col2im`] is its adjoint, which sums columns back into images: the
+/// input gradient of a convolution, and the forward pass of a transposed one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Patches {
+    pub b: usize,
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+    pub k: usize,
+    pub s: usize,
+    pub p: usize,
+    pub oh: usize,
+    pub ow: usize,
+}
+
+impl Patches {
+    /// Rows of the columns matrix: `c·k·k`.
+    pub fn rows(&self) -> usize {
+        self.c * self.k * self.k
+    }
+
+    /// Columns of the columns matrix: `b·oh·ow`.
+    pub fn cols(&self) -> usize {
+        self.b * self.oh * self.ow
+    }
+
+    /// The input column `x` that output column `o` reads at kernel offset `kx`, if
+    /// it lies inside the image.
+    #[inline(always)]
+    fn source(&self, o: usize, kx: usize, len: usize) -> Option<usize> {
+        (o * self.s + kx).checked_sub(self.p).filter(|&i| i < len)
+    }
+
+    /// Images `[b, c, h, w]` → columns `[c·k·k, b·oh·ow]` (zero where a patch
+    /// overhangs the border).
+    pub fn im2col<T: Real>(&self, x: &[T]) -> Vec<T> {
+        let Patches {
+            b,
+            c,
+            h,
+            w,
+            k,
+            oh,
+            ow,
+            ..
+        } = *self;
+        debug_assert_eq!(x.len(), b * c * h * w);
+        let n = self.cols();
+        let mut cols = vec![T::default(); self.rows() * n];
+        if n == 0 {
+            return cols;
+        }
+        cols.par_chunks_mut(n).enumerate().for_each(|(row, dst)| {
+            let (ci, ky, kx) = (row / (k * k), (row / k) % k, row % k);
+            // The output columns whose input column lies inside the image.
+            let first = (0..ow).find(|&o| self.source(o, kx, w).is_some());
+            let last = (0..ow).rev().find(|&o| self.source(o, kx, w).is_some());
+            let (Some(first), Some(last)) = (first, last) else {
+                return;
+            };
+            for bi in 0..b {
+                let plane = &x[(bi * c + ci) * h * w..][..h * w];
+                let out = &mut dst[bi * oh * ow..][..oh * ow];
+                for oy in 0..oh {
+                    let Some(iy) = self.source(oy, ky, h) else {
+                        continue;
+                    };
+                    let src = &plane[iy * w..][..w];
+                    let d = &mut out[oy * ow..][..ow];
+                    let ix0 = first * self.s + kx - self.p;
+                    if self.s == 1 {
+                        d[first..=last].copy_from_slice(&src[ix0..ix0 + last - first + 1]);
+                    } else {
+                        for (j, o) in (first..=last).enumerate() {
+                            d[o] = src[ix0 + j * self.s];
+                        }
+                    }
+                }
+            }
+        });
+        cols
+    }
+
+    /// Columns `[c·k·k, b·oh·ow]` → images `[b, c, h, w]`, each column's values added
+    /// where its patch lies: the adjoint of [`Patches::im2col`].
+    pub fn col2im<T: Real>(&self, cols: &[T]) -> Vec<T> {
+        let Patches {
+            b,
+            c,
+            h,
+            w,
+            k,
+            oh,
+            ow,
+            ..
+        } = *self;
+        let n = self.cols();
+        debug_assert_eq!(cols.len(), self.rows() * n);
+        let mut out = vec![T::default(); b * c * h * w];
+        if h * w == 0 {
+            return out;
+        }
+        // One image plane per task: no two tasks write to the same place.
+        out.par_chunks_mut(h * w)
+            .enumerate()
+            .for_each(|(plane, dst)| {
+                let (bi, ci) = (plane / c, plane % c);
+                for ky in 0..k {
+                    for kx in 0..k {
+                        let row = (ci * k + ky) * k + kx;
+                        let src = &cols[row * n + bi * oh * ow..][..oh * ow];
+                        for oy in 0..oh {
+                            let Some(iy) = self.source(oy, ky, h) else {
+                                continue;
+                            };
+                            let d = &mut dst[iy * w..][..w];
+                            let s = &src[oy * ow..][..ow];
+                            for (ox, &v) in s.iter().enumerate() {
+                                if let Some(ix) = self.source(ox, kx, w) {
+                                    d[ix] = d[ix] + v;
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        out
+    }
+}

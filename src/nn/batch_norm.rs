@@ -3,7 +3,9 @@
 
 use candle_core::{DType, Device, Tensor, Var};
 
+use super::channel_ops::BatchNormOp;
 use super::params::ParamStore;
+use super::use_candle_ops;
 use crate::Result;
 
 /// Momentum of the running statistics (PyTorch's default).
@@ -47,6 +49,9 @@ impl BatchNorm {
     /// Normalises with the batch's statistics (training, updating the running ones) or
     /// with the running statistics (evaluation).
     pub fn forward(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
+        if train && !use_candle_ops(xs.device()) {
+            return self.forward_fused(xs);
+        }
         let c = xs.dim(1)?;
         // Per-channel statistics over every axis but 1: move channels last and flatten.
         let rank = xs.rank();
@@ -79,5 +84,27 @@ impl BatchNorm {
         Ok(norm
             .broadcast_mul(&self.gamma.reshape(shape.as_slice())?)?
             .broadcast_add(&self.beta.reshape(shape.as_slice())?)?)
+    }
+
+    /// Training-mode [`BatchNorm::forward`] as one op ([`BatchNormOp`]).
+    fn forward_fused(&self, xs: &Tensor) -> Result<Tensor> {
+        let op = BatchNormOp::new(EPS);
+        let y = op.apply(xs, &self.gamma, &self.beta)?;
+        let stats = op.stats()?;
+        let n = stats.count as f64;
+        let unbiased: Vec<f32> = stats
+            .var
+            .iter()
+            .map(|v| (v * n / (n - 1.0).max(1.0)) as f32)
+            .collect();
+        let mean: Vec<f32> = stats.mean.iter().map(|&m| m as f32).collect();
+        let device = xs.device();
+        let rm = ((self.running_mean.as_tensor() * (1.0 - MOMENTUM))?
+            + (Tensor::new(mean.as_slice(), device)? * MOMENTUM)?)?;
+        let rv = ((self.running_var.as_tensor() * (1.0 - MOMENTUM))?
+            + (Tensor::new(unbiased.as_slice(), device)? * MOMENTUM)?)?;
+        self.running_mean.set(&rm)?;
+        self.running_var.set(&rv)?;
+        Ok(y)
     }
 }

@@ -6,14 +6,8 @@ use rand::rngs::StdRng;
 
 use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
+use super::{channel_ops, use_candle_ops};
 use crate::Result;
-
-/// Whether to use candle's own convolutions instead of [`fast_conv`]: set
-/// `LATENT_STUDIO_CANDLE_CONV=1` to compare the two (read once per process).
-pub fn candle_convs() -> bool {
-    static FLAG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *FLAG.get_or_init(|| std::env::var("LATENT_STUDIO_CANDLE_CONV").is_ok_and(|v| v == "1"))
-}
 
 /// Standard deviation of DCGAN's initial weights.
 pub const INIT_STD: f32 = 0.02;
@@ -74,7 +68,7 @@ impl Conv {
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;
-        let y = if candle_convs() {
+        let y = if use_candle_ops(xs.device()) {
             xs.conv2d(&self.weight, g.padding, g.stride, 1, 1)?
         } else {
             fast_conv::conv2d(xs, &self.weight, g)?
@@ -138,7 +132,7 @@ impl UpConv {
             stride: 2,
             padding: 1,
         };
-        let y = if candle_convs() {
+        let y = if use_candle_ops(xs.device()) {
             xs.conv_transpose2d(&self.weight, g.padding, self.output_padding, g.stride, 1)?
         } else {
             fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?
@@ -181,5 +175,9 @@ pub fn uniform_weight_and_bias(
 
 /// Adds a per-channel bias `[c]` to `[b, c, h, w]`.
 fn add_channel_bias(y: &Tensor, bias: &Tensor) -> Result<Tensor> {
-    Ok(y.broadcast_add(&bias.reshape((1, (), 1, 1))?)?)
+    if use_candle_ops(y.device()) {
+        Ok(y.broadcast_add(&bias.reshape((1, (), 1, 1))?)?)
+    } else {
+        Ok(channel_ops::add_channel_bias(y, bias)?)
+    }
 }

@@ -17,7 +17,7 @@
 
 use candle_core::{CpuStorage, CustomOp2, Layout, Shape, Tensor};
 
-use super::kernels::{Patches, Real, matmul, swap_leading};
+use super::kernels::{Binary, Patches, Real, matmul, run_binary, swap_leading};
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,43 +353,5 @@ impl CustomOp2 for ConvTransposeKernelGrad {
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         run_binary(self, s1, l1, s2, l2)
-    }
-}
-
-/// A two-input op on contiguous slices of one float type.
-trait Binary {
-    fn run<T: Real>(
-        &self,
-        a: &[T],
-        a_shape: &Shape,
-        b: &[T],
-        b_shape: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)>;
-}
-
-/// Runs `op` on two CPU storages of the same float type (f32 or f64).
-fn run_binary<O: Binary>(
-    op: &O,
-    s1: &CpuStorage,
-    l1: &Layout,
-    s2: &CpuStorage,
-    l2: &Layout,
-) -> candle_core::Result<(CpuStorage, Shape)> {
-    fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
-        match l.contiguous_offsets() {
-            Some((start, end)) => Ok(&v[start..end]),
-            None => candle_core::bail!("fast convolutions need contiguous inputs"),
-        }
-    }
-    match (s1, s2) {
-        (CpuStorage::F32(a), CpuStorage::F32(b)) => {
-            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
-            Ok((CpuStorage::F32(y), shape))
-        }
-        (CpuStorage::F64(a), CpuStorage::F64(b)) => {
-            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
-            Ok((CpuStorage::F64(y), shape))
-        }
-        _ => candle_core::bail!("fast convolutions support f32 and f64 (both the same) only"),
     }
 }

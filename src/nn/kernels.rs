@@ -2,6 +2,7 @@
 //! they run in, and the im2col/col2im rearrangements that turn convolutions into
 //! matrix products.
 
+use candle_core::{CpuStorage, Layout, Shape};
 use rayon::prelude::*;
 
 /// A scalar the op computes in.
@@ -16,6 +17,7 @@ pub(crate) trait Real:
     + std::ops::Mul<Output = Self>
 {
     fn from_f64(v: f64) -> Self;
+    fn to_f64(self) -> f64;
     fn tanh(self) -> Self;
     fn sigmoid(self) -> Self;
     /// σ of every element, in place.
@@ -70,6 +72,9 @@ impl Real for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
     fn tanh(self) -> Self {
         f32::tanh(self)
     }
@@ -81,6 +86,9 @@ impl Real for f32 {
 impl Real for f64 {
     fn from_f64(v: f64) -> Self {
         v
+    }
+    fn to_f64(self) -> f64 {
+        self
     }
     fn tanh(self) -> Self {
         f64::tanh(self)
@@ -290,5 +298,69 @@ impl Patches {
                 }
             });
         out
+    }
+}
+
+/// A two-input op on contiguous slices of one float type.
+pub(crate) trait Binary {
+    fn run<T: Real>(
+        &self,
+        a: &[T],
+        a_shape: &Shape,
+        b: &[T],
+        b_shape: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)>;
+}
+
+/// Runs `op` on two CPU storages of the same float type (f32 or f64).
+pub(crate) fn run_binary<O: Binary>(
+    op: &O,
+    s1: &CpuStorage,
+    l1: &Layout,
+    s2: &CpuStorage,
+    l2: &Layout,
+) -> candle_core::Result<(CpuStorage, Shape)> {
+    match (s1, s2) {
+        (CpuStorage::F32(a), CpuStorage::F32(b)) => {
+            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
+            Ok((CpuStorage::F32(y), shape))
+        }
+        (CpuStorage::F64(a), CpuStorage::F64(b)) => {
+            let (y, shape) = op.run(slice(a, l1)?, l1.shape(), slice(b, l2)?, l2.shape())?;
+            Ok((CpuStorage::F64(y), shape))
+        }
+        _ => candle_core::bail!("custom ops support f32 and f64 (both the same) only"),
+    }
+}
+
+/// A one-input op on a contiguous slice of one float type.
+pub(crate) trait Unary {
+    fn run<T: Real>(&self, a: &[T], a_shape: &Shape) -> candle_core::Result<(Vec<T>, Shape)>;
+}
+
+/// Runs `op` on a CPU storage of f32 or f64.
+pub(crate) fn run_unary<O: Unary>(
+    op: &O,
+    s: &CpuStorage,
+    l: &Layout,
+) -> candle_core::Result<(CpuStorage, Shape)> {
+    match s {
+        CpuStorage::F32(a) => {
+            let (y, shape) = op.run(slice(a, l)?, l.shape())?;
+            Ok((CpuStorage::F32(y), shape))
+        }
+        CpuStorage::F64(a) => {
+            let (y, shape) = op.run(slice(a, l)?, l.shape())?;
+            Ok((CpuStorage::F64(y), shape))
+        }
+        _ => candle_core::bail!("custom ops support f32 and f64 only"),
+    }
+}
+
+/// The contiguous part of a storage that a layout covers.
+fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
+    match l.contiguous_offsets() {
+        Some((start, end)) => Ok(&v[start..end]),
+        None => candle_core::bail!("custom ops need contiguous inputs"),
     }
 }

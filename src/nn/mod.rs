@@ -1,6 +1,7 @@
 //! Layers, losses and optimisers the models share.
 
 pub mod batch_norm;
+pub mod channel_ops;
 pub mod conv;
 pub mod fast_conv;
 pub mod fused_lstm;
@@ -15,3 +16,13 @@ pub mod mlp;
 pub mod optim;
 pub mod params;
 pub mod sampling;
+
+/// Whether to use candle's own convolutions, bias adds and batch norm instead of the
+/// CPU kernels of [`fast_conv`] and [`channel_ops`]: on any device but the CPU, and
+/// everywhere with `LATENT_STUDIO_CANDLE_OPS=1`, to compare the two (read once per
+/// process).
+pub fn use_candle_ops(device: &candle_core::Device) -> bool {
+    static FLAG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    !device.is_cpu()
+        || *FLAG.get_or_init(|| std::env::var("LATENT_STUDIO_CANDLE_OPS").is_ok_and(|v| v == "1"))
+}

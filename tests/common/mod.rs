@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod numeric;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

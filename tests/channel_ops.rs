@@ -1,0 +1,194 @@
+//! The per-channel ops (bias, per-channel sum, batch norm) against the same
+//! computation in candle's own broadcast ops (values and gradients, f32 and f64),
+//! against finite differences (f64), and a second-order gradient through the bias.
+
+mod common;
+
+use candle_core::{DType, Tensor, Var};
+use common::numeric::{check_fd, max_diff, seq};
+use latent_studio::nn::channel_ops::{BatchNormOp, add_channel_bias, sum_per_channel};
+
+const EPS: f64 = 1e-5;
+
+/// Batch norm written in candle's ops, as `nn::batch_norm` did before the fused op.
+fn reference_batch_norm(x: &Tensor, gamma: &Tensor, beta: &Tensor) -> Tensor {
+    let c = x.dim(1).expect("c");
+    let mut shape = vec![1; x.rank()];
+    shape[1] = c;
+    let flat = if x.rank() == 4 {
+        x.permute((0, 2, 3, 1))
+            .and_then(|t| t.reshape(((), c)))
+            .expect("flat")
+    } else {
+        x.clone()
+    };
+    let mean = flat.mean(0).expect("mean");
+    let var = flat
+        .broadcast_sub(&mean)
+        .and_then(|t| t.sqr())
+        .and_then(|t| t.mean(0))
+        .expect("var");
+    let r = |t: &Tensor| t.reshape(shape.as_slice()).expect("reshape");
+    x.broadcast_sub(&r(&mean))
+        .and_then(|t| t.broadcast_div(&r(&(var + EPS).and_then(|v| v.sqrt()).expect("std"))))
+        .and_then(|t| t.broadcast_mul(&r(gamma)))
+        .and_then(|t| t.broadcast_add(&r(beta)))
+        .expect("bn")
+}
+
+/// Gradients of Σ y·probe with respect to `vars`.
+fn grads_of(y: &Tensor, probe: &Tensor, vars: &[&Var]) -> Vec<Tensor> {
+    let g = (y * probe)
+        .and_then(|t| t.sum_all())
+        .and_then(|t| t.backward())
+        .expect("backward");
+    vars.iter()
+        .map(|v| g.get(v).expect("gradient").clone())
+        .collect()
+}
+
+#[test]
+fn batch_norm_matches_candle_ops_in_value_gradients_and_statistics() {
+    for (dtype, tol) in [(DType::F32, 2e-4), (DType::F64, 1e-10)] {
+        for shape in [vec![4, 3, 5, 5], vec![6, 4]] {
+            let n: usize = shape.iter().product();
+            let c = shape[1];
+            // An offset and a spread per element, so the statistics are not trivial.
+            let x = Var::from_tensor(
+                &(seq(n, 0.3, dtype, &shape) * 3.0)
+                    .and_then(|t| t + 0.7)
+                    .expect("x"),
+            )
+            .expect("x");
+            let gamma = Var::from_tensor(&(seq(c, 1.1, dtype, &[c]) + 1.0).expect("g")).expect("g");
+            let beta = Var::from_tensor(&seq(c, 2.3, dtype, &[c])).expect("b");
+            let op = BatchNormOp::new(EPS);
+            let ours = op.apply(&x, &gamma, &beta).expect("ours");
+            let theirs = reference_batch_norm(&x, &gamma, &beta);
+            assert!(max_diff(&ours, &theirs) < tol, "{dtype:?} {shape:?} values");
+            let probe = seq(n, 0.9, dtype, &shape);
+            let vars = [&x, &gamma, &beta];
+            for (a, b) in grads_of(&ours, &probe, &vars)
+                .iter()
+                .zip(grads_of(&theirs, &probe, &vars))
+            {
+                assert!(
+                    max_diff(a, &b) < tol * 10.0,
+                    "{dtype:?} {shape:?} gradient differs by {}",
+                    max_diff(a, &b)
+                );
+            }
+            // The statistics it reports are the batch's own.
+            let stats = op.stats().expect("stats");
+            let flat: Vec<f64> = x
+                .to_dtype(DType::F64)
+                .and_then(|t| t.flatten_all())
+                .and_then(|t| t.to_vec1())
+                .expect("v");
+            let plane = n / (shape[0] * c);
+            let of = |ci: usize| {
+                (0..shape[0]).flat_map(move |b| (0..plane).map(move |i| (b * c + ci) * plane + i))
+            };
+            for ci in 0..c {
+                let vals: Vec<f64> = of(ci).map(|i| flat[i]).collect();
+                let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+                let var = vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / vals.len() as f64;
+                assert!((stats.mean[ci] - mean).abs() < 1e-6, "mean of channel {ci}");
+                assert!(
+                    (stats.var[ci] - var).abs() < 1e-5,
+                    "variance of channel {ci}"
+                );
+            }
+            assert_eq!(stats.count, shape[0] * plane);
+        }
+    }
+}
+
+#[test]
+fn batch_norm_gradients_match_finite_differences_in_f64() {
+    let x = Var::from_tensor(&seq(3 * 2 * 4, 0.4, DType::F64, &[3, 2, 2, 2])).expect("x");
+    let gamma = Var::from_tensor(&(seq(2, 1.7, DType::F64, &[2]) + 1.0).expect("g")).expect("g");
+    let beta = Var::from_tensor(&seq(2, 0.2, DType::F64, &[2])).expect("b");
+    let probe = seq(24, 2.1, DType::F64, &[3, 2, 2, 2]);
+    // A loss that is not linear in the output, so every term of the backward matters.
+    let loss = || -> Tensor {
+        let y = BatchNormOp::new(EPS).apply(&x, &gamma, &beta).expect("bn");
+        (y.tanh().expect("tanh") * &probe)
+            .and_then(|t| t.sum_all())
+            .expect("loss")
+    };
+    let grads = loss().backward().expect("backward");
+    let value = || loss().to_scalar::<f64>().expect("scalar");
+    for v in [&x, &gamma, &beta] {
+        check_fd(v, grads.get(v).expect("grad"), &value);
+    }
+}
+
+#[test]
+fn bias_and_channel_sum_match_broadcast_ops() {
+    for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
+        for shape in [vec![3, 4, 5, 2], vec![5, 3]] {
+            let n: usize = shape.iter().product();
+            let c = shape[1];
+            let x = Var::from_tensor(&seq(n, 0.1, dtype, &shape)).expect("x");
+            let bias = Var::from_tensor(&seq(c, 0.6, dtype, &[c])).expect("b");
+            let mut bshape = vec![1; shape.len()];
+            bshape[1] = c;
+            let ours = add_channel_bias(&x, &bias).expect("ours");
+            let theirs = x
+                .broadcast_add(&bias.reshape(bshape.as_slice()).expect("r"))
+                .expect("theirs");
+            assert!(max_diff(&ours, &theirs) < tol);
+            let probe = seq(n, 1.4, dtype, &shape);
+            let vars = [&x, &bias];
+            for (a, b) in grads_of(&ours, &probe, &vars)
+                .iter()
+                .zip(grads_of(&theirs, &probe, &vars))
+            {
+                assert!(max_diff(a, &b) < tol * 10.0);
+            }
+            let sums = sum_per_channel(&x).expect("sum");
+            let dims: Vec<usize> = (0..shape.len()).filter(|&d| d != 1).collect();
+            let reference = x
+                .sum_keepdim(dims)
+                .and_then(|t| t.flatten_all())
+                .expect("sum");
+            assert!(max_diff(&sums, &reference) < tol * 10.0);
+        }
+    }
+}
+
+#[test]
+fn second_order_gradients_flow_through_the_bias() {
+    // P = ‖∂L/∂x‖² with L = Σ tanh(x + b)²: ∂P/∂b needs the backward of the bias
+    // op's backward (the per-channel sum).
+    let x = Var::from_tensor(&seq(2 * 3 * 4, 0.5, DType::F64, &[2, 3, 2, 2])).expect("x");
+    let bias = Var::from_tensor(&seq(3, 0.2, DType::F64, &[3])).expect("b");
+    let penalty = || -> Tensor {
+        let l = add_channel_bias(&x, &bias)
+            .and_then(|t| t.tanh())
+            .and_then(|t| t.sqr())
+            .and_then(|t| t.sum_all())
+            .expect("l");
+        let g = l.backward().expect("inner");
+        // Both the input's and the bias's gradients enter, so the sum's backward runs.
+        let gx = g
+            .get(&x)
+            .expect("dx")
+            .sqr()
+            .and_then(|t| t.sum_all())
+            .expect("gx");
+        let gb = g
+            .get(&bias)
+            .expect("db")
+            .sqr()
+            .and_then(|t| t.sum_all())
+            .expect("gb");
+        (gx + gb).expect("p")
+    };
+    let grads = penalty().backward().expect("outer");
+    let value = || penalty().to_scalar::<f64>().expect("scalar");
+    for v in [&x, &bias] {
+        check_fd(v, grads.get(v).expect("second-order grad"), &value);
+    }
+}

@@ -1,0 +1,54 @@
+//! Numerical helpers for the tests of custom ops: deterministic inputs, differences,
+//! finite-difference gradients.
+
+use candle_core::{DType, Device, Tensor, Var};
+
+/// A deterministic tensor of `shape` (`n` values, phase `k`) in `dtype`.
+pub fn seq(n: usize, k: f64, dtype: DType, shape: &[usize]) -> Tensor {
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64 * 0.37 + k).sin()) * 0.5)
+        .collect();
+    Tensor::from_vec(v, shape, &Device::Cpu)
+        .expect("t")
+        .to_dtype(dtype)
+        .expect("dtype")
+}
+
+/// The largest absolute difference of two tensors.
+pub fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
+    (a - b)
+        .and_then(|d| {
+            d.abs()?
+                .flatten_all()?
+                .max(0)?
+                .to_dtype(DType::F64)?
+                .to_scalar::<f64>()
+        })
+        .expect("diff")
+}
+
+/// Central differences of `f` with respect to every entry of `v`, against `analytic`.
+pub fn check_fd(v: &Var, analytic: &Tensor, f: &dyn Fn() -> f64) {
+    let base: Vec<f64> = v.flatten_all().expect("f").to_vec1().expect("v");
+    let got: Vec<f64> = analytic.flatten_all().expect("f").to_vec1().expect("v");
+    let shape = v.dims().to_vec();
+    for i in 0..base.len() {
+        let at = |d: f64| {
+            let mut b = base.clone();
+            b[i] += d;
+            v.set(&Tensor::from_vec(b, shape.as_slice(), &Device::Cpu).expect("t"))
+                .expect("set");
+            let out = f();
+            v.set(&Tensor::from_vec(base.clone(), shape.as_slice(), &Device::Cpu).expect("t"))
+                .expect("set");
+            out
+        };
+        let h = 1e-5;
+        let numeric = (at(h) - at(-h)) / (2.0 * h);
+        assert!(
+            (got[i] - numeric).abs() < 1e-6 + 1e-5 * numeric.abs(),
+            "entry {i}: {} vs {numeric}",
+            got[i]
+        );
+    }
+}

@@ -364,3 +364,58 @@ fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
         None => candle_core::bail!("custom ops need contiguous inputs"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_exponential_is_accurate() {
+        for i in -8000..8000 {
+            let x = i as f32 / 100.0;
+            let (got, want) = (exp_f32(x), x.exp());
+            assert!(
+                ((got - want) / want).abs() < 3e-7,
+                "exp({x}) = {got}, not {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn im2col_and_col2im_are_adjoint() {
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x and c, with padding and a stride
+        // that leaves a row over.
+        let pat = Patches {
+            b: 2,
+            c: 3,
+            h: 7,
+            w: 6,
+            k: 3,
+            s: 2,
+            p: 1,
+            oh: 4,
+            ow: 3,
+        };
+        let x: Vec<f64> = (0..2 * 3 * 7 * 6)
+            .map(|i| (i as f64 * 0.37).sin())
+            .collect();
+        let c: Vec<f64> = (0..pat.rows() * pat.cols())
+            .map(|i| (i as f64 * 0.11).cos())
+            .collect();
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
+        let (lhs, rhs) = (dot(&pat.im2col(&x), &c), dot(&x, &pat.col2im(&c)));
+        assert!(
+            (lhs - rhs).abs() < 1e-9 * lhs.abs().max(1.0),
+            "{lhs} vs {rhs}"
+        );
+    }
+
+    #[test]
+    fn swapping_the_leading_axes_twice_gives_the_input_back() {
+        let x: Vec<f32> = (0..3 * 4 * 5).map(|i| i as f32).collect();
+        let y = swap_leading(&x, 3, 4, 5);
+        // Row (j, i) = (1, 2) of the result is row (i, j) = (2, 1) of the input.
+        assert_eq!(y[5 * (3 + 2)..][..5], x[5 * (2 * 4 + 1)..][..5]);
+        assert_eq!(swap_leading(&y, 4, 3, 5), x);
+    }
+}

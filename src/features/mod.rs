@@ -19,6 +19,7 @@ use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
+use crate::nn::activations;
 use crate::nn::fast_conv::{ConvGeometry, conv2d_fixed};
 
 /// Where a feature network's weights come from.
@@ -248,8 +249,8 @@ impl FeatureNet {
                     let y = conv2d_fixed(&h, weight, *geometry)?
                         .broadcast_add(&bias.reshape((1, (), 1, 1))?)?; // [b, out, h', w']
                     h = match act {
-                        Act::Relu => y.relu()?,
-                        Act::LeakyRelu(slope) => candle_nn::ops::leaky_relu(&y, *slope)?,
+                        Act::Relu => activations::relu(&y)?,
+                        Act::LeakyRelu(slope) => activations::leaky_relu(&y, *slope)?,
                     };
                     if wanted.contains(name) {
                         out.insert(name.clone(), h.clone());

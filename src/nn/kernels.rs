@@ -3,6 +3,8 @@
 //! matrix products.
 
 use candle_core::{CpuStorage, Layout, Shape};
+use std::mem::MaybeUninit;
+
 use rayon::prelude::*;
 
 /// A scalar the op computes in.
@@ -15,6 +17,7 @@ pub(crate) trait Real:
     + std::ops::Add<Output = Self>
     + std::ops::Sub<Output = Self>
     + std::ops::Mul<Output = Self>
+    + PartialOrd
 {
     fn from_f64(v: f64) -> Self;
     fn to_f64(self) -> f64;
@@ -148,6 +151,36 @@ pub(crate) fn matmul<T: Real>(
             parallelism,
         );
     }
+}
+
+/// `f` of every element of `x`, in parallel chunks for large slices.
+pub(crate) fn map_elements<T: Real>(x: &[T], f: impl Fn(T) -> T + Sync) -> Vec<T> {
+    map_pairs(x, x, |a, _| f(a))
+}
+
+/// `f` of every pair of elements of `a` and `b` (of equal length), in parallel
+/// chunks for large slices.
+pub(crate) fn map_pairs<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> T + Sync) -> Vec<T> {
+    const CHUNK: usize = 16 * 1024;
+    assert_eq!(a.len(), b.len());
+    type Chunk<'a, T> = (&'a mut [MaybeUninit<T>], (&'a [T], &'a [T]));
+    let run = |(d, (a, b)): Chunk<T>| {
+        for ((d, &a), &b) in d.iter_mut().zip(a).zip(b) {
+            d.write(f(a, b));
+        }
+    };
+    let mut y = Vec::with_capacity(a.len());
+    let dst = &mut y.spare_capacity_mut()[..a.len()];
+    if a.len() < 4 * CHUNK {
+        run((dst, (a, b)));
+    } else {
+        dst.par_chunks_mut(CHUNK)
+            .zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)))
+            .for_each(run);
+    }
+    // SAFETY: every element below `a.len()` was written above.
+    unsafe { y.set_len(a.len()) };
+    y
 }
 
 /// `[a, b, n]` → `[b, a, n]`: swaps the two leading axes (batch and channels), one

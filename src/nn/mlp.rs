@@ -5,6 +5,7 @@ use candle_nn::Linear;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
+use super::activations;
 use super::params::ParamStore;
 use crate::Result;
 
@@ -25,8 +26,8 @@ impl Activation {
     /// Applies the non-linearity.
     pub fn apply(self, xs: &Tensor) -> Result<Tensor> {
         Ok(match self {
-            Activation::Relu => xs.relu()?,
-            Activation::LeakyRelu => candle_nn::ops::leaky_relu(xs, 0.2)?,
+            Activation::Relu => activations::relu(xs)?,
+            Activation::LeakyRelu => activations::leaky_relu(xs, 0.2)?,
             Activation::Tanh => xs.tanh()?,
         })
     }

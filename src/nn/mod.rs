@@ -1,5 +1,6 @@
 //! Layers, losses and optimisers the models share.
 
+pub mod activations;
 pub mod batch_norm;
 pub mod channel_ops;
 pub mod conv;

@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 
 use super::spec::AutoencoderSpec;
 use crate::Result;
+use crate::nn::activations::relu;
 use crate::nn::conv::{Conv, UpConv, uniform_weight_and_bias};
 use crate::nn::params::ParamStore;
 
@@ -72,9 +73,9 @@ impl Encoder {
 
     /// `[b, c, s, s]` with pixels in [0, 1] → (μ `[b, d]`, log σ² `[b, d]` for a VAE).
     pub fn forward(&self, x: &Tensor) -> Result<(Tensor, Option<Tensor>)> {
-        let h = self.conv1.forward(x)?.relu()?; // [b, ch, s/2, s/2]
-        let h = self.conv2.forward(&h)?.relu()?; // [b, 2ch, s/4, s/4]
-        let h = self.fc.forward(&h.flatten_from(1)?)?.relu()?; // [b, hidden]
+        let h = relu(&self.conv1.forward(x)?)?; // [b, ch, s/2, s/2]
+        let h = relu(&self.conv2.forward(&h)?)?; // [b, 2ch, s/4, s/4]
+        let h = relu(&self.fc.forward(&h.flatten_from(1)?)?)?; // [b, hidden]
         let mu = self.mu.forward(&h)?; // [b, d]
         let log_var = match &self.log_var {
             Some(l) => Some(l.forward(&h)?),
@@ -122,10 +123,10 @@ impl Decoder {
     pub fn forward(&self, z: &Tensor) -> Result<Tensor> {
         let b = z.dim(0)?;
         let (ch, side) = self.first;
-        let h = self.fc1.forward(z)?.relu()?; // [b, hidden]
-        let h = self.fc2.forward(&h)?.relu()?; // [b, 2ch·(s/4)²]
+        let h = relu(&self.fc1.forward(z)?)?; // [b, hidden]
+        let h = relu(&self.fc2.forward(&h)?)?; // [b, 2ch·(s/4)²]
         let h = h.reshape((b, ch, side, side))?; // [b, 2ch, s/4, s/4]
-        let h = self.up1.forward(&h)?.relu()?; // [b, ch, s/2, s/2]
+        let h = relu(&self.up1.forward(&h)?)?; // [b, ch, s/2, s/2]
         self.up2.forward(&h) // [b, c, s, s]
     }
 }

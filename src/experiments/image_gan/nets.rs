@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 
 use super::spec::{ImageGanSpec, OutputActivation};
 use crate::Result;
+use crate::nn::activations::relu;
 use crate::nn::batch_norm::BatchNorm;
 use crate::nn::conv::{Conv, UpConv, weight_and_bias};
 use crate::nn::mlp::Activation;
@@ -90,11 +91,11 @@ impl Generator {
     pub fn forward(&self, z: &Tensor, mode: Mode) -> Result<Tensor> {
         let b = z.dim(0)?;
         let (c, s) = self.first;
-        let mut h = self.fc.forward(z)?.relu()?.reshape((b, c, s, s))?; // [b, top, s, s]
+        let mut h = relu(&self.fc.forward(z)?)?.reshape((b, c, s, s))?; // [b, top, s, s]
         for (up, bn) in &self.ups {
             h = up.forward(&h)?; // side doubles
             if let Some(bn) = bn {
-                h = bn.forward(&h, mode == Mode::Train)?.relu()?;
+                h = relu(&bn.forward(&h, mode == Mode::Train)?)?;
             }
         }
         Ok(match self.output {

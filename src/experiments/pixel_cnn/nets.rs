@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 
 use super::spec::PixelCnnModel;
 use crate::Result;
+use crate::nn::activations::relu;
 use crate::nn::masked_conv::{Mask, MaskedConv};
 use crate::nn::params::ParamStore;
 
@@ -84,17 +85,17 @@ impl PixelNet {
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let mut h = self.first.forward(x)?; // [b, ch, h, w]
         for block in &self.blocks {
-            let y = block.conv.forward(&h.relu()?)?;
+            let y = block.conv.forward(&relu(&h)?)?;
             let y = if self.gated {
                 let a = y.narrow(1, 0, self.channels)?.tanh()?;
                 let g = candle_nn::ops::sigmoid(&y.narrow(1, self.channels, self.channels)?)?;
                 (a * g)?
             } else {
-                y.relu()?
+                relu(&y)?
             };
             h = (h + block.mix.forward(&y)?)?;
         }
-        self.head2.forward(&self.head1.forward(&h.relu()?)?.relu()?)
+        self.head2.forward(&relu(&self.head1.forward(&relu(&h)?)?)?)
     }
 }
 

@@ -1,0 +1,111 @@
+//! ReLU and leaky ReLU as custom ops: one pass forward, one pass backward.
+//!
+//! candle's ReLU backward builds a zero tensor, compares, converts the mask and
+//! multiplies (four passes); its leaky ReLU is `max(x, a·x)`, whose backward is more
+//! of the same: a tenth of a DCGAN step. The backward here is itself an op whose
+//! backward is the same op, so second-order gradients (WGAN-GP's critic) flow.
+
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+
+use super::kernels::{Binary, Real, Unary, map_elements, map_pairs, run_binary, run_unary};
+use super::use_candle_ops;
+
+/// max(0, x).
+pub fn relu(x: &Tensor) -> candle_core::Result<Tensor> {
+    leaky_relu(x, 0.0)
+}
+
+/// x for x > 0, `slope`·x otherwise.
+pub fn leaky_relu(x: &Tensor, slope: f64) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        return if slope == 0.0 {
+            x.relu()
+        } else {
+            candle_nn::ops::leaky_relu(x, slope)
+        };
+    }
+    x.contiguous()?.apply_op1(LeakyRelu { slope })
+}
+
+struct LeakyRelu {
+    slope: f64,
+}
+
+impl Unary for LeakyRelu {
+    fn run<T: Real>(&self, x: &[T], shape: &Shape) -> candle_core::Result<(Vec<T>, Shape)> {
+        let (zero, slope) = (T::default(), T::from_f64(self.slope));
+        let y = map_elements(x, |v| if v > zero { v } else { v * slope });
+        Ok((y, shape.clone()))
+    }
+}
+
+impl CustomOp1 for LeakyRelu {
+    fn name(&self) -> &'static str {
+        "leaky-relu"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        run_unary(self, s, l)
+    }
+
+    fn bwd(&self, x: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+        // x only picks the slope (a constant almost everywhere): detached, so the
+        // gradient's own graph has no edge to it.
+        Ok(Some(grad.contiguous()?.apply_op2(
+            &x.contiguous()?.detach(),
+            SlopeOf { slope: self.slope },
+        )?))
+    }
+}
+
+/// `(g, x)` → g where x > 0, `slope`·g elsewhere: the gradient through a leaky ReLU
+/// at x. Linear in g and flat in x, so its own backward is itself (and nothing for x).
+struct SlopeOf {
+    slope: f64,
+}
+
+impl Binary for SlopeOf {
+    fn run<T: Real>(
+        &self,
+        g: &[T],
+        gs: &Shape,
+        x: &[T],
+        xs: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        if gs != xs {
+            candle_core::bail!("leaky ReLU backward: gradient {gs:?} does not fit {xs:?}");
+        }
+        let (zero, slope) = (T::default(), T::from_f64(self.slope));
+        let y = map_pairs(g, x, |g, x| if x > zero { g } else { g * slope });
+        Ok((y, gs.clone()))
+    }
+}
+
+impl CustomOp2 for SlopeOf {
+    fn name(&self) -> &'static str {
+        "leaky-relu-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        run_binary(self, s1, l1, s2, l2)
+    }
+
+    fn bwd(
+        &self,
+        _g: &Tensor,
+        x: &Tensor,
+        _res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        let back = grad
+            .contiguous()?
+            .apply_op2(&x.contiguous()?.detach(), SlopeOf { slope: self.slope })?;
+        Ok((Some(back), None))
+    }
+}

@@ -237,6 +237,16 @@ impl Patches {
         (o * self.s + kx).checked_sub(self.p).filter(|&i| i < len)
     }
 
+    /// The output columns `first..=last` whose input column (at kernel offset `kx`)
+    /// lies inside an image `len` wide, and the input column of `first`.
+    fn inside(&self, kx: usize, len: usize, out_len: usize) -> Option<(usize, usize, usize)> {
+        let first = (0..out_len).find(|&o| self.source(o, kx, len).is_some())?;
+        let last = (first..out_len)
+            .take_while(|&o| self.source(o, kx, len).is_some())
+            .last()?;
+        Some((first, last, first * self.s + kx - self.p))
+    }
+
     /// Images `[b, c, h, w]` → columns `[c·k·k, b·oh·ow]` (zero where a patch
     /// overhangs the border).
     pub fn im2col<T: Real>(&self, x: &[T]) -> Vec<T> {
@@ -258,10 +268,7 @@ impl Patches {
         }
         cols.par_chunks_mut(n).enumerate().for_each(|(row, dst)| {
             let (ci, ky, kx) = (row / (k * k), (row / k) % k, row % k);
-            // The output columns whose input column lies inside the image.
-            let first = (0..ow).find(|&o| self.source(o, kx, w).is_some());
-            let last = (0..ow).rev().find(|&o| self.source(o, kx, w).is_some());
-            let (Some(first), Some(last)) = (first, last) else {
+            let Some((first, last, ix0)) = self.inside(kx, w, ow) else {
                 return;
             };
             for bi in 0..b {
@@ -271,15 +278,10 @@ impl Patches {
                     let Some(iy) = self.source(oy, ky, h) else {
                         continue;
                     };
-                    let src = &plane[iy * w..][..w];
-                    let d = &mut out[oy * ow..][..ow];
-                    let ix0 = first * self.s + kx - self.p;
-                    if self.s == 1 {
-                        d[first..=last].copy_from_slice(&src[ix0..ix0 + last - first + 1]);
-                    } else {
-                        for (j, o) in (first..=last).enumerate() {
-                            d[o] = src[ix0 + j * self.s];
-                        }
+                    let src = &plane[iy * w + ix0..(iy + 1) * w];
+                    let d = &mut out[oy * ow + first..=oy * ow + last];
+                    for (d, &v) in d.iter_mut().zip(src.iter().step_by(self.s)) {
+                        *d = v;
                     }
                 }
             }
@@ -315,16 +317,17 @@ impl Patches {
                     for kx in 0..k {
                         let row = (ci * k + ky) * k + kx;
                         let src = &cols[row * n + bi * oh * ow..][..oh * ow];
+                        let Some((first, last, ix0)) = self.inside(kx, w, ow) else {
+                            continue;
+                        };
                         for oy in 0..oh {
                             let Some(iy) = self.source(oy, ky, h) else {
                                 continue;
                             };
-                            let d = &mut dst[iy * w..][..w];
-                            let s = &src[oy * ow..][..ow];
-                            for (ox, &v) in s.iter().enumerate() {
-                                if let Some(ix) = self.source(ox, kx, w) {
-                                    d[ix] = d[ix] + v;
-                                }
+                            let d = &mut dst[iy * w + ix0..(iy + 1) * w];
+                            let s = &src[oy * ow + first..=oy * ow + last];
+                            for (d, &v) in d.iter_mut().step_by(self.s).zip(s) {
+                                *d = *d + v;
                             }
                         }
                     }

@@ -132,7 +132,10 @@ mod tests {
         );
         assert!((measured.megabytes - 2270.0).abs() < 150.0, "{measured:?}");
         let small_measured = estimate(&src, 256, 192, "conv4_1");
-        assert!((small_measured.megabytes - 617.0).abs() < 60.0, "{small_measured:?}");
+        assert!(
+            (small_measured.megabytes - 617.0).abs() < 60.0,
+            "{small_measured:?}"
+        );
         assert!(shallow.secs_per_iteration < small.secs_per_iteration / 10.0);
         let vgg = FeatureSource::Vgg {
             path: "vgg19.safetensors".into(),

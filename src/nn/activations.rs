@@ -5,9 +5,11 @@
 //! of the same: a tenth of a DCGAN step. The backward here is itself an op whose
 //! backward is the same op, so second-order gradients (WGAN-GP's critic) flow.
 
-use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{CustomOp1, CustomOp2, Shape, Tensor};
 
-use super::kernels::{Binary, Real, Unary, map_elements, map_pairs, run_binary, run_unary};
+use super::kernels::{
+    Binary, Real, Unary, custom_op1_cpu, custom_op2_cpu, map_elements, map_pairs,
+};
 use super::use_candle_ops;
 
 /// max(0, x).
@@ -40,13 +42,7 @@ impl Unary for LeakyRelu {
 }
 
 impl CustomOp1 for LeakyRelu {
-    fn name(&self) -> &'static str {
-        "leaky-relu"
-    }
-
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_unary(self, s, l)
-    }
+    custom_op1_cpu!("leaky-relu");
 
     fn bwd(&self, x: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
         // x only picks the slope (a constant almost everywhere): detached, so the
@@ -82,19 +78,7 @@ impl Binary for SlopeOf {
 }
 
 impl CustomOp2 for SlopeOf {
-    fn name(&self) -> &'static str {
-        "leaky-relu-grad"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("leaky-relu-grad");
 
     fn bwd(
         &self,

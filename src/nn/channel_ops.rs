@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
-use super::kernels::{Binary, Real, Unary, run_binary, run_unary};
+use super::kernels::{Binary, Real, Unary, custom_op1_cpu, custom_op2_cpu};
 
 /// Batch, channels and the size of the rest of a `[b, c, …]` shape.
 fn channel_dims(shape: &Shape) -> candle_core::Result<(usize, usize, usize)> {
@@ -35,7 +35,9 @@ fn channel_sums(
 
 /// Σ of `n` values from `start`, in f64.
 fn plane_total<T: Real>(x: &[T], start: usize, n: usize) -> f64 {
-    sum_of(&x[start..start + n], &x[start..start + n], |a, _| a.to_f64())
+    sum_of(&x[start..start + n], &x[start..start + n], |a, _| {
+        a.to_f64()
+    })
 }
 
 /// Σ f(aᵢ, bᵢ) in f64, over eight independent accumulators (a single running sum
@@ -115,19 +117,7 @@ impl Binary for AddBias {
 }
 
 impl CustomOp2 for AddBias {
-    fn name(&self) -> &'static str {
-        "add-channel-bias"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("add-channel-bias");
 
     fn bwd(
         &self,
@@ -154,13 +144,7 @@ impl Unary for SumPerChannel {
 }
 
 impl CustomOp1 for SumPerChannel {
-    fn name(&self) -> &'static str {
-        "sum-per-channel"
-    }
-
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_unary(self, s, l)
-    }
+    custom_op1_cpu!("sum-per-channel");
 
     fn bwd(&self, x: &Tensor, _res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
         let mut shape = vec![1; x.rank()];
@@ -403,17 +387,5 @@ impl Binary for BatchNormBackward {
 }
 
 impl CustomOp2 for BatchNormBackward {
-    fn name(&self) -> &'static str {
-        "batch-norm-backward"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("batch-norm-backward");
 }

@@ -15,9 +15,9 @@
 //! flow through them; kernel gradients are plain values (nothing here asks for a
 //! third order).
 
-use candle_core::{CpuStorage, CustomOp2, Layout, Shape, Tensor};
+use candle_core::{CustomOp2, Shape, Tensor};
 
-use super::kernels::{Binary, Patches, Real, matmul, run_binary, swap_leading};
+use super::kernels::{Binary, Patches, Real, custom_op2_cpu, matmul, swap_leading};
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,19 +116,7 @@ impl Binary for Conv2dOp {
 }
 
 impl CustomOp2 for Conv2dOp {
-    fn name(&self) -> &'static str {
-        "fast-conv2d"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("fast-conv2d");
 
     fn bwd(
         &self,
@@ -188,19 +176,7 @@ impl Binary for Conv2dKernelGrad {
 }
 
 impl CustomOp2 for Conv2dKernelGrad {
-    fn name(&self) -> &'static str {
-        "fast-conv2d-kernel-grad"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("fast-conv2d-kernel-grad");
 }
 
 struct ConvTransposeOp {
@@ -269,19 +245,7 @@ impl Binary for ConvTransposeOp {
 }
 
 impl CustomOp2 for ConvTransposeOp {
-    fn name(&self) -> &'static str {
-        "fast-conv-transpose2d"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("fast-conv-transpose2d");
 
     fn bwd(
         &self,
@@ -341,17 +305,5 @@ impl Binary for ConvTransposeKernelGrad {
 }
 
 impl CustomOp2 for ConvTransposeKernelGrad {
-    fn name(&self) -> &'static str {
-        "fast-conv-transpose2d-kernel-grad"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        run_binary(self, s1, l1, s2, l2)
-    }
+    custom_op2_cpu!("fast-conv-transpose2d-kernel-grad");
 }

@@ -337,6 +337,44 @@ impl Patches {
     }
 }
 
+/// The `name` and `cpu_fwd` of a `CustomOp2` whose type implements [`Binary`].
+macro_rules! custom_op2_cpu {
+    ($name:literal) => {
+        fn name(&self) -> &'static str {
+            $name
+        }
+
+        fn cpu_fwd(
+            &self,
+            s1: &candle_core::CpuStorage,
+            l1: &candle_core::Layout,
+            s2: &candle_core::CpuStorage,
+            l2: &candle_core::Layout,
+        ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
+            $crate::nn::kernels::run_binary(self, s1, l1, s2, l2)
+        }
+    };
+}
+pub(crate) use custom_op2_cpu;
+
+/// The `name` and `cpu_fwd` of a `CustomOp1` whose type implements [`Unary`].
+macro_rules! custom_op1_cpu {
+    ($name:literal) => {
+        fn name(&self) -> &'static str {
+            $name
+        }
+
+        fn cpu_fwd(
+            &self,
+            s: &candle_core::CpuStorage,
+            l: &candle_core::Layout,
+        ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
+            $crate::nn::kernels::run_unary(self, s, l)
+        }
+    };
+}
+pub(crate) use custom_op1_cpu;
+
 /// A two-input op on contiguous slices of one float type.
 pub(crate) trait Binary {
     fn run<T: Real>(

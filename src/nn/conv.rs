@@ -68,11 +68,7 @@ impl Conv {
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;
-        let y = if use_candle_ops(xs.device()) {
-            xs.conv2d(&self.weight, g.padding, g.stride, 1, 1)?
-        } else {
-            fast_conv::conv2d(xs, &self.weight, g)?
-        };
+        let y = fast_conv::conv2d(xs, &self.weight, g)?;
         add_channel_bias(&y, &self.bias)
     }
 }
@@ -132,11 +128,7 @@ impl UpConv {
             stride: 2,
             padding: 1,
         };
-        let y = if use_candle_ops(xs.device()) {
-            xs.conv_transpose2d(&self.weight, g.padding, self.output_padding, g.stride, 1)?
-        } else {
-            fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?
-        };
+        let y = fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?;
         add_channel_bias(&y, &self.bias)
     }
 }

@@ -18,6 +18,7 @@
 use candle_core::{CustomOp2, Shape, Tensor};
 
 use super::kernels::{Binary, Patches, Real, custom_op2_cpu, matmul, swap_leading};
+use super::use_candle_ops;
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +30,11 @@ pub struct ConvGeometry {
 }
 
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
+/// (candle's own conv2d where [`use_candle_ops`] says so).
 pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        return x.conv2d(w, g.padding, g.stride, 1, 1);
+    }
     x.contiguous()?.apply_op2(
         &w.contiguous()?,
         Conv2dOp {
@@ -42,6 +47,9 @@ pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Te
 /// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
 /// (for optimising an input through a frozen network: style transfer, DeepDream).
 pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        return x.conv2d(&w.detach(), g.padding, g.stride, 1, 1);
+    }
     x.contiguous()?.apply_op2(
         &w.contiguous()?,
         Conv2dOp {
@@ -59,6 +67,9 @@ pub fn conv_transpose2d(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        return x.conv_transpose2d(w, g.padding, output_padding, g.stride, 1);
+    }
     x.contiguous()?
         .apply_op2(&w.contiguous()?, ConvTransposeOp { g, output_padding })
 }

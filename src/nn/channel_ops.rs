@@ -41,7 +41,7 @@ fn plane_total<T: Real>(x: &[T], start: usize, n: usize) -> f64 {
 }
 
 /// Σ f(aᵢ, bᵢ) in f64, over eight independent accumulators (a single running sum
-/// waits for each addition before the next: four times slower, and no vectors).
+/// waits for each addition before the next, and the compiler may not reorder it).
 fn sum_of<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> f64) -> f64 {
     const LANES: usize = 8;
     let mut acc = [0.0f64; LANES];

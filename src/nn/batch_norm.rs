@@ -66,11 +66,7 @@ impl BatchNorm {
             let var = flat.broadcast_sub(&mean)?.sqr()?.mean(0)?; // [c], biased
             let n = flat.dim(0)? as f64;
             let unbiased = (var.detach() * (n / (n - 1.0).max(1.0)))?;
-            let rm = ((self.running_mean.as_tensor() * (1.0 - MOMENTUM))?
-                + (mean.detach() * MOMENTUM)?)?;
-            let rv = ((self.running_var.as_tensor() * (1.0 - MOMENTUM))? + (unbiased * MOMENTUM)?)?;
-            self.running_mean.set(&rm)?;
-            self.running_var.set(&rv)?;
+            self.update_running(&mean.detach(), &unbiased)?;
             (mean, var)
         } else {
             (
@@ -99,12 +95,19 @@ impl BatchNorm {
             .collect();
         let mean: Vec<f32> = stats.mean.iter().map(|&m| m as f32).collect();
         let device = xs.device();
-        let rm = ((self.running_mean.as_tensor() * (1.0 - MOMENTUM))?
-            + (Tensor::new(mean.as_slice(), device)? * MOMENTUM)?)?;
-        let rv = ((self.running_var.as_tensor() * (1.0 - MOMENTUM))?
-            + (Tensor::new(unbiased.as_slice(), device)? * MOMENTUM)?)?;
+        self.update_running(
+            &Tensor::new(mean.as_slice(), device)?,
+            &Tensor::new(unbiased.as_slice(), device)?,
+        )?;
+        Ok(y)
+    }
+
+    /// Moves the running statistics towards one batch's mean and unbiased variance.
+    fn update_running(&self, mean: &Tensor, unbiased_var: &Tensor) -> Result<()> {
+        let rm = ((self.running_mean.as_tensor() * (1.0 - MOMENTUM))? + (mean * MOMENTUM)?)?;
+        let rv = ((self.running_var.as_tensor() * (1.0 - MOMENTUM))? + (unbiased_var * MOMENTUM)?)?;
         self.running_mean.set(&rm)?;
         self.running_var.set(&rv)?;
-        Ok(y)
+        Ok(())
     }
 }

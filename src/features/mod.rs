@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Result;
 use crate::nn::activations;
+use crate::nn::channel_ops::add_channel_bias;
 use crate::nn::fast_conv::{ConvGeometry, conv2d_fixed};
 
 /// Where a feature network's weights come from.
@@ -246,8 +247,7 @@ impl FeatureNet {
                     geometry,
                     act,
                 } => {
-                    let y = conv2d_fixed(&h, weight, *geometry)?
-                        .broadcast_add(&bias.reshape((1, (), 1, 1))?)?; // [b, out, h', w']
+                    let y = add_channel_bias(&conv2d_fixed(&h, weight, *geometry)?, bias)?; // [b, out, h', w']
                     h = match act {
                         Act::Relu => activations::relu(&y)?,
                         Act::LeakyRelu(slope) => activations::leaky_relu(&y, *slope)?,

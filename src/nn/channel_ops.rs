@@ -11,6 +11,7 @@ use candle_core::{CpuStorage, CustomOp1, CustomOp2, CustomOp3, Layout, Shape, Te
 use rayon::prelude::*;
 
 use super::kernels::{Binary, Real, Unary, custom_op1_cpu, custom_op2_cpu};
+use super::use_candle_ops;
 
 /// Batch, channels and the size of the rest of a `[b, c, …]` shape.
 fn channel_dims(shape: &Shape) -> candle_core::Result<(usize, usize, usize)> {
@@ -85,8 +86,14 @@ fn affine_per_channel<T: Real>(
 }
 
 /// `x + bias` with `bias` `[c]` added to every channel of `x` `[b, c, …]`; its
-/// backward sums the gradient per channel in one parallel pass.
+/// backward sums the gradient per channel in one parallel pass (candle's broadcast
+/// add where [`use_candle_ops`] says so).
 pub fn add_channel_bias(x: &Tensor, bias: &Tensor) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        let mut shape = vec![1; x.rank()];
+        shape[1] = bias.elem_count();
+        return x.broadcast_add(&bias.reshape(shape)?);
+    }
     x.contiguous()?.apply_op2(&bias.contiguous()?, AddBias)
 }
 
@@ -122,11 +129,17 @@ impl CustomOp2 for AddBias {
     fn bwd(
         &self,
         _x: &Tensor,
-        _bias: &Tensor,
+        bias: &Tensor,
         _res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        Ok((Some(grad.clone()), Some(sum_per_channel(grad)?)))
+        // A frozen bias (a feature network's) needs no sum.
+        let d_bias = if bias.track_op() {
+            Some(sum_per_channel(grad)?)
+        } else {
+            None
+        };
+        Ok((Some(grad.clone()), d_bias))
     }
 }
 

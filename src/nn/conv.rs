@@ -4,9 +4,9 @@
 use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
 
+use super::channel_ops::add_channel_bias;
 use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
-use super::{channel_ops, use_candle_ops};
 use crate::Result;
 
 /// Standard deviation of DCGAN's initial weights.
@@ -69,7 +69,7 @@ impl Conv {
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;
         let y = fast_conv::conv2d(xs, &self.weight, g)?;
-        add_channel_bias(&y, &self.bias)
+        Ok(add_channel_bias(&y, &self.bias)?)
     }
 }
 
@@ -129,7 +129,7 @@ impl UpConv {
             padding: 1,
         };
         let y = fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?;
-        add_channel_bias(&y, &self.bias)
+        Ok(add_channel_bias(&y, &self.bias)?)
     }
 }
 
@@ -163,13 +163,4 @@ pub fn uniform_weight_and_bias(
     let w = params.uniform(&format!("{name}.weight"), shape, bound, rng, device)?;
     let b = params.uniform(&format!("{name}.bias"), &[bias_len], bound, rng, device)?;
     Ok((w, b))
-}
-
-/// Adds a per-channel bias `[c]` to `[b, c, h, w]`.
-fn add_channel_bias(y: &Tensor, bias: &Tensor) -> Result<Tensor> {
-    if use_candle_ops(y.device()) {
-        Ok(y.broadcast_add(&bias.reshape((1, (), 1, 1))?)?)
-    } else {
-        Ok(channel_ops::add_channel_bias(y, bias)?)
-    }
 }

@@ -6,6 +6,7 @@
 use candle_core::{DType, Device, Tensor};
 use rand::rngs::StdRng;
 
+use super::channel_ops::add_channel_bias;
 use super::conv::uniform_weight_and_bias;
 use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
@@ -60,7 +61,7 @@ impl MaskedConv {
             padding: self.padding,
         };
         let y = fast_conv::conv2d(xs, &w, g)?;
-        Ok(y.broadcast_add(&self.bias.reshape((1, (), 1, 1))?)?)
+        Ok(add_channel_bias(&y, &self.bias)?)
     }
 }
 

@@ -36,7 +36,7 @@ struct LeakyRelu {
 impl Unary for LeakyRelu {
     fn run<T: Real>(&self, x: &[T], shape: &Shape) -> candle_core::Result<(Vec<T>, Shape)> {
         let (zero, slope) = (T::default(), T::from_f64(self.slope));
-        let y = map_elements(x, |v| if v > zero { v } else { v * slope });
+        let y = map_elements(x, move |v| if v > zero { v } else { v * slope });
         Ok((y, shape.clone()))
     }
 }
@@ -72,7 +72,7 @@ impl Binary for SlopeOf {
             candle_core::bail!("leaky ReLU backward: gradient {gs:?} does not fit {xs:?}");
         }
         let (zero, slope) = (T::default(), T::from_f64(self.slope));
-        let y = map_pairs(g, x, |g, x| if x > zero { g } else { g * slope });
+        let y = map_pairs(g, x, move |g, x| if x > zero { g } else { g * slope });
         Ok((y, gs.clone()))
     }
 }

@@ -1,12 +1,15 @@
 //! The per-channel ops (bias, per-channel sum, batch norm) against the same
 //! computation in candle's own broadcast ops (values and gradients, f32 and f64),
-//! against finite differences (f64), and a second-order gradient through the bias.
+//! against finite differences (f64), and a second-order gradient through the bias;
+//! the dense layer built on the bias against candle_nn's `Linear`.
 
 mod common;
 
-use candle_core::{DType, Tensor, Var};
+use candle_core::{DType, Module, Tensor, Var};
+use candle_nn::Linear;
 use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::channel_ops::{BatchNormOp, add_channel_bias, sum_per_channel};
+use latent_studio::nn::dense::Dense;
 
 const EPS: f64 = 1e-5;
 
@@ -127,9 +130,12 @@ fn batch_norm_gradients_match_finite_differences_in_f64() {
 #[test]
 fn bias_and_channel_sum_match_broadcast_ops() {
     for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
-        for shape in [vec![3, 4, 5, 2], vec![5, 3]] {
+        // [600, 7]: rows of a dense layer, summed in more than one block.
+        for shape in [vec![3, 4, 5, 2], vec![5, 3], vec![600, 7]] {
             let n: usize = shape.iter().product();
             let c = shape[1];
+            // Sums over n / c values carry that many roundings in candle's f32.
+            let sum_tol = tol * 10.0 * (n / c) as f64;
             let x = Var::from_tensor(&seq(n, 0.1, dtype, &shape)).expect("x");
             let bias = Var::from_tensor(&seq(c, 0.6, dtype, &[c])).expect("b");
             let mut bshape = vec![1; shape.len()];
@@ -145,7 +151,7 @@ fn bias_and_channel_sum_match_broadcast_ops() {
                 .iter()
                 .zip(grads_of(&theirs, &probe, &vars))
             {
-                assert!(max_diff(a, &b) < tol * 10.0);
+                assert!(max_diff(a, &b) < sum_tol);
             }
             let sums = sum_per_channel(&x).expect("sum");
             let dims: Vec<usize> = (0..shape.len()).filter(|&d| d != 1).collect();
@@ -153,7 +159,41 @@ fn bias_and_channel_sum_match_broadcast_ops() {
                 .sum_keepdim(dims)
                 .and_then(|t| t.flatten_all())
                 .expect("sum");
-            assert!(max_diff(&sums, &reference) < tol * 10.0);
+            assert!(
+                max_diff(&sums, &reference) < sum_tol,
+                "{dtype:?} {shape:?} sums"
+            );
+        }
+    }
+}
+
+#[test]
+fn dense_layer_matches_candle_linear_in_values_and_gradients() {
+    for (dtype, tol) in [(DType::F32, 1e-4), (DType::F64, 1e-10)] {
+        for shape in [vec![300, 6], vec![4, 5, 6]] {
+            let n: usize = shape.iter().product();
+            let x = Var::from_tensor(&seq(n, 0.3, dtype, &shape)).expect("x");
+            let w = Var::from_tensor(&seq(6 * 9, 0.7, dtype, &[9, 6])).expect("w");
+            let b = Var::from_tensor(&seq(9, 0.2, dtype, &[9])).expect("b");
+            let ours = Dense::new(w.as_tensor().clone(), Some(b.as_tensor().clone()))
+                .forward(&x)
+                .expect("ours");
+            let theirs = Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()))
+                .forward(&x)
+                .expect("theirs");
+            assert_eq!(ours.dims(), theirs.dims());
+            assert!(max_diff(&ours, &theirs) < tol, "{dtype:?} {shape:?} values");
+            let probe = seq(ours.elem_count(), 1.1, dtype, ours.dims());
+            let vars = [&x, &w, &b];
+            for (a, r) in grads_of(&ours, &probe, &vars)
+                .iter()
+                .zip(grads_of(&theirs, &probe, &vars))
+            {
+                assert!(
+                    max_diff(a, &r) < tol * 100.0,
+                    "{dtype:?} {shape:?} gradients"
+                );
+            }
         }
     }
 }

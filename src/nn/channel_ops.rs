@@ -34,6 +34,33 @@ fn channel_sums(
         .collect()
 }
 
+/// Per column of a row-major `[rows, c]` matrix, the sum of its values in f64: each
+/// task sums a block of rows along the rows (contiguous reads), then the blocks'
+/// sums are added.
+fn column_sums<T: Real>(x: &[T], c: usize) -> Vec<f64> {
+    const ROWS: usize = 256;
+    if c == 0 {
+        return Vec::new();
+    }
+    x.par_chunks(ROWS * c)
+        .map(|block| {
+            let mut acc = vec![0.0f64; c];
+            for row in block.chunks_exact(c) {
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += v.to_f64();
+                }
+            }
+            acc
+        })
+        .reduce(
+            || vec![0.0; c],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                a
+            },
+        )
+}
+
 /// Σ of `n` values from `start`, in f64.
 fn plane_total<T: Real>(x: &[T], start: usize, n: usize) -> f64 {
     sum_of(&x[start..start + n], &x[start..start + n], |a, _| {
@@ -69,7 +96,22 @@ fn affine_per_channel<T: Real>(
     shift: &[f64],
 ) -> Vec<T> {
     let mut y = vec![T::default(); x.len()];
-    if n == 0 {
+    if n == 0 || c == 0 {
+        return y;
+    }
+    if n == 1 {
+        // Rows of `c` (a dense layer's output): the same row of scales and shifts
+        // for every row, so the loop runs along the row.
+        let scale: Vec<T> = scale.iter().map(|&v| T::from_f64(v)).collect();
+        let shift: Vec<T> = shift.iter().map(|&v| T::from_f64(v)).collect();
+        y.par_chunks_mut(c)
+            .zip(x.par_chunks(c))
+            .with_min_len(64)
+            .for_each(|(dst, src)| {
+                for ((d, &v), (&a, &s)) in dst.iter_mut().zip(src).zip(scale.iter().zip(&shift)) {
+                    *d = v * a + s;
+                }
+            });
         return y;
     }
     y.par_chunks_mut(n)
@@ -148,7 +190,11 @@ struct SumPerChannel;
 impl Unary for SumPerChannel {
     fn run<T: Real>(&self, x: &[T], xs: &Shape) -> candle_core::Result<(Vec<T>, Shape)> {
         let dims = channel_dims(xs)?;
-        let sums = channel_sums(dims, |start, _| plane_total(x, start, dims.2));
+        let sums = if dims.2 == 1 {
+            column_sums(x, dims.1)
+        } else {
+            channel_sums(dims, |start, _| plane_total(x, start, dims.2))
+        };
         Ok((
             sums.into_iter().map(T::from_f64).collect(),
             Shape::from(dims.1),

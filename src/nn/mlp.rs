@@ -1,7 +1,7 @@
 //! A multi-layer perceptron with seeded weights.
 
+use crate::nn::dense::Dense;
 use candle_core::{Device, Module, Tensor};
-use candle_nn::Linear;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +35,7 @@ impl Activation {
 
 /// Linear layers with an activation between them and none after the last.
 pub struct Mlp {
-    layers: Vec<Linear>,
+    layers: Vec<Dense>,
     activation: Activation,
 }
 
@@ -69,7 +69,7 @@ impl Mlp {
                 rng,
                 device,
             )?;
-            layers.push(Linear::new(w, Some(b)));
+            layers.push(Dense::new(w, Some(b)));
         }
         Ok(Self { layers, activation })
     }

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::nn::dense::Dense;
 use candle_core::{Device, Module, Tensor};
-use candle_nn::Linear;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -28,7 +28,7 @@ pub const FEATURES: usize = 128;
 pub struct Classifier {
     params: ParamStore,
     body: Mlp,
-    head: Linear,
+    head: Dense,
     /// Side of its square input images.
     pub image_size: usize,
     /// Channels of its input images.
@@ -58,7 +58,7 @@ impl Classifier {
             device,
         )?;
         let bound = 1.0 / (FEATURES as f32).sqrt();
-        let head = Linear::new(
+        let head = Dense::new(
             params.uniform("head.weight", &[classes, FEATURES], bound, &mut rng, device)?,
             Some(params.uniform("head.bias", &[classes], bound, &mut rng, device)?),
         );

@@ -3,11 +3,13 @@
 //! It knows nothing of corpora: a run folder's checkpoint alone rebuilds it.
 
 use candle_core::{D, Device, Module, Tensor};
-use candle_nn::{Embedding, Linear};
+use candle_nn::Embedding;
 use rand::rngs::StdRng;
 
 use super::spec::CharLstmModel;
 use crate::Result;
+use crate::nn::channel_ops::add_channel_bias;
+use crate::nn::dense::Dense;
 use crate::nn::fused_lstm::{FusedLstm, candle_lstm};
 use crate::nn::params::ParamStore;
 
@@ -44,7 +46,7 @@ impl LstmState {
 pub struct CharNet {
     embed: Embedding,
     layers: Vec<LstmLayer>,
-    head: Linear,
+    head: Dense,
     hidden: usize,
     /// Symbols in the vocabulary.
     pub vocab: usize,
@@ -78,7 +80,7 @@ impl CharNet {
                 bias: params.uniform(&format!("lstm.{i}.bias"), &[4 * h], bound, rng, device)?,
             });
         }
-        let head = Linear::new(
+        let head = Dense::new(
             params.uniform("head.weight", &[vocab, h], bound, rng, device)?,
             Some(params.uniform("head.bias", &[vocab], bound, rng, device)?),
         );
@@ -124,10 +126,11 @@ impl CharNet {
         };
         for (l, layer) in self.layers.iter().enumerate() {
             // Every step's input projection in one product: [t, b, 4h].
-            let xw = x
-                .matmul(&layer.w_ih.t()?)?
-                .broadcast_add(&layer.bias)?
-                .reshape((t, b, 4 * h))?;
+            let xw = add_channel_bias(&x.matmul(&layer.w_ih.t()?)?, &layer.bias)?.reshape((
+                t,
+                b,
+                4 * h,
+            ))?;
             let state0 = Tensor::stack(&[&state.h[l], &state.c[l]], 0)?; // [2, b, h]
             let op = FusedLstm::new();
             let hs = op.apply(&xw, &layer.w_hh, &state0)?; // [t, b, h]

@@ -5,8 +5,8 @@
 //! G: z → Linear → ReLU → 128×7×7 → ConvT(128→64)+BN+ReLU → ConvT(64→1) → tanh;
 //! D: Conv(1→64)+LeakyReLU → Conv(64→128)+BN+LeakyReLU → Linear(6272→1).
 
+use crate::nn::dense::Dense;
 use candle_core::{Device, Module, Tensor};
-use candle_nn::Linear;
 use rand::Rng;
 use rand::rngs::StdRng;
 
@@ -39,14 +39,14 @@ fn linear(
     fan_out: usize,
     rng: &mut StdRng,
     device: &Device,
-) -> Result<Linear> {
+) -> Result<Dense> {
     let (w, b) = weight_and_bias(params, name, &[fan_out, fan_in], fan_out, rng, device)?;
-    Ok(Linear::new(w, Some(b)))
+    Ok(Dense::new(w, Some(b)))
 }
 
 /// The generator.
 pub struct Generator {
-    fc: Linear,
+    fc: Dense,
     first: (usize, usize), // channels, side of the first feature map
     ups: Vec<(UpConv, Option<BatchNorm>)>,
     output: OutputActivation,
@@ -108,7 +108,7 @@ impl Generator {
 /// The discriminator (a critic for the Wasserstein losses: the same network, no sigmoid).
 pub struct Discriminator {
     convs: Vec<(Conv, Option<BatchNorm>)>,
-    fc: Linear,
+    fc: Dense,
     activation: Activation,
     dropout: f64,
 }

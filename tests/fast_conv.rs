@@ -186,3 +186,27 @@ fn a_fixed_kernel_gives_the_same_input_gradient_and_none_for_itself() {
     assert!(gf.get(&w).is_none(), "the fixed kernel gets no gradient");
     assert!(gc.get(&w).is_some());
 }
+
+#[test]
+fn a_second_backward_over_the_same_graph_gives_the_same_kernel_gradients() {
+    // The first backward takes the columns the forward pass kept; the second must
+    // compute them again, not find them gone.
+    let geometry = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    let x = Var::from_tensor(&seq(2 * 3 * 8 * 8, 0.2, DType::F32, &[2, 3, 8, 8])).expect("x");
+    let w = Var::from_tensor(&seq(4 * 3 * 16, 0.5, DType::F32, &[4, 3, 4, 4])).expect("w");
+    let wt = Var::from_tensor(&seq(4 * 2 * 16, 0.9, DType::F32, &[4, 2, 4, 4])).expect("wt");
+    let y = conv2d(&x, &w, geometry)
+        .and_then(|h| conv_transpose2d(&h, &wt, geometry, 0))
+        .expect("forward");
+    let probe = seq(y.elem_count(), 1.7, DType::F32, y.dims());
+    let loss = (y * &probe).and_then(|t| t.sum_all()).expect("loss");
+    let first = loss.backward().expect("first");
+    let second = loss.backward().expect("second");
+    for v in [&x, &w, &wt] {
+        let (a, b) = (first.get(v).expect("grad"), second.get(v).expect("grad"));
+        assert!(max_diff(a, b) < 1e-6, "{:?}", b_dims(v));
+    }
+}

@@ -17,7 +17,7 @@
 
 use candle_core::{CustomOp2, Shape, Tensor};
 
-use super::kernels::{Binary, Patches, Real, custom_op2_cpu, matmul, swap_leading};
+use super::kernels::{Binary, Patches, Real, Stash, custom_op2_cpu, matmul, swap_leading};
 use super::use_candle_ops;
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
@@ -35,11 +35,25 @@ pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Te
     if use_candle_ops(x.device()) {
         return x.conv2d(w, g.padding, g.stride, 1, 1);
     }
+    // A kernel that learns keeps the columns for its gradient.
+    let cols = w.track_op().then(Stash::default);
+    conv2d_keeping(x, w, g, cols)
+}
+
+/// [`conv2d`] on our kernels, leaving the columns in `cols` if given (for the kernel
+/// gradient, which then need not compute them again).
+fn conv2d_keeping(
+    x: &Tensor,
+    w: &Tensor,
+    g: ConvGeometry,
+    cols: Option<Stash>,
+) -> candle_core::Result<Tensor> {
     x.contiguous()?.apply_op2(
         &w.contiguous()?,
         Conv2dOp {
             g,
             kernel_grad: true,
+            cols,
         },
     )
 }
@@ -55,6 +69,7 @@ pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Res
         Conv2dOp {
             g,
             kernel_grad: false,
+            cols: None,
         },
     )
 }
@@ -78,6 +93,8 @@ struct Conv2dOp {
     g: ConvGeometry,
     /// Whether the backward pass computes the kernel's gradient too.
     kernel_grad: bool,
+    /// Where the forward pass leaves its columns, if anyone will want them.
+    cols: Option<Stash>,
 }
 
 /// The patches of a convolution of `x` by a `k × k` kernel.
@@ -121,6 +138,9 @@ impl Binary for Conv2dOp {
         let cols = pat.im2col(x);
         let mut y = vec![T::default(); co * n];
         matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
+        if let Some(stash) = &self.cols {
+            stash.put(cols);
+        }
         let y = swap_leading(&y, co, pat.b, pat.oh * pat.ow);
         Ok((y, Shape::from((pat.b, co, pat.oh, pat.ow))))
     }
@@ -150,9 +170,14 @@ impl CustomOp2 for Conv2dOp {
         if !self.kernel_grad {
             return Ok((Some(dx), None));
         }
-        let dw = x
-            .contiguous()?
-            .apply_op2_no_bwd(&grad.contiguous()?, &Conv2dKernelGrad { g: self.g, k })?;
+        let dw = x.contiguous()?.apply_op2_no_bwd(
+            &grad.contiguous()?,
+            &Conv2dKernelGrad {
+                g: self.g,
+                k,
+                cols: self.cols.clone().unwrap_or_default(),
+            },
+        )?;
         Ok((Some(dx), Some(dw)))
     }
 }
@@ -162,6 +187,8 @@ impl CustomOp2 for Conv2dOp {
 struct Conv2dKernelGrad {
     g: ConvGeometry,
     k: usize,
+    /// The columns of `x`, if the forward pass left them.
+    cols: Stash,
 }
 
 impl Binary for Conv2dKernelGrad {
@@ -178,7 +205,7 @@ impl Binary for Conv2dKernelGrad {
             candle_core::bail!("conv2d backward: gradient {gl:?} does not fit input {xl:?}");
         }
         let (kk, n) = (pat.rows(), pat.cols());
-        let cols = pat.im2col(x);
+        let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(x));
         let g = swap_leading(g, pat.b, co, pat.oh * pat.ow); // [co, b·oh·ow]
         let mut dw = vec![T::default(); co * kk];
         matmul(&mut dw, (co, kk, n), &g, (n, 1), &cols, (1, n), false);
@@ -266,8 +293,10 @@ impl CustomOp2 for ConvTransposeOp {
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
         let (_, _, h, wd) = x.dims4()?;
-        // The transposed convolution's adjoint is the convolution with the same kernel.
-        let dx = conv2d(grad, w, self.g)?;
+        // The transposed convolution's adjoint is the convolution with the same kernel;
+        // its columns (of the output gradient) are the ones the kernel gradient needs.
+        let cols = Stash::default();
+        let dx = conv2d_keeping(grad, w, self.g, Some(cols.clone()))?;
         let dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
         let dw = x.contiguous()?.apply_op2_no_bwd(
             &grad.contiguous()?,
@@ -276,6 +305,7 @@ impl CustomOp2 for ConvTransposeOp {
                 output_padding: self.output_padding,
                 c_out: w.dim(1)?,
                 k: w.dim(2)?,
+                cols,
             },
         )?;
         Ok((Some(dx), Some(dw)))
@@ -289,6 +319,8 @@ struct ConvTransposeKernelGrad {
     output_padding: usize,
     c_out: usize,
     k: usize,
+    /// The output gradient's columns, if the input gradient left them.
+    cols: Stash,
 }
 
 impl Binary for ConvTransposeKernelGrad {
@@ -307,7 +339,7 @@ impl Binary for ConvTransposeKernelGrad {
             );
         }
         let (kk, n) = (pat.rows(), pat.cols());
-        let cols = pat.im2col(g); // [co·k·k, b·h·w]
+        let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(g)); // [co·k·k, b·h·w]
         let x = swap_leading(x, b, ci, h * wd); // [ci, b·h·w]
         let mut dw = vec![T::default(); ci * kk];
         matmul(&mut dw, (ci, kk, n), &x, (n, 1), &cols, (1, n), false);

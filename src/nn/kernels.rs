@@ -4,6 +4,7 @@
 
 use candle_core::{CpuStorage, Layout, Shape};
 use std::mem::MaybeUninit;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -21,6 +22,10 @@ pub(crate) trait Real:
 {
     fn from_f64(v: f64) -> Self;
     fn to_f64(self) -> f64;
+    /// A vector of this type as a candle storage.
+    fn into_storage(v: Vec<Self>) -> CpuStorage;
+    /// A storage's vector, if it holds this type.
+    fn from_storage(s: CpuStorage) -> Option<Vec<Self>>;
     fn tanh(self) -> Self;
     fn sigmoid(self) -> Self;
     /// σ of every element, in place.
@@ -75,6 +80,15 @@ impl Real for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
+    fn into_storage(v: Vec<Self>) -> CpuStorage {
+        CpuStorage::F32(v)
+    }
+    fn from_storage(s: CpuStorage) -> Option<Vec<Self>> {
+        match s {
+            CpuStorage::F32(v) => Some(v),
+            _ => None,
+        }
+    }
     fn to_f64(self) -> f64 {
         self as f64
     }
@@ -90,6 +104,15 @@ impl Real for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
+    fn into_storage(v: Vec<Self>) -> CpuStorage {
+        CpuStorage::F64(v)
+    }
+    fn from_storage(s: CpuStorage) -> Option<Vec<Self>> {
+        match s {
+            CpuStorage::F64(v) => Some(v),
+            _ => None,
+        }
+    }
     fn to_f64(self) -> f64 {
         self
     }
@@ -98,6 +121,27 @@ impl Real for f64 {
     }
     fn sigmoid(self) -> Self {
         1.0 / (1.0 + (-self).exp())
+    }
+}
+
+/// A buffer one op's forward pass leaves for another op to take (the columns a
+/// convolution computed, for its kernel gradient): taken at most once, and empty
+/// when nothing was left, so the taker recomputes.
+#[derive(Clone, Default)]
+pub(crate) struct Stash(Arc<Mutex<Option<CpuStorage>>>);
+
+impl Stash {
+    /// Leaves `v` (replacing whatever was there).
+    pub fn put<T: Real>(&self, v: Vec<T>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(T::into_storage(v));
+        }
+    }
+
+    /// Takes what was left, if it is `len` values of type `T`.
+    pub fn take<T: Real>(&self, len: usize) -> Option<Vec<T>> {
+        let stored = self.0.lock().ok()?.take()?;
+        T::from_storage(stored).filter(|v| v.len() == len)
     }
 }
 

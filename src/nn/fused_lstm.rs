@@ -1,20 +1,27 @@
 //! One LSTM layer over a whole sequence as a single candle custom op, forward and
 //! backward written out: per time step one matrix product for the recurrence and
 //! one pass over the gates, instead of ~15 tiny tensor ops (and twice that in the
-//! backward pass) per step. The input projection and the weight gradient are single
-//! large matrix products outside the time loop.
+//! backward pass) per step. The input projection (with its bias) and the weight
+//! gradients are single large matrix products outside the time loop, inside the op:
+//! the projected inputs `[t, b, 4h]`, four times the size of the hidden states, never
+//! become a tensor of the graph, so candle's backward pass never allocates, adds or
+//! reduces their gradient.
 //!
-//! Inputs: `xw` `[t, b, 4h]` (the input projection plus bias, gate order input,
-//! forget, cell, output as in PyTorch), `w_hh` `[4h, h]` and the initial state
-//! `[2, b, h]` (h₀ then c₀; no gradient flows into it: the caller carries detached
-//! state). Output: the hidden states `[t, b, h]`; the last cell state is kept on the
-//! side ([`FusedLstm::last_cell`]). f32 and f64, CPU.
+//! Inputs: `x` `[t, b, e]`, the weights `W_ih` `[4h, e]`, `W_hh` `[4h, h]` and the bias
+//! `[4h]` (gate order input, forget, cell, output as in PyTorch), and the initial
+//! state `[2, b, h]` (h₀ then c₀; no gradient flows into it: the caller carries
+//! detached state). Output: the hidden states `[t, b, h]`; the last cell state is kept
+//! on the side ([`FusedLstm::last_cell`]). f32 and f64, CPU.
 
 use std::sync::{Arc, Mutex};
 
 use candle_core::{CpuStorage, CustomOp3, DType, Device, Layout, Shape, Tensor};
 
-use super::kernels::{Real, matmul};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::kernels::{Real, matmul, matmul_serial};
 
 /// Whether to use candle's own tensor ops for the LSTM instead of this op: set
 /// `LATENT_STUDIO_CANDLE_LSTM=1` to compare the two (read once per process).
@@ -49,18 +56,21 @@ impl FusedLstm {
         Self::default()
     }
 
-    /// Runs the layer: hidden states `[t, b, h]`.
+    /// Runs the layer on `x` `[t, b, e]`: hidden states `[t, b, h]`.
     pub fn apply(
         &self,
-        xw: &Tensor,
+        x: &Tensor,
+        w_ih: &Tensor,
         w_hh: &Tensor,
+        bias: &Tensor,
         state0: &Tensor,
     ) -> candle_core::Result<Tensor> {
-        xw.contiguous()?.apply_op3(
-            &w_hh.contiguous()?,
-            &state0.contiguous()?.detach(),
-            self.clone(),
-        )
+        // One weight matrix [W_ih | W_hh | b], [4h, e + h + 1], so that the op has three
+        // inputs (candle's limit); the concatenation's backward splits the gradient.
+        let rows = w_ih.dim(0)?;
+        let w = Tensor::cat(&[w_ih, w_hh, &bias.reshape((rows, 1))?], 1)?;
+        x.contiguous()?
+            .apply_op3(&w, &state0.contiguous()?.detach(), self.clone())
     }
 
     /// The cell state after the last step, `[b, h]` (no gradient).
@@ -76,27 +86,30 @@ impl FusedLstm {
     }
 }
 
-/// Sizes of a run: steps, batch, hidden.
+/// Sizes of a run: steps, batch, hidden, input.
 #[derive(Clone, Copy)]
 struct Dims {
     t: usize,
     b: usize,
     h: usize,
+    e: usize,
 }
 
-fn dims(xw: &Layout, w: &Layout, s: &Layout) -> candle_core::Result<Dims> {
-    let (t, b, h4) = xw.shape().dims3()?;
-    let (w4, h) = w.shape().dims2()?;
-    let (two, sb, sh) = s.shape().dims3()?;
-    if h4 != 4 * h || w4 != 4 * h || two != 2 || sb != b || sh != h {
-        candle_core::bail!(
-            "fused LSTM: xw {:?}, w_hh {:?} and state {:?} do not fit",
-            xw.shape(),
-            w.shape(),
-            s.shape()
-        );
+impl Dims {
+    /// Columns of the weight matrix `[W_ih | W_hh | b]`.
+    fn cols(&self) -> usize {
+        self.e + self.h + 1
     }
-    Ok(Dims { t, b, h })
+}
+
+fn dims(x: &Shape, w: &Shape, s: &Shape) -> candle_core::Result<Dims> {
+    let (t, b, e) = x.dims3()?;
+    let (w4, cols) = w.dims2()?;
+    let (two, sb, h) = s.dims3()?;
+    if w4 != 4 * h || cols != e + h + 1 || two != 2 || sb != b || t == 0 {
+        candle_core::bail!("fused LSTM: x {x:?}, weights {w:?} and state {s:?} do not fit");
+    }
+    Ok(Dims { t, b, h, e })
 }
 
 fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
@@ -106,54 +119,62 @@ fn slice<'a, T>(v: &'a [T], l: &Layout) -> candle_core::Result<&'a [T]> {
     }
 }
 
-/// The forward pass: hidden states `[t, b, h]`, gate activations and cell states.
-fn forward<T: Real>(d: Dims, xw: &[T], w_hh: &[T], state0: &[T]) -> (Vec<T>, Vec<T>, Vec<T>) {
-    let Dims { t, b, h } = d;
-    let mut hs = vec![T::default(); t * b * h];
-    let mut acts = vec![T::default(); t * b * 4 * h];
-    let mut cells = vec![T::default(); t * b * h];
-    let mut gates = vec![T::default(); b * 4 * h];
-    // w_hhᵀ [h, 4h], row-major: the recurrent product then reads both sides in order.
-    let mut w_t = vec![T::default(); h * 4 * h];
-    for (row, w_row) in w_hh.chunks(h).enumerate() {
-        for (col, &v) in w_row.iter().enumerate() {
-            w_t[col * 4 * h + row] = v;
+/// The batch rows split into one block per thread. The recurrence of one row never
+/// reads another's, so each block runs its whole sequence on its own thread: no
+/// waiting between steps, and the steps' small products run unsplit.
+fn row_blocks(b: usize) -> Vec<Range<usize>> {
+    let n = rayon::current_num_threads().clamp(1, b.max(1));
+    (0..n).map(|i| i * b / n..(i + 1) * b / n).collect()
+}
+
+/// `buf` `[t, b, width]` cut into, per block of rows, its `t` slices (one per step).
+fn per_block<'a, T>(
+    buf: &'a mut [T],
+    t: usize,
+    width: usize,
+    blocks: &[Range<usize>],
+) -> Vec<Vec<&'a mut [T]>> {
+    let mut out: Vec<Vec<&mut [T]>> = blocks.iter().map(|_| Vec::with_capacity(t)).collect();
+    let mut rest = buf;
+    for _ in 0..t {
+        for (slices, rows) in out.iter_mut().zip(blocks) {
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(rows.len() * width);
+            slices.push(piece);
+            rest = tail;
         }
     }
-    for s in 0..t {
-        gates.copy_from_slice(&xw[s * b * 4 * h..(s + 1) * b * 4 * h]);
-        let h_prev = if s == 0 {
-            &state0[..b * h]
-        } else {
-            &hs[(s - 1) * b * h..s * b * h]
-        };
-        // gates += h_prev [b, h] · w_hhᵀ [h, 4h]
-        matmul(
-            &mut gates,
-            (b, 4 * h, h),
-            h_prev,
-            (h, 1),
-            &w_t,
-            (4 * h, 1),
-            true,
-        );
-        let h_out = &mut hs[s * b * h..(s + 1) * b * h];
-        let (cells_done, cells_rest) = cells.split_at_mut(s * b * h);
-        let c_prev = if s == 0 {
-            &state0[b * h..2 * b * h]
-        } else {
-            &cells_done[(s - 1) * b * h..]
-        };
-        let c_out = &mut cells_rest[..b * h];
+    out
+}
+
+/// One block of rows through every step: `acts` holds each step's input projection
+/// and becomes its gate activations; `hs` and `cells` get the states. `start` is the
+/// block's (h₀, c₀).
+fn forward_block<T: Real>(
+    h: usize,
+    w_t: &[T],
+    (h0, c0): (&[T], &[T]),
+    mut acts: Vec<&mut [T]>,
+    mut hs: Vec<&mut [T]>,
+    mut cells: Vec<&mut [T]>,
+) {
+    let n = h0.len() / h.max(1);
+    for s in 0..acts.len() {
+        let (hs_done, hs_rest) = hs.split_at_mut(s);
+        let h_prev: &[T] = if s == 0 { h0 } else { hs_done[s - 1] };
+        let h_out = &mut *hs_rest[0];
+        let (cells_done, cells_rest) = cells.split_at_mut(s);
+        let c_prev: &[T] = if s == 0 { c0 } else { cells_done[s - 1] };
+        let c_out = &mut *cells_rest[0];
+        let a = &mut *acts[s];
+        // gates += h_prev [n, h] · W_hhᵀ [h, 4h]
+        matmul_serial(a, (n, 4 * h, h), h_prev, (h, 1), w_t, (4 * h, 1), true);
         // Activations in place, one pass per gate block: i, f, o by σ and g by tanh.
-        let a = &mut acts[s * b * 4 * h..(s + 1) * b * 4 * h];
-        a.copy_from_slice(&gates);
         for row in a.chunks_mut(4 * h) {
             T::sigmoid_all(&mut row[..2 * h]);
             T::tanh_all(&mut row[2 * h..3 * h]);
             T::sigmoid_all(&mut row[3 * h..]);
         }
-        for r in 0..b {
+        for r in 0..n {
             let a = &a[r * 4 * h..(r + 1) * 4 * h];
             for j in 0..h {
                 c_out[r * h + j] = a[h + j] * c_prev[r * h + j] + a[j] * a[2 * h + j];
@@ -162,90 +183,165 @@ fn forward<T: Real>(d: Dims, xw: &[T], w_hh: &[T], state0: &[T]) -> (Vec<T>, Vec
         // h = o · tanh(c)
         h_out.copy_from_slice(c_out);
         T::tanh_all(h_out);
-        for r in 0..b {
+        for r in 0..n {
             let o = &a[r * 4 * h + 3 * h..(r + 1) * 4 * h];
             for j in 0..h {
                 h_out[r * h + j] = o[j] * h_out[r * h + j];
             }
         }
     }
+}
+
+/// The forward pass: hidden states `[t, b, h]`, gate activations and cell states.
+fn forward<T: Real>(d: Dims, x: &[T], w: &[T], state0: &[T]) -> (Vec<T>, Vec<T>, Vec<T>) {
+    let Dims { t, b, h, e } = d;
+    let cols = d.cols();
+    let mut hs = vec![T::default(); t * b * h];
+    let mut cells = vec![T::default(); t * b * h];
+    // Every step's gates start as x·W_ihᵀ + b, in one product; each step then adds
+    // its recurrent term and turns them into activations in place.
+    let mut acts: Vec<T> = (0..t * b)
+        .flat_map(|_| (0..4 * h).map(|g| w[g * cols + e + h]))
+        .collect();
+    matmul(&mut acts, (t * b, 4 * h, e), x, (e, 1), w, (1, cols), true);
+    // W_hhᵀ [h, 4h], row-major: the recurrent product then reads both sides in order.
+    let mut w_t = vec![T::default(); h * 4 * h];
+    for (row, w_row) in w.chunks(cols).enumerate() {
+        for (col, &v) in w_row[e..e + h].iter().enumerate() {
+            w_t[col * 4 * h + row] = v;
+        }
+    }
+    let blocks = row_blocks(b);
+    let jobs: Vec<_> = blocks
+        .iter()
+        .cloned()
+        .zip(per_block(&mut acts, t, 4 * h, &blocks))
+        .zip(
+            per_block(&mut hs, t, h, &blocks)
+                .into_iter()
+                .zip(per_block(&mut cells, t, h, &blocks)),
+        )
+        .collect();
+    jobs.into_par_iter()
+        .for_each(|((rows, acts), (hs, cells))| {
+            let start = (
+                &state0[rows.start * h..rows.end * h],
+                &state0[(b + rows.start) * h..(b + rows.end) * h],
+            );
+            forward_block(h, &w_t, start, acts, hs, cells);
+        });
     (hs, acts, cells)
 }
 
-/// The backward pass: gradients of the pre-activation gates (= of `xw`) `[t, b, 4h]`
-/// and of `w_hh` `[4h, h]`, given the gradient of the hidden states.
+/// The backward pass: gradients of the input `[t, b, e]` and of the weights
+/// `[W_ih | W_hh | b]` `[4h, e + h + 1]`, given the gradient of the hidden states.
 #[allow(clippy::too_many_arguments)]
 fn backward<T: Real>(
     d: Dims,
-    w_hh: &[T],
+    x: &[T],
+    w: &[T],
     state0: &[T],
     hs: &[T],
     acts: &[T],
     cells: &[T],
     grad_hs: &[T],
 ) -> (Vec<T>, Vec<T>) {
-    let Dims { t, b, h } = d;
+    let Dims { t, b, h, e } = d;
+    let cols = d.cols();
     let mut d_gates = vec![T::default(); t * b * 4 * h];
-    let mut dh_next = vec![T::default(); b * h];
-    let mut dc_next = vec![T::default(); b * h];
-    let mut tanh_c = vec![T::default(); b * h];
-    let one = T::from_f64(1.0);
-    for s in (0..t).rev() {
-        let a = &acts[s * b * 4 * h..(s + 1) * b * 4 * h];
-        let c = &cells[s * b * h..(s + 1) * b * h];
-        let c_prev = if s == 0 {
-            &state0[b * h..2 * b * h]
-        } else {
-            &cells[(s - 1) * b * h..s * b * h]
-        };
-        let grad = &grad_hs[s * b * h..(s + 1) * b * h];
-        tanh_c.copy_from_slice(c);
-        T::tanh_all(&mut tanh_c);
-        let dg = &mut d_gates[s * b * 4 * h..(s + 1) * b * 4 * h];
-        for r in 0..b {
-            let (a, row) = (
-                &a[r * 4 * h..(r + 1) * 4 * h],
-                &mut dg[r * 4 * h..(r + 1) * 4 * h],
-            );
-            let (ai, rest) = a.split_at(h);
-            let (af, rest) = rest.split_at(h);
-            let (ag, ao) = rest.split_at(h);
-            let (di, rest) = row.split_at_mut(h);
-            let (df, rest) = rest.split_at_mut(h);
-            let (dgg, d_o) = rest.split_at_mut(h);
-            let span = r * h..(r + 1) * h;
-            let (grad, dh_n) = (&grad[span.clone()], &dh_next[span.clone()]);
-            let (tc, cp) = (&tanh_c[span.clone()], &c_prev[span.clone()]);
-            let dc_n = &mut dc_next[span];
-            for j in 0..h {
-                let (i, f, g, o) = (ai[j], af[j], ag[j], ao[j]);
-                let dh = grad[j] + dh_n[j];
-                let dc = dh * o * (one - tc[j] * tc[j]) + dc_n[j];
-                d_o[j] = dh * tc[j] * o * (one - o);
-                di[j] = dc * g * i * (one - i);
-                df[j] = dc * cp[j] * f * (one - f);
-                dgg[j] = dc * i * (one - g * g);
-                dc_n[j] = dc * f;
+    let blocks = row_blocks(b);
+    let jobs: Vec<_> = blocks
+        .iter()
+        .cloned()
+        .zip(per_block(&mut d_gates, t, 4 * h, &blocks))
+        .collect();
+    let w_hh = &w[e..];
+    jobs.into_par_iter().for_each(|(rows, d_gates)| {
+        let n = rows.len();
+        let mut dh_next = vec![T::default(); n * h];
+        let mut dc_next = vec![T::default(); n * h];
+        let mut tanh_c = vec![T::default(); n * h];
+        let one = T::from_f64(1.0);
+        // Rows `rows` of step `s` of a `[t, b, width]` buffer.
+        let at = |s: usize, width: usize| (s * b + rows.start) * width..(s * b + rows.end) * width;
+        for (s, dg) in d_gates.into_iter().enumerate().rev() {
+            let a = &acts[at(s, 4 * h)];
+            let c = &cells[at(s, h)];
+            let c_prev = if s == 0 {
+                &state0[(b + rows.start) * h..(b + rows.end) * h]
+            } else {
+                &cells[at(s - 1, h)]
+            };
+            let grad = &grad_hs[at(s, h)];
+            tanh_c.copy_from_slice(c);
+            T::tanh_all(&mut tanh_c);
+            for r in 0..n {
+                let (a, row) = (
+                    &a[r * 4 * h..(r + 1) * 4 * h],
+                    &mut dg[r * 4 * h..(r + 1) * 4 * h],
+                );
+                let (ai, rest) = a.split_at(h);
+                let (af, rest) = rest.split_at(h);
+                let (ag, ao) = rest.split_at(h);
+                let (di, rest) = row.split_at_mut(h);
+                let (df, rest) = rest.split_at_mut(h);
+                let (dgg, d_o) = rest.split_at_mut(h);
+                let span = r * h..(r + 1) * h;
+                let (grad, dh_n) = (&grad[span.clone()], &dh_next[span.clone()]);
+                let (tc, cp) = (&tanh_c[span.clone()], &c_prev[span.clone()]);
+                let dc_n = &mut dc_next[span];
+                for j in 0..h {
+                    let (i, f, g, o) = (ai[j], af[j], ag[j], ao[j]);
+                    let dh = grad[j] + dh_n[j];
+                    let dc = dh * o * (one - tc[j] * tc[j]) + dc_n[j];
+                    d_o[j] = dh * tc[j] * o * (one - o);
+                    di[j] = dc * g * i * (one - i);
+                    df[j] = dc * cp[j] * f * (one - f);
+                    dgg[j] = dc * i * (one - g * g);
+                    dc_n[j] = dc * f;
+                }
             }
+            // dh_{s−1} = dgates [n, 4h] · W_hh [4h, h] (columns e.. of the weights)
+            matmul_serial(
+                &mut dh_next,
+                (n, h, 4 * h),
+                dg,
+                (4 * h, 1),
+                w_hh,
+                (cols, 1),
+                false,
+            );
         }
-        // dh_{s−1} = dgates [b, 4h] · w_hh [4h, h]
-        matmul(
-            &mut dh_next,
-            (b, h, 4 * h),
-            dg,
-            (4 * h, 1),
-            w_hh,
-            (h, 1),
-            false,
-        );
-    }
+    });
+    // dx [t·b, e] = dgates [t·b, 4h] · W_ih [4h, e]
+    let mut dx = vec![T::default(); t * b * e];
+    matmul(
+        &mut dx,
+        (t * b, e, 4 * h),
+        &d_gates,
+        (4 * h, 1),
+        w,
+        (cols, 1),
+        false,
+    );
+    // dW_ih [4h, e] = Σ_s dgatesₛᵀ [4h, b] · xₛ [b, e]
+    let mut d_w_ih = vec![T::default(); 4 * h * e];
+    matmul(
+        &mut d_w_ih,
+        (4 * h, e, t * b),
+        &d_gates,
+        (1, 4 * h),
+        x,
+        (e, 1),
+        false,
+    );
     // dW_hh [4h, h] = Σ_s dgatesₛᵀ [4h, b] · h_{s−1} [b, h]: one product over all steps.
     let mut h_prev = Vec::with_capacity(t * b * h);
     h_prev.extend_from_slice(&state0[..b * h]);
     h_prev.extend_from_slice(&hs[..(t - 1) * b * h]);
-    let mut d_w = vec![T::default(); 4 * h * h];
+    let mut d_w_hh = vec![T::default(); 4 * h * h];
     matmul(
-        &mut d_w,
+        &mut d_w_hh,
         (4 * h, h, t * b),
         &d_gates,
         (1, 4 * h),
@@ -253,7 +349,20 @@ fn backward<T: Real>(
         (h, 1),
         false,
     );
-    (d_gates, d_w)
+    // db = Σ over steps and batch of dgates, in f64.
+    let mut d_b = vec![0.0f64; 4 * h];
+    for row in d_gates.chunks_exact(4 * h) {
+        for (acc, &v) in d_b.iter_mut().zip(row) {
+            *acc += v.to_f64();
+        }
+    }
+    let mut d_w = Vec::with_capacity(4 * h * cols);
+    for g in 0..4 * h {
+        d_w.extend_from_slice(&d_w_ih[g * e..(g + 1) * e]);
+        d_w.extend_from_slice(&d_w_hh[g * h..(g + 1) * h]);
+        d_w.push(T::from_f64(d_b[g]));
+    }
+    (dx, d_w)
 }
 
 impl CustomOp3 for FusedLstm {
@@ -270,7 +379,7 @@ impl CustomOp3 for FusedLstm {
         s3: &CpuStorage,
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let d = dims(l1, l2, l3)?;
+        let d = dims(l1.shape(), l2.shape(), l3.shape())?;
         let mut saved = self
             .saved
             .lock()
@@ -300,14 +409,14 @@ impl CustomOp3 for FusedLstm {
 
     fn bwd(
         &self,
-        _xw: &Tensor,
-        w_hh: &Tensor,
+        x: &Tensor,
+        w: &Tensor,
         state0: &Tensor,
         res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let (t, b, h) = res.dims3()?;
-        let d = Dims { t, b, h };
+        let d = dims(x.shape(), w.shape(), state0.shape())?;
+        let (t, b, e, cols) = (d.t, d.b, d.e, d.cols());
         let saved = self
             .saved
             .lock()
@@ -316,7 +425,8 @@ impl CustomOp3 for FusedLstm {
             DType::F32 => {
                 let (dx, dw) = backward(
                     d,
-                    &w_hh.flatten_all()?.to_vec1::<f32>()?,
+                    &x.flatten_all()?.to_vec1::<f32>()?,
+                    &w.flatten_all()?.to_vec1::<f32>()?,
                     &state0.flatten_all()?.to_vec1::<f32>()?,
                     &res.flatten_all()?.to_vec1::<f32>()?,
                     &saved.acts_f32,
@@ -324,14 +434,15 @@ impl CustomOp3 for FusedLstm {
                     &grad.contiguous()?.flatten_all()?.to_vec1::<f32>()?,
                 );
                 (
-                    Tensor::from_vec(dx, (t, b, 4 * h), &Device::Cpu)?,
-                    Tensor::from_vec(dw, (4 * h, h), &Device::Cpu)?,
+                    Tensor::from_vec(dx, (t, b, e), &Device::Cpu)?,
+                    Tensor::from_vec(dw, (4 * d.h, cols), &Device::Cpu)?,
                 )
             }
             DType::F64 => {
                 let (dx, dw) = backward(
                     d,
-                    &w_hh.flatten_all()?.to_vec1::<f64>()?,
+                    &x.flatten_all()?.to_vec1::<f64>()?,
+                    &w.flatten_all()?.to_vec1::<f64>()?,
                     &state0.flatten_all()?.to_vec1::<f64>()?,
                     &res.flatten_all()?.to_vec1::<f64>()?,
                     &saved.acts_f64,
@@ -339,8 +450,8 @@ impl CustomOp3 for FusedLstm {
                     &grad.contiguous()?.flatten_all()?.to_vec1::<f64>()?,
                 );
                 (
-                    Tensor::from_vec(dx, (t, b, 4 * h), &Device::Cpu)?,
-                    Tensor::from_vec(dw, (4 * h, h), &Device::Cpu)?,
+                    Tensor::from_vec(dx, (t, b, e), &Device::Cpu)?,
+                    Tensor::from_vec(dw, (4 * d.h, cols), &Device::Cpu)?,
                 )
             }
             other => candle_core::bail!("fused LSTM: no backward for {other:?}"),
@@ -356,12 +467,17 @@ mod tests {
 
     /// The layer in candle's own ops: the reference.
     fn reference(
-        xw: &Tensor,
-        w_hh: &Tensor,
+        x: &Tensor,
+        [w_ih, w_hh, bias]: [&Tensor; 3],
         state0: &Tensor,
     ) -> candle_core::Result<(Tensor, Tensor)> {
-        let (t, _, h4) = xw.dims3()?;
-        let h = h4 / 4;
+        let (t, b, e) = x.dims3()?;
+        let h = w_hh.dim(1)?;
+        let xw = x
+            .reshape((t * b, e))?
+            .matmul(&w_ih.t()?)?
+            .broadcast_add(bias)?
+            .reshape((t, b, 4 * h))?;
         let (mut hh, mut c) = (state0.get(0)?, state0.get(1)?);
         let mut out = Vec::new();
         for s in 0..t {
@@ -377,16 +493,34 @@ mod tests {
         Ok((Tensor::stack(&out, 0)?, c))
     }
 
-    /// Random inputs of `dtype`: xw `[t, b, 4h]`, w_hh `[4h, h]`, state `[2, b, h]`,
-    /// and weights `r` for the loss Σ r·hs.
-    fn inputs(dtype: DType) -> candle_core::Result<(Var, Var, Tensor, Tensor)> {
-        let (t, b, h) = (5, 3, 4);
+    /// Random inputs of `dtype`: x `[t, b, e]`, the weights W_ih `[4h, e]`, W_hh
+    /// `[4h, h]` and bias `[4h]`, the state `[2, b, h]`, and weights `r` for the
+    /// loss Σ r·hs.
+    fn inputs(dtype: DType) -> candle_core::Result<(Var, [Var; 3], Tensor, Tensor)> {
+        let (t, b, h, e) = (5, 3, 4, 6);
         let d = &Device::Cpu;
-        let xw = Var::from_tensor(&Tensor::randn(0f64, 1.0, (t, b, 4 * h), d)?.to_dtype(dtype)?)?;
-        let w = Var::from_tensor(&Tensor::randn(0f64, 0.5, (4 * h, h), d)?.to_dtype(dtype)?)?;
+        let var = |std: f64, shape: &[usize]| -> candle_core::Result<Var> {
+            Var::from_tensor(&Tensor::randn(0f64, std, shape, d)?.to_dtype(dtype)?)
+        };
+        let x = var(1.0, &[t, b, e])?;
+        let ws = [
+            var(0.5, &[4 * h, e])?,
+            var(0.5, &[4 * h, h])?,
+            var(0.5, &[4 * h])?,
+        ];
         let s = Tensor::randn(0f64, 0.5, (2, b, h), d)?.to_dtype(dtype)?;
         let r = Tensor::randn(0f64, 1.0, (t, b, h), d)?.to_dtype(dtype)?;
-        Ok((xw, w, s, r))
+        Ok((x, ws, s, r))
+    }
+
+    fn fused(x: &Tensor, [w_ih, w_hh, bias]: [&Tensor; 3], s: &Tensor) -> (FusedLstm, Tensor) {
+        let op = FusedLstm::new();
+        let hs = op.apply(x, w_ih, w_hh, bias, s).expect("fused");
+        (op, hs)
+    }
+
+    fn tensors(ws: &[Var; 3]) -> [&Tensor; 3] {
+        [ws[0].as_tensor(), ws[1].as_tensor(), ws[2].as_tensor()]
     }
 
     fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
@@ -403,21 +537,32 @@ mod tests {
 
     #[test]
     fn matches_candles_own_ops_in_f32_and_f64() -> candle_core::Result<()> {
+        // One thread runs the batch as one block; three split its 3 rows three ways.
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(candle_core::Error::wrap)?;
+            pool.install(matches_candle)?;
+        }
+        Ok(())
+    }
+
+    fn matches_candle() -> candle_core::Result<()> {
         for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
-            let (xw, w, s, r) = inputs(dtype)?;
-            let op = FusedLstm::new();
-            let fused = op.apply(xw.as_tensor(), w.as_tensor(), &s)?;
-            let (want, last_cell) = reference(xw.as_tensor(), w.as_tensor(), &s)?;
-            assert!(max_diff(&fused, &want) < tol, "{dtype:?} forward");
+            let (x, ws, s, r) = inputs(dtype)?;
+            let (op, hs) = fused(x.as_tensor(), tensors(&ws), &s);
+            let (want, last_cell) = reference(x.as_tensor(), tensors(&ws), &s)?;
+            assert!(max_diff(&hs, &want) < tol, "{dtype:?} forward");
             assert!(
                 max_diff(&op.last_cell()?, &last_cell) < tol,
                 "{dtype:?} last cell"
             );
-            let g1 = (fused * &r)?.sum_all()?.backward()?;
+            let g1 = (hs * &r)?.sum_all()?.backward()?;
             let g2 = (want * &r)?.sum_all()?.backward()?;
-            for v in [&xw, &w] {
+            for (which, v) in [&x, &ws[0], &ws[1], &ws[2]].into_iter().enumerate() {
                 let (a, b) = (g1.get(v).expect("grad"), g2.get(v).expect("grad"));
-                assert!(max_diff(a, b) < tol * 10.0, "{dtype:?} gradient");
+                assert!(max_diff(a, b) < tol * 10.0, "{dtype:?} gradient {which}");
             }
         }
         Ok(())
@@ -425,38 +570,40 @@ mod tests {
 
     #[test]
     fn gradients_match_finite_differences() -> candle_core::Result<()> {
-        let (xw, w, s, r) = inputs(DType::F64)?;
-        let loss = |xw: &Tensor, w: &Tensor| -> candle_core::Result<f64> {
-            (FusedLstm::new().apply(xw, w, &s)? * &r)?
+        let (x, ws, s, r) = inputs(DType::F64)?;
+        let vars = [&x, &ws[0], &ws[1], &ws[2]];
+        // The loss with input `which` replaced by `t`.
+        let loss = |which: usize, t: &Tensor| -> candle_core::Result<f64> {
+            let mut all: Vec<&Tensor> = vars.iter().map(|v| v.as_tensor()).collect();
+            all[which] = t;
+            (fused(all[0], [all[1], all[2], all[3]], &s).1 * &r)?
                 .sum_all()?
                 .to_scalar::<f64>()
         };
-        let grads = (FusedLstm::new().apply(xw.as_tensor(), w.as_tensor(), &s)? * &r)?
+        let grads = (fused(x.as_tensor(), tensors(&ws), &s).1 * &r)?
             .sum_all()?
             .backward()?;
         let eps = 1e-6;
-        for (var, which) in [(&w, 0), (&xw, 1)] {
+        for (which, var) in vars.iter().enumerate() {
             let g = grads
                 .get(var)
                 .expect("grad")
                 .flatten_all()?
                 .to_vec1::<f64>()?;
             let base = var.as_tensor().flatten_all()?.to_vec1::<f64>()?;
-            for k in (0..base.len()).step_by(7) {
+            for k in (0..base.len()).step_by(5) {
                 let shifted = |delta: f64| -> candle_core::Result<f64> {
                     let mut v = base.clone();
                     v[k] += delta;
-                    let t = Tensor::from_vec(v, var.as_tensor().shape(), &Device::Cpu)?;
-                    if which == 0 {
-                        loss(xw.as_tensor(), &t)
-                    } else {
-                        loss(&t, w.as_tensor())
-                    }
+                    loss(
+                        which,
+                        &Tensor::from_vec(v, var.as_tensor().shape(), &Device::Cpu)?,
+                    )
                 };
                 let numeric = (shifted(eps)? - shifted(-eps)?) / (2.0 * eps);
                 assert!(
                     (numeric - g[k]).abs() < 1e-6 * (1.0 + numeric.abs()),
-                    "element {k}: finite difference {numeric}, backward {}",
+                    "input {which}, element {k}: finite difference {numeric}, backward {}",
                     g[k]
                 );
             }

@@ -157,6 +157,53 @@ pub(crate) fn matmul<T: Real>(
     (b_rs, b_cs): (usize, usize),
     accumulate: bool,
 ) {
+    product(
+        dst,
+        (m, n, k),
+        a,
+        (a_rs, a_cs),
+        b,
+        (b_rs, b_cs),
+        accumulate,
+        true,
+    );
+}
+
+/// [`matmul`] on the calling thread only: for the many small products of a loop
+/// that already runs one copy per thread (an LSTM's steps, per block of rows).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn matmul_serial<T: Real>(
+    dst: &mut [T],
+    (m, n, k): (usize, usize, usize),
+    a: &[T],
+    (a_rs, a_cs): (usize, usize),
+    b: &[T],
+    (b_rs, b_cs): (usize, usize),
+    accumulate: bool,
+) {
+    product(
+        dst,
+        (m, n, k),
+        a,
+        (a_rs, a_cs),
+        b,
+        (b_rs, b_cs),
+        accumulate,
+        false,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn product<T: Real>(
+    dst: &mut [T],
+    (m, n, k): (usize, usize, usize),
+    a: &[T],
+    (a_rs, a_cs): (usize, usize),
+    b: &[T],
+    (b_rs, b_cs): (usize, usize),
+    accumulate: bool,
+    parallel: bool,
+) {
     // Every index the product touches must lie inside its slice.
     assert!(dst.len() >= m * n);
     assert!(m == 0 || k == 0 || (m - 1) * a_rs + (k - 1) * a_cs < a.len());
@@ -165,7 +212,7 @@ pub(crate) fn matmul<T: Real>(
         return;
     }
     let threads = rayon::current_num_threads();
-    let parallelism = if threads > 1 && m * n * k >= 64 * 64 * 64 {
+    let parallelism = if parallel && threads > 1 && m * n * k >= 64 * 64 * 64 {
         gemm::Parallelism::Rayon(threads)
     } else {
         gemm::Parallelism::None

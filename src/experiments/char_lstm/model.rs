@@ -8,7 +8,6 @@ use rand::rngs::StdRng;
 
 use super::spec::CharLstmModel;
 use crate::Result;
-use crate::nn::channel_ops::add_channel_bias;
 use crate::nn::dense::Dense;
 use crate::nn::fused_lstm::{FusedLstm, candle_lstm};
 use crate::nn::params::ParamStore;
@@ -125,15 +124,11 @@ impl CharNet {
             c: Vec::with_capacity(self.layers.len()),
         };
         for (l, layer) in self.layers.iter().enumerate() {
-            // Every step's input projection in one product: [t, b, 4h].
-            let xw = add_channel_bias(&x.matmul(&layer.w_ih.t()?)?, &layer.bias)?.reshape((
-                t,
-                b,
-                4 * h,
-            ))?;
+            // The input projection runs inside the op, one product for every step.
             let state0 = Tensor::stack(&[&state.h[l], &state.c[l]], 0)?; // [2, b, h]
             let op = FusedLstm::new();
-            let hs = op.apply(&xw, &layer.w_hh, &state0)?; // [t, b, h]
+            let steps = x.reshape((t, b, ()))?;
+            let hs = op.apply(&steps, &layer.w_ih, &layer.w_hh, &layer.bias, &state0)?; // [t, b, h]
             next.h.push(hs.get(t - 1)?);
             next.c.push(op.last_cell()?);
             x = hs.reshape((t * b, h))?;

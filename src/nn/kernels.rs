@@ -18,6 +18,7 @@ pub(crate) trait Real:
     + std::ops::Add<Output = Self>
     + std::ops::Sub<Output = Self>
     + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
     + PartialOrd
 {
     fn from_f64(v: f64) -> Self;
@@ -26,6 +27,9 @@ pub(crate) trait Real:
     fn into_storage(v: Vec<Self>) -> CpuStorage;
     /// A storage's vector, if it holds this type.
     fn from_storage(s: CpuStorage) -> Option<Vec<Self>>;
+    /// A storage's vector to change in place, if it holds this type.
+    fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>>;
+    fn sqrt(self) -> Self;
     fn tanh(self) -> Self;
     fn sigmoid(self) -> Self;
     /// σ of every element, in place.
@@ -89,6 +93,15 @@ impl Real for f32 {
             _ => None,
         }
     }
+    fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>> {
+        match s {
+            CpuStorage::F32(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
     fn to_f64(self) -> f64 {
         self as f64
     }
@@ -112,6 +125,15 @@ impl Real for f64 {
             CpuStorage::F64(v) => Some(v),
             _ => None,
         }
+    }
+    fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>> {
+        match s {
+            CpuStorage::F64(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
     }
     fn to_f64(self) -> f64 {
         self

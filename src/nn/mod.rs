@@ -1,6 +1,7 @@
 //! Layers, losses and optimisers the models share.
 
 pub mod activations;
+pub mod adam;
 pub mod batch_norm;
 pub mod channel_ops;
 pub mod conv;

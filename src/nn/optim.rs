@@ -5,6 +5,8 @@ use candle_core::{Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, SGD};
 use serde::{Deserialize, Serialize};
 
+use super::adam::{AdamSettings, FusedAdam};
+use super::use_candle_ops;
 use crate::Result;
 
 /// Which optimiser updates a network.
@@ -22,8 +24,10 @@ pub enum OptimizerKind {
 
 /// A live optimiser over a set of variables.
 pub enum Optim {
-    /// Adam.
-    Adam(AdamW),
+    /// Adam, one in-place pass per variable.
+    Adam(FusedAdam),
+    /// Adam in candle_nn's tensor ops (where [`use_candle_ops`] says so).
+    CandleAdam(AdamW),
     /// SGD.
     Sgd(SGD),
     /// RMSProp.
@@ -34,16 +38,29 @@ impl Optim {
     /// Builds the optimiser `kind` over `vars`; `beta1` only matters for Adam.
     pub fn new(kind: OptimizerKind, vars: Vec<Var>, lr: f64, beta1: f64) -> Result<Self> {
         Ok(match kind {
-            OptimizerKind::Adam => Optim::Adam(AdamW::new(
-                vars,
-                ParamsAdamW {
+            OptimizerKind::Adam => {
+                let settings = AdamSettings {
                     lr,
                     beta1,
                     beta2: 0.999,
                     eps: 1e-8,
-                    weight_decay: 0.0,
-                },
-            )?),
+                };
+                let candle = vars.first().is_some_and(|v| use_candle_ops(v.device()));
+                if candle {
+                    Optim::CandleAdam(AdamW::new(
+                        vars,
+                        ParamsAdamW {
+                            lr,
+                            beta1,
+                            beta2: settings.beta2,
+                            eps: settings.eps,
+                            weight_decay: 0.0,
+                        },
+                    )?)
+                } else {
+                    Optim::Adam(FusedAdam::new(vars, settings))
+                }
+            }
             OptimizerKind::Sgd => Optim::Sgd(SGD::new(vars, lr)?),
             OptimizerKind::RmsProp => Optim::RmsProp(RmsProp::new(vars, lr)?),
         })
@@ -53,6 +70,7 @@ impl Optim {
     pub fn step(&mut self, grads: &GradStore) -> Result<()> {
         match self {
             Optim::Adam(o) => o.step(grads)?,
+            Optim::CandleAdam(o) => o.step(grads)?,
             Optim::Sgd(o) => o.step(grads)?,
             Optim::RmsProp(o) => o.step(grads)?,
         }
@@ -63,6 +81,7 @@ impl Optim {
     pub fn set_learning_rate(&mut self, lr: f64) {
         match self {
             Optim::Adam(o) => o.set_learning_rate(lr),
+            Optim::CandleAdam(o) => o.set_learning_rate(lr),
             Optim::Sgd(o) => o.set_learning_rate(lr),
             Optim::RmsProp(o) => o.lr = lr,
         }

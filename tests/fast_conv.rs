@@ -7,13 +7,18 @@ use candle_core::{DType, Tensor, Var};
 use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::fast_conv::{ConvGeometry, conv_transpose2d, conv2d};
 
-/// Shapes: (batch, c_in, side, c_out, kernel, stride, padding).
-const CASES: [(usize, usize, usize, usize, usize, usize, usize); 5] = [
+/// Shapes: (batch, c_in, side, c_out, kernel, stride, padding). The patches of 16
+/// channels or more go channels-last (`im2row`), fewer as columns (`im2col`): the
+/// last three cases take the first way in the forward or the backward pass.
+const CASES: [(usize, usize, usize, usize, usize, usize, usize); 8] = [
     (2, 3, 7, 4, 4, 2, 1),
     (2, 3, 8, 5, 3, 2, 1),
     (1, 2, 5, 3, 3, 1, 1),
     (3, 4, 6, 2, 4, 2, 1),
     (2, 1, 14, 3, 4, 2, 1),
+    (2, 16, 6, 5, 4, 2, 1),
+    (1, 17, 5, 3, 3, 1, 1),
+    (2, 3, 5, 16, 4, 2, 1),
 ];
 
 #[test]
@@ -112,14 +117,23 @@ fn conv_transpose2d_matches_candle_in_value_and_gradients() {
 
 #[test]
 fn gradients_match_finite_differences_in_f64() {
+    // Columns: conv 2 → 3 channels, 5 → 3, then transposed conv back (3 → 2, 3 → 6).
+    fd_through_both_ops([2, 2, 5, 5], [3, 2, 3, 3], [3, 2, 4, 4]);
+    // Channels last: conv 16 → 2 channels, 4 → 2, then transposed conv 2 → 16.
+    fd_through_both_ops([1, 16, 4, 4], [2, 16, 3, 3], [2, 16, 4, 4]);
+}
+
+/// Finite differences of Σ convT(tanh(conv(x, w)), wt)² against its gradients.
+fn fd_through_both_ops(xs: [usize; 4], ws: [usize; 4], wts: [usize; 4]) {
     let g = ConvGeometry {
         stride: 2,
         padding: 1,
     };
-    let x = Var::from_tensor(&seq(2 * 2 * 5 * 5, 0.3, DType::F64, &[2, 2, 5, 5])).expect("x");
-    let w = Var::from_tensor(&seq(3 * 2 * 3 * 3, 0.8, DType::F64, &[3, 2, 3, 3])).expect("w");
-    let wt = Var::from_tensor(&seq(3 * 2 * 4 * 4, 1.1, DType::F64, &[3, 2, 4, 4])).expect("wt");
-    // A loss through both ops: conv (2 → 3 channels, 5 → 3), then transposed conv back (3 → 2, 3 → 6).
+    let var = |shape: [usize; 4], step: f64| {
+        let n = shape.iter().product();
+        Var::from_tensor(&seq(n, step, DType::F64, &shape)).expect("var")
+    };
+    let (x, w, wt) = (var(xs, 0.3), var(ws, 0.8), var(wts, 1.1));
     let loss = || -> Tensor {
         let h = conv2d(&x, &w, g).expect("conv").tanh().expect("tanh");
         let y = conv_transpose2d(&h, &wt, g, 0).expect("convT");

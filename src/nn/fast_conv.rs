@@ -17,7 +17,9 @@
 
 use candle_core::{CustomOp2, Shape, Tensor};
 
-use super::kernels::{Binary, Patches, Real, Stash, custom_op2_cpu, matmul, swap_leading};
+use super::kernels::{
+    Binary, Patches, Real, Stash, custom_op2_cpu, matmul, swap_leading, transpose_each,
+};
 use super::use_candle_ops;
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.
@@ -134,14 +136,24 @@ impl Binary for Conv2dOp {
         if ci != pat.c || k != k2 {
             candle_core::bail!("conv2d: input {xl:?} and kernel {wl:?} do not fit");
         }
-        let (kk, n) = (pat.rows(), pat.cols());
-        let cols = pat.im2col(x);
+        let (kk, n, positions) = (pat.rows(), pat.cols(), pat.oh * pat.ow);
         let mut y = vec![T::default(); co * n];
-        matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
+        let (cols, y) = if pat.channels_last() {
+            // Patch rows [b·oh·ow, k·k·c] times the kernel laid out [co, k·k, c],
+            // transposed: channels-last outputs [b·oh·ow, co] (the patch rows then
+            // need no repacking inside the product).
+            let rows = pat.im2row(&transpose_each(x, pat.b, pat.c, pat.h * pat.w));
+            let w = transpose_each(w, co, pat.c, k * k);
+            matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), false);
+            (rows, transpose_each(&y, pat.b, positions, co))
+        } else {
+            let cols = pat.im2col(x);
+            matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
+            (cols, swap_leading(&y, co, pat.b, positions))
+        };
         if let Some(stash) = &self.cols {
             stash.put(cols);
         }
-        let y = swap_leading(&y, co, pat.b, pat.oh * pat.ow);
         Ok((y, Shape::from((pat.b, co, pat.oh, pat.ow))))
     }
 }
@@ -204,12 +216,19 @@ impl Binary for Conv2dKernelGrad {
         if (gb, goh, gow) != (pat.b, pat.oh, pat.ow) {
             candle_core::bail!("conv2d backward: gradient {gl:?} does not fit input {xl:?}");
         }
-        let (kk, n) = (pat.rows(), pat.cols());
-        let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(x));
+        let (kk, n, k) = (pat.rows(), pat.cols(), self.k);
         let g = swap_leading(g, pat.b, co, pat.oh * pat.ow); // [co, b·oh·ow]
         let mut dw = vec![T::default(); co * kk];
-        matmul(&mut dw, (co, kk, n), &g, (n, 1), &cols, (1, n), false);
-        Ok((dw, Shape::from((co, pat.c, self.k, self.k))))
+        if pat.channels_last() {
+            let rows = (self.cols.take(kk * n))
+                .unwrap_or_else(|| pat.im2row(&transpose_each(x, pat.b, pat.c, pat.h * pat.w)));
+            matmul(&mut dw, (co, kk, n), &g, (n, 1), &rows, (kk, 1), false); // [co, k·k, c]
+            dw = transpose_each(&dw, co, k * k, pat.c);
+        } else {
+            let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(x));
+            matmul(&mut dw, (co, kk, n), &g, (n, 1), &cols, (1, n), false);
+        }
+        Ok((dw, Shape::from((co, pat.c, k, k))))
     }
 }
 
@@ -274,11 +293,22 @@ impl Binary for ConvTransposeOp {
         }
         let pat = transposed_patches(xl, co, k, self.g, self.output_padding)?;
         let (kk, n) = (pat.rows(), pat.cols());
+        let shape = Shape::from((b, co, pat.h, pat.w));
+        if pat.channels_last() {
+            // Patch rows x [b·h·w, ci] · W [ci, k·k, co], summed into channels-last
+            // images [b, h', w', co].
+            let x = transpose_each(x, b, ci, h * wd);
+            let w = transpose_each(w, ci, co, k * k);
+            let mut rows = vec![T::default(); n * kk];
+            matmul(&mut rows, (n, kk, ci), &x, (ci, 1), &w, (kk, 1), false);
+            let out = pat.row2im(&rows);
+            return Ok((transpose_each(&out, b, pat.h * pat.w, co), shape));
+        }
         // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
         let x = swap_leading(x, b, ci, h * wd);
         let mut cols = vec![T::default(); kk * n];
         matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, (n, 1), false);
-        Ok((pat.col2im(&cols), Shape::from((b, co, pat.h, pat.w))))
+        Ok((pat.col2im(&cols), shape))
     }
 }
 
@@ -338,11 +368,18 @@ impl Binary for ConvTransposeKernelGrad {
                 "conv_transpose2d backward: gradient {gl:?} does not fit input {xl:?}"
             );
         }
-        let (kk, n) = (pat.rows(), pat.cols());
-        let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(g)); // [co·k·k, b·h·w]
+        let (kk, n, k) = (pat.rows(), pat.cols(), self.k);
         let x = swap_leading(x, b, ci, h * wd); // [ci, b·h·w]
         let mut dw = vec![T::default(); ci * kk];
-        matmul(&mut dw, (ci, kk, n), &x, (n, 1), &cols, (1, n), false);
+        if pat.channels_last() {
+            let rows = (self.cols.take(kk * n))
+                .unwrap_or_else(|| pat.im2row(&transpose_each(g, b, pat.c, pat.h * pat.w))); // [b·h·w, k·k·co]
+            matmul(&mut dw, (ci, kk, n), &x, (n, 1), &rows, (kk, 1), false); // [ci, k·k, co]
+            dw = transpose_each(&dw, ci, k * k, pat.c);
+        } else {
+            let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(g)); // [co·k·k, b·h·w]
+            matmul(&mut dw, (ci, kk, n), &x, (n, 1), &cols, (1, n), false);
+        }
         Ok((dw, Shape::from((ci, self.c_out, self.k, self.k))))
     }
 }

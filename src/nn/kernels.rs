@@ -321,6 +321,59 @@ pub(crate) fn swap_leading<T: Real>(src: &[T], a: usize, b: usize, n: usize) -> 
     dst
 }
 
+/// `[b, rows, cols]` → `[b, cols, rows]`: transposes every matrix of a batch, in
+/// parallel (channels first ↔ channels last: `[b, c, h·w]` ↔ `[b, h·w, c]`).
+pub(crate) fn transpose_each<T: Real>(src: &[T], b: usize, rows: usize, cols: usize) -> Vec<T> {
+    debug_assert_eq!(src.len(), b * rows * cols);
+    let size = rows * cols;
+    let mut dst = vec![T::default(); src.len()];
+    if size == 0 {
+        return dst;
+    }
+    if b >= 4 * rayon::current_num_threads() {
+        dst.par_chunks_mut(size)
+            .zip(src.par_chunks(size))
+            .for_each(|(d, s)| transpose_tiles(s, d, rows, cols, 0..cols));
+    } else {
+        // Few large matrices: split each by bands of output rows.
+        for (d, s) in dst.chunks_mut(size).zip(src.chunks(size)) {
+            d.par_chunks_mut(TILE * rows)
+                .enumerate()
+                .for_each(|(band, d)| {
+                    let c0 = band * TILE;
+                    transpose_tiles(s, d, rows, cols, c0..(c0 + TILE).min(cols));
+                });
+        }
+    }
+    dst
+}
+
+/// Side of the square tiles a transpose moves at a time (both sides stay in cache).
+const TILE: usize = 16;
+
+/// Columns `band` of `src` `[rows, cols]` into `dst`, which holds the rows `band` of
+/// the transpose `[cols, rows]`, tile by tile.
+fn transpose_tiles<T: Copy>(
+    src: &[T],
+    dst: &mut [T],
+    rows: usize,
+    cols: usize,
+    band: std::ops::Range<usize>,
+) {
+    for c0 in band.clone().step_by(TILE) {
+        let c1 = (c0 + TILE).min(band.end);
+        for r0 in (0..rows).step_by(TILE) {
+            let r1 = (r0 + TILE).min(rows);
+            for c in c0..c1 {
+                let d = &mut dst[(c - band.start) * rows..][r0..r1];
+                for (r, d) in (r0..r1).zip(d) {
+                    *d = src[r * cols + c];
+                }
+            }
+        }
+    }
+}
+
 /// The patches of a `k × k` convolution with stride `s` and zero padding `p` that
 /// takes images `[b, c, h, w]` to outputs `oh × ow`.
 ///
@@ -409,6 +462,102 @@ impl Patches {
             }
         });
         cols
+    }
+
+    /// Whether the patch rows ([`Patches::im2row`], channels contiguous) beat the
+    /// columns ([`Patches::im2col`]): with many channels each patch is a few long
+    /// copies; with few, short strided rows are as good and need no transposes.
+    pub fn channels_last(&self) -> bool {
+        self.c >= 16
+    }
+
+    /// Channels-last images `[b, h, w, c]` → patch rows `[b·oh·ow, k·k·c]`: per output
+    /// position its patch, kernel offset by kernel offset, each offset's `c` channels
+    /// one contiguous copy (zeros where the patch overhangs the border). The
+    /// transpose of [`Patches::im2col`] with the channels innermost.
+    pub fn im2row<T: Real>(&self, x: &[T]) -> Vec<T> {
+        let Patches {
+            b,
+            c,
+            h,
+            w,
+            k,
+            oh,
+            ow,
+            ..
+        } = *self;
+        debug_assert_eq!(x.len(), b * h * w * c);
+        let width = k * k * c;
+        let mut rows = vec![T::default(); b * oh * ow * width];
+        if width == 0 {
+            return rows;
+        }
+        rows.par_chunks_mut(width)
+            .enumerate()
+            .with_min_len(8)
+            .for_each(|(pos, row)| {
+                let (bi, oy, ox) = (pos / (oh * ow), (pos / ow) % oh, pos % ow);
+                for ky in 0..k {
+                    let Some(iy) = self.source(oy, ky, h) else {
+                        continue;
+                    };
+                    for kx in 0..k {
+                        let Some(ix) = self.source(ox, kx, w) else {
+                            continue;
+                        };
+                        let src = &x[((bi * h + iy) * w + ix) * c..][..c];
+                        row[(ky * k + kx) * c..][..c].copy_from_slice(src);
+                    }
+                }
+            });
+        rows
+    }
+
+    /// Patch rows `[b·oh·ow, k·k·c]` → channels-last images `[b, h, w, c]`, each row's
+    /// values added where its patch lies: the adjoint of [`Patches::im2row`]. Each
+    /// image position sums the patches that cover it, so every output is written once.
+    pub fn row2im<T: Real>(&self, rows: &[T]) -> Vec<T> {
+        let Patches {
+            b,
+            c,
+            h,
+            w,
+            k,
+            s,
+            p,
+            oh,
+            ow,
+        } = *self;
+        let width = k * k * c;
+        debug_assert_eq!(rows.len(), b * oh * ow * width);
+        let mut out = vec![T::default(); b * h * w * c];
+        if c == 0 || s == 0 {
+            return out;
+        }
+        // The output positions (along one axis of `len` outputs) whose patch covers
+        // input `i`, with the kernel offset at which it does.
+        let covering = move |i: usize, len: usize| {
+            (0..k).filter_map(move |kk| {
+                let shifted = (i + p).checked_sub(kk)?;
+                (shifted % s == 0 && shifted / s < len).then_some((shifted / s, kk))
+            })
+        };
+        out.par_chunks_mut(c)
+            .enumerate()
+            .with_min_len(8)
+            .for_each(|(pix, dst)| {
+                let (bi, iy, ix) = (pix / (h * w), (pix / w) % h, pix % w);
+                for (oy, ky) in covering(iy, oh) {
+                    for (ox, kx) in covering(ix, ow) {
+                        let row = ((bi * oh + oy) * ow + ox) * width;
+                        let src = &rows[row + (ky * k + kx) * c..][..c];
+                        for (d, &v) in dst.iter_mut().zip(src) {
+                            *d = *d + v;
+                        }
+                    }
+                }
+            });
+        out
     }
 
     /// Columns `[c·k·k, b·oh·ow]` → images `[b, c, h, w]`, each column's values added
@@ -604,6 +753,54 @@ mod tests {
             (lhs - rhs).abs() < 1e-9 * lhs.abs().max(1.0),
             "{lhs} vs {rhs}"
         );
+    }
+
+    #[test]
+    fn patch_rows_are_the_columns_channels_last_and_row2im_their_adjoint() {
+        let pat = Patches {
+            b: 2,
+            c: 3,
+            h: 7,
+            w: 6,
+            k: 3,
+            s: 2,
+            p: 1,
+            oh: 4,
+            ow: 3,
+        };
+        let (hw, kk) = (pat.h * pat.w, pat.k * pat.k);
+        let x: Vec<f64> = (0..2 * 3 * hw).map(|i| (i as f64 * 0.37).sin()).collect();
+        let x_last = transpose_each(&x, pat.b, pat.c, hw);
+        // im2row of the channels-last images is im2col's [c, k·k, n] laid out [n, k·k, c].
+        let rows = pat.im2row(&x_last);
+        let cols = pat.im2col(&x);
+        let n = pat.cols();
+        for j in 0..n {
+            for ci in 0..pat.c {
+                for o in 0..kk {
+                    assert_eq!(rows[(j * kk + o) * pat.c + ci], cols[(ci * kk + o) * n + j]);
+                }
+            }
+        }
+        let r: Vec<f64> = (0..rows.len()).map(|i| (i as f64 * 0.11).cos()).collect();
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
+        let (lhs, rhs) = (dot(&rows, &r), dot(&x_last, &pat.row2im(&r)));
+        assert!(
+            (lhs - rhs).abs() < 1e-9 * lhs.abs().max(1.0),
+            "{lhs} vs {rhs}"
+        );
+    }
+
+    #[test]
+    fn transposing_each_matrix_twice_gives_the_input_back() {
+        // Shapes around the tile size, in a batch large enough for either schedule.
+        for (b, rows, cols) in [(3, 5, 7), (1, 40, 17), (20, 16, 33)] {
+            let x: Vec<f32> = (0..b * rows * cols).map(|i| i as f32).collect();
+            let y = transpose_each(&x, b, rows, cols);
+            let (bi, r, c) = (b - 1, rows - 2, cols - 3);
+            assert_eq!(y[(bi * cols + c) * rows + r], x[(bi * rows + r) * cols + c]);
+            assert_eq!(transpose_each(&y, b, cols, rows), x);
+        }
     }
 
     #[test]

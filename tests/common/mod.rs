@@ -104,16 +104,23 @@ pub fn wait_for(
 }
 
 /// A tiny VGG16-shaped safetensors file in torchvision's layout (`features.N.*`),
-/// `width` channels in every layer, He-scaled random weights and zero biases.
+/// `width` channels in every layer, He-scaled random weights (the same every run)
+/// and zero biases.
 pub fn write_tiny_vgg16(path: &std::path::Path, width: usize) {
+    use rand::SeedableRng;
+    use rand_distr::Distribution;
     let d = Device::Cpu;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(16);
     let mut tensors = HashMap::new();
     let (mut at, mut cin) = (0, 3);
     for n in latent_studio::features::vgg::VGG16 {
         for _ in 0..n {
-            let w = (Tensor::randn(0f32, 1.0, (width, cin, 3, 3), &d).expect("w")
-                * (2.0 / (cin * 9) as f64).sqrt())
-            .expect("scale");
+            let scale = (2.0 / (cin * 9) as f32).sqrt();
+            let values: Vec<f32> = (0..width * cin * 9)
+                .map(|_| rand_distr::StandardNormal.sample(&mut rng))
+                .map(|v: f32| v * scale)
+                .collect();
+            let w = Tensor::from_vec(values, (width, cin, 3, 3), &d).expect("w");
             tensors.insert(format!("features.{at}.weight"), w);
             tensors.insert(
                 format!("features.{at}.bias"),

@@ -1,11 +1,14 @@
-//! The fast convolutions against candle's own ops (values and gradients, f32) and
-//! against finite differences (f64), including a second-order gradient.
+//! The fast convolutions, with and without their bias, against candle's own ops
+//! (values and gradients, f32) and against finite differences (f64), including a
+//! second-order gradient.
 
 mod common;
 
 use candle_core::{DType, Tensor, Var};
 use common::numeric::{check_fd, max_diff, seq};
-use latent_studio::nn::fast_conv::{ConvGeometry, conv_transpose2d, conv2d};
+use latent_studio::nn::fast_conv::{
+    ConvGeometry, conv_transpose2d, conv_transpose2d_with_bias, conv2d, conv2d_with_bias,
+};
 
 /// Shapes: (batch, c_in, side, c_out, kernel, stride, padding). The patches of 16
 /// channels or more go channels-last (`im2row`), fewer as columns (`im2col`): the
@@ -27,16 +30,18 @@ fn conv2d_matches_candle_in_value_and_gradients() {
         let x = Var::from_tensor(&seq(b * ci * s * s, 0.1, DType::F32, &[b, ci, s, s])).expect("x");
         let w =
             Var::from_tensor(&seq(co * ci * k * k, 0.7, DType::F32, &[co, ci, k, k])).expect("w");
-        let ours = conv2d(
-            &x,
-            &w,
-            ConvGeometry {
-                stride: st,
-                padding: p,
-            },
-        )
-        .expect("ours");
+        let bias = Var::from_tensor(&seq(co, 0.45, DType::F32, &[co])).expect("bias");
+        let geometry = ConvGeometry {
+            stride: st,
+            padding: p,
+        };
+        let plain = conv2d(&x, &w, geometry).expect("plain");
+        let ours = conv2d_with_bias(&x, &w, &bias, geometry).expect("ours");
         let theirs = x.conv2d(&w, p, st, 1, 1).expect("candle");
+        assert!(max_diff(&plain, &theirs) < 1e-5);
+        let theirs = theirs
+            .broadcast_add(&bias.reshape((1, co, 1, 1)).expect("r"))
+            .expect("bias");
         assert_eq!(ours.dims(), theirs.dims());
         assert!(max_diff(&ours, &theirs) < 1e-5);
         let probe = seq(ours.elem_count(), 1.3, DType::F32, ours.dims());
@@ -48,7 +53,7 @@ fn conv2d_matches_candle_in_value_and_gradients() {
             .and_then(|t| t.sum_all())
             .and_then(|t| t.backward())
             .expect("candle bwd");
-        for v in [&x, &w] {
+        for v in [&x, &w, &bias] {
             let (a, b) = (
                 g1.get(v).expect("ours grad"),
                 g2.get(v).expect("candle grad"),
@@ -74,17 +79,18 @@ fn conv_transpose2d_matches_candle_in_value_and_gradients() {
         let x = Var::from_tensor(&seq(b * ci * s * s, 0.2, DType::F32, &[b, ci, s, s])).expect("x");
         let w =
             Var::from_tensor(&seq(ci * co * k * k, 0.9, DType::F32, &[ci, co, k, k])).expect("w");
-        let ours = conv_transpose2d(
-            &x,
-            &w,
-            ConvGeometry {
-                stride: st,
-                padding: p,
-            },
-            op,
-        )
-        .expect("ours");
+        let bias = Var::from_tensor(&seq(co, 0.35, DType::F32, &[co])).expect("bias");
+        let geometry = ConvGeometry {
+            stride: st,
+            padding: p,
+        };
+        let plain = conv_transpose2d(&x, &w, geometry, op).expect("plain");
+        let ours = conv_transpose2d_with_bias(&x, &w, &bias, geometry, op).expect("ours");
         let theirs = x.conv_transpose2d(&w, p, op, st, 1).expect("candle");
+        assert!(max_diff(&plain, &theirs) < 1e-5);
+        let theirs = theirs
+            .broadcast_add(&bias.reshape((1, co, 1, 1)).expect("r"))
+            .expect("bias");
         assert_eq!(
             ours.dims(),
             theirs.dims(),
@@ -101,7 +107,7 @@ fn conv_transpose2d_matches_candle_in_value_and_gradients() {
             .and_then(|t| t.sum_all())
             .and_then(|t| t.backward())
             .expect("candle bwd");
-        for v in [&x, &w] {
+        for v in [&x, &w, &bias] {
             let (a, b) = (
                 g1.get(v).expect("ours grad"),
                 g2.get(v).expect("candle grad"),
@@ -123,7 +129,7 @@ fn gradients_match_finite_differences_in_f64() {
     fd_through_both_ops([1, 16, 4, 4], [2, 16, 3, 3], [2, 16, 4, 4]);
 }
 
-/// Finite differences of Σ convT(tanh(conv(x, w)), wt)² against its gradients.
+/// Finite differences of Σ convT(tanh(conv(x, w) + b), wt)² + bt against its gradients.
 fn fd_through_both_ops(xs: [usize; 4], ws: [usize; 4], wts: [usize; 4]) {
     let g = ConvGeometry {
         stride: 2,
@@ -134,14 +140,20 @@ fn fd_through_both_ops(xs: [usize; 4], ws: [usize; 4], wts: [usize; 4]) {
         Var::from_tensor(&seq(n, step, DType::F64, &shape)).expect("var")
     };
     let (x, w, wt) = (var(xs, 0.3), var(ws, 0.8), var(wts, 1.1));
+    let bias =
+        |n: usize, step: f64| Var::from_tensor(&seq(n, step, DType::F64, &[n])).expect("bias");
+    let (b, bt) = (bias(ws[0], 0.4), bias(wts[1], 0.6));
     let loss = || -> Tensor {
-        let h = conv2d(&x, &w, g).expect("conv").tanh().expect("tanh");
-        let y = conv_transpose2d(&h, &wt, g, 0).expect("convT");
+        let h = conv2d_with_bias(&x, &w, &b, g)
+            .expect("conv")
+            .tanh()
+            .expect("tanh");
+        let y = conv_transpose2d_with_bias(&h, &wt, &bt, g, 0).expect("convT");
         y.sqr().and_then(|t| t.sum_all()).expect("loss")
     };
     let grads = loss().backward().expect("backward");
     let value = || loss().to_scalar::<f64>().expect("scalar");
-    for v in [&x, &w, &wt] {
+    for v in [&x, &w, &wt, &b, &bt] {
         check_fd(v, grads.get(v).expect("grad"), &value);
     }
 }

@@ -20,8 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Result;
 use crate::nn::activations;
-use crate::nn::channel_ops::add_channel_bias;
-use crate::nn::fast_conv::{ConvGeometry, conv2d_fixed};
+use crate::nn::fast_conv::{ConvGeometry, conv2d_fixed_with_bias};
 
 /// Where a feature network's weights come from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -247,7 +246,7 @@ impl FeatureNet {
                     geometry,
                     act,
                 } => {
-                    let y = add_channel_bias(&conv2d_fixed(&h, weight, *geometry)?, bias)?; // [b, out, h', w']
+                    let y = conv2d_fixed_with_bias(&h, weight, bias, *geometry)?; // [b, out, h', w']
                     h = match act {
                         Act::Relu => activations::relu(&y)?,
                         Act::LeakyRelu(slope) => activations::leaky_relu(&y, *slope)?,

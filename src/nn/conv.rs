@@ -4,7 +4,6 @@
 use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::channel_ops::add_channel_bias;
 use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
 use crate::Result;
@@ -68,8 +67,12 @@ impl Conv {
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;
-        let y = fast_conv::conv2d(xs, &self.weight, g)?;
-        Ok(add_channel_bias(&y, &self.bias)?)
+        Ok(fast_conv::conv2d_with_bias(
+            xs,
+            &self.weight,
+            &self.bias,
+            g,
+        )?)
     }
 }
 
@@ -128,8 +131,13 @@ impl UpConv {
             stride: 2,
             padding: 1,
         };
-        let y = fast_conv::conv_transpose2d(xs, &self.weight, g, self.output_padding)?;
-        Ok(add_channel_bias(&y, &self.bias)?)
+        Ok(fast_conv::conv_transpose2d_with_bias(
+            xs,
+            &self.weight,
+            &self.bias,
+            g,
+            self.output_padding,
+        )?)
     }
 }
 

@@ -15,10 +15,12 @@
 //! flow through them; kernel gradients are plain values (nothing here asks for a
 //! third order).
 
-use candle_core::{CustomOp2, Shape, Tensor};
+use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
+use super::channel_ops::{add_channel_bias, sum_per_channel};
 use super::kernels::{
-    Binary, Patches, Real, Stash, custom_op2_cpu, matmul, swap_leading, transpose_each,
+    Binary, Patches, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading,
+    swap_leading_plus, transpose_each, transpose_each_plus,
 };
 use super::use_candle_ops;
 
@@ -34,46 +36,92 @@ pub struct ConvGeometry {
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
 /// (candle's own conv2d where [`use_candle_ops`] says so).
 pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    if use_candle_ops(x.device()) {
-        return x.conv2d(w, g.padding, g.stride, 1, 1);
-    }
-    // A kernel that learns keeps the columns for its gradient.
-    let cols = w.track_op().then(Stash::default);
-    conv2d_keeping(x, w, g, cols)
+    convolve(x, w, None, g, true)
 }
 
-/// [`conv2d`] on our kernels, leaving the columns in `cols` if given (for the kernel
-/// gradient, which then need not compute them again).
-fn conv2d_keeping(
+/// [`conv2d`] plus a bias `[c_out]` per output channel, added inside the op (no
+/// separate pass or graph node for it; its gradient is the output gradient summed
+/// per channel).
+pub fn conv2d_with_bias(
     x: &Tensor,
     w: &Tensor,
+    bias: &Tensor,
     g: ConvGeometry,
-    cols: Option<Stash>,
 ) -> candle_core::Result<Tensor> {
-    x.contiguous()?.apply_op2(
-        &w.contiguous()?,
-        Conv2dOp {
-            g,
-            kernel_grad: true,
-            cols,
-        },
-    )
+    convolve(x, w, Some(bias), g, true)
 }
 
 /// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
 /// (for optimising an input through a frozen network: style transfer, DeepDream).
 pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
+    convolve(x, w, None, g, false)
+}
+
+/// [`conv2d_fixed`] plus a bias, as in [`conv2d_with_bias`] (the bias gets a gradient
+/// only if it tracks one).
+pub fn conv2d_fixed_with_bias(
+    x: &Tensor,
+    w: &Tensor,
+    bias: &Tensor,
+    g: ConvGeometry,
+) -> candle_core::Result<Tensor> {
+    convolve(x, w, Some(bias), g, false)
+}
+
+/// The convolutions above: `kernel_grad` says whether the kernel gets a gradient.
+fn convolve(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    g: ConvGeometry,
+    kernel_grad: bool,
+) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
-        return x.conv2d(&w.detach(), g.padding, g.stride, 1, 1);
+        let w = if kernel_grad { w.clone() } else { w.detach() };
+        let y = x.conv2d(&w, g.padding, g.stride, 1, 1)?;
+        return match bias {
+            Some(b) => add_channel_bias(&y, b),
+            None => Ok(y),
+        };
     }
-    x.contiguous()?.apply_op2(
-        &w.contiguous()?,
-        Conv2dOp {
-            g,
-            kernel_grad: false,
-            cols: None,
-        },
-    )
+    // A kernel that learns keeps the columns for its gradient.
+    let cols = (kernel_grad && w.track_op()).then(Stash::default);
+    let op = Conv2dOp {
+        g,
+        kernel_grad,
+        cols,
+    };
+    apply(x, w, bias, op)
+}
+
+/// `op` on `x` and `w`, and the bias if there is one.
+fn apply<O: CustomOp2 + CustomOp3 + Send + Sync + 'static>(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    op: O,
+) -> candle_core::Result<Tensor> {
+    let (x, w) = (x.contiguous()?, w.contiguous()?);
+    match bias {
+        Some(b) => x.apply_op3(&w, &b.contiguous()?, op),
+        None => x.apply_op2(&w, op),
+    }
+}
+
+/// [`conv2d`] on our kernels, leaving the columns in `cols` (for the kernel gradient,
+/// which then need not compute them again).
+fn conv2d_keeping(
+    x: &Tensor,
+    w: &Tensor,
+    g: ConvGeometry,
+    cols: Stash,
+) -> candle_core::Result<Tensor> {
+    let op = Conv2dOp {
+        g,
+        kernel_grad: true,
+        cols: Some(cols),
+    };
+    apply(x, w, None, op)
 }
 
 /// The transpose of [`conv2d`]: `[b, c_in, h, w]` with a kernel `[c_in, c_out, k, k]` →
@@ -84,11 +132,54 @@ pub fn conv_transpose2d(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
+    conv_transpose(x, w, None, g, output_padding)
+}
+
+/// [`conv_transpose2d`] plus a bias `[c_out]`, added inside the op as in
+/// [`conv2d_with_bias`].
+pub fn conv_transpose2d_with_bias(
+    x: &Tensor,
+    w: &Tensor,
+    bias: &Tensor,
+    g: ConvGeometry,
+    output_padding: usize,
+) -> candle_core::Result<Tensor> {
+    conv_transpose(x, w, Some(bias), g, output_padding)
+}
+
+fn conv_transpose(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    g: ConvGeometry,
+    output_padding: usize,
+) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
-        return x.conv_transpose2d(w, g.padding, output_padding, g.stride, 1);
+        let y = x.conv_transpose2d(w, g.padding, output_padding, g.stride, 1)?;
+        return match bias {
+            Some(b) => add_channel_bias(&y, b),
+            None => Ok(y),
+        };
     }
-    x.contiguous()?
-        .apply_op2(&w.contiguous()?, ConvTransposeOp { g, output_padding })
+    apply(x, w, bias, ConvTransposeOp { g, output_padding })
+}
+
+/// The gradient of a bias added per channel: the output gradient summed per
+/// channel (none for a bias that does not track one).
+fn bias_grad(bias: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+    if bias.track_op() {
+        Ok(Some(sum_per_channel(grad)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Checks a bias `[c]` for an output of `c` channels.
+fn check_bias(bias: &Shape, channels: usize) -> candle_core::Result<()> {
+    if bias.dims() != [channels] {
+        candle_core::bail!("convolution bias {bias:?} for {channels} channels");
+    }
+    Ok(())
 }
 
 struct Conv2dOp {
@@ -131,6 +222,34 @@ impl Binary for Conv2dOp {
         w: &[T],
         wl: &Shape,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
+        self.forward(x, xl, w, wl, None)
+    }
+}
+
+impl Ternary for Conv2dOp {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+        b: &[T],
+        bl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        check_bias(bl, wl.dims4()?.0)?;
+        self.forward(x, xl, w, wl, Some(b))
+    }
+}
+
+impl Conv2dOp {
+    fn forward<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+        bias: Option<&[T]>,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
         let (co, ci, k, k2) = wl.dims4()?;
         let pat = conv_patches(xl, k, self.g)?;
         if ci != pat.c || k != k2 {
@@ -145,11 +264,11 @@ impl Binary for Conv2dOp {
             let rows = pat.im2row(&transpose_each(x, pat.b, pat.c, pat.h * pat.w));
             let w = transpose_each(w, co, pat.c, k * k);
             matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), false);
-            (rows, transpose_each(&y, pat.b, positions, co))
+            (rows, transpose_each_plus(&y, pat.b, positions, co, bias))
         } else {
             let cols = pat.im2col(x);
             matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
-            (cols, swap_leading(&y, co, pat.b, positions))
+            (cols, swap_leading_plus(&y, co, pat.b, positions, bias))
         };
         if let Some(stash) = &self.cols {
             stash.put(cols);
@@ -191,6 +310,22 @@ impl CustomOp2 for Conv2dOp {
             },
         )?;
         Ok((Some(dx), Some(dw)))
+    }
+}
+
+impl CustomOp3 for Conv2dOp {
+    custom_op3_cpu!("fast-conv2d-bias");
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        bias: &Tensor,
+        res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
+        Ok((dx, dw, bias_grad(bias, grad)?))
     }
 }
 
@@ -286,6 +421,34 @@ impl Binary for ConvTransposeOp {
         w: &[T],
         wl: &Shape,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
+        self.forward(x, xl, w, wl, None)
+    }
+}
+
+impl Ternary for ConvTransposeOp {
+    fn run<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+        b: &[T],
+        bl: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
+        check_bias(bl, wl.dims4()?.1)?;
+        self.forward(x, xl, w, wl, Some(b))
+    }
+}
+
+impl ConvTransposeOp {
+    fn forward<T: Real>(
+        &self,
+        x: &[T],
+        xl: &Shape,
+        w: &[T],
+        wl: &Shape,
+        bias: Option<&[T]>,
+    ) -> candle_core::Result<(Vec<T>, Shape)> {
         let (b, ci, h, wd) = xl.dims4()?;
         let (ci2, co, k, k2) = wl.dims4()?;
         if ci != ci2 || k != k2 {
@@ -302,13 +465,13 @@ impl Binary for ConvTransposeOp {
             let mut rows = vec![T::default(); n * kk];
             matmul(&mut rows, (n, kk, ci), &x, (ci, 1), &w, (kk, 1), false);
             let out = pat.row2im(&rows);
-            return Ok((transpose_each(&out, b, pat.h * pat.w, co), shape));
+            return Ok((transpose_each_plus(&out, b, pat.h * pat.w, co, bias), shape));
         }
         // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
         let x = swap_leading(x, b, ci, h * wd);
         let mut cols = vec![T::default(); kk * n];
         matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, (n, 1), false);
-        Ok((pat.col2im(&cols), shape))
+        Ok((pat.col2im(&cols, bias), shape))
     }
 }
 
@@ -326,7 +489,7 @@ impl CustomOp2 for ConvTransposeOp {
         // The transposed convolution's adjoint is the convolution with the same kernel;
         // its columns (of the output gradient) are the ones the kernel gradient needs.
         let cols = Stash::default();
-        let dx = conv2d_keeping(grad, w, self.g, Some(cols.clone()))?;
+        let dx = conv2d_keeping(grad, w, self.g, cols.clone())?;
         let dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
         let dw = x.contiguous()?.apply_op2_no_bwd(
             &grad.contiguous()?,
@@ -339,6 +502,22 @@ impl CustomOp2 for ConvTransposeOp {
             },
         )?;
         Ok((Some(dx), Some(dw)))
+    }
+}
+
+impl CustomOp3 for ConvTransposeOp {
+    custom_op3_cpu!("fast-conv-transpose2d-bias");
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
+        bias: &Tensor,
+        res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
+        Ok((dx, dw, bias_grad(bias, grad)?))
     }
 }
 

@@ -308,6 +308,18 @@ pub(crate) fn map_pairs<T: Real>(
 /// `[a, b, n]` → `[b, a, n]`: swaps the two leading axes (batch and channels), one
 /// row of `n` at a time, in parallel.
 pub(crate) fn swap_leading<T: Real>(src: &[T], a: usize, b: usize, n: usize) -> Vec<T> {
+    swap_leading_plus(src, a, b, n, None)
+}
+
+/// [`swap_leading`], adding `bias[i]` to every value of each row `(j, i)` of the
+/// result (a convolution's per-channel bias, added on the way).
+pub(crate) fn swap_leading_plus<T: Real>(
+    src: &[T],
+    a: usize,
+    b: usize,
+    n: usize,
+    bias: Option<&[T]>,
+) -> Vec<T> {
     debug_assert_eq!(src.len(), a * b * n);
     let mut dst = vec![T::default(); src.len()];
     if n == 0 {
@@ -316,7 +328,16 @@ pub(crate) fn swap_leading<T: Real>(src: &[T], a: usize, b: usize, n: usize) -> 
     dst.par_chunks_mut(n).enumerate().for_each(|(row, d)| {
         // Row `row` of the result is (j, i) = (row / a, row % a), taken from (i, j).
         let (j, i) = (row / a, row % a);
-        d.copy_from_slice(&src[(i * b + j) * n..][..n]);
+        let s = &src[(i * b + j) * n..][..n];
+        match bias {
+            Some(bias) => {
+                let add = bias[i];
+                for (d, &v) in d.iter_mut().zip(s) {
+                    *d = v + add;
+                }
+            }
+            None => d.copy_from_slice(s),
+        }
     });
     dst
 }
@@ -324,6 +345,18 @@ pub(crate) fn swap_leading<T: Real>(src: &[T], a: usize, b: usize, n: usize) -> 
 /// `[b, rows, cols]` → `[b, cols, rows]`: transposes every matrix of a batch, in
 /// parallel (channels first ↔ channels last: `[b, c, h·w]` ↔ `[b, h·w, c]`).
 pub(crate) fn transpose_each<T: Real>(src: &[T], b: usize, rows: usize, cols: usize) -> Vec<T> {
+    transpose_each_plus(src, b, rows, cols, None)
+}
+
+/// [`transpose_each`], adding `bias[c]` to every value of row `c` of each transpose
+/// (a convolution's per-channel bias, added on the way to channels first).
+pub(crate) fn transpose_each_plus<T: Real>(
+    src: &[T],
+    b: usize,
+    rows: usize,
+    cols: usize,
+    bias: Option<&[T]>,
+) -> Vec<T> {
     debug_assert_eq!(src.len(), b * rows * cols);
     let size = rows * cols;
     let mut dst = vec![T::default(); src.len()];
@@ -333,7 +366,7 @@ pub(crate) fn transpose_each<T: Real>(src: &[T], b: usize, rows: usize, cols: us
     if b >= 4 * rayon::current_num_threads() {
         dst.par_chunks_mut(size)
             .zip(src.par_chunks(size))
-            .for_each(|(d, s)| transpose_tiles(s, d, rows, cols, 0..cols));
+            .for_each(|(d, s)| transpose_tiles(s, d, (rows, cols), 0..cols, bias));
     } else {
         // Few large matrices: split each by bands of output rows.
         for (d, s) in dst.chunks_mut(size).zip(src.chunks(size)) {
@@ -341,7 +374,8 @@ pub(crate) fn transpose_each<T: Real>(src: &[T], b: usize, rows: usize, cols: us
                 .enumerate()
                 .for_each(|(band, d)| {
                     let c0 = band * TILE;
-                    transpose_tiles(s, d, rows, cols, c0..(c0 + TILE).min(cols));
+                    let band = c0..(c0 + TILE).min(cols);
+                    transpose_tiles(s, d, (rows, cols), band, bias);
                 });
         }
     }
@@ -352,22 +386,23 @@ pub(crate) fn transpose_each<T: Real>(src: &[T], b: usize, rows: usize, cols: us
 const TILE: usize = 16;
 
 /// Columns `band` of `src` `[rows, cols]` into `dst`, which holds the rows `band` of
-/// the transpose `[cols, rows]`, tile by tile.
-fn transpose_tiles<T: Copy>(
+/// the transpose `[cols, rows]`, tile by tile, plus `bias[c]` on row `c` if given.
+fn transpose_tiles<T: Real>(
     src: &[T],
     dst: &mut [T],
-    rows: usize,
-    cols: usize,
+    (rows, cols): (usize, usize),
     band: std::ops::Range<usize>,
+    bias: Option<&[T]>,
 ) {
     for c0 in band.clone().step_by(TILE) {
         let c1 = (c0 + TILE).min(band.end);
         for r0 in (0..rows).step_by(TILE) {
             let r1 = (r0 + TILE).min(rows);
             for c in c0..c1 {
+                let add = bias.map_or(T::default(), |b| b[c]);
                 let d = &mut dst[(c - band.start) * rows..][r0..r1];
                 for (r, d) in (r0..r1).zip(d) {
-                    *d = src[r * cols + c];
+                    *d = src[r * cols + c] + add;
                 }
             }
         }
@@ -561,8 +596,9 @@ impl Patches {
     }
 
     /// Columns `[c·k·k, b·oh·ow]` → images `[b, c, h, w]`, each column's values added
-    /// where its patch lies: the adjoint of [`Patches::im2col`].
-    pub fn col2im<T: Real>(&self, cols: &[T]) -> Vec<T> {
+    /// where its patch lies: the adjoint of [`Patches::im2col`]; `bias[c]`, if given,
+    /// is added to every value of channel `c`.
+    pub fn col2im<T: Real>(&self, cols: &[T], bias: Option<&[T]>) -> Vec<T> {
         let Patches {
             b,
             c,
@@ -584,6 +620,9 @@ impl Patches {
             .enumerate()
             .for_each(|(plane, dst)| {
                 let (bi, ci) = (plane / c, plane % c);
+                if let Some(bias) = bias {
+                    dst.fill(bias[ci]);
+                }
                 for ky in 0..k {
                     for kx in 0..k {
                         let row = (ci * k + ky) * k + kx;
@@ -678,6 +717,76 @@ pub(crate) fn run_binary<O: Binary>(
     }
 }
 
+/// A three-input op on contiguous slices of one float type.
+pub(crate) trait Ternary {
+    #[allow(clippy::too_many_arguments)]
+    fn run<T: Real>(
+        &self,
+        a: &[T],
+        a_shape: &Shape,
+        b: &[T],
+        b_shape: &Shape,
+        c: &[T],
+        c_shape: &Shape,
+    ) -> candle_core::Result<(Vec<T>, Shape)>;
+}
+
+/// Runs `op` on three CPU storages of the same float type (f32 or f64).
+pub(crate) fn run_ternary<O: Ternary>(
+    op: &O,
+    (s1, l1): (&CpuStorage, &Layout),
+    (s2, l2): (&CpuStorage, &Layout),
+    (s3, l3): (&CpuStorage, &Layout),
+) -> candle_core::Result<(CpuStorage, Shape)> {
+    match (s1, s2, s3) {
+        (CpuStorage::F32(a), CpuStorage::F32(b), CpuStorage::F32(c)) => {
+            let (y, shape) = op.run(
+                slice(a, l1)?,
+                l1.shape(),
+                slice(b, l2)?,
+                l2.shape(),
+                slice(c, l3)?,
+                l3.shape(),
+            )?;
+            Ok((CpuStorage::F32(y), shape))
+        }
+        (CpuStorage::F64(a), CpuStorage::F64(b), CpuStorage::F64(c)) => {
+            let (y, shape) = op.run(
+                slice(a, l1)?,
+                l1.shape(),
+                slice(b, l2)?,
+                l2.shape(),
+                slice(c, l3)?,
+                l3.shape(),
+            )?;
+            Ok((CpuStorage::F64(y), shape))
+        }
+        _ => candle_core::bail!("custom ops support f32 and f64 (all the same) only"),
+    }
+}
+
+/// The `name` and `cpu_fwd` of a `CustomOp3` whose type implements [`Ternary`].
+macro_rules! custom_op3_cpu {
+    ($name:literal) => {
+        fn name(&self) -> &'static str {
+            $name
+        }
+
+        fn cpu_fwd(
+            &self,
+            s1: &candle_core::CpuStorage,
+            l1: &candle_core::Layout,
+            s2: &candle_core::CpuStorage,
+            l2: &candle_core::Layout,
+            s3: &candle_core::CpuStorage,
+            l3: &candle_core::Layout,
+        ) -> candle_core::Result<(candle_core::CpuStorage, candle_core::Shape)> {
+            $crate::nn::kernels::run_ternary(self, (s1, l1), (s2, l2), (s3, l3))
+        }
+    };
+}
+pub(crate) use custom_op3_cpu;
+
 /// A one-input op on a contiguous slice of one float type.
 pub(crate) trait Unary {
     fn run<T: Real>(&self, a: &[T], a_shape: &Shape) -> candle_core::Result<(Vec<T>, Shape)>;
@@ -748,7 +857,7 @@ mod tests {
             .map(|i| (i as f64 * 0.11).cos())
             .collect();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
-        let (lhs, rhs) = (dot(&pat.im2col(&x), &c), dot(&x, &pat.col2im(&c)));
+        let (lhs, rhs) = (dot(&pat.im2col(&x), &c), dot(&x, &pat.col2im(&c, None)));
         assert!(
             (lhs - rhs).abs() < 1e-9 * lhs.abs().max(1.0),
             "{lhs} vs {rhs}"

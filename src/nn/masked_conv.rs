@@ -6,7 +6,6 @@
 use candle_core::{DType, Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::channel_ops::add_channel_bias;
 use super::conv::uniform_weight_and_bias;
 use super::fast_conv::{self, ConvGeometry};
 use super::params::ParamStore;
@@ -60,8 +59,7 @@ impl MaskedConv {
             stride: 1,
             padding: self.padding,
         };
-        let y = fast_conv::conv2d(xs, &w, g)?;
-        Ok(add_channel_bias(&y, &self.bias)?)
+        Ok(fast_conv::conv2d_with_bias(xs, &w, &self.bias, g)?)
     }
 }
 

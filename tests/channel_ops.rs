@@ -8,6 +8,7 @@ mod common;
 use candle_core::{DType, Module, Tensor, Var};
 use candle_nn::Linear;
 use common::numeric::{check_fd, max_diff, seq};
+use latent_studio::nn::activations::leaky_relu;
 use latent_studio::nn::channel_ops::{BatchNormOp, add_channel_bias, sum_per_channel};
 use latent_studio::nn::dense::Dense;
 
@@ -108,14 +109,61 @@ fn batch_norm_matches_candle_ops_in_value_gradients_and_statistics() {
 }
 
 #[test]
+fn batch_norm_with_its_activation_matches_the_two_ops() {
+    for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
+        for slope in [0.0, 0.2] {
+            let shape = [4, 3, 5, 5];
+            let n = shape.iter().product();
+            let x = Var::from_tensor(&seq(n, 0.3, dtype, &shape)).expect("x");
+            let gamma = Var::from_tensor(&(seq(3, 1.1, dtype, &[3]) + 1.0).expect("g")).expect("g");
+            let beta = Var::from_tensor(&seq(3, 2.3, dtype, &[3])).expect("b");
+            let fused = BatchNormOp::new(EPS)
+                .with_leaky_relu(slope)
+                .apply(&x, &gamma, &beta)
+                .expect("fused");
+            let apart = BatchNormOp::new(EPS)
+                .apply(&x, &gamma, &beta)
+                .and_then(|y| leaky_relu(&y, slope))
+                .expect("apart");
+            assert!(
+                max_diff(&fused, &apart) < tol,
+                "{dtype:?} slope {slope} values"
+            );
+            let probe = seq(n, 0.9, dtype, &shape);
+            let vars = [&x, &gamma, &beta];
+            for (a, b) in grads_of(&fused, &probe, &vars)
+                .iter()
+                .zip(grads_of(&apart, &probe, &vars))
+            {
+                assert!(
+                    max_diff(a, &b) < tol * 10.0,
+                    "{dtype:?} slope {slope} gradients"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn batch_norm_gradients_match_finite_differences_in_f64() {
+    for leak in [None, Some(0.2)] {
+        batch_norm_fd(leak);
+    }
+}
+
+/// Finite differences through batch norm (and a leaky ReLU in the same op, if `leak`).
+fn batch_norm_fd(leak: Option<f64>) {
     let x = Var::from_tensor(&seq(3 * 2 * 4, 0.4, DType::F64, &[3, 2, 2, 2])).expect("x");
     let gamma = Var::from_tensor(&(seq(2, 1.7, DType::F64, &[2]) + 1.0).expect("g")).expect("g");
     let beta = Var::from_tensor(&seq(2, 0.2, DType::F64, &[2])).expect("b");
     let probe = seq(24, 2.1, DType::F64, &[3, 2, 2, 2]);
     // A loss that is not linear in the output, so every term of the backward matters.
     let loss = || -> Tensor {
-        let y = BatchNormOp::new(EPS).apply(&x, &gamma, &beta).expect("bn");
+        let op = match leak {
+            Some(slope) => BatchNormOp::new(EPS).with_leaky_relu(slope),
+            None => BatchNormOp::new(EPS),
+        };
+        let y = op.apply(&x, &gamma, &beta).expect("bn");
         (y.tanh().expect("tanh") * &probe)
             .and_then(|t| t.sum_all())
             .expect("loss")

@@ -54,6 +54,17 @@ impl CustomOp1 for LeakyRelu {
     }
 }
 
+/// The gradient `grad` back through a leaky ReLU whose input (or output: the sign is
+/// the same) was `x`, as a value: no graph node, for ops that fold the activation in.
+pub(crate) fn leaky_relu_grad(
+    grad: &Tensor,
+    x: &Tensor,
+    slope: f64,
+) -> candle_core::Result<Tensor> {
+    grad.contiguous()?
+        .apply_op2_no_bwd(&x.contiguous()?, &SlopeOf { slope })
+}
+
 /// `(g, x)` → g where x > 0, `slope`·g elsewhere: the gradient through a leaky ReLU
 /// at x. Linear in g and flat in x, so its own backward is itself (and nothing for x).
 struct SlopeOf {

@@ -3,6 +3,7 @@
 
 use candle_core::{DType, Device, Tensor, Var};
 
+use super::activations;
 use super::channel_ops::BatchNormOp;
 use super::params::ParamStore;
 use super::use_candle_ops;
@@ -50,7 +51,7 @@ impl BatchNorm {
     /// with the running statistics (evaluation).
     pub fn forward(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
         if train && !use_candle_ops(xs.device()) {
-            return self.forward_fused(xs);
+            return self.forward_fused(xs, None);
         }
         let c = xs.dim(1)?;
         // Per-channel statistics over every axis but 1: move channels last and flatten.
@@ -82,9 +83,23 @@ impl BatchNorm {
             .broadcast_add(&self.beta.reshape(shape.as_slice())?)?)
     }
 
-    /// Training-mode [`BatchNorm::forward`] as one op ([`BatchNormOp`]).
-    fn forward_fused(&self, xs: &Tensor) -> Result<Tensor> {
+    /// [`BatchNorm::forward`] followed by a leaky ReLU of slope `slope` (0: ReLU).
+    /// Training on our kernels, one op does both.
+    pub fn forward_leaky_relu(&self, xs: &Tensor, train: bool, slope: f64) -> Result<Tensor> {
+        if train && slope >= 0.0 && !use_candle_ops(xs.device()) {
+            return self.forward_fused(xs, Some(slope));
+        }
+        Ok(activations::leaky_relu(&self.forward(xs, train)?, slope)?)
+    }
+
+    /// Training-mode [`BatchNorm::forward`] as one op ([`BatchNormOp`]), with a
+    /// leaky ReLU of slope `leak` after it if given.
+    fn forward_fused(&self, xs: &Tensor, leak: Option<f64>) -> Result<Tensor> {
         let op = BatchNormOp::new(EPS);
+        let op = match leak {
+            Some(slope) => op.with_leaky_relu(slope),
+            None => op,
+        };
         let y = op.apply(xs, &self.gamma, &self.beta)?;
         let stats = op.stats()?;
         let n = stats.count as f64;

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
+use super::activations;
 use super::kernels::{Binary, Real, Unary, custom_op1_cpu, custom_op2_cpu};
 use super::use_candle_ops;
 
@@ -88,17 +89,20 @@ fn sum_of<T: Real>(a: &[T], b: &[T], f: impl Fn(T, T) -> f64) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-/// `y[b, c, …] = x·scale[c] + shift[c]` for every plane, in parallel.
+/// `y[b, c, …] = x·scale[c] + shift[c]` for every plane, in parallel, then through a
+/// leaky ReLU of slope `leak` if given (0: ReLU).
 fn affine_per_channel<T: Real>(
     x: &[T],
     (_, c, n): (usize, usize, usize),
     scale: &[f64],
     shift: &[f64],
+    leak: Option<f64>,
 ) -> Vec<T> {
     let mut y = vec![T::default(); x.len()];
     if n == 0 || c == 0 {
         return y;
     }
+    let leak = leak.map(T::from_f64);
     if n == 1 {
         // Rows of `c` (a dense layer's output): the same row of scales and shifts
         // for every row, so the loop runs along the row.
@@ -107,11 +111,7 @@ fn affine_per_channel<T: Real>(
         y.par_chunks_mut(c)
             .zip(x.par_chunks(c))
             .with_min_len(64)
-            .for_each(|(dst, src)| {
-                for ((d, &v), (&a, &s)) in dst.iter_mut().zip(src).zip(scale.iter().zip(&shift)) {
-                    *d = v * a + s;
-                }
-            });
+            .for_each(|(dst, src)| write_affine(dst, src, |i| (scale[i], shift[i]), leak));
         return y;
     }
     y.par_chunks_mut(n)
@@ -120,11 +120,36 @@ fn affine_per_channel<T: Real>(
         .for_each(|(plane, (dst, src))| {
             let ci = plane % c;
             let (a, s) = (T::from_f64(scale[ci]), T::from_f64(shift[ci]));
-            for (d, &v) in dst.iter_mut().zip(src) {
-                *d = v * a + s;
-            }
+            write_affine(dst, src, move |_| (a, s), leak);
         });
     y
+}
+
+/// `dst[i] = src[i]·a + s` with `(a, s) = coef(i)`, through a leaky ReLU of slope
+/// `leak` if given: one loop per case, so that neither branches on `leak`.
+#[inline(always)]
+fn write_affine<T: Real>(
+    dst: &mut [T],
+    src: &[T],
+    coef: impl Fn(usize) -> (T, T),
+    leak: Option<T>,
+) {
+    let zero = T::default();
+    match leak {
+        None => {
+            for (i, (d, &v)) in dst.iter_mut().zip(src).enumerate() {
+                let (a, s) = coef(i);
+                *d = v * a + s;
+            }
+        }
+        Some(l) => {
+            for (i, (d, &v)) in dst.iter_mut().zip(src).enumerate() {
+                let (a, s) = coef(i);
+                let p = v * a + s;
+                *d = if p > zero { p } else { p * l };
+            }
+        }
+    }
 }
 
 /// `x + bias` with `bias` `[c]` added to every channel of `x` `[b, c, …]`; its
@@ -161,7 +186,7 @@ impl Binary for AddBias {
         }
         let bias: Vec<f64> = bias.iter().map(|v| v.to_f64()).collect();
         let ones = vec![1.0; dims.1];
-        Ok((affine_per_channel(x, dims, &ones, &bias), xs.clone()))
+        Ok((affine_per_channel(x, dims, &ones, &bias, None), xs.clone()))
     }
 }
 
@@ -231,6 +256,8 @@ pub struct BatchStats {
 #[derive(Clone)]
 pub struct BatchNormOp {
     eps: f64,
+    /// The slope of a leaky ReLU applied to the result (0: ReLU), if any.
+    leak: Option<f64>,
     saved: Arc<Mutex<BatchStats>>,
 }
 
@@ -239,8 +266,16 @@ impl BatchNormOp {
     pub fn new(eps: f64) -> Self {
         Self {
             eps,
+            leak: None,
             saved: Arc::default(),
         }
+    }
+
+    /// The same op followed by a leaky ReLU of slope `slope` (0: ReLU), in the same
+    /// pass: no separate activation op, output or graph node.
+    pub fn with_leaky_relu(mut self, slope: f64) -> Self {
+        self.leak = Some(slope);
+        self
     }
 
     /// Normalises `x` with γ and β `[c]`.
@@ -306,7 +341,7 @@ impl BatchNormOp {
         let shift: Vec<f64> = (0..c)
             .map(|ci| beta[ci].to_f64() - stats.mean[ci] * scale[ci])
             .collect();
-        let y = affine_per_channel(x, dims, &scale, &shift);
+        let y = affine_per_channel(x, dims, &scale, &shift, self.leak);
         *self.lock()? = stats;
         Ok(y)
     }
@@ -351,9 +386,15 @@ impl CustomOp3 for BatchNormOp {
         x: &Tensor,
         gamma: &Tensor,
         _beta: &Tensor,
-        _res: &Tensor,
+        res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        // Through the activation first: its output is positive exactly where its input is.
+        let grad = match self.leak {
+            Some(slope) => activations::leaky_relu_grad(grad, res, slope)?,
+            None => grad.clone(),
+        };
+        let grad = &grad;
         let stats = self.stats()?;
         let gamma: Vec<f64> = gamma.to_dtype(candle_core::DType::F64)?.to_vec1()?;
         let back = BatchNormBackward {

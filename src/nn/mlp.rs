@@ -9,6 +9,9 @@ use super::activations;
 use super::params::ParamStore;
 use crate::Result;
 
+/// The slope of [`Activation::LeakyRelu`] below zero.
+const LEAKY_SLOPE: f64 = 0.2;
+
 /// The non-linearity between hidden layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -23,11 +26,20 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// The slope of this non-linearity as a leaky ReLU (0 for ReLU), if it is one.
+    pub fn leak(self) -> Option<f64> {
+        match self {
+            Activation::Relu => Some(0.0),
+            Activation::LeakyRelu => Some(LEAKY_SLOPE),
+            Activation::Tanh => None,
+        }
+    }
+
     /// Applies the non-linearity.
     pub fn apply(self, xs: &Tensor) -> Result<Tensor> {
         Ok(match self {
             Activation::Relu => activations::relu(xs)?,
-            Activation::LeakyRelu => activations::leaky_relu(xs, 0.2)?,
+            Activation::LeakyRelu => activations::leaky_relu(xs, LEAKY_SLOPE)?,
             Activation::Tanh => xs.tanh()?,
         })
     }

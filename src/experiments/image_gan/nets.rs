@@ -95,7 +95,7 @@ impl Generator {
         for (up, bn) in &self.ups {
             h = up.forward(&h)?; // side doubles
             if let Some(bn) = bn {
-                h = relu(&bn.forward(&h, mode == Mode::Train)?)?;
+                h = bn.forward_leaky_relu(&h, mode == Mode::Train, 0.0)?;
             }
         }
         Ok(match self.output {
@@ -163,10 +163,12 @@ impl Discriminator {
         let mut h = x.clone();
         for (conv, bn) in &self.convs {
             h = conv.forward(&h)?; // side halves
-            if let Some(bn) = bn {
-                h = bn.forward(&h, mode == Mode::Train)?;
-            }
-            h = self.activation.apply(&h)?;
+            let train = mode == Mode::Train;
+            h = match (bn, self.activation.leak()) {
+                (Some(bn), Some(slope)) => bn.forward_leaky_relu(&h, train, slope)?,
+                (Some(bn), None) => self.activation.apply(&bn.forward(&h, train)?)?,
+                (None, _) => self.activation.apply(&h)?,
+            };
             if let (true, Some(r)) = (
                 self.dropout > 0.0 && mode == Mode::Train,
                 rng.as_deref_mut(),

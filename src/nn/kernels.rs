@@ -382,8 +382,8 @@ pub(crate) fn transpose_each_plus<T: Real>(
     dst
 }
 
-/// Side of the square tiles a transpose moves at a time (both sides stay in cache).
-const TILE: usize = 16;
+/// Side of the square tiles a transpose moves at a time.
+const TILE: usize = 8;
 
 /// Columns `band` of `src` `[rows, cols]` into `dst`, which holds the rows `band` of
 /// the transpose `[cols, rows]`, tile by tile, plus `bias[c]` on row `c` if given.
@@ -394,15 +394,32 @@ fn transpose_tiles<T: Real>(
     band: std::ops::Range<usize>,
     bias: Option<&[T]>,
 ) {
+    let add = |c: usize| bias.map_or(T::default(), |b| b[c]);
     for c0 in band.clone().step_by(TILE) {
         let c1 = (c0 + TILE).min(band.end);
         for r0 in (0..rows).step_by(TILE) {
             let r1 = (r0 + TILE).min(rows);
+            if c1 - c0 == TILE && r1 - r0 == TILE {
+                // A whole tile: rows in, columns out, through a block the compiler
+                // keeps in registers.
+                let mut block = [[T::default(); TILE]; TILE];
+                for (r, row) in block.iter_mut().enumerate() {
+                    row.copy_from_slice(&src[(r0 + r) * cols + c0..][..TILE]);
+                }
+                for c in 0..TILE {
+                    let plus = add(c0 + c);
+                    let d = &mut dst[(c0 + c - band.start) * rows + r0..][..TILE];
+                    for (d, row) in d.iter_mut().zip(&block) {
+                        *d = row[c] + plus;
+                    }
+                }
+                continue;
+            }
             for c in c0..c1 {
-                let add = bias.map_or(T::default(), |b| b[c]);
+                let plus = add(c);
                 let d = &mut dst[(c - band.start) * rows..][r0..r1];
                 for (r, d) in (r0..r1).zip(d) {
-                    *d = src[r * cols + c] + add;
+                    *d = src[r * cols + c] + plus;
                 }
             }
         }

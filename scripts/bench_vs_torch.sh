@@ -13,10 +13,15 @@ rounds=${ROUNDS:-2}
 cargo build --release
 declare -A twin=([dcgan]=torch_dcgan.py [vae]=torch_vae.py [char-lstm]=torch_charlstm.py)
 for model in ${1:-dcgan vae char-lstm}; do
+    ratios=()
     for round in $(seq "$rounds"); do
         ours=$(target/release/latent-studio bench "$model" --threads "$threads" | tail -1 | cut -d= -f2)
         theirs=$("$py" "../shared/bench/${twin[$model]}" --threads "$threads" | tail -1 | cut -d= -f2)
         ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
+        ratios+=("$ratio")
         echo "$model round $round: ours ${ours} steps/s, PyTorch ${theirs} steps/s, ratio ${ratio}"
     done
+    # The median of the rounds' ratios: each round's pair ran back to back, so a
+    # slow spell of the machine moves a round's ratio less than its speeds.
+    python3 -c "import statistics, sys; print(f'$model median ratio {statistics.median(map(float, sys.argv[1:])):.2f} over $rounds rounds')" "${ratios[@]}"
 done

@@ -17,16 +17,16 @@ pub struct Estimate {
 
 /// Effective speed of an iteration on the development machine (2 cores), counting
 /// forward + backward as three forward passes: `latent-studio stylize --steps 30`
-/// took 0.19 s per iteration at 256 × 192 (3.9 GFLOP forward up to conv4_1) and
-/// 0.77 s at 512 × 384 (15.7 GFLOP), setup included: ≈ 61 GFLOP/s.
-const FLOPS_PER_SEC: f64 = 61e9;
+/// took 0.171 s per iteration at 256 × 192 (3.9 GFLOP forward up to conv4_1) and
+/// 0.735 s at 512 × 384 (15.7 GFLOP), setup included: ≈ 65 GFLOP/s.
+const FLOPS_PER_SEC: f64 = 65e9;
 
 /// Peak memory against the activations and the largest im2col buffer, fitted to
-/// the peak resident size `/usr/bin/time -v latent-studio stylize` reported: 617 MB
-/// at 256 × 192 and 2,270 MB at 512 × 384 (candle keeps every intermediate of the
-/// graph, their gradients, and the convolutions' columns).
-const MEMORY_BASE_MB: f64 = 66.0;
-const MEMORY_FACTOR: f64 = 5.26;
+/// the peak resident size `/usr/bin/time -v latent-studio stylize` reported: 495 MB
+/// at 256 × 192 and 1,811 MB at 512 × 384 (candle keeps every intermediate of the
+/// graph, their gradients, and the convolutions' patch copies).
+const MEMORY_BASE_MB: f64 = 56.0;
+const MEMORY_FACTOR: f64 = 4.19;
 
 /// `(channels, pool after)` of each convolution up to and including `deepest`.
 fn plan(source: &FeatureSource, deepest: &str) -> Vec<(usize, bool)> {
@@ -124,16 +124,16 @@ mod tests {
         // Four times the pixels, four times the work and (nearly) the memory.
         assert!((big.secs_per_iteration / small.secs_per_iteration - 4.0).abs() < 0.1);
         assert!(big.megabytes > 3.2 * small.megabytes);
-        // The fit: 256 × 192 measured 0.19 s and 617 MB, 512 × 384 0.77 s and 2,270 MB.
+        // The fit: 256 × 192 measured 0.171 s and 495 MB, 512 × 384 0.735 s and 1,811 MB.
         let measured = estimate(&src, 512, 384, "conv4_1");
         assert!(
-            (measured.secs_per_iteration - 0.77).abs() < 0.05,
+            (measured.secs_per_iteration - 0.735).abs() < 0.05,
             "{measured:?}"
         );
-        assert!((measured.megabytes - 2270.0).abs() < 150.0, "{measured:?}");
+        assert!((measured.megabytes - 1811.0).abs() < 120.0, "{measured:?}");
         let small_measured = estimate(&src, 256, 192, "conv4_1");
         assert!(
-            (small_measured.megabytes - 617.0).abs() < 60.0,
+            (small_measured.megabytes - 495.0).abs() < 50.0,
             "{small_measured:?}"
         );
         assert!(shallow.secs_per_iteration < small.secs_per_iteration / 10.0);

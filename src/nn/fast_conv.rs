@@ -182,6 +182,59 @@ fn check_bias(bias: &Shape, channels: usize) -> candle_core::Result<()> {
     Ok(())
 }
 
+/// A convolution op's faces to candle: [`Binary`] (no bias) and [`Ternary`] (with a bias
+/// `[c_out]`) over its `forward`, and the `CustomOp3` whose backward adds the bias's
+/// gradient to the op's own. `$out_axis` is the kernel's axis of output channels.
+macro_rules! with_and_without_bias {
+    ($op:ty, $name:literal, $out_axis:tt) => {
+        impl Binary for $op {
+            fn run<T: Real>(
+                &self,
+                x: &[T],
+                xl: &Shape,
+                w: &[T],
+                wl: &Shape,
+            ) -> candle_core::Result<(Vec<T>, Shape)> {
+                self.forward(x, xl, w, wl, None)
+            }
+        }
+
+        impl Ternary for $op {
+            fn run<T: Real>(
+                &self,
+                x: &[T],
+                xl: &Shape,
+                w: &[T],
+                wl: &Shape,
+                b: &[T],
+                bl: &Shape,
+            ) -> candle_core::Result<(Vec<T>, Shape)> {
+                check_bias(bl, wl.dims4()?.$out_axis)?;
+                self.forward(x, xl, w, wl, Some(b))
+            }
+        }
+
+        impl CustomOp3 for $op {
+            custom_op3_cpu!($name);
+
+            fn bwd(
+                &self,
+                x: &Tensor,
+                w: &Tensor,
+                bias: &Tensor,
+                res: &Tensor,
+                grad: &Tensor,
+            ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+                let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
+                Ok((dx, dw, bias_grad(bias, grad)?))
+            }
+        }
+    };
+}
+
+with_and_without_bias!(Conv2dOp, "fast-conv2d-bias", 0);
+with_and_without_bias!(ConvTransposeOp, "fast-conv-transpose2d-bias", 1);
+
 struct Conv2dOp {
     g: ConvGeometry,
     /// Whether the backward pass computes the kernel's gradient too.
@@ -212,33 +265,6 @@ fn conv_patches(x: &Shape, k: usize, g: ConvGeometry) -> candle_core::Result<Pat
         oh,
         ow,
     })
-}
-
-impl Binary for Conv2dOp {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        w: &[T],
-        wl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        self.forward(x, xl, w, wl, None)
-    }
-}
-
-impl Ternary for Conv2dOp {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        w: &[T],
-        wl: &Shape,
-        b: &[T],
-        bl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        check_bias(bl, wl.dims4()?.0)?;
-        self.forward(x, xl, w, wl, Some(b))
-    }
 }
 
 impl Conv2dOp {
@@ -310,22 +336,6 @@ impl CustomOp2 for Conv2dOp {
             },
         )?;
         Ok((Some(dx), Some(dw)))
-    }
-}
-
-impl CustomOp3 for Conv2dOp {
-    custom_op3_cpu!("fast-conv2d-bias");
-
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        bias: &Tensor,
-        res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
-        Ok((dx, dw, bias_grad(bias, grad)?))
     }
 }
 
@@ -413,33 +423,6 @@ fn transposed_patches(
     })
 }
 
-impl Binary for ConvTransposeOp {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        w: &[T],
-        wl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        self.forward(x, xl, w, wl, None)
-    }
-}
-
-impl Ternary for ConvTransposeOp {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        w: &[T],
-        wl: &Shape,
-        b: &[T],
-        bl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        check_bias(bl, wl.dims4()?.1)?;
-        self.forward(x, xl, w, wl, Some(b))
-    }
-}
-
 impl ConvTransposeOp {
     fn forward<T: Real>(
         &self,
@@ -502,22 +485,6 @@ impl CustomOp2 for ConvTransposeOp {
             },
         )?;
         Ok((Some(dx), Some(dw)))
-    }
-}
-
-impl CustomOp3 for ConvTransposeOp {
-    custom_op3_cpu!("fast-conv-transpose2d-bias");
-
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        bias: &Tensor,
-        res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
-        Ok((dx, dw, bias_grad(bias, grad)?))
     }
 }
 

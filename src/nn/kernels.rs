@@ -69,6 +69,27 @@ fn exp_f32(x: f32) -> f32 {
     p * f32::from_bits(biased << 23)
 }
 
+/// The [`Real`] methods that move a vector in and out of `CpuStorage::$variant`.
+macro_rules! storage_conversions {
+    ($variant:ident) => {
+        fn into_storage(v: Vec<Self>) -> CpuStorage {
+            CpuStorage::$variant(v)
+        }
+        fn from_storage(s: CpuStorage) -> Option<Vec<Self>> {
+            match s {
+                CpuStorage::$variant(v) => Some(v),
+                _ => None,
+            }
+        }
+        fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>> {
+            match s {
+                CpuStorage::$variant(v) => Some(v),
+                _ => None,
+            }
+        }
+    };
+}
+
 impl Real for f32 {
     fn sigmoid_all(xs: &mut [Self]) {
         for x in xs {
@@ -84,21 +105,7 @@ impl Real for f32 {
     fn from_f64(v: f64) -> Self {
         v as f32
     }
-    fn into_storage(v: Vec<Self>) -> CpuStorage {
-        CpuStorage::F32(v)
-    }
-    fn from_storage(s: CpuStorage) -> Option<Vec<Self>> {
-        match s {
-            CpuStorage::F32(v) => Some(v),
-            _ => None,
-        }
-    }
-    fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>> {
-        match s {
-            CpuStorage::F32(v) => Some(v),
-            _ => None,
-        }
-    }
+    storage_conversions!(F32);
     fn sqrt(self) -> Self {
         f32::sqrt(self)
     }
@@ -117,21 +124,7 @@ impl Real for f64 {
     fn from_f64(v: f64) -> Self {
         v
     }
-    fn into_storage(v: Vec<Self>) -> CpuStorage {
-        CpuStorage::F64(v)
-    }
-    fn from_storage(s: CpuStorage) -> Option<Vec<Self>> {
-        match s {
-            CpuStorage::F64(v) => Some(v),
-            _ => None,
-        }
-    }
-    fn storage_mut(s: &mut CpuStorage) -> Option<&mut Vec<Self>> {
-        match s {
-            CpuStorage::F64(v) => Some(v),
-            _ => None,
-        }
-    }
+    storage_conversions!(F64);
     fn sqrt(self) -> Self {
         f64::sqrt(self)
     }

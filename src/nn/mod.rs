@@ -1,13 +1,13 @@
 //! Layers, losses and optimisers the models share.
 
 pub mod activations;
-pub mod adam;
 pub mod batch_norm;
 pub mod channel_ops;
 pub mod conv;
 pub mod dense;
 pub mod fast_conv;
 pub mod fused_lstm;
+pub mod fused_optim;
 pub mod gaussian;
 pub mod gradient_penalty;
 pub mod gram;

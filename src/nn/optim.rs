@@ -5,7 +5,7 @@ use candle_core::{Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, SGD};
 use serde::{Deserialize, Serialize};
 
-use super::adam::{AdamSettings, FusedAdam};
+use super::fused_optim::{AdamSettings, FusedAdam, FusedRmsProp};
 use super::use_candle_ops;
 use crate::Result;
 
@@ -30,13 +30,16 @@ pub enum Optim {
     CandleAdam(AdamW),
     /// SGD.
     Sgd(SGD),
-    /// RMSProp.
-    RmsProp(RmsProp),
+    /// RMSProp, one in-place pass per variable.
+    RmsProp(FusedRmsProp),
+    /// RMSProp in candle's tensor ops (where [`use_candle_ops`] says so).
+    CandleRmsProp(RmsProp),
 }
 
 impl Optim {
     /// Builds the optimiser `kind` over `vars`; `beta1` only matters for Adam.
     pub fn new(kind: OptimizerKind, vars: Vec<Var>, lr: f64, beta1: f64) -> Result<Self> {
+        let candle = vars.first().is_some_and(|v| use_candle_ops(v.device()));
         Ok(match kind {
             OptimizerKind::Adam => {
                 let settings = AdamSettings {
@@ -45,7 +48,6 @@ impl Optim {
                     beta2: 0.999,
                     eps: 1e-8,
                 };
-                let candle = vars.first().is_some_and(|v| use_candle_ops(v.device()));
                 if candle {
                     Optim::CandleAdam(AdamW::new(
                         vars,
@@ -62,7 +64,8 @@ impl Optim {
                 }
             }
             OptimizerKind::Sgd => Optim::Sgd(SGD::new(vars, lr)?),
-            OptimizerKind::RmsProp => Optim::RmsProp(RmsProp::new(vars, lr)?),
+            OptimizerKind::RmsProp if candle => Optim::CandleRmsProp(RmsProp::new(vars, lr)?),
+            OptimizerKind::RmsProp => Optim::RmsProp(FusedRmsProp::new(vars, lr)),
         })
     }
 
@@ -73,6 +76,7 @@ impl Optim {
             Optim::CandleAdam(o) => o.step(grads)?,
             Optim::Sgd(o) => o.step(grads)?,
             Optim::RmsProp(o) => o.step(grads)?,
+            Optim::CandleRmsProp(o) => o.step(grads)?,
         }
         Ok(())
     }
@@ -83,12 +87,14 @@ impl Optim {
             Optim::Adam(o) => o.set_learning_rate(lr),
             Optim::CandleAdam(o) => o.set_learning_rate(lr),
             Optim::Sgd(o) => o.set_learning_rate(lr),
-            Optim::RmsProp(o) => o.lr = lr,
+            Optim::RmsProp(o) => o.set_learning_rate(lr),
+            Optim::CandleRmsProp(o) => o.lr = lr,
         }
     }
 }
 
-/// RMSProp: θ ← θ − lr·g / (√v + ε), v ← α·v + (1 − α)·g² (PyTorch's formulation).
+/// RMSProp in candle's tensor ops: θ ← θ − lr·g / (√v + ε), v ← α·v + (1 − α)·g²
+/// (PyTorch's formulation); the reference [`FusedRmsProp`] is tested against.
 pub struct RmsProp {
     vars: Vec<Var>,
     square_avg: Vec<Tensor>,
@@ -96,8 +102,8 @@ pub struct RmsProp {
 }
 
 impl RmsProp {
-    const ALPHA: f64 = 0.99;
-    const EPS: f64 = 1e-8;
+    const ALPHA: f64 = FusedRmsProp::ALPHA;
+    const EPS: f64 = FusedRmsProp::EPS;
 
     /// RMSProp over `vars`.
     pub fn new(vars: Vec<Var>, lr: f64) -> Result<Self> {
@@ -112,7 +118,8 @@ impl RmsProp {
         })
     }
 
-    fn step(&mut self, grads: &GradStore) -> Result<()> {
+    /// One update from `grads`.
+    pub fn step(&mut self, grads: &GradStore) -> Result<()> {
         for (var, avg) in self.vars.iter().zip(self.square_avg.iter_mut()) {
             let Some(g) = grads.get(var) else { continue };
             let g = g.detach();

@@ -1,13 +1,15 @@
-//! The fused, in-place Adam against candle_nn's `AdamW` (no weight decay): the same
-//! variables after several updates, in f32 and f64, including a variable that gets no
-//! gradient on some steps and one whose gradient is not contiguous.
+//! The fused, in-place Adam against candle_nn's `AdamW` (no weight decay) and the fused
+//! RMSProp against the same rule in candle's tensor ops: the same variables after
+//! several updates, in f32 and f64, including a variable that gets no gradient on some
+//! steps and one whose gradient is not contiguous.
 
 mod common;
 
 use candle_core::{DType, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use common::numeric::{max_diff, seq};
-use latent_studio::nn::adam::{AdamSettings, FusedAdam};
+use latent_studio::nn::fused_optim::{AdamSettings, FusedAdam, FusedRmsProp};
+use latent_studio::nn::optim::RmsProp;
 
 /// Loss of step `k`: Σ r_k · (a·bᵀ) + Σ (c², on odd steps only), with `b` used
 /// transposed so that its gradient arrives as a transposed (strided) tensor.
@@ -53,6 +55,37 @@ fn fused_adam_follows_candles_adamw() {
             },
         )
         .expect("adamw");
+        let start: Vec<Tensor> = ours
+            .iter()
+            .map(|v| v.as_tensor().copy().expect("copy"))
+            .collect();
+        for k in 0..6 {
+            fused.step(&grads(&ours, k)).expect("fused step");
+            reference.step(&grads(&theirs, k)).expect("reference step");
+            for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+                let diff = max_diff(a.as_tensor(), b.as_tensor());
+                assert!(
+                    diff < tol,
+                    "{dtype:?} step {k}, variable {i}: differs by {diff}"
+                );
+            }
+        }
+        for (i, (now, before)) in ours.iter().zip(&start).enumerate() {
+            assert!(
+                max_diff(now.as_tensor(), before) > 0.01,
+                "variable {i} never moved"
+            );
+        }
+    }
+}
+
+#[test]
+fn fused_rmsprop_follows_the_tensor_op_rule() {
+    for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
+        let (ours, theirs) = (vars(dtype), vars(dtype));
+        let lr = 0.01;
+        let mut fused = FusedRmsProp::new(ours.to_vec(), lr);
+        let mut reference = RmsProp::new(theirs.to_vec(), lr).expect("rmsprop");
         let start: Vec<Tensor> = ours
             .iter()
             .map(|v| v.as_tensor().copy().expect("copy"))

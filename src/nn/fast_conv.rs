@@ -19,9 +19,10 @@ use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
 use super::channel_ops::{add_channel_bias, sum_per_channel};
 use super::kernels::{
-    Binary, Patches, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading,
+    Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading,
     swap_leading_plus, transpose_each, transpose_each_plus,
 };
+use super::patches::Patches;
 use super::use_candle_ops;
 
 /// Geometry of a stride-`stride`, padding-`padding` convolution.

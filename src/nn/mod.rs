@@ -18,6 +18,7 @@ pub mod masked_conv;
 pub mod mlp;
 pub mod optim;
 pub mod params;
+pub(crate) mod patches;
 pub mod sampling;
 
 /// Whether to use candle's own convolutions, bias adds and batch norm instead of the

@@ -38,13 +38,8 @@ pub struct FusedAdam {
 impl FusedAdam {
     /// Adam over the float variables of `vars`.
     pub fn new(vars: Vec<Var>, settings: AdamSettings) -> Self {
-        let vars = vars
-            .into_iter()
-            .filter(|v| v.dtype().is_float())
-            .map(|v| (v, Moments::default()))
-            .collect();
         Self {
-            vars,
+            vars: with_moments(vars),
             settings,
             step: 0,
         }
@@ -99,12 +94,10 @@ impl FusedRmsProp {
 
     /// RMSProp over the float variables of `vars`.
     pub fn new(vars: Vec<Var>, lr: f64) -> Self {
-        let vars = vars
-            .into_iter()
-            .filter(|v| v.dtype().is_float())
-            .map(|v| (v, Moments::default()))
-            .collect();
-        Self { vars, lr }
+        Self {
+            vars: with_moments(vars),
+            lr,
+        }
     }
 
     /// One update from `grads` (variables without a gradient are left alone).
@@ -128,6 +121,14 @@ impl FusedRmsProp {
     pub fn set_learning_rate(&mut self, lr: f64) {
         self.lr = lr;
     }
+}
+
+/// The float variables of `vars`, each with its (not yet made) running averages.
+fn with_moments(vars: Vec<Var>) -> Vec<(Var, Moments)> {
+    vars.into_iter()
+        .filter(|v| v.dtype().is_float())
+        .map(|v| (v, Moments::default()))
+        .collect()
 }
 
 /// The running averages of one variable (Adam's two moments, RMSProp's mean

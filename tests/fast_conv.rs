@@ -236,3 +236,49 @@ fn a_second_backward_over_the_same_graph_gives_the_same_kernel_gradients() {
         assert!(max_diff(a, b) < 1e-6, "{:?}", b_dims(v));
     }
 }
+
+#[test]
+fn a_detached_input_or_kernel_gets_no_gradient_and_the_other_the_same_one() {
+    // The backward passes compute only the gradients asked for (data needs none, nor
+    // a detached network's kernels); what they do compute must not change.
+    let geometry = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    // Channels-first and channels-last patches, forward and transposed.
+    for (b, ci, s, co) in [(2, 3, 7, 4), (2, 16, 6, 5), (2, 3, 5, 16)] {
+        let x = Var::from_tensor(&seq(b * ci * s * s, 0.3, DType::F32, &[b, ci, s, s])).expect("x");
+        let w = Var::from_tensor(&seq(co * ci * 16, 0.8, DType::F32, &[co, ci, 4, 4])).expect("w");
+        let wt =
+            Var::from_tensor(&seq(ci * co * 16, 0.6, DType::F32, &[ci, co, 4, 4])).expect("wt");
+        type Op<'a> = &'a dyn Fn(&Tensor, &Tensor) -> Tensor;
+        let ops: [Op; 2] = [&|x, w| conv2d(x, w, geometry).expect("conv"), &|x, w| {
+            conv_transpose2d(x, w, geometry, 0).expect("conv_transpose")
+        }];
+        for (op, kernel) in ops.iter().zip([&w, &wt]) {
+            let grads = |x: &Tensor, w: &Tensor| {
+                let y = op(x, w);
+                let probe = seq(y.elem_count(), 1.1, DType::F32, y.dims());
+                (y * &probe)
+                    .and_then(|t| t.sum_all())
+                    .and_then(|t| t.backward())
+                    .expect("bwd")
+            };
+            let both = grads(&x, kernel);
+            let kernel_only = grads(&x.detach(), kernel);
+            let input_only = grads(&x, &kernel.detach());
+            assert!(
+                kernel_only.get(&x).is_none(),
+                "a detached input gets no gradient"
+            );
+            assert!(
+                input_only.get(kernel).is_none(),
+                "a detached kernel gets none"
+            );
+            let dw = (both.get(kernel), kernel_only.get(kernel));
+            let dx = (both.get(&x), input_only.get(&x));
+            assert!(max_diff(dw.0.expect("dw"), dw.1.expect("dw")) < 1e-6);
+            assert!(max_diff(dx.0.expect("dx"), dx.1.expect("dx")) < 1e-6);
+        }
+    }
+}

@@ -164,3 +164,61 @@ fn specs_that_cannot_work_are_refused_with_a_reason() {
         .expect("missing folder");
     assert!(err.to_string().contains("/no/such/folder"), "{err}");
 }
+
+#[test]
+fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_itself() {
+    use candle_core::Tensor;
+    use latent_studio::experiments::image_gan::nets::{Discriminator, Generator, Mode};
+    use latent_studio::nn::params::ParamStore;
+    use rand::SeedableRng;
+    let spec =
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan);
+    let (dev, mut params) = (Device::Cpu, ParamStore::new());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
+    let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
+    let z = Tensor::randn(0f32, 1.0, (8, spec.model.latent_dim), &dev).expect("z");
+    let images = g.forward(&z, Mode::Train).expect("images");
+    let running = |params: &ParamStore| -> Vec<f32> {
+        let (_, t) = (params.tensors().into_iter())
+            .find(|(n, _)| n == "d.bn1.running_mean")
+            .expect("running mean");
+        t.to_vec1().expect("values")
+    };
+    let before = running(&params);
+    let attached = d.forward(&images, Mode::Train, None).expect("D");
+    let after_attached = running(&params);
+    let detached = d
+        .detached()
+        .forward(&images, Mode::Train, None)
+        .expect("detached D");
+    let after_detached = running(&params);
+    // The same logits, and the shared running statistics moved by both passes.
+    let diff = (&attached - &detached)
+        .and_then(|t| t.abs())
+        .and_then(|t| t.max_all());
+    assert!(diff.and_then(|t| t.to_scalar::<f32>()).expect("diff") < 1e-6);
+    assert_ne!(before, after_attached);
+    assert_ne!(after_attached, after_detached);
+    let (ga, gd) = (
+        attached.sum_all().and_then(|t| t.backward()).expect("bwd"),
+        detached.sum_all().and_then(|t| t.backward()).expect("bwd"),
+    );
+    for v in params.vars_with_prefix("g.") {
+        let (a, b) = (ga.get(&v).expect("G grad"), gd.get(&v).expect("G grad"));
+        let diff = (a - b).and_then(|t| t.abs()).and_then(|t| t.max_all());
+        let scale = a
+            .abs()
+            .and_then(|t| t.max_all())
+            .and_then(|t| t.to_scalar::<f32>());
+        let (diff, scale) = (
+            diff.and_then(|t| t.to_scalar::<f32>()).expect("d"),
+            scale.expect("s"),
+        );
+        assert!(diff <= 1e-5 * scale.max(1e-6), "{diff} vs {scale}");
+    }
+    for v in params.vars_with_prefix("d.") {
+        assert!(ga.get(&v).is_some(), "attached D gets gradients");
+        assert!(gd.get(&v).is_none(), "detached D gets none");
+    }
+}

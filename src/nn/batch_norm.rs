@@ -47,6 +47,17 @@ impl BatchNorm {
         })
     }
 
+    /// The same layer with γ and β cut from the graph (no gradients for them); the
+    /// running statistics are shared, so a training pass still updates them.
+    pub fn detached(&self) -> Self {
+        Self {
+            gamma: self.gamma.detach(),
+            beta: self.beta.detach(),
+            running_mean: self.running_mean.clone(),
+            running_var: self.running_var.clone(),
+        }
+    }
+
     /// Normalises with the batch's statistics (training, updating the running ones) or
     /// with the running statistics (evaluation).
     pub fn forward(&self, xs: &Tensor, train: bool) -> Result<Tensor> {

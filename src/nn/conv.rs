@@ -64,6 +64,16 @@ impl Conv {
         })
     }
 
+    /// The same layer with its weight and bias cut from the graph: gradients flow
+    /// through it to its input but none are computed for its own parameters.
+    pub fn detached(&self) -> Self {
+        Self {
+            weight: self.weight.detach(),
+            bias: self.bias.detach(),
+            geometry: self.geometry,
+        }
+    }
+
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
         let g = self.geometry;

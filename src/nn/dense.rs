@@ -22,6 +22,15 @@ impl Dense {
         Self { weight, bias }
     }
 
+    /// The same layer with its weight and bias cut from the graph (no gradients for
+    /// them; gradients still flow through to the input).
+    pub fn detached(&self) -> Self {
+        Self {
+            weight: self.weight.detach(),
+            bias: self.bias.as_ref().map(Tensor::detach),
+        }
+    }
+
     /// The weight `[out, in]`.
     pub fn weight(&self) -> &Tensor {
         &self.weight

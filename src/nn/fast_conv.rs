@@ -14,13 +14,18 @@
 //! The input gradients are the ops themselves, so second-order gradients (WGAN-GP)
 //! flow through them; kernel gradients are plain values (nothing here asks for a
 //! third order).
+//!
+//! Each op reads and writes either [`Layout`] (the `*_laid_out` functions): a
+//! network that keeps its activations channels last between layers skips the
+//! transposes around every product.
 
 use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
 use super::channel_ops::{add_channel_bias, sum_per_channel};
+pub use super::conv_layout::{Layout, Layouts};
 use super::kernels::{
-    Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading,
-    swap_leading_plus, transpose_each, transpose_each_plus,
+    Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading_plus,
+    transpose_each, transpose_each_plus,
 };
 use super::patches::Patches;
 use super::use_candle_ops;
@@ -37,7 +42,7 @@ pub struct ConvGeometry {
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
 /// (candle's own conv2d where [`use_candle_ops`] says so).
 pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    convolve(x, w, None, g, true)
+    convolve(x, w, None, g, true, Layouts::FIRST)
 }
 
 /// [`conv2d`] plus a bias `[c_out]` per output channel, added inside the op (no
@@ -49,13 +54,25 @@ pub fn conv2d_with_bias(
     bias: &Tensor,
     g: ConvGeometry,
 ) -> candle_core::Result<Tensor> {
-    convolve(x, w, Some(bias), g, true)
+    convolve(x, w, Some(bias), g, true, Layouts::FIRST)
+}
+
+/// [`conv2d`], with a bias if given, from and to the given [`Layouts`] (the kernel is
+/// `[c_out, c_in, k, k]` either way).
+pub fn conv2d_laid_out(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    g: ConvGeometry,
+    layouts: Layouts,
+) -> candle_core::Result<Tensor> {
+    convolve(x, w, bias, g, true, layouts)
 }
 
 /// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
 /// (for optimising an input through a frozen network: style transfer, DeepDream).
 pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    convolve(x, w, None, g, false)
+    convolve(x, w, None, g, false, Layouts::FIRST)
 }
 
 /// [`conv2d_fixed`] plus a bias, as in [`conv2d_with_bias`] (the bias gets a gradient
@@ -66,7 +83,7 @@ pub fn conv2d_fixed_with_bias(
     bias: &Tensor,
     g: ConvGeometry,
 ) -> candle_core::Result<Tensor> {
-    convolve(x, w, Some(bias), g, false)
+    convolve(x, w, Some(bias), g, false, Layouts::FIRST)
 }
 
 /// The convolutions above: `kernel_grad` says whether the kernel gets a gradient.
@@ -76,14 +93,17 @@ fn convolve(
     bias: Option<&Tensor>,
     g: ConvGeometry,
     kernel_grad: bool,
+    layouts: Layouts,
 ) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
         let w = if kernel_grad { w.clone() } else { w.detach() };
+        let x = layouts.input.to_first_tensor(x)?;
         let y = x.conv2d(&w, g.padding, g.stride, 1, 1)?;
-        return match bias {
-            Some(b) => add_channel_bias(&y, b),
-            None => Ok(y),
+        let y = match bias {
+            Some(b) => add_channel_bias(&y, b)?,
+            None => y,
         };
+        return layouts.output.from_first_tensor(&y);
     }
     // A kernel that learns keeps the columns for its gradient.
     let cols = (kernel_grad && w.track_op()).then(Stash::default);
@@ -91,6 +111,7 @@ fn convolve(
         g,
         kernel_grad,
         cols,
+        layouts,
     };
     apply(x, w, bias, op)
 }
@@ -116,11 +137,13 @@ fn conv2d_keeping(
     w: &Tensor,
     g: ConvGeometry,
     cols: Stash,
+    layouts: Layouts,
 ) -> candle_core::Result<Tensor> {
     let op = Conv2dOp {
         g,
         kernel_grad: true,
         cols: Some(cols),
+        layouts,
     };
     apply(x, w, None, op)
 }
@@ -133,7 +156,7 @@ pub fn conv_transpose2d(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
-    conv_transpose(x, w, None, g, output_padding)
+    conv_transpose(x, w, None, g, output_padding, Layouts::FIRST)
 }
 
 /// [`conv_transpose2d`] plus a bias `[c_out]`, added inside the op as in
@@ -145,7 +168,20 @@ pub fn conv_transpose2d_with_bias(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
-    conv_transpose(x, w, Some(bias), g, output_padding)
+    conv_transpose(x, w, Some(bias), g, output_padding, Layouts::FIRST)
+}
+
+/// [`conv_transpose2d`], with a bias if given, from and to the given [`Layouts`] (the
+/// kernel is `[c_in, c_out, k, k]` either way).
+pub fn conv_transpose2d_laid_out(
+    x: &Tensor,
+    w: &Tensor,
+    bias: Option<&Tensor>,
+    g: ConvGeometry,
+    output_padding: usize,
+    layouts: Layouts,
+) -> candle_core::Result<Tensor> {
+    conv_transpose(x, w, bias, g, output_padding, layouts)
 }
 
 fn conv_transpose(
@@ -154,25 +190,36 @@ fn conv_transpose(
     bias: Option<&Tensor>,
     g: ConvGeometry,
     output_padding: usize,
+    layouts: Layouts,
 ) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
+        let x = layouts.input.to_first_tensor(x)?;
         let y = x.conv_transpose2d(w, g.padding, output_padding, g.stride, 1)?;
-        return match bias {
-            Some(b) => add_channel_bias(&y, b),
-            None => Ok(y),
+        let y = match bias {
+            Some(b) => add_channel_bias(&y, b)?,
+            None => y,
         };
+        return layouts.output.from_first_tensor(&y);
     }
-    apply(x, w, bias, ConvTransposeOp { g, output_padding })
+    let op = ConvTransposeOp {
+        g,
+        output_padding,
+        layouts,
+    };
+    apply(x, w, bias, op)
 }
 
-/// The gradient of a bias added per channel: the output gradient summed per
-/// channel (none for a bias that does not track one).
-fn bias_grad(bias: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
-    if bias.track_op() {
-        Ok(Some(sum_per_channel(grad)?))
-    } else {
-        Ok(None)
+/// The gradient of a bias added per channel: the output gradient (in `layout`)
+/// summed per channel (none for a bias that does not track one).
+fn bias_grad(bias: &Tensor, grad: &Tensor, layout: Layout) -> candle_core::Result<Option<Tensor>> {
+    if !bias.track_op() {
+        return Ok(None);
     }
+    Ok(Some(match layout {
+        Layout::ChannelsFirst => sum_per_channel(grad)?,
+        // Rows of channels: `[b·h·w, c]`.
+        Layout::ChannelsLast => sum_per_channel(&grad.reshape(((), bias.dim(0)?))?)?,
+    }))
 }
 
 /// Checks a bias `[c]` for an output of `c` channels.
@@ -227,7 +274,7 @@ macro_rules! with_and_without_bias {
                 grad: &Tensor,
             ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
                 let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
-                Ok((dx, dw, bias_grad(bias, grad)?))
+                Ok((dx, dw, bias_grad(bias, grad, self.layouts.output)?))
             }
         }
     };
@@ -236,23 +283,46 @@ macro_rules! with_and_without_bias {
 with_and_without_bias!(Conv2dOp, "fast-conv2d-bias", 0);
 with_and_without_bias!(ConvTransposeOp, "fast-conv-transpose2d-bias", 1);
 
+/// `rows` copies of `bias` (zeros without one) to start a product's sum from, and
+/// whether the product must add to them.
+fn bias_rows<T: Real>(rows: usize, c: usize, bias: Option<&[T]>) -> (Vec<T>, bool) {
+    match bias {
+        Some(b) => (b.repeat(rows), true),
+        None => (vec![T::default(); rows * c], false),
+    }
+}
+
+/// `t` narrowed to `h × w` along the spatial axes of `layout` (a strided
+/// convolution's adjoint may come out a row or column larger).
+fn crop(t: Tensor, layout: Layout, h: usize, w: usize) -> candle_core::Result<Tensor> {
+    let (ya, xa) = layout.spatial_axes();
+    if t.dim(ya)? == h && t.dim(xa)? == w {
+        return Ok(t);
+    }
+    t.narrow(ya, 0, h)?.narrow(xa, 0, w)
+}
+
 struct Conv2dOp {
     g: ConvGeometry,
     /// Whether the backward pass computes the kernel's gradient too.
     kernel_grad: bool,
     /// Where the forward pass leaves its columns, if anyone will want them.
     cols: Option<Stash>,
+    layouts: Layouts,
 }
 
-/// The patches of a convolution of `x` by a `k × k` kernel.
-fn conv_patches(x: &Shape, k: usize, g: ConvGeometry) -> candle_core::Result<Patches> {
-    let (b, c, h, w) = x.dims4()?;
+/// The patches of a convolution of `b` images `[c, h, w]` by a `k × k` kernel.
+fn conv_patches(
+    (b, c, h, w): (usize, usize, usize, usize),
+    k: usize,
+    g: ConvGeometry,
+) -> candle_core::Result<Patches> {
     let ConvGeometry {
         stride: s,
         padding: p,
     } = g;
     if h + 2 * p < k || w + 2 * p < k || s == 0 {
-        candle_core::bail!("conv2d: kernel {k} larger than the padded input {x:?}");
+        candle_core::bail!("conv2d: kernel {k} larger than the padded input {h} × {w}");
     }
     let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
     Ok(Patches {
@@ -278,29 +348,53 @@ impl Conv2dOp {
         bias: Option<&[T]>,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
         let (co, ci, k, k2) = wl.dims4()?;
-        let pat = conv_patches(xl, k, self.g)?;
+        let Layouts { input, output } = self.layouts;
+        let pat = conv_patches(input.dims(xl)?, k, self.g)?;
         if ci != pat.c || k != k2 {
             candle_core::bail!("conv2d: input {xl:?} and kernel {wl:?} do not fit");
         }
         let (kk, n, positions) = (pat.rows(), pat.cols(), pat.oh * pat.ow);
-        let mut y = vec![T::default(); co * n];
+        let (b, hw) = (pat.b, pat.h * pat.w);
         let (cols, y) = if pat.channels_last() {
             // Patch rows [b·oh·ow, k·k·c] times the kernel laid out [co, k·k, c],
             // transposed: channels-last outputs [b·oh·ow, co] (the patch rows then
             // need no repacking inside the product).
-            let rows = pat.im2row(&transpose_each(x, pat.b, pat.c, pat.h * pat.w));
-            let w = transpose_each(w, co, pat.c, k * k);
-            matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), false);
-            (rows, transpose_each_plus(&y, pat.b, positions, co, bias))
+            let rows = pat.im2row(&input.to_last(x, b, ci, hw));
+            let w = transpose_each(w, co, ci, k * k);
+            let y = match output {
+                Layout::ChannelsLast => {
+                    let (mut y, add) = bias_rows(n, co, bias);
+                    matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), add);
+                    y
+                }
+                Layout::ChannelsFirst => {
+                    let mut y = vec![T::default(); co * n];
+                    matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), false);
+                    transpose_each_plus(&y, b, positions, co, bias)
+                }
+            };
+            (rows, y)
         } else {
-            let cols = pat.im2col(x);
-            matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false); // [co, b·oh·ow]
-            (cols, swap_leading_plus(&y, co, pat.b, positions, bias))
+            let cols = pat.im2col(&input.to_first(x, b, ci, hw)); // [k·k·c, b·oh·ow]
+            let y = match output {
+                Layout::ChannelsLast => {
+                    // [b·oh·ow, co] = colsᵀ · Wᵀ
+                    let (mut y, add) = bias_rows(n, co, bias);
+                    matmul(&mut y, (n, co, kk), &cols, (1, n), w, (1, kk), add);
+                    y
+                }
+                Layout::ChannelsFirst => {
+                    let mut y = vec![T::default(); co * n];
+                    matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false);
+                    swap_leading_plus(&y, co, b, positions, bias)
+                }
+            };
+            (cols, y)
         };
         if let Some(stash) = &self.cols {
             stash.put(cols);
         }
-        Ok((y, Shape::from((pat.b, co, pat.oh, pat.ow))))
+        Ok((y, output.shape(b, co, pat.oh, pat.ow)))
     }
 }
 
@@ -315,18 +409,23 @@ impl CustomOp2 for Conv2dOp {
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
         let ConvGeometry { stride, padding } = self.g;
-        let (_, _, h, wd) = x.dims4()?;
+        let (_, _, h, wd) = self.layouts.input.dims(x.shape())?;
         let (_, _, k, _) = w.dims4()?;
-        let (_, _, oh, _) = grad.dims4()?;
-        // The input gradient is the transposed convolution of the output gradient; the
-        // output padding restores rows the strided forward dropped.
-        let op = h + 2 * padding - k - (oh - 1) * stride;
-        let mut dx = conv_transpose2d(grad, w, self.g, op)?;
-        if dx.dim(2)? != h || dx.dim(3)? != wd {
-            dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
-        }
-        if !self.kernel_grad {
-            return Ok((Some(dx), None));
+        let (_, _, oh, _) = self.layouts.output.dims(grad.shape())?;
+        // Each gradient only where its input asks for one (data, a detached image, a
+        // frozen or detached kernel).
+        let dx = if x.track_op() {
+            // The input gradient is the transposed convolution of the output gradient;
+            // the output padding restores rows the strided forward dropped.
+            let op = h + 2 * padding - k - (oh - 1) * stride;
+            let reversed = self.layouts.reversed();
+            let dx = conv_transpose(grad, w, None, self.g, op, reversed)?;
+            Some(crop(dx, self.layouts.input, h, wd)?)
+        } else {
+            None
+        };
+        if !(self.kernel_grad && w.track_op()) {
+            return Ok((dx, None));
         }
         let dw = x.contiguous()?.apply_op2_no_bwd(
             &grad.contiguous()?,
@@ -334,9 +433,10 @@ impl CustomOp2 for Conv2dOp {
                 g: self.g,
                 k,
                 cols: self.cols.clone().unwrap_or_default(),
+                layouts: self.layouts,
             },
         )?;
-        Ok((Some(dx), Some(dw)))
+        Ok((dx, Some(dw)))
     }
 }
 
@@ -347,6 +447,7 @@ struct Conv2dKernelGrad {
     k: usize,
     /// The columns of `x`, if the forward pass left them.
     cols: Stash,
+    layouts: Layouts,
 }
 
 impl Binary for Conv2dKernelGrad {
@@ -357,24 +458,27 @@ impl Binary for Conv2dKernelGrad {
         g: &[T],
         gl: &Shape,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let pat = conv_patches(xl, self.k, self.g)?;
-        let (gb, co, goh, gow) = gl.dims4()?;
+        let Layouts { input, output } = self.layouts;
+        let pat = conv_patches(input.dims(xl)?, self.k, self.g)?;
+        let (gb, co, goh, gow) = output.dims(gl)?;
         if (gb, goh, gow) != (pat.b, pat.oh, pat.ow) {
             candle_core::bail!("conv2d backward: gradient {gl:?} does not fit input {xl:?}");
         }
         let (kk, n, k) = (pat.rows(), pat.cols(), self.k);
-        let g = swap_leading(g, pat.b, co, pat.oh * pat.ow); // [co, b·oh·ow]
+        let (b, c, hw) = (pat.b, pat.c, pat.h * pat.w);
+        let (g, g_strides) = output.channel_rows(g, b, co, pat.oh * pat.ow); // [co, b·oh·ow]
         let mut dw = vec![T::default(); co * kk];
         if pat.channels_last() {
-            let rows = (self.cols.take(kk * n))
-                .unwrap_or_else(|| pat.im2row(&transpose_each(x, pat.b, pat.c, pat.h * pat.w)));
-            matmul(&mut dw, (co, kk, n), &g, (n, 1), &rows, (kk, 1), false); // [co, k·k, c]
-            dw = transpose_each(&dw, co, k * k, pat.c);
+            let rows =
+                (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2row(&input.to_last(x, b, c, hw)));
+            matmul(&mut dw, (co, kk, n), &g, g_strides, &rows, (kk, 1), false); // [co, k·k, c]
+            dw = transpose_each(&dw, co, k * k, c);
         } else {
-            let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(x));
-            matmul(&mut dw, (co, kk, n), &g, (n, 1), &cols, (1, n), false);
+            let cols = (self.cols.take(kk * n))
+                .unwrap_or_else(|| pat.im2col(&input.to_first(x, b, c, hw)));
+            matmul(&mut dw, (co, kk, n), &g, g_strides, &cols, (1, n), false);
         }
-        Ok((dw, Shape::from((co, pat.c, k, k))))
+        Ok((dw, Shape::from((co, c, k, k))))
     }
 }
 
@@ -385,18 +489,18 @@ impl CustomOp2 for Conv2dKernelGrad {
 struct ConvTransposeOp {
     g: ConvGeometry,
     output_padding: usize,
+    layouts: Layouts,
 }
 
 /// The patches of the convolution that is the adjoint of a transposed convolution
-/// of `x` (`[b, c_in, h, w]`) to `c_out` channels: it takes outputs back to `h × w`.
+/// of `b` images `[c_in, h, w]` to `c_out` channels: it takes outputs back to `h × w`.
 fn transposed_patches(
-    x: &Shape,
+    (b, h, w): (usize, usize, usize),
     c_out: usize,
     k: usize,
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Patches> {
-    let (b, _, h, w) = x.dims4()?;
     let ConvGeometry {
         stride: s,
         padding: p,
@@ -433,29 +537,36 @@ impl ConvTransposeOp {
         wl: &Shape,
         bias: Option<&[T]>,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let (b, ci, h, wd) = xl.dims4()?;
+        let Layouts { input, output } = self.layouts;
+        let (b, ci, h, wd) = input.dims(xl)?;
         let (ci2, co, k, k2) = wl.dims4()?;
         if ci != ci2 || k != k2 {
             candle_core::bail!("conv_transpose2d: input {xl:?} and kernel {wl:?} do not fit");
         }
-        let pat = transposed_patches(xl, co, k, self.g, self.output_padding)?;
-        let (kk, n) = (pat.rows(), pat.cols());
-        let shape = Shape::from((b, co, pat.h, pat.w));
+        let pat = transposed_patches((b, h, wd), co, k, self.g, self.output_padding)?;
+        let (kk, n, out_hw) = (pat.rows(), pat.cols(), pat.h * pat.w);
+        let shape = output.shape(b, co, pat.h, pat.w);
         if pat.channels_last() {
             // Patch rows x [b·h·w, ci] · W [ci, k·k, co], summed into channels-last
             // images [b, h', w', co].
-            let x = transpose_each(x, b, ci, h * wd);
+            let x = input.to_last(x, b, ci, h * wd);
             let w = transpose_each(w, ci, co, k * k);
             let mut rows = vec![T::default(); n * kk];
             matmul(&mut rows, (n, kk, ci), &x, (ci, 1), &w, (kk, 1), false);
-            let out = pat.row2im(&rows);
-            return Ok((transpose_each_plus(&out, b, pat.h * pat.w, co, bias), shape));
+            let out = match output {
+                Layout::ChannelsLast => pat.row2im(&rows, bias),
+                Layout::ChannelsFirst => {
+                    transpose_each_plus(&pat.row2im(&rows, None), b, out_hw, co, bias)
+                }
+            };
+            return Ok((out, shape));
         }
         // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
-        let x = swap_leading(x, b, ci, h * wd);
+        let (x, x_strides) = input.channel_rows(x, b, ci, h * wd);
         let mut cols = vec![T::default(); kk * n];
-        matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, (n, 1), false);
-        Ok((pat.col2im(&cols, bias), shape))
+        matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, x_strides, false);
+        let out = pat.col2im(&cols, bias);
+        Ok((output.from_first(out, b, co, out_hw), shape))
     }
 }
 
@@ -469,12 +580,21 @@ impl CustomOp2 for ConvTransposeOp {
         _res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        let (_, _, h, wd) = x.dims4()?;
+        let (_, _, h, wd) = self.layouts.input.dims(x.shape())?;
         // The transposed convolution's adjoint is the convolution with the same kernel;
         // its columns (of the output gradient) are the ones the kernel gradient needs.
         let cols = Stash::default();
-        let dx = conv2d_keeping(grad, w, self.g, cols.clone())?;
-        let dx = dx.narrow(2, 0, h)?.narrow(3, 0, wd)?;
+        // Each gradient only where its input asks for one.
+        let dx = if x.track_op() {
+            let reversed = self.layouts.reversed();
+            let dx = conv2d_keeping(grad, w, self.g, cols.clone(), reversed)?;
+            Some(crop(dx, self.layouts.input, h, wd)?)
+        } else {
+            None
+        };
+        if !w.track_op() {
+            return Ok((dx, None));
+        }
         let dw = x.contiguous()?.apply_op2_no_bwd(
             &grad.contiguous()?,
             &ConvTransposeKernelGrad {
@@ -483,9 +603,10 @@ impl CustomOp2 for ConvTransposeOp {
                 c_out: w.dim(1)?,
                 k: w.dim(2)?,
                 cols,
+                layouts: self.layouts,
             },
         )?;
-        Ok((Some(dx), Some(dw)))
+        Ok((dx, Some(dw)))
     }
 }
 
@@ -498,6 +619,7 @@ struct ConvTransposeKernelGrad {
     k: usize,
     /// The output gradient's columns, if the input gradient left them.
     cols: Stash,
+    layouts: Layouts,
 }
 
 impl Binary for ConvTransposeKernelGrad {
@@ -508,26 +630,29 @@ impl Binary for ConvTransposeKernelGrad {
         g: &[T],
         gl: &Shape,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let (b, ci, h, wd) = xl.dims4()?;
-        let pat = transposed_patches(xl, self.c_out, self.k, self.g, self.output_padding)?;
-        if gl.dims4()? != (b, pat.c, pat.h, pat.w) {
+        let Layouts { input, output } = self.layouts;
+        let (b, ci, h, wd) = input.dims(xl)?;
+        let pat = transposed_patches((b, h, wd), self.c_out, self.k, self.g, self.output_padding)?;
+        if output.dims(gl)? != (b, pat.c, pat.h, pat.w) {
             candle_core::bail!(
                 "conv_transpose2d backward: gradient {gl:?} does not fit input {xl:?}"
             );
         }
-        let (kk, n, k) = (pat.rows(), pat.cols(), self.k);
-        let x = swap_leading(x, b, ci, h * wd); // [ci, b·h·w]
+        let (kk, n, k, co) = (pat.rows(), pat.cols(), self.k, pat.c);
+        let out_hw = pat.h * pat.w;
+        let (x, x_strides) = input.channel_rows(x, b, ci, h * wd); // [ci, b·h·w]
         let mut dw = vec![T::default(); ci * kk];
         if pat.channels_last() {
             let rows = (self.cols.take(kk * n))
-                .unwrap_or_else(|| pat.im2row(&transpose_each(g, b, pat.c, pat.h * pat.w))); // [b·h·w, k·k·co]
-            matmul(&mut dw, (ci, kk, n), &x, (n, 1), &rows, (kk, 1), false); // [ci, k·k, co]
-            dw = transpose_each(&dw, ci, k * k, pat.c);
+                .unwrap_or_else(|| pat.im2row(&output.to_last(g, b, co, out_hw))); // [b·h·w, k·k·co]
+            matmul(&mut dw, (ci, kk, n), &x, x_strides, &rows, (kk, 1), false); // [ci, k·k, co]
+            dw = transpose_each(&dw, ci, k * k, co);
         } else {
-            let cols = (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2col(g)); // [co·k·k, b·h·w]
-            matmul(&mut dw, (ci, kk, n), &x, (n, 1), &cols, (1, n), false);
+            let cols = (self.cols.take(kk * n))
+                .unwrap_or_else(|| pat.im2col(&output.to_first(g, b, co, out_hw))); // [co·k·k, b·h·w]
+            matmul(&mut dw, (ci, kk, n), &x, x_strides, &cols, (1, n), false);
         }
-        Ok((dw, Shape::from((ci, self.c_out, self.k, self.k))))
+        Ok((dw, Shape::from((ci, co, k, k))))
     }
 }
 

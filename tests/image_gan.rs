@@ -222,3 +222,75 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
         assert!(gd.get(&v).is_none(), "detached D gets none");
     }
 }
+
+#[test]
+fn channels_last_feature_maps_give_the_channels_first_results() {
+    // G and D compute with channels-last feature maps; with channels-first ones they
+    // must give the same images, logits and gradients (up to rounding), for the
+    // benchmark's shape and for three stages of RGB with dropout.
+    use candle_core::Tensor;
+    use latent_studio::experiments::image_gan::nets::{Discriminator, Generator, Mode};
+    use latent_studio::nn::conv_layout::Layout;
+    use latent_studio::nn::params::ParamStore;
+    use rand::SeedableRng;
+    let mut rgb =
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan);
+    rgb.data.image_size = 64;
+    rgb.data.channels = 3;
+    rgb.model.d_dropout = 0.3;
+    let specs = [
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan),
+        rgb,
+    ];
+    let max_diff = |a: &Tensor, b: &Tensor| -> f32 {
+        (a - b)
+            .and_then(|t| t.abs())
+            .and_then(|t| t.max_all())
+            .and_then(|t| t.to_scalar())
+            .expect("diff")
+    };
+    for spec in specs {
+        let (dev, mut params) = (Device::Cpu, ParamStore::new());
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
+        let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
+        let z = Tensor::randn(0f32, 1.0, (6, spec.model.latent_dim), &dev).expect("z");
+        let run = |g: &Generator, d: &Discriminator| {
+            let images = g.forward(&z, Mode::Train).expect("images");
+            let mut drop = rand::rngs::StdRng::seed_from_u64(9);
+            let logits = d
+                .forward(&images, Mode::Train, Some(&mut drop))
+                .expect("logits");
+            let grads = logits
+                .sqr()
+                .and_then(|t| t.sum_all())
+                .and_then(|t| t.backward());
+            (images, logits, grads.expect("backward"))
+        };
+        let (images, logits, grads) = run(&g, &d);
+        // The same networks (the same parameters), channels first.
+        let g = g.with_feature_layout(Layout::ChannelsFirst);
+        let d = d.with_feature_layout(Layout::ChannelsFirst);
+        let (images_f, logits_f, grads_f) = run(&g, &d);
+        assert_eq!(images.dims(), images_f.dims());
+        assert!(max_diff(&images, &images_f) < 1e-5);
+        let size = |t: &Tensor| max_diff(t, &t.zeros_like().expect("0"));
+        assert!(max_diff(&logits, &logits_f) < 1e-4 * (1.0 + size(&logits)));
+        // Relative to each gradient, or to the largest for a gradient that is zero up
+        // to rounding (a bias just before batch norm).
+        let vars = params.vars_with_prefix("");
+        let largest = (vars.iter())
+            .map(|v| size(grads.get(v).expect("grad")))
+            .fold(0.0, f32::max);
+        for v in &vars {
+            let (a, b) = (grads.get(v).expect("grad"), grads_f.get(v).expect("grad"));
+            let diff = max_diff(a, b);
+            assert!(
+                diff < 1e-3 * size(a) + 1e-6 * largest,
+                "{:?}: {diff} of {}",
+                v.dims(),
+                size(a)
+            );
+        }
+    }
+}

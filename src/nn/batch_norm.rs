@@ -1,10 +1,11 @@
 //! Batch normalisation over `[b, c, h, w]` (or `[b, c]`), with running statistics
 //! saved as buffers for evaluation.
 
-use candle_core::{DType, Device, Tensor, Var};
+use candle_core::{D, DType, Device, Tensor, Var};
 
 use super::activations;
 use super::channel_ops::BatchNormOp;
+use super::conv_layout::Layout;
 use super::params::ParamStore;
 use super::use_candle_ops;
 use crate::Result;
@@ -101,6 +102,27 @@ impl BatchNorm {
             return self.forward_fused(xs, Some(slope));
         }
         Ok(activations::leaky_relu(&self.forward(xs, train)?, slope)?)
+    }
+
+    /// [`BatchNorm::forward_leaky_relu`] (or [`BatchNorm::forward`] without a slope)
+    /// of images in `layout`: channels-last images `[b, h, w, c]` are normalised as
+    /// rows of channels `[b·h·w, c]`, which is the same statistics.
+    pub fn forward_laid_out(
+        &self,
+        xs: &Tensor,
+        layout: Layout,
+        train: bool,
+        slope: Option<f64>,
+    ) -> Result<Tensor> {
+        let rows = match layout {
+            Layout::ChannelsFirst => xs.clone(),
+            Layout::ChannelsLast => xs.reshape(((), xs.dim(D::Minus1)?))?,
+        };
+        let y = match slope {
+            Some(slope) => self.forward_leaky_relu(&rows, train, slope)?,
+            None => self.forward(&rows, train)?,
+        };
+        Ok(y.reshape(xs.shape())?)
     }
 
     /// Training-mode [`BatchNorm::forward`] as one op ([`BatchNormOp`]), with a

@@ -39,16 +39,30 @@ fn channel_sums(
 /// task sums a block of rows along the rows (contiguous reads), then the blocks'
 /// sums are added.
 fn column_sums<T: Real>(x: &[T], c: usize) -> Vec<f64> {
+    column_sums_of(x, x, c, |_, v, _| v.to_f64())
+}
+
+/// Per column `i` of row-major `[rows, c]` matrices `a` and `b` (of one shape),
+/// Σ f(i, a, b) over the column's pairs, in f64, blocks of rows in parallel as in
+/// [`column_sums`].
+fn column_sums_of<T: Real>(
+    a: &[T],
+    b: &[T],
+    c: usize,
+    f: impl Fn(usize, T, T) -> f64 + Sync + Send + Copy,
+) -> Vec<f64> {
     const ROWS: usize = 256;
     if c == 0 {
         return Vec::new();
     }
-    x.par_chunks(ROWS * c)
-        .map(|block| {
+    a.par_chunks(ROWS * c)
+        .zip(b.par_chunks(ROWS * c))
+        .map(move |(block_a, block_b)| {
+            let f = f;
             let mut acc = vec![0.0f64; c];
-            for row in block.chunks_exact(c) {
-                for (a, &v) in acc.iter_mut().zip(row) {
-                    *a += v.to_f64();
+            for (ra, rb) in block_a.chunks_exact(c).zip(block_b.chunks_exact(c)) {
+                for (i, ((acc, &x), &y)) in acc.iter_mut().zip(ra).zip(rb).enumerate() {
+                    *acc += f(i, x, y);
                 }
             }
             acc
@@ -319,18 +333,24 @@ impl BatchNormOp {
                 beta.len()
             );
         }
-        let count = (b * n).max(1);
-        let mean: Vec<f64> = channel_sums(dims, |start, _| plane_total(x, start, n))
-            .into_iter()
-            .map(|s| s / count as f64)
-            .collect();
-        let var: Vec<f64> = channel_sums(dims, |start, ci| {
-            let plane = &x[start..start + n];
-            sum_of(plane, plane, |v, _| (v.to_f64() - mean[ci]).powi(2))
-        })
-        .into_iter()
-        .map(|s| s / count as f64)
-        .collect();
+        let count = (b * n).max(1) as f64;
+        let mean: Vec<f64> = if n == 1 {
+            // Rows of `c` (a dense layer's outputs, or channels-last images).
+            column_sums(x, c)
+        } else {
+            channel_sums(dims, |start, _| plane_total(x, start, n))
+        };
+        let mean: Vec<f64> = mean.into_iter().map(|s| s / count).collect();
+        let mean_ref = &mean;
+        let var = if n == 1 {
+            column_sums_of(x, x, c, |i, v, _| (v.to_f64() - mean_ref[i]).powi(2))
+        } else {
+            channel_sums(dims, |start, ci| {
+                let plane = &x[start..start + n];
+                sum_of(plane, plane, |v, _| (v.to_f64() - mean[ci]).powi(2))
+            })
+        };
+        let var: Vec<f64> = var.into_iter().map(|s| s / count).collect();
         let stats = BatchStats {
             mean,
             var,
@@ -442,15 +462,22 @@ impl Binary for BatchNormBackward {
         let (mean, rstd) = (&self.stats.mean, &self.rstd);
         let n = self.stats.count.max(1) as f64;
         let plane = dims.2;
-        let d_beta = channel_sums(dims, |start, _| plane_total(g, start, plane));
+        let (d_beta, gx) = if plane == 1 {
+            // Rows of `c`.
+            let gx = column_sums_of(g, x, c, |_, g, x| g.to_f64() * x.to_f64());
+            (column_sums(g, c), gx)
+        } else {
+            let d_beta = channel_sums(dims, |start, _| plane_total(g, start, plane));
+            let gx = channel_sums(dims, |start, _| {
+                let (gp, xp) = (&g[start..start + plane], &x[start..start + plane]);
+                gp.iter()
+                    .zip(xp)
+                    .map(|(g, x)| g.to_f64() * x.to_f64())
+                    .sum()
+            });
+            (d_beta, gx)
+        };
         // Σ g·x̂ = r·(Σ g·x − μ·Σ g)
-        let gx = channel_sums(dims, |start, _| {
-            let (gp, xp) = (&g[start..start + plane], &x[start..start + plane]);
-            gp.iter()
-                .zip(xp)
-                .map(|(g, x)| g.to_f64() * x.to_f64())
-                .sum()
-        });
         let d_gamma: Vec<f64> = (0..c)
             .map(|ci| rstd[ci] * (gx[ci] - mean[ci] * d_beta[ci]))
             .collect();
@@ -465,7 +492,18 @@ impl Binary for BatchNormBackward {
             k[ci] = gr * rstd[ci] * d_gamma[ci] * mean[ci] / n - gr * d_beta[ci] / n;
         }
         let mut dx = vec![T::default(); x.len()];
-        if plane > 0 {
+        if plane == 1 && c > 0 {
+            let row = |v: &[f64]| -> Vec<T> { v.iter().map(|&v| T::from_f64(v)).collect() };
+            let (a, bx, k) = (row(&a), row(&bx), row(&k));
+            dx.par_chunks_mut(c)
+                .zip(x.par_chunks(c).zip(g.par_chunks(c)))
+                .with_min_len(64)
+                .for_each(|(d, (xr, gr))| {
+                    for i in 0..c {
+                        d[i] = gr[i] * a[i] + xr[i] * bx[i] + k[i];
+                    }
+                });
+        } else if plane > 0 {
             dx.par_chunks_mut(plane)
                 .zip(x.par_chunks(plane).zip(g.par_chunks(plane)))
                 .enumerate()

@@ -4,7 +4,7 @@
 use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
 
-use super::fast_conv::{self, ConvGeometry};
+use super::fast_conv::{self, ConvGeometry, Layouts};
 use super::params::ParamStore;
 use crate::Result;
 
@@ -76,13 +76,13 @@ impl Conv {
 
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let g = self.geometry;
-        Ok(fast_conv::conv2d_with_bias(
-            xs,
-            &self.weight,
-            &self.bias,
-            g,
-        )?)
+        self.forward_laid_out(xs, Layouts::FIRST)
+    }
+
+    /// Applies the convolution to images in `layouts.input`, giving `layouts.output`.
+    pub fn forward_laid_out(&self, xs: &Tensor, layouts: Layouts) -> Result<Tensor> {
+        let (w, b, g) = (&self.weight, Some(&self.bias), self.geometry);
+        Ok(fast_conv::conv2d_laid_out(xs, w, b, g, layouts)?)
     }
 }
 
@@ -137,16 +137,19 @@ impl UpConv {
 
     /// Applies the transposed convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
+        self.forward_laid_out(xs, Layouts::FIRST)
+    }
+
+    /// Applies the transposed convolution to images in `layouts.input`, giving
+    /// `layouts.output`.
+    pub fn forward_laid_out(&self, xs: &Tensor, layouts: Layouts) -> Result<Tensor> {
         let g = ConvGeometry {
             stride: 2,
             padding: 1,
         };
-        Ok(fast_conv::conv_transpose2d_with_bias(
-            xs,
-            &self.weight,
-            &self.bias,
-            g,
-            self.output_padding,
+        let (w, b, op) = (&self.weight, Some(&self.bias), self.output_padding);
+        Ok(fast_conv::conv_transpose2d_laid_out(
+            xs, w, b, g, op, layouts,
         )?)
     }
 }

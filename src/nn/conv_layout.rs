@@ -106,8 +106,9 @@ impl Layout {
         }
     }
 
-    /// `x`, channels first, in this layout (moved, not copied, when that is the same).
-    pub(crate) fn from_first<T: Real>(self, x: Vec<T>, b: usize, c: usize, hw: usize) -> Vec<T> {
+    /// `x`, channels first, arranged in this layout (moved, not copied, when that is
+    /// the same).
+    pub(crate) fn arrange<T: Real>(self, x: Vec<T>, b: usize, c: usize, hw: usize) -> Vec<T> {
         match self {
             Layout::ChannelsLast if c > 1 => transpose_each(&x, b, c, hw),
             _ => x,

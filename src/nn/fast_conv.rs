@@ -24,8 +24,8 @@ use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 use super::channel_ops::{add_channel_bias, sum_per_channel};
 pub use super::conv_layout::{Layout, Layouts};
 use super::kernels::{
-    Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, swap_leading_plus,
-    transpose_each, transpose_each_plus,
+    Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, matmul_new,
+    swap_leading_plus, transpose_each, transpose_each_plus,
 };
 use super::patches::Patches;
 use super::use_candle_ops;
@@ -368,8 +368,7 @@ impl Conv2dOp {
                     y
                 }
                 Layout::ChannelsFirst => {
-                    let mut y = vec![T::default(); co * n];
-                    matmul(&mut y, (n, co, kk), &rows, (kk, 1), &w, (1, kk), false);
+                    let y = matmul_new((n, co, kk), &rows, (kk, 1), &w, (1, kk));
                     transpose_each_plus(&y, b, positions, co, bias)
                 }
             };
@@ -384,8 +383,7 @@ impl Conv2dOp {
                     y
                 }
                 Layout::ChannelsFirst => {
-                    let mut y = vec![T::default(); co * n];
-                    matmul(&mut y, (co, n, kk), w, (kk, 1), &cols, (n, 1), false);
+                    let y = matmul_new((co, n, kk), w, (kk, 1), &cols, (n, 1));
                     swap_leading_plus(&y, co, b, positions, bias)
                 }
             };
@@ -551,8 +549,7 @@ impl ConvTransposeOp {
             // images [b, h', w', co].
             let x = input.to_last(x, b, ci, h * wd);
             let w = transpose_each(w, ci, co, k * k);
-            let mut rows = vec![T::default(); n * kk];
-            matmul(&mut rows, (n, kk, ci), &x, (ci, 1), &w, (kk, 1), false);
+            let rows = matmul_new((n, kk, ci), &x, (ci, 1), &w, (kk, 1));
             let out = match output {
                 Layout::ChannelsLast => pat.row2im(&rows, bias),
                 Layout::ChannelsFirst => {
@@ -563,10 +560,9 @@ impl ConvTransposeOp {
         }
         // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
         let (x, x_strides) = input.channel_rows(x, b, ci, h * wd);
-        let mut cols = vec![T::default(); kk * n];
-        matmul(&mut cols, (kk, n, ci), w, (1, kk), &x, x_strides, false);
+        let cols = matmul_new((kk, n, ci), w, (1, kk), &x, x_strides);
         let out = pat.col2im(&cols, bias);
-        Ok((output.from_first(out, b, co, out_hw), shape))
+        Ok((output.arrange(out, b, co, out_hw), shape))
     }
 }
 

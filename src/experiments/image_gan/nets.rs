@@ -15,6 +15,7 @@ use crate::Result;
 use crate::nn::activations::relu;
 use crate::nn::batch_norm::BatchNorm;
 use crate::nn::conv::{Conv, UpConv, weight_and_bias};
+use crate::nn::conv_layout::{Layout, Layouts};
 use crate::nn::mlp::Activation;
 use crate::nn::params::ParamStore;
 
@@ -50,6 +51,8 @@ pub struct Generator {
     first: (usize, usize), // channels, side of the first feature map
     ups: Vec<(UpConv, Option<BatchNorm>)>,
     output: OutputActivation,
+    /// The layout of the feature maps between layers.
+    features: Layout,
 }
 
 impl Generator {
@@ -84,18 +87,41 @@ impl Generator {
             first: (top, side),
             ups,
             output: m.g_output,
+            features: Layout::ChannelsLast,
         })
     }
 
+    /// The same network computing with its feature maps in `layout` (channels last
+    /// unless told: no transposes around the products). The results are the same
+    /// up to rounding.
+    pub fn with_feature_layout(mut self, layout: Layout) -> Self {
+        self.features = layout;
+        self
+    }
+
     /// `[b, latent]` → `[b, channels, size, size]`.
+    ///
+    /// The feature maps between the transposed convolutions are kept in the feature
+    /// layout; the images come out channels first.
     pub fn forward(&self, z: &Tensor, mode: Mode) -> Result<Tensor> {
         let b = z.dim(0)?;
         let (c, s) = self.first;
         let mut h = relu(&self.fc.forward(z)?)?.reshape((b, c, s, s))?; // [b, top, s, s]
-        for (up, bn) in &self.ups {
-            h = up.forward(&h)?; // side doubles
+        let mut layout = Layout::ChannelsFirst;
+        for (i, (up, bn)) in self.ups.iter().enumerate() {
+            let output = if i + 1 == self.ups.len() {
+                Layout::ChannelsFirst
+            } else {
+                self.features
+            };
+            let layouts = Layouts {
+                input: layout,
+                output,
+            };
+            h = up.forward_laid_out(&h, layouts)?; // side doubles
+            layout = output;
             if let Some(bn) = bn {
-                h = bn.forward_leaky_relu(&h, mode == Mode::Train, 0.0)?;
+                h = bn.forward_laid_out(&h, layout, mode == Mode::Train, Some(0.0))?;
             }
         }
         Ok(match self.output {
@@ -111,6 +137,8 @@ pub struct Discriminator {
     fc: Dense,
     activation: Activation,
     dropout: f64,
+    /// The layout of the feature maps between layers.
+    features: Layout,
 }
 
 impl Discriminator {
@@ -154,7 +182,15 @@ impl Discriminator {
             fc,
             activation: m.d_activation,
             dropout: m.d_dropout,
+            features: Layout::ChannelsLast,
         })
+    }
+
+    /// The same network computing with its feature maps in `layout`, as
+    /// [`Generator::with_feature_layout`].
+    pub fn with_feature_layout(mut self, layout: Layout) -> Self {
+        self.features = layout;
+        self
     }
 
     /// The same network with its parameters cut from the graph: for the generator's
@@ -169,34 +205,62 @@ impl Discriminator {
             fc: self.fc.detached(),
             activation: self.activation,
             dropout: self.dropout,
+            features: self.features,
         }
     }
 
     /// `[b, channels, size, size]` → logits `[b, 1]`. `rng` draws dropout masks.
+    ///
+    /// The feature maps after the first convolution are kept in the feature layout;
+    /// channels last, the last layer reads them through its weight reordered to
+    /// match (its parameters keep the channels-first order).
     pub fn forward(&self, x: &Tensor, mode: Mode, rng: Option<&mut StdRng>) -> Result<Tensor> {
         let mut rng = rng;
         let mut h = x.clone();
+        let mut layout = Layout::ChannelsFirst;
         for (conv, bn) in &self.convs {
-            h = conv.forward(&h)?; // side halves
+            let layouts = Layouts {
+                input: layout,
+                output: self.features,
+            };
+            h = conv.forward_laid_out(&h, layouts)?; // side halves
+            layout = self.features;
             let train = mode == Mode::Train;
             h = match (bn, self.activation.leak()) {
-                (Some(bn), Some(slope)) => bn.forward_leaky_relu(&h, train, slope)?,
-                (Some(bn), None) => self.activation.apply(&bn.forward(&h, train)?)?,
+                (Some(bn), Some(slope)) => bn.forward_laid_out(&h, layout, train, Some(slope))?,
+                (Some(bn), None) => self
+                    .activation
+                    .apply(&bn.forward_laid_out(&h, layout, train, None)?)?,
                 (None, _) => self.activation.apply(&h)?,
             };
             if let (true, Some(r)) = (
                 self.dropout > 0.0 && mode == Mode::Train,
                 rng.as_deref_mut(),
             ) {
-                h = dropout(&h, self.dropout, r)?;
+                h = dropout(&h, layout, self.dropout, r)?;
             }
         }
-        Ok(self.fc.forward(&h.flatten_from(1)?)?)
+        let fc = match layout {
+            Layout::ChannelsFirst => self.fc.clone(),
+            Layout::ChannelsLast => {
+                // The weight's columns run (c, y, x); the flattened maps run (y, x, c).
+                let (_, s, _, c) = h.dims4()?;
+                let w = self.fc.weight();
+                let out = w.dim(0)?;
+                let w = w
+                    .reshape((out, c, s * s))?
+                    .transpose(1, 2)?
+                    .reshape((out, ()))?;
+                Dense::new(w, self.fc.bias().cloned())
+            }
+        };
+        Ok(fc.forward(&h.flatten_from(1)?)?)
     }
 }
 
-/// Inverted dropout with a seeded mask.
-fn dropout(xs: &Tensor, p: f64, rng: &mut StdRng) -> Result<Tensor> {
+/// Inverted dropout with a seeded mask, of images in `layout`. The mask is drawn in
+/// channels-first order whatever the layout, so a seed drops the same units.
+fn dropout(xs: &Tensor, layout: Layout, p: f64, rng: &mut StdRng) -> Result<Tensor> {
     let n = xs.elem_count();
     let keep = 1.0 - p;
     let mask: Vec<f32> = (0..n)
@@ -208,5 +272,7 @@ fn dropout(xs: &Tensor, p: f64, rng: &mut StdRng) -> Result<Tensor> {
             }
         })
         .collect();
-    Ok((xs * Tensor::from_vec(mask, xs.shape(), xs.device())?)?)
+    let (b, c, h, w) = layout.dims(xs.shape())?;
+    let mask = Tensor::from_vec(mask, (b, c, h, w), xs.device())?;
+    Ok((xs * layout.from_first_tensor(&mask)?)?)
 }

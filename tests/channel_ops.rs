@@ -149,17 +149,85 @@ fn batch_norm_with_its_activation_matches_the_two_ops() {
 }
 
 #[test]
+fn channels_last_batch_norm_matches_the_reference_on_the_same_maps() {
+    // `[b, h, w, c]` maps normalised in place against the reference on the same maps
+    // channels first: values, gradients and statistics, with and without the
+    // activation, over several blocks of rows, and far from zero (the one-pass
+    // variance must not lose it to cancellation).
+    for (dtype, tol) in [(DType::F32, 5e-4), (DType::F64, 1e-9)] {
+        for (shape, offset, leak) in [
+            ([3, 4, 5, 6], 0.7, None),
+            ([8, 9, 9, 7], 50.0, Some(0.2)),
+            ([2, 3, 3, 5], -3.0, Some(0.0)),
+        ] {
+            let n: usize = shape.iter().product();
+            let c = shape[3];
+            let x = (seq(n, 0.37, dtype, &shape) * 3.0)
+                .and_then(|t| t + offset)
+                .expect("x");
+            let x = Var::from_tensor(&x).expect("x");
+            let gamma = Var::from_tensor(&(seq(c, 1.1, dtype, &[c]) + 1.0).expect("g")).expect("g");
+            let beta = Var::from_tensor(&seq(c, 2.3, dtype, &[c])).expect("b");
+            let op = BatchNormOp::new(EPS).channels_last();
+            let op = match leak {
+                Some(slope) => op.with_leaky_relu(slope),
+                None => op,
+            };
+            let ours = op.apply(&x, &gamma, &beta).expect("ours");
+            let first = x.permute((0, 3, 1, 2)).expect("first");
+            let theirs = reference_batch_norm(&first, &gamma, &beta);
+            let theirs = match leak {
+                Some(slope) => leaky_relu(&theirs, slope).expect("act"),
+                None => theirs,
+            };
+            let theirs = theirs.permute((0, 2, 3, 1)).expect("last");
+            let case = (dtype, shape, offset, leak);
+            assert!(max_diff(&ours, &theirs) < tol, "{case:?} values");
+            let probe = seq(n, 0.9, dtype, &shape);
+            let vars = [&x, &gamma, &beta];
+            for (a, b) in grads_of(&ours, &probe, &vars)
+                .iter()
+                .zip(grads_of(&theirs, &probe, &vars))
+            {
+                let scale = 1.0 + max_diff(&b, &b.zeros_like().expect("0"));
+                assert!(max_diff(a, &b) < tol * 10.0 * scale, "{case:?} gradients");
+            }
+            let stats = op.stats().expect("stats");
+            let values: Vec<f64> = (x.to_dtype(DType::F64))
+                .and_then(|t| t.flatten_all())
+                .and_then(|t| t.to_vec1())
+                .expect("values");
+            for ci in 0..c {
+                let of: Vec<f64> = values.iter().skip(ci).step_by(c).copied().collect();
+                let mean = of.iter().sum::<f64>() / of.len() as f64;
+                let var = of.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / of.len() as f64;
+                assert!(
+                    (stats.mean[ci] - mean).abs() < 1e-4 * (1.0 + mean.abs()),
+                    "{case:?}"
+                );
+                assert!(
+                    (stats.var[ci] - var).abs() < 1e-4 * var,
+                    "{case:?} variance"
+                );
+            }
+            assert_eq!(stats.count, n / c);
+        }
+    }
+}
+
+#[test]
 fn batch_norm_gradients_match_finite_differences_in_f64() {
     for leak in [None, Some(0.2)] {
         // Planes, and rows of channels (channels-last images, flattened).
-        batch_norm_fd(leak, &[3, 2, 2, 2]);
-        batch_norm_fd(leak, &[12, 2]);
+        batch_norm_fd(leak, &[3, 2, 2, 2], false);
+        batch_norm_fd(leak, &[12, 2], false);
+        batch_norm_fd(leak, &[3, 2, 2, 2], true);
     }
 }
 
 /// Finite differences through batch norm (and a leaky ReLU in the same op, if `leak`)
-/// of a `shape` with 2 channels.
-fn batch_norm_fd(leak: Option<f64>, shape: &[usize]) {
+/// of a `shape` with 2 channels (its last axis if `channels_last`).
+fn batch_norm_fd(leak: Option<f64>, shape: &[usize], channels_last: bool) {
     let n = shape.iter().product();
     let x = Var::from_tensor(&seq(n, 0.4, DType::F64, shape)).expect("x");
     let gamma = Var::from_tensor(&(seq(2, 1.7, DType::F64, &[2]) + 1.0).expect("g")).expect("g");
@@ -170,6 +238,11 @@ fn batch_norm_fd(leak: Option<f64>, shape: &[usize]) {
         let op = match leak {
             Some(slope) => BatchNormOp::new(EPS).with_leaky_relu(slope),
             None => BatchNormOp::new(EPS),
+        };
+        let op = if channels_last {
+            op.channels_last()
+        } else {
+            op
         };
         let y = op.apply(&x, &gamma, &beta).expect("bn");
         (y.tanh().expect("tanh") * &probe)

@@ -63,7 +63,7 @@ impl BatchNorm {
     /// with the running statistics (evaluation).
     pub fn forward(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
         if train && !use_candle_ops(xs.device()) {
-            return self.forward_fused(xs, None);
+            return self.forward_fused(xs, None, false);
         }
         let c = xs.dim(1)?;
         // Per-channel statistics over every axis but 1: move channels last and flatten.
@@ -99,7 +99,7 @@ impl BatchNorm {
     /// Training on our kernels, one op does both.
     pub fn forward_leaky_relu(&self, xs: &Tensor, train: bool, slope: f64) -> Result<Tensor> {
         if train && slope >= 0.0 && !use_candle_ops(xs.device()) {
-            return self.forward_fused(xs, Some(slope));
+            return self.forward_fused(xs, Some(slope), false);
         }
         Ok(activations::leaky_relu(&self.forward(xs, train)?, slope)?)
     }
@@ -114,6 +114,12 @@ impl BatchNorm {
         train: bool,
         slope: Option<f64>,
     ) -> Result<Tensor> {
+        let fusable = slope.is_none_or(|s| s >= 0.0);
+        if train && fusable && layout == Layout::ChannelsLast && !use_candle_ops(xs.device()) {
+            // One op over the 4-D maps: no reshapes (each a graph node whose gradient
+            // candle would sum into a fresh buffer).
+            return self.forward_fused(xs, slope, true);
+        }
         let rows = match layout {
             Layout::ChannelsFirst => xs.clone(),
             Layout::ChannelsLast => xs.reshape(((), xs.dim(D::Minus1)?))?,
@@ -126,9 +132,15 @@ impl BatchNorm {
     }
 
     /// Training-mode [`BatchNorm::forward`] as one op ([`BatchNormOp`]), with a
-    /// leaky ReLU of slope `leak` after it if given.
-    fn forward_fused(&self, xs: &Tensor, leak: Option<f64>) -> Result<Tensor> {
+    /// leaky ReLU of slope `leak` after it if given, over channels-last input if
+    /// `channels_last`.
+    fn forward_fused(&self, xs: &Tensor, leak: Option<f64>, channels_last: bool) -> Result<Tensor> {
         let op = BatchNormOp::new(EPS);
+        let op = if channels_last {
+            op.channels_last()
+        } else {
+            op
+        };
         let op = match leak {
             Some(slope) => op.with_leaky_relu(slope),
             None => op,

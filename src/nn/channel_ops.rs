@@ -76,6 +76,44 @@ fn column_sums_of<T: Real>(
         )
 }
 
+/// Per column `i` of row-major `[rows, c]` matrices `a` and `b`, the two sums
+/// Σ f(a, b, centre[i]) in one pass: each block of rows sums in `T` (short sums), the
+/// blocks' sums add in f64. Batch norm's statistics and its backward's sums.
+fn column_sum_pairs<T: Real>(
+    a: &[T],
+    b: &[T],
+    centre: &[T],
+    f: impl Fn(T, T, T) -> (T, T) + Sync + Send + Copy,
+) -> (Vec<f64>, Vec<f64>) {
+    const ROWS: usize = 64;
+    let c = centre.len();
+    let zeros = || (vec![0.0f64; c], vec![0.0f64; c]);
+    if c == 0 {
+        return zeros();
+    }
+    a.par_chunks(ROWS * c)
+        .zip(b.par_chunks(ROWS * c))
+        .map(move |(block_a, block_b)| {
+            let f = f;
+            let (mut s1, mut s2) = (vec![T::default(); c], vec![T::default(); c]);
+            for (ra, rb) in block_a.chunks_exact(c).zip(block_b.chunks_exact(c)) {
+                let sums = s1.iter_mut().zip(s2.iter_mut());
+                for ((((s1, s2), &x), &y), &m) in sums.zip(ra).zip(rb).zip(centre) {
+                    let (u, v) = f(x, y, m);
+                    *s1 = *s1 + u;
+                    *s2 = *s2 + v;
+                }
+            }
+            let wide = |s: Vec<T>| -> Vec<f64> { s.into_iter().map(T::to_f64).collect() };
+            (wide(s1), wide(s2))
+        })
+        .reduce(zeros, |(mut a1, mut a2), (b1, b2)| {
+            a1.iter_mut().zip(&b1).for_each(|(a, b)| *a += b);
+            a2.iter_mut().zip(&b2).for_each(|(a, b)| *a += b);
+            (a1, a2)
+        })
+}
+
 /// Σ of `n` values from `start`, in f64.
 fn plane_total<T: Real>(x: &[T], start: usize, n: usize) -> f64 {
     sum_of(&x[start..start + n], &x[start..start + n], |a, _| {
@@ -272,7 +310,22 @@ pub struct BatchNormOp {
     eps: f64,
     /// The slope of a leaky ReLU applied to the result (0: ReLU), if any.
     leak: Option<f64>,
+    /// Whether the channels are the last axis (`[b, h, w, c]`) rather than axis 1.
+    channels_last: bool,
     saved: Arc<Mutex<BatchStats>>,
+}
+
+/// Rows, channels and positions per row of a batch norm's input: `[b, c, …]` is
+/// `(b, c, …)`; channels last, every value of one position is a row `(…, c, 1)`.
+fn norm_dims(shape: &Shape, channels_last: bool) -> candle_core::Result<(usize, usize, usize)> {
+    if !channels_last {
+        return channel_dims(shape);
+    }
+    let c = *shape.dims().last().unwrap_or(&0);
+    if c == 0 || shape.rank() < 2 {
+        candle_core::bail!("channels-last batch norm needs [batch, …, channels], got {shape:?}");
+    }
+    Ok((shape.elem_count() / c, c, 1))
 }
 
 impl BatchNormOp {
@@ -281,8 +334,16 @@ impl BatchNormOp {
         Self {
             eps,
             leak: None,
+            channels_last: false,
             saved: Arc::default(),
         }
+    }
+
+    /// The same op over channels-last input `[b, …, c]`: the channels are the last
+    /// axis (no reshape, so no extra graph nodes around it).
+    pub fn channels_last(mut self) -> Self {
+        self.channels_last = true;
+        self
     }
 
     /// The same op followed by a leaky ReLU of slope `slope` (0: ReLU), in the same
@@ -325,7 +386,7 @@ impl BatchNormOp {
         gamma: &[T],
         beta: &[T],
     ) -> candle_core::Result<Vec<T>> {
-        let dims @ (b, c, n) = channel_dims(xs)?;
+        let dims @ (b, c, n) = norm_dims(xs, self.channels_last)?;
         if gamma.len() != c || beta.len() != c {
             candle_core::bail!(
                 "batch norm over {c} channels given γ of {} and β of {}",
@@ -334,23 +395,36 @@ impl BatchNormOp {
             );
         }
         let count = (b * n).max(1) as f64;
-        let mean: Vec<f64> = if n == 1 {
-            // Rows of `c` (a dense layer's outputs, or channels-last images).
-            column_sums(x, c)
+        let (mean, var) = if n == 1 && b > 0 {
+            // Rows of `c` (a dense layer's outputs, or channels-last images): both
+            // sums in one pass, about the first row (close to the mean, so the
+            // variance as a difference of the two loses little).
+            let shift = &x[..c];
+            let (s1, s2) = column_sum_pairs(x, x, shift, |v, _, m| {
+                let d = v - m;
+                (d, d * d)
+            });
+            let mean: Vec<f64> = (s1.iter().zip(shift))
+                .map(|(s, m)| m.to_f64() + s / count)
+                .collect();
+            let var: Vec<f64> = (s1.iter().zip(&s2))
+                .map(|(s1, s2)| (s2 / count - (s1 / count).powi(2)).max(0.0))
+                .collect();
+            (mean, var)
         } else {
-            channel_sums(dims, |start, _| plane_total(x, start, n))
-        };
-        let mean: Vec<f64> = mean.into_iter().map(|s| s / count).collect();
-        let mean_ref = &mean;
-        let var = if n == 1 {
-            column_sums_of(x, x, c, |i, v, _| (v.to_f64() - mean_ref[i]).powi(2))
-        } else {
-            channel_sums(dims, |start, ci| {
+            let mean: Vec<f64> = channel_sums(dims, |start, _| plane_total(x, start, n))
+                .into_iter()
+                .map(|s| s / count)
+                .collect();
+            let var: Vec<f64> = channel_sums(dims, |start, ci| {
                 let plane = &x[start..start + n];
                 sum_of(plane, plane, |v, _| (v.to_f64() - mean[ci]).powi(2))
             })
+            .into_iter()
+            .map(|s| s / count)
+            .collect();
+            (mean, var)
         };
-        let var: Vec<f64> = var.into_iter().map(|s| s / count).collect();
         let stats = BatchStats {
             mean,
             var,
@@ -421,6 +495,7 @@ impl CustomOp3 for BatchNormOp {
             rstd: self.rstd(&stats),
             stats,
             gamma,
+            channels_last: self.channels_last,
             sums: Arc::default(),
         };
         let dx = x
@@ -444,6 +519,7 @@ struct BatchNormBackward {
     stats: BatchStats,
     rstd: Vec<f64>,
     gamma: Vec<f64>,
+    channels_last: bool,
     sums: Arc<Mutex<(Vec<f64>, Vec<f64>)>>,
 }
 
@@ -455,17 +531,20 @@ impl Binary for BatchNormBackward {
         g: &[T],
         gs: &Shape,
     ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let dims @ (_, c, _) = channel_dims(xs)?;
+        let dims @ (_, c, _) = norm_dims(xs, self.channels_last)?;
         if xs != gs || self.gamma.len() != c || self.stats.mean.len() != c {
             candle_core::bail!("batch norm backward: gradient {gs:?} does not fit {xs:?}");
         }
         let (mean, rstd) = (&self.stats.mean, &self.rstd);
         let n = self.stats.count.max(1) as f64;
         let plane = dims.2;
-        let (d_beta, gx) = if plane == 1 {
-            // Rows of `c`.
-            let gx = column_sums_of(g, x, c, |_, g, x| g.to_f64() * x.to_f64());
-            (column_sums(g, c), gx)
+        // Σ g, and Σ g·x̂ = r·Σ g·(x − μ).
+        let (d_beta, d_gamma) = if plane == 1 {
+            // Rows of `c`: both sums in one pass.
+            let centre: Vec<T> = mean.iter().map(|&m| T::from_f64(m)).collect();
+            let (d_beta, gxm) = column_sum_pairs(g, x, &centre, |g, x, m| (g, g * (x - m)));
+            let d_gamma: Vec<f64> = (0..c).map(|ci| rstd[ci] * gxm[ci]).collect();
+            (d_beta, d_gamma)
         } else {
             let d_beta = channel_sums(dims, |start, _| plane_total(g, start, plane));
             let gx = channel_sums(dims, |start, _| {
@@ -475,12 +554,11 @@ impl Binary for BatchNormBackward {
                     .map(|(g, x)| g.to_f64() * x.to_f64())
                     .sum()
             });
-            (d_beta, gx)
+            let d_gamma = (0..c)
+                .map(|ci| rstd[ci] * (gx[ci] - mean[ci] * d_beta[ci]))
+                .collect();
+            (d_beta, d_gamma)
         };
-        // Σ g·x̂ = r·(Σ g·x − μ·Σ g)
-        let d_gamma: Vec<f64> = (0..c)
-            .map(|ci| rstd[ci] * (gx[ci] - mean[ci] * d_beta[ci]))
-            .collect();
         // dx = γr·(g − Σg/n − x̂·Σ(g·x̂)/n), as a·g + b·x + k per channel.
         let mut a = vec![0.0; c];
         let mut bx = vec![0.0; c];

@@ -328,6 +328,79 @@ fn dense_layer_matches_candle_linear_in_values_and_gradients() {
 }
 
 #[test]
+fn dense_layer_with_its_activation_and_any_shapes_matches_the_separate_ops() {
+    // Images [b, c, h, w] read as rows of c·h·w, through ReLU or a leaky ReLU, out as
+    // [b, 3, 1, 2]: against Linear on the flattened rows, the activation and a reshape.
+    for (dtype, tol) in [(DType::F32, 1e-4), (DType::F64, 1e-10)] {
+        for leak in [None, Some(0.0), Some(0.2)] {
+            let x = Var::from_tensor(&seq(5 * 2 * 3 * 2, 0.3, dtype, &[5, 2, 3, 2])).expect("x");
+            let w = Var::from_tensor(&seq(12 * 6, 0.7, dtype, &[6, 12])).expect("w");
+            let b = Var::from_tensor(&seq(6, 0.2, dtype, &[6])).expect("b");
+            let dense = Dense::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
+            let ours = dense.forward_as(&x, leak, (5, 3, 1, 2)).expect("ours");
+            let theirs = Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()))
+                .forward(&x.flatten_from(1).expect("flat"))
+                .expect("theirs");
+            let theirs = match leak {
+                Some(slope) => leaky_relu(&theirs, slope).expect("act"),
+                None => theirs,
+            }
+            .reshape((5, 3, 1, 2))
+            .expect("reshape");
+            assert!(max_diff(&ours, &theirs) < tol, "{dtype:?} {leak:?} values");
+            let probe = seq(ours.elem_count(), 1.1, dtype, ours.dims());
+            let vars = [&x, &w, &b];
+            for (a, r) in grads_of(&ours, &probe, &vars)
+                .iter()
+                .zip(grads_of(&theirs, &probe, &vars))
+            {
+                assert!(
+                    max_diff(a, &r) < tol * 100.0,
+                    "{dtype:?} {leak:?} gradients"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn dense_layer_gradients_match_finite_differences_in_f64_to_second_order() {
+    // L = Σ tanh(dense(x))², and the gradient penalty P = ‖∂L/∂x‖² (its gradient for
+    // the weight runs through the backward of the input gradient).
+    let x = Var::from_tensor(&seq(4 * 6, 0.5, DType::F64, &[4, 2, 3])).expect("x");
+    let w = Var::from_tensor(&seq(6 * 5, 0.9, DType::F64, &[5, 6])).expect("w");
+    let b = Var::from_tensor(&seq(5, 0.4, DType::F64, &[5])).expect("b");
+    for leak in [None, Some(0.2)] {
+        let dense = Dense::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
+        let loss = || -> Tensor {
+            let y = dense.forward_as(&x, leak, (4, 5)).expect("dense");
+            y.tanh()
+                .and_then(|t| t.sqr())
+                .and_then(|t| t.sum_all())
+                .expect("loss")
+        };
+        let grads = loss().backward().expect("backward");
+        let value = || loss().to_scalar::<f64>().expect("scalar");
+        for v in [&x, &w, &b] {
+            check_fd(v, grads.get(v).expect("grad"), &value);
+        }
+        let penalty = || -> Tensor {
+            let g = loss().backward().expect("inner");
+            g.get(&x)
+                .expect("dx")
+                .sqr()
+                .and_then(|t| t.sum_all())
+                .expect("penalty")
+        };
+        let grads = penalty().backward().expect("outer");
+        let value = || penalty().to_scalar::<f64>().expect("scalar");
+        for v in [&x, &w] {
+            check_fd(v, grads.get(v).expect("second-order grad"), &value);
+        }
+    }
+}
+
+#[test]
 fn second_order_gradients_flow_through_the_bias() {
     // P = ‖∂L/∂x‖² with L = Σ tanh(x + b)²: ∂P/∂b needs the backward of the bias
     // op's backward (the per-channel sum).

@@ -65,6 +65,18 @@ pub(crate) fn leaky_relu_grad(
         .apply_op2_no_bwd(&x.contiguous()?, &SlopeOf { slope })
 }
 
+/// `grad` back through a leaky ReLU (slope ≥ 0) whose output was `y`, as a graph
+/// node whose own backward is the same mask (so second-order gradients flow through
+/// it): for ops that fold the activation into their output.
+pub(crate) fn through_leaky_relu(
+    grad: &Tensor,
+    y: &Tensor,
+    slope: f64,
+) -> candle_core::Result<Tensor> {
+    grad.contiguous()?
+        .apply_op2(&y.contiguous()?.detach(), SlopeOf { slope })
+}
+
 /// `(g, x)` → g where x > 0, `slope`·g elsewhere: the gradient through a leaky ReLU
 /// at x. Linear in g and flat in x, so its own backward is itself (and nothing for x).
 struct SlopeOf {

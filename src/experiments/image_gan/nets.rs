@@ -6,13 +6,12 @@
 //! D: Conv(1→64)+LeakyReLU → Conv(64→128)+BN+LeakyReLU → Linear(6272→1).
 
 use crate::nn::dense::Dense;
-use candle_core::{Device, Module, Tensor};
+use candle_core::{Device, Tensor};
 use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::spec::{ImageGanSpec, OutputActivation};
 use crate::Result;
-use crate::nn::activations::relu;
 use crate::nn::batch_norm::BatchNorm;
 use crate::nn::conv::{Conv, UpConv, weight_and_bias};
 use crate::nn::conv_layout::{Layout, Layouts};
@@ -106,7 +105,7 @@ impl Generator {
     pub fn forward(&self, z: &Tensor, mode: Mode) -> Result<Tensor> {
         let b = z.dim(0)?;
         let (c, s) = self.first;
-        let mut h = relu(&self.fc.forward(z)?)?.reshape((b, c, s, s))?; // [b, top, s, s]
+        let mut h = self.fc.forward_as(z, Some(0.0), (b, c, s, s))?; // ReLU, [b, top, s, s]
         let mut layout = Layout::ChannelsFirst;
         for (i, (up, bn)) in self.ups.iter().enumerate() {
             let output = if i + 1 == self.ups.len() {
@@ -254,7 +253,8 @@ impl Discriminator {
                 Dense::new(w, self.fc.bias().cloned())
             }
         };
-        Ok(fc.forward(&h.flatten_from(1)?)?)
+        let shape = (h.dim(0)?, fc.weight().dim(0)?);
+        Ok(fc.forward_as(&h, None, shape)?)
     }
 }
 

@@ -327,7 +327,7 @@ fn every_layout_gives_the_channels_first_values_and_gradients() {
                     let reference = conv_transpose2d_with_bias(&x_first, &wt, &bias, geometry, op);
                     (&wt, reference, ours)
                 } else {
-                    let ours = conv2d_laid_out(&x_in, &w, Some(&bias), geometry, layouts);
+                    let ours = conv2d_laid_out(&x_in, &w, Some(&bias), geometry, layouts, None);
                     (&w, conv2d_with_bias(&x_first, &w, &bias, geometry), ours)
                 };
                 let (reference, ours) = (reference.expect("reference"), ours.expect("ours"));
@@ -394,7 +394,7 @@ fn channels_last_gradients_match_finite_differences_in_f64() {
                 output: Layout::ChannelsFirst,
             };
             let loss = || -> Tensor {
-                let h = conv2d_laid_out(&x, &w, Some(&b), g, into_last)
+                let h = conv2d_laid_out(&x, &w, Some(&b), g, into_last, None)
                     .and_then(|h| h.tanh())
                     .expect("conv");
                 let y = conv_transpose2d_laid_out(&h, &wt, Some(&bt), g, 0, out_of_last)
@@ -407,5 +407,77 @@ fn channels_last_gradients_match_finite_differences_in_f64() {
                 check_fd(v, grads.get(v).expect("grad"), &value);
             }
         }
+    }
+}
+
+#[test]
+fn a_leaky_relu_inside_the_convolution_matches_the_two_ops() {
+    // Values and gradients against the convolution then the activation (f32, every
+    // layout pair, patch rows and columns), then FD in f64 to second order.
+    use latent_studio::nn::activations::leaky_relu;
+    let g = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    for (b, ci, s, co) in [(2, 3, 6, 4), (2, 16, 6, 17)] {
+        let x = Var::from_tensor(&seq(b * ci * s * s, 0.3, DType::F32, &[b, ci, s, s])).expect("x");
+        let w = Var::from_tensor(&seq(co * ci * 16, 0.8, DType::F32, &[co, ci, 4, 4])).expect("w");
+        let bias = Var::from_tensor(&seq(co, 0.5, DType::F32, &[co])).expect("bias");
+        for layouts in LAYOUTS {
+            for slope in [0.0, 0.2] {
+                let x_in = Var::from_tensor(&layouts.input.from_first_tensor(&x).expect("x"))
+                    .expect("x in");
+                let fused = conv2d_laid_out(&x_in, &w, Some(&bias), g, layouts, Some(slope))
+                    .expect("fused");
+                let apart = conv2d_laid_out(&x_in, &w, Some(&bias), g, layouts, None)
+                    .and_then(|y| leaky_relu(&y, slope))
+                    .expect("apart");
+                assert!(max_diff(&fused, &apart) < 1e-6, "{layouts:?} {slope}");
+                let probe = seq(fused.elem_count(), 1.3, DType::F32, fused.dims());
+                let grads = |y: &Tensor| {
+                    (y * &probe)
+                        .and_then(|t| t.sum_all())
+                        .and_then(|t| t.backward())
+                        .expect("bwd")
+                };
+                let (ga, gb) = (grads(&fused), grads(&apart));
+                for v in [&x_in, &w, &bias] {
+                    let (a, r) = (ga.get(v).expect("grad"), gb.get(v).expect("grad"));
+                    assert!(max_diff(a, r) < 1e-4, "{layouts:?} {slope} {:?}", b_dims(v));
+                }
+            }
+        }
+    }
+    // P = ‖∂L/∂x‖² with L = Σ tanh(leaky(conv(x)))²: the critic's penalty through
+    // the activation's mask.
+    let x = Var::from_tensor(&seq(2 * 2 * 25, 0.5, DType::F64, &[2, 2, 5, 5])).expect("x");
+    let w = Var::from_tensor(&seq(3 * 2 * 9, 0.7, DType::F64, &[3, 2, 3, 3])).expect("w");
+    let bias = Var::from_tensor(&seq(3, 0.3, DType::F64, &[3])).expect("b");
+    let layouts = LAYOUTS[1];
+    let loss = || -> Tensor {
+        conv2d_laid_out(&x, &w, Some(&bias), g, layouts, Some(0.2))
+            .and_then(|y| y.tanh())
+            .and_then(|y| y.sqr())
+            .and_then(|t| t.sum_all())
+            .expect("loss")
+    };
+    let grads = loss().backward().expect("backward");
+    let value = || loss().to_scalar::<f64>().expect("scalar");
+    for v in [&x, &w, &bias] {
+        check_fd(v, grads.get(v).expect("grad"), &value);
+    }
+    let penalty = || -> Tensor {
+        let gx = loss()
+            .backward()
+            .expect("inner")
+            .get(&x)
+            .expect("dx")
+            .clone();
+        gx.sqr().and_then(|t| t.sum_all()).expect("p")
+    };
+    let grads = penalty().backward().expect("outer");
+    let value = || penalty().to_scalar::<f64>().expect("scalar");
+    for v in [&w, &bias] {
+        check_fd(v, grads.get(v).expect("second-order grad"), &value);
     }
 }

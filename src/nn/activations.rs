@@ -11,6 +11,7 @@ use super::kernels::{
     Binary, Real, Unary, custom_op1_cpu, custom_op2_cpu, map_elements, map_pairs,
 };
 use super::use_candle_ops;
+use rayon::prelude::*;
 
 /// max(0, x).
 pub fn relu(x: &Tensor) -> candle_core::Result<Tensor> {
@@ -63,6 +64,18 @@ pub(crate) fn leaky_relu_grad(
 ) -> candle_core::Result<Tensor> {
     grad.contiguous()?
         .apply_op2_no_bwd(&x.contiguous()?, &SlopeOf { slope })
+}
+
+/// A leaky ReLU of slope `slope` applied to `y` in place, in parallel chunks: for
+/// ops that fold the activation into their output.
+pub(crate) fn leaky_relu_in_place<T: Real>(y: &mut [T], slope: f64) {
+    const CHUNK: usize = 16 * 1024;
+    let (zero, slope) = (T::default(), T::from_f64(slope));
+    y.par_chunks_mut(CHUNK).for_each(move |chunk| {
+        for v in chunk {
+            *v = if *v > zero { *v } else { *v * slope };
+        }
+    });
 }
 
 /// `grad` back through a leaky ReLU (slope ≥ 0) whose output was `y`, as a graph

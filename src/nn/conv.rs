@@ -76,13 +76,19 @@ impl Conv {
 
     /// Applies the convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        self.forward_laid_out(xs, Layouts::FIRST)
+        self.forward_laid_out(xs, Layouts::FIRST, None)
     }
 
-    /// Applies the convolution to images in `layouts.input`, giving `layouts.output`.
-    pub fn forward_laid_out(&self, xs: &Tensor, layouts: Layouts) -> Result<Tensor> {
+    /// Applies the convolution to images in `layouts.input`, giving `layouts.output`,
+    /// and a leaky ReLU of slope `leak` ≥ 0 if given (in the same op).
+    pub fn forward_laid_out(
+        &self,
+        xs: &Tensor,
+        layouts: Layouts,
+        leak: Option<f64>,
+    ) -> Result<Tensor> {
         let (w, b, g) = (&self.weight, Some(&self.bias), self.geometry);
-        Ok(fast_conv::conv2d_laid_out(xs, w, b, g, layouts)?)
+        Ok(fast_conv::conv2d_laid_out(xs, w, b, g, layouts, leak)?)
     }
 }
 

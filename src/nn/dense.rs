@@ -60,7 +60,7 @@ impl Dense {
     ) -> candle_core::Result<Tensor> {
         let shape = shape.into();
         let (out, fan_in) = self.weight.dims2()?;
-        if fan_in == 0 || x.elem_count() % fan_in != 0 {
+        if fan_in == 0 || !x.elem_count().is_multiple_of(fan_in) {
             candle_core::bail!("dense layer of {fan_in} inputs given {:?}", x.shape());
         }
         let rows = x.elem_count() / fan_in;
@@ -138,10 +138,7 @@ impl DenseOp {
             bias.is_some(),
         );
         if let Some(slope) = self.leak {
-            let (zero, slope) = (T::default(), T::from_f64(slope));
-            for v in &mut y {
-                *v = if *v > zero { *v } else { *v * slope };
-            }
+            activations::leaky_relu_in_place(&mut y, slope);
         }
         Ok((y, self.shape.clone()))
     }

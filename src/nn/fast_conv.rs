@@ -21,6 +21,7 @@
 
 use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
+use super::activations;
 use super::channel_ops::{add_channel_bias, sum_per_channel};
 pub use super::conv_layout::{Layout, Layouts};
 use super::kernels::{
@@ -42,7 +43,7 @@ pub struct ConvGeometry {
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
 /// (candle's own conv2d where [`use_candle_ops`] says so).
 pub fn conv2d(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    convolve(x, w, None, g, true, Layouts::FIRST)
+    convolve(x, w, None, g, true, Layouts::FIRST, None)
 }
 
 /// [`conv2d`] plus a bias `[c_out]` per output channel, added inside the op (no
@@ -54,25 +55,34 @@ pub fn conv2d_with_bias(
     bias: &Tensor,
     g: ConvGeometry,
 ) -> candle_core::Result<Tensor> {
-    convolve(x, w, Some(bias), g, true, Layouts::FIRST)
+    convolve(x, w, Some(bias), g, true, Layouts::FIRST, None)
 }
 
 /// [`conv2d`], with a bias if given, from and to the given [`Layouts`] (the kernel is
-/// `[c_out, c_in, k, k]` either way).
+/// `[c_out, c_in, k, k]` either way), through a leaky ReLU of slope `leak` ≥ 0 if
+/// given (0: ReLU) applied in the same op.
 pub fn conv2d_laid_out(
     x: &Tensor,
     w: &Tensor,
     bias: Option<&Tensor>,
     g: ConvGeometry,
     layouts: Layouts,
+    leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
-    convolve(x, w, bias, g, true, layouts)
+    if leak.is_some_and(|s| s < 0.0) {
+        candle_core::bail!("conv2d: a leaky ReLU of negative slope");
+    }
+    let y = convolve(x, w, bias, g, true, layouts, leak)?;
+    match leak {
+        Some(slope) if use_candle_ops(x.device()) => activations::leaky_relu(&y, slope),
+        _ => Ok(y),
+    }
 }
 
 /// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
 /// (for optimising an input through a frozen network: style transfer, DeepDream).
 pub fn conv2d_fixed(x: &Tensor, w: &Tensor, g: ConvGeometry) -> candle_core::Result<Tensor> {
-    convolve(x, w, None, g, false, Layouts::FIRST)
+    convolve(x, w, None, g, false, Layouts::FIRST, None)
 }
 
 /// [`conv2d_fixed`] plus a bias, as in [`conv2d_with_bias`] (the bias gets a gradient
@@ -83,7 +93,7 @@ pub fn conv2d_fixed_with_bias(
     bias: &Tensor,
     g: ConvGeometry,
 ) -> candle_core::Result<Tensor> {
-    convolve(x, w, Some(bias), g, false, Layouts::FIRST)
+    convolve(x, w, Some(bias), g, false, Layouts::FIRST, None)
 }
 
 /// The convolutions above: `kernel_grad` says whether the kernel gets a gradient.
@@ -94,6 +104,7 @@ fn convolve(
     g: ConvGeometry,
     kernel_grad: bool,
     layouts: Layouts,
+    leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
         let w = if kernel_grad { w.clone() } else { w.detach() };
@@ -112,6 +123,7 @@ fn convolve(
         kernel_grad,
         cols,
         layouts,
+        leak,
     };
     apply(x, w, bias, op)
 }
@@ -144,6 +156,7 @@ fn conv2d_keeping(
         kernel_grad: true,
         cols: Some(cols),
         layouts,
+        leak: None,
     };
     apply(x, w, None, op)
 }
@@ -273,7 +286,8 @@ macro_rules! with_and_without_bias {
                 res: &Tensor,
                 grad: &Tensor,
             ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-                let (dx, dw) = CustomOp2::bwd(self, x, w, res, grad)?;
+                let grad = &self.before_activation(grad, res)?;
+                let (dx, dw) = self.grads(x, w, grad)?;
                 Ok((dx, dw, bias_grad(bias, grad, self.layouts.output)?))
             }
         }
@@ -309,6 +323,8 @@ struct Conv2dOp {
     /// Where the forward pass leaves its columns, if anyone will want them.
     cols: Option<Stash>,
     layouts: Layouts,
+    /// The slope of the leaky ReLU applied to the output (0: ReLU), if any.
+    leak: Option<f64>,
 }
 
 /// The patches of a convolution of `b` images `[c, h, w]` by a `k × k` kernel.
@@ -392,6 +408,10 @@ impl Conv2dOp {
         if let Some(stash) = &self.cols {
             stash.put(cols);
         }
+        let mut y = y;
+        if let Some(slope) = self.leak {
+            activations::leaky_relu_in_place(&mut y, slope);
+        }
         Ok((y, output.shape(b, co, pat.oh, pat.ow)))
     }
 }
@@ -403,7 +423,29 @@ impl CustomOp2 for Conv2dOp {
         &self,
         x: &Tensor,
         w: &Tensor,
-        _res: &Tensor,
+        res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        self.grads(x, w, &self.before_activation(grad, res)?)
+    }
+}
+
+impl Conv2dOp {
+    /// The output gradient back through the activation, if the op applied one (its
+    /// output `res` is positive exactly where its input was).
+    fn before_activation(&self, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
+        match self.leak {
+            Some(slope) => activations::through_leaky_relu(grad, res, slope),
+            None => Ok(grad.clone()),
+        }
+    }
+
+    /// The gradients of the input and the kernel for the gradient `grad` of the
+    /// convolution's output (before any activation).
+    fn grads(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
         let ConvGeometry { stride, padding } = self.g;
@@ -574,6 +616,23 @@ impl CustomOp2 for ConvTransposeOp {
         x: &Tensor,
         w: &Tensor,
         _res: &Tensor,
+        grad: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        self.grads(x, w, grad)
+    }
+}
+
+impl ConvTransposeOp {
+    /// The output gradient (no activation here to go back through).
+    fn before_activation(&self, grad: &Tensor, _res: &Tensor) -> candle_core::Result<Tensor> {
+        Ok(grad.clone())
+    }
+
+    /// The gradients of the input and the kernel for the output gradient `grad`.
+    fn grads(
+        &self,
+        x: &Tensor,
+        w: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
         let (_, _, h, wd) = self.layouts.input.dims(x.shape())?;

@@ -222,10 +222,13 @@ impl Discriminator {
                 input: layout,
                 output: self.features,
             };
-            h = conv.forward_laid_out(&h, layouts)?; // side halves
+            // Without batch norm, a leaky activation goes into the convolution's op.
+            let fused = bn.is_none().then(|| self.activation.leak()).flatten();
+            h = conv.forward_laid_out(&h, layouts, fused)?; // side halves
             layout = self.features;
             let train = mode == Mode::Train;
             h = match (bn, self.activation.leak()) {
+                (None, Some(_)) => h, // activated above
                 (Some(bn), Some(slope)) => bn.forward_laid_out(&h, layout, train, Some(slope))?,
                 (Some(bn), None) => self
                     .activation

@@ -339,3 +339,61 @@ fn the_cli_writes_a_held_out_elbo_that_improves() {
     assert!(last > first + 150.0, "held-out ELBO {first} → {last}");
     assert!(out.join("checkpoint.safetensors").is_file());
 }
+
+#[test]
+fn channels_last_feature_maps_give_the_channels_first_results() {
+    // Encoder and decoder compute with channels-last maps; channels first they must
+    // give the same codes, logits and gradients (forward values tightly, gradients as
+    // a whole: a ReLU input rounded across zero changes single terms).
+    use candle_core::Var;
+    use latent_studio::experiments::autoencoder::nets::{Decoder, Encoder};
+    use latent_studio::nn::conv_layout::Layout;
+    use latent_studio::nn::params::ParamStore;
+    use rand::SeedableRng;
+    let spec = autoencoder_default(AutoencoderKind::Vae);
+    let (dev, mut params) = (Device::Cpu, ParamStore::new());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let enc = Encoder::new(&spec, true, &mut params, &mut rng, &dev).expect("encoder");
+    let dec = Decoder::new(&spec, &mut params, &mut rng, &dev).expect("decoder");
+    let s = spec.data.image_size;
+    let x = common::numeric::seq(6 * s * s, 0.37, DType::F32, &[6, 1, s, s]);
+    let x = Var::from_tensor(&((x + 1.0).expect("x") * 0.5).expect("x")).expect("x");
+    let run = |enc: &Encoder, dec: &Decoder| {
+        let (mu, log_var) = enc.forward(&x).expect("encode");
+        let log_var = log_var.expect("log variance");
+        let logits = dec.forward(&(&mu + &log_var).expect("z")).expect("decode");
+        let loss = (logits.sqr().and_then(|t| t.sum_all()))
+            .and_then(|l| l + mu.sqr()?.sum_all()?)
+            .expect("loss");
+        (mu, logits, loss.backward().expect("backward"))
+    };
+    let (mu, logits, grads) = run(&enc, &dec);
+    let enc = enc.with_feature_layout(Layout::ChannelsFirst);
+    let dec = dec.with_feature_layout(Layout::ChannelsFirst);
+    let (mu_f, logits_f, grads_f) = run(&enc, &dec);
+    let max_diff = |a: &Tensor, b: &Tensor| -> f32 {
+        (a - b)
+            .and_then(|t| t.abs())
+            .and_then(|t| t.max_all())
+            .and_then(|t| t.to_scalar())
+            .expect("diff")
+    };
+    let size = |t: &Tensor| max_diff(t, &t.zeros_like().expect("0"));
+    assert!(max_diff(&mu, &mu_f) < 1e-5 * (1.0 + size(&mu)));
+    assert!(max_diff(&logits, &logits_f) < 1e-5 * (1.0 + size(&logits)));
+    let norm = |t: &Tensor| -> f32 {
+        (t.sqr().and_then(|t| t.sum_all()))
+            .and_then(|t| t.to_scalar::<f32>())
+            .expect("norm")
+            .sqrt()
+    };
+    let (mut diff, mut total) = (0.0f32, 0.0f32);
+    let mut vars = params.vars_with_prefix("");
+    vars.push(x.clone());
+    for v in &vars {
+        let (a, b) = (grads.get(v).expect("grad"), grads_f.get(v).expect("grad"));
+        diff = diff.hypot(norm(&(a - b).expect("diff")));
+        total = total.hypot(norm(a));
+    }
+    assert!(diff < 1e-4 * total, "gradients differ by {diff} of {total}");
+}

@@ -322,8 +322,15 @@ fn every_layout_gives_the_channels_first_values_and_gradients() {
                     .expect("x var");
                 let x_first = Var::from_tensor(&x).expect("x first");
                 let (kernel, reference, ours) = if transposed {
-                    let ours =
-                        conv_transpose2d_laid_out(&x_in, &wt, Some(&bias), geometry, op, layouts);
+                    let ours = conv_transpose2d_laid_out(
+                        &x_in,
+                        &wt,
+                        Some(&bias),
+                        geometry,
+                        op,
+                        layouts,
+                        None,
+                    );
                     let reference = conv_transpose2d_with_bias(&x_first, &wt, &bias, geometry, op);
                     (&wt, reference, ours)
                 } else {
@@ -397,7 +404,7 @@ fn channels_last_gradients_match_finite_differences_in_f64() {
                 let h = conv2d_laid_out(&x, &w, Some(&b), g, into_last, None)
                     .and_then(|h| h.tanh())
                     .expect("conv");
-                let y = conv_transpose2d_laid_out(&h, &wt, Some(&bt), g, 0, out_of_last)
+                let y = conv_transpose2d_laid_out(&h, &wt, Some(&bt), g, 0, out_of_last, None)
                     .expect("convT");
                 y.sqr().and_then(|t| t.sum_all()).expect("loss")
             };
@@ -411,7 +418,7 @@ fn channels_last_gradients_match_finite_differences_in_f64() {
 }
 
 #[test]
-fn a_leaky_relu_inside_the_convolution_matches_the_two_ops() {
+fn a_leaky_relu_inside_either_convolution_matches_the_two_ops() {
     // Values and gradients against the convolution then the activation (f32, every
     // layout pair, patch rows and columns), then FD in f64 to second order.
     use latent_studio::nn::activations::leaky_relu;
@@ -422,17 +429,25 @@ fn a_leaky_relu_inside_the_convolution_matches_the_two_ops() {
     for (b, ci, s, co) in [(2, 3, 6, 4), (2, 16, 6, 17)] {
         let x = Var::from_tensor(&seq(b * ci * s * s, 0.3, DType::F32, &[b, ci, s, s])).expect("x");
         let w = Var::from_tensor(&seq(co * ci * 16, 0.8, DType::F32, &[co, ci, 4, 4])).expect("w");
+        let wt =
+            Var::from_tensor(&seq(ci * co * 16, 0.6, DType::F32, &[ci, co, 4, 4])).expect("wt");
         let bias = Var::from_tensor(&seq(co, 0.5, DType::F32, &[co])).expect("bias");
         for layouts in LAYOUTS {
-            for slope in [0.0, 0.2] {
+            for (slope, transposed) in [(0.0, false), (0.2, false), (0.0, true), (0.2, true)] {
                 let x_in = Var::from_tensor(&layouts.input.from_first_tensor(&x).expect("x"))
                     .expect("x in");
-                let fused = conv2d_laid_out(&x_in, &w, Some(&bias), g, layouts, Some(slope))
-                    .expect("fused");
-                let apart = conv2d_laid_out(&x_in, &w, Some(&bias), g, layouts, None)
-                    .and_then(|y| leaky_relu(&y, slope))
-                    .expect("apart");
-                assert!(max_diff(&fused, &apart) < 1e-6, "{layouts:?} {slope}");
+                let kernel = if transposed { &wt } else { &w };
+                let op = |leak| {
+                    if transposed {
+                        conv_transpose2d_laid_out(&x_in, &wt, Some(&bias), g, 0, layouts, leak)
+                    } else {
+                        conv2d_laid_out(&x_in, &w, Some(&bias), g, layouts, leak)
+                    }
+                };
+                let fused = op(Some(slope)).expect("fused");
+                let apart = op(None).and_then(|y| leaky_relu(&y, slope)).expect("apart");
+                let case = (layouts, slope, transposed);
+                assert!(max_diff(&fused, &apart) < 1e-6, "{case:?}");
                 let probe = seq(fused.elem_count(), 1.3, DType::F32, fused.dims());
                 let grads = |y: &Tensor| {
                     (y * &probe)
@@ -441,9 +456,9 @@ fn a_leaky_relu_inside_the_convolution_matches_the_two_ops() {
                         .expect("bwd")
                 };
                 let (ga, gb) = (grads(&fused), grads(&apart));
-                for v in [&x_in, &w, &bias] {
+                for v in [&x_in, kernel, &bias] {
                     let (a, r) = (ga.get(v).expect("grad"), gb.get(v).expect("grad"));
-                    assert!(max_diff(a, r) < 1e-4, "{layouts:?} {slope} {:?}", b_dims(v));
+                    assert!(max_diff(a, r) < 1e-4, "{case:?} {:?}", b_dims(v));
                 }
             }
         }

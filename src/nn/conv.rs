@@ -143,20 +143,25 @@ impl UpConv {
 
     /// Applies the transposed convolution.
     pub fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        self.forward_laid_out(xs, Layouts::FIRST)
+        self.forward_laid_out(xs, Layouts::FIRST, None)
     }
 
     /// Applies the transposed convolution to images in `layouts.input`, giving
-    /// `layouts.output`.
-    pub fn forward_laid_out(&self, xs: &Tensor, layouts: Layouts) -> Result<Tensor> {
+    /// `layouts.output`, and a leaky ReLU of slope `leak` ≥ 0 if given (in the same
+    /// op).
+    pub fn forward_laid_out(
+        &self,
+        xs: &Tensor,
+        layouts: Layouts,
+        leak: Option<f64>,
+    ) -> Result<Tensor> {
         let g = ConvGeometry {
             stride: 2,
             padding: 1,
         };
         let (w, b, op) = (&self.weight, Some(&self.bias), self.output_padding);
-        Ok(fast_conv::conv_transpose2d_laid_out(
-            xs, w, b, g, op, layouts,
-        )?)
+        let y = fast_conv::conv_transpose2d_laid_out(xs, w, b, g, op, layouts, leak)?;
+        Ok(y)
     }
 }
 

@@ -185,7 +185,8 @@ pub fn conv_transpose2d_with_bias(
 }
 
 /// [`conv_transpose2d`], with a bias if given, from and to the given [`Layouts`] (the
-/// kernel is `[c_in, c_out, k, k]` either way).
+/// kernel is `[c_in, c_out, k, k]` either way), through a leaky ReLU of slope `leak`
+/// ≥ 0 if given (0: ReLU) applied in the same op.
 pub fn conv_transpose2d_laid_out(
     x: &Tensor,
     w: &Tensor,
@@ -193,8 +194,25 @@ pub fn conv_transpose2d_laid_out(
     g: ConvGeometry,
     output_padding: usize,
     layouts: Layouts,
+    leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
-    conv_transpose(x, w, bias, g, output_padding, layouts)
+    if leak.is_some_and(|s| s < 0.0) {
+        candle_core::bail!("conv_transpose2d: a leaky ReLU of negative slope");
+    }
+    if use_candle_ops(x.device()) {
+        let y = conv_transpose(x, w, bias, g, output_padding, layouts)?;
+        return match leak {
+            Some(slope) => activations::leaky_relu(&y, slope),
+            None => Ok(y),
+        };
+    }
+    let op = ConvTransposeOp {
+        g,
+        output_padding,
+        layouts,
+        leak,
+    };
+    apply(x, w, bias, op)
 }
 
 fn conv_transpose(
@@ -218,6 +236,7 @@ fn conv_transpose(
         g,
         output_padding,
         layouts,
+        leak: None,
     };
     apply(x, w, bias, op)
 }
@@ -233,6 +252,15 @@ fn bias_grad(bias: &Tensor, grad: &Tensor, layout: Layout) -> candle_core::Resul
         // Rows of channels: `[b·h·w, c]`.
         Layout::ChannelsLast => sum_per_channel(&grad.reshape(((), bias.dim(0)?))?)?,
     }))
+}
+
+/// The gradient `grad` of an op's output `res` back through the leaky ReLU of slope
+/// `leak` the op applied, if any (its output is positive exactly where its input was).
+fn activation_grad(leak: Option<f64>, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
+    match leak {
+        Some(slope) => activations::through_leaky_relu(grad, res, slope),
+        None => Ok(grad.clone()),
+    }
 }
 
 /// Checks a bias `[c]` for an output of `c` channels.
@@ -434,10 +462,7 @@ impl Conv2dOp {
     /// The output gradient back through the activation, if the op applied one (its
     /// output `res` is positive exactly where its input was).
     fn before_activation(&self, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
-        match self.leak {
-            Some(slope) => activations::through_leaky_relu(grad, res, slope),
-            None => Ok(grad.clone()),
-        }
+        activation_grad(self.leak, grad, res)
     }
 
     /// The gradients of the input and the kernel for the gradient `grad` of the
@@ -530,6 +555,8 @@ struct ConvTransposeOp {
     g: ConvGeometry,
     output_padding: usize,
     layouts: Layouts,
+    /// The slope of the leaky ReLU applied to the output (0: ReLU), if any.
+    leak: Option<f64>,
 }
 
 /// The patches of the convolution that is the adjoint of a transposed convolution
@@ -598,13 +625,21 @@ impl ConvTransposeOp {
                     transpose_each_plus(&pat.row2im(&rows, None), b, out_hw, co, bias)
                 }
             };
-            return Ok((out, shape));
+            return Ok((self.activated(out), shape));
         }
         // The columns Wᵀ [co·k·k, ci] · x [ci, b·h·w], summed into the output.
         let (x, x_strides) = input.channel_rows(x, b, ci, h * wd);
         let cols = matmul_new((kk, n, ci), w, (1, kk), &x, x_strides);
         let out = pat.col2im(&cols, bias);
-        Ok((output.arrange(out, b, co, out_hw), shape))
+        Ok((self.activated(output.arrange(out, b, co, out_hw)), shape))
+    }
+
+    /// `y` through the op's activation, if it has one.
+    fn activated<T: Real>(&self, mut y: Vec<T>) -> Vec<T> {
+        if let Some(slope) = self.leak {
+            activations::leaky_relu_in_place(&mut y, slope);
+        }
+        y
     }
 }
 
@@ -615,17 +650,17 @@ impl CustomOp2 for ConvTransposeOp {
         &self,
         x: &Tensor,
         w: &Tensor,
-        _res: &Tensor,
+        res: &Tensor,
         grad: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        self.grads(x, w, grad)
+        self.grads(x, w, &self.before_activation(grad, res)?)
     }
 }
 
 impl ConvTransposeOp {
-    /// The output gradient (no activation here to go back through).
-    fn before_activation(&self, grad: &Tensor, _res: &Tensor) -> candle_core::Result<Tensor> {
-        Ok(grad.clone())
+    /// The output gradient back through the activation, if the op applied one.
+    fn before_activation(&self, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
+        activation_grad(self.leak, grad, res)
     }
 
     /// The gradients of the input and the kernel for the output gradient `grad`.

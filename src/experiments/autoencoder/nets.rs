@@ -3,15 +3,18 @@
 //! → μ (and log σ² for a VAE) Linear(hidden → d); decoder Linear(d → hidden)+ReLU →
 //! Linear(hidden → 2ch·(s/4)²)+ReLU → ConvT(2ch→ch)+ReLU → ConvT(ch→c) → logits.
 
-use candle_core::{Device, Module, Tensor};
-use candle_nn::Linear;
+use candle_core::{Device, Tensor};
 use rand::rngs::StdRng;
 
 use super::spec::AutoencoderSpec;
 use crate::Result;
-use crate::nn::activations::relu;
 use crate::nn::conv::{Conv, UpConv, uniform_weight_and_bias};
+use crate::nn::conv_layout::{Layout, Layouts};
+use crate::nn::dense::Dense;
 use crate::nn::params::ParamStore;
+
+/// ReLU, as the slope of a leaky one: what the ops apply in place.
+const RELU: Option<f64> = Some(0.0);
 
 fn linear(
     params: &mut ParamStore,
@@ -20,7 +23,7 @@ fn linear(
     fan_out: usize,
     rng: &mut StdRng,
     device: &Device,
-) -> Result<Linear> {
+) -> Result<Dense> {
     let (w, b) = uniform_weight_and_bias(
         params,
         name,
@@ -30,16 +33,18 @@ fn linear(
         rng,
         device,
     )?;
-    Ok(Linear::new(w, Some(b)))
+    Ok(Dense::new(w, Some(b)))
 }
 
 /// The encoder: images to the mean (and log-variance) of the code.
 pub struct Encoder {
     conv1: Conv,
     conv2: Conv,
-    fc: Linear,
-    mu: Linear,
-    log_var: Option<Linear>,
+    fc: Dense,
+    mu: Dense,
+    log_var: Option<Dense>,
+    /// The layout of the feature maps between layers.
+    features: Layout,
 }
 
 impl Encoder {
@@ -68,17 +73,47 @@ impl Encoder {
             } else {
                 None
             },
+            features: Layout::ChannelsLast,
         })
+    }
+
+    /// The same network computing with its feature maps in `layout` (channels last
+    /// unless told: no transposes around the products); the results are the same up
+    /// to rounding.
+    pub fn with_feature_layout(mut self, layout: Layout) -> Self {
+        self.features = layout;
+        self
     }
 
     /// `[b, c, s, s]` with pixels in [0, 1] → (μ `[b, d]`, log σ² `[b, d]` for a VAE).
     pub fn forward(&self, x: &Tensor) -> Result<(Tensor, Option<Tensor>)> {
-        let h = relu(&self.conv1.forward(x)?)?; // [b, ch, s/2, s/2]
-        let h = relu(&self.conv2.forward(&h)?)?; // [b, 2ch, s/4, s/4]
-        let h = relu(&self.fc.forward(&h.flatten_from(1)?)?)?; // [b, hidden]
-        let mu = self.mu.forward(&h)?; // [b, d]
+        let f = self.features;
+        let into = Layouts {
+            input: Layout::ChannelsFirst,
+            output: f,
+        };
+        let within = Layouts {
+            input: f,
+            output: f,
+        };
+        let h = self.conv1.forward_laid_out(x, into, RELU)?; // ch channels, s/2
+        let h = self.conv2.forward_laid_out(&h, within, RELU)?; // 2ch channels, s/4
+        let (b, c, side, _) = f.dims(h.shape())?;
+        let fc = match f {
+            Layout::ChannelsFirst => self.fc.clone(),
+            // The weight's columns run (c, y, x); channels-last maps run (y, x, c).
+            Layout::ChannelsLast => {
+                let w = self.fc.weight();
+                let out = w.dim(0)?;
+                let w = (w.reshape((out, c, side * side))?.transpose(1, 2))?.reshape((out, ()))?;
+                Dense::new(w, self.fc.bias().cloned())
+            }
+        };
+        let h = fc.forward_as(&h, RELU, (b, fc.weight().dim(0)?))?; // [b, hidden]
+        let d = self.mu.weight().dim(0)?;
+        let mu = self.mu.forward_as(&h, None, (b, d))?; // [b, d]
         let log_var = match &self.log_var {
-            Some(l) => Some(l.forward(&h)?),
+            Some(l) => Some(l.forward_as(&h, None, (b, d))?),
             None => None,
         };
         Ok((mu, log_var))
@@ -87,12 +122,14 @@ impl Encoder {
 
 /// The decoder: codes to pixel logits.
 pub struct Decoder {
-    fc1: Linear,
-    fc2: Linear,
+    fc1: Dense,
+    fc2: Dense,
     up1: UpConv,
     up2: UpConv,
     /// Channels and side of the first feature map.
     first: (usize, usize),
+    /// The layout of the feature maps between the transposed convolutions.
+    features: Layout,
 }
 
 impl Decoder {
@@ -116,17 +153,34 @@ impl Decoder {
             up1: UpConv::pytorch_init(params, "dec.up1", 2 * ch, ch, 4, rng, device)?,
             up2: UpConv::pytorch_init(params, "dec.up2", ch, c, 4, rng, device)?,
             first: (2 * ch, s / 4),
+            features: Layout::ChannelsLast,
         })
+    }
+
+    /// The same network computing with its feature maps in `layout`, as
+    /// [`Encoder::with_feature_layout`].
+    pub fn with_feature_layout(mut self, layout: Layout) -> Self {
+        self.features = layout;
+        self
     }
 
     /// `[b, d]` → pixel logits `[b, c, s, s]`.
     pub fn forward(&self, z: &Tensor) -> Result<Tensor> {
         let b = z.dim(0)?;
         let (ch, side) = self.first;
-        let h = relu(&self.fc1.forward(z)?)?; // [b, hidden]
-        let h = relu(&self.fc2.forward(&h)?)?; // [b, 2ch·(s/4)²]
-        let h = h.reshape((b, ch, side, side))?; // [b, 2ch, s/4, s/4]
-        let h = relu(&self.up1.forward(&h)?)?; // [b, ch, s/2, s/2]
-        self.up2.forward(&h) // [b, c, s, s]
+        let hidden = self.fc1.weight().dim(0)?;
+        let h = self.fc1.forward_as(z, RELU, (b, hidden))?;
+        let h = self.fc2.forward_as(&h, RELU, (b, ch, side, side))?; // [b, 2ch, s/4, s/4]
+        let f = self.features;
+        let out_of = Layouts {
+            input: Layout::ChannelsFirst,
+            output: f,
+        };
+        let h = self.up1.forward_laid_out(&h, out_of, RELU)?; // ch channels, s/2
+        let back = Layouts {
+            input: f,
+            output: Layout::ChannelsFirst,
+        };
+        self.up2.forward_laid_out(&h, back, None) // [b, c, s, s]
     }
 }

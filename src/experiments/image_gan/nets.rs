@@ -117,7 +117,7 @@ impl Generator {
                 input: layout,
                 output,
             };
-            h = up.forward_laid_out(&h, layouts)?; // side doubles
+            h = up.forward_laid_out(&h, layouts, None)?; // side doubles
             layout = output;
             if let Some(bn) = bn {
                 h = bn.forward_laid_out(&h, layout, mode == Mode::Train, Some(0.0))?;

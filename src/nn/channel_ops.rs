@@ -38,7 +38,7 @@ fn channel_sums(
 /// Per column of a row-major `[rows, c]` matrix, the sum of its values in f64: each
 /// task sums a block of rows along the rows (contiguous reads), then the blocks'
 /// sums are added.
-fn column_sums<T: Real>(x: &[T], c: usize) -> Vec<f64> {
+pub(crate) fn column_sums<T: Real>(x: &[T], c: usize) -> Vec<f64> {
     column_sums_of(x, x, c, |_, v, _| v.to_f64())
 }
 

@@ -63,3 +63,53 @@ fn first_and_second_order_gradients_match_finite_differences() {
     let value = || p().to_scalar::<f64>().expect("scalar");
     check_fd(&w, grads.get(&w).expect("second-order dw"), &value);
 }
+
+#[test]
+fn tanh_matches_candle_and_finite_differences_to_second_order() {
+    use latent_studio::nn::activations::tanh;
+    // Values and gradients against candle's tanh over a wide range (saturated ends
+    // included), large enough for the parallel path.
+    for (dtype, tol) in [(DType::F32, 1e-6), (DType::F64, 1e-14)] {
+        let shape = [4, 60, 100];
+        let n: usize = shape.iter().product();
+        let x = Var::from_tensor(&(seq(n, 0.05, dtype, &shape) * 12.0).expect("x")).expect("x");
+        let (ours, theirs) = (tanh(&x).expect("ours"), x.tanh().expect("candle"));
+        assert!(max_diff(&ours, &theirs) < tol, "{dtype:?} values");
+        let probe = seq(n, 1.3, dtype, &shape);
+        let grad = |y: Tensor| {
+            let g = (y * &probe)
+                .and_then(|t| t.sum_all())
+                .and_then(|t| t.backward())
+                .expect("backward");
+            g.get(&x).expect("dx").clone()
+        };
+        assert!(
+            max_diff(&grad(ours), &grad(theirs)) < tol * 10.0,
+            "{dtype:?} gradients"
+        );
+    }
+    // P = ‖∂L/∂x‖² with L = Σ tanh(x)·p: its gradient needs the backward's own.
+    let x = Var::from_tensor(&seq(12, 0.4, DType::F64, &[3, 4])).expect("x");
+    let p = seq(12, 0.9, DType::F64, &[3, 4]);
+    let loss = || {
+        (tanh(&x).expect("tanh") * &p)
+            .and_then(|t| t.sum_all())
+            .expect("l")
+    };
+    let grads = loss().backward().expect("backward");
+    check_fd(&x, grads.get(&x).expect("dx"), &|| {
+        loss().to_scalar::<f64>().expect("v")
+    });
+    let penalty = || {
+        let g = loss().backward().expect("inner");
+        g.get(&x)
+            .expect("dx")
+            .sqr()
+            .and_then(|t| t.sum_all())
+            .expect("p")
+    };
+    let grads = penalty().backward().expect("outer");
+    check_fd(&x, grads.get(&x).expect("second order"), &|| {
+        penalty().to_scalar::<f64>().expect("v")
+    });
+}

@@ -30,6 +30,35 @@ pub fn leaky_relu(x: &Tensor, slope: f64) -> candle_core::Result<Tensor> {
     x.contiguous()?.apply_op1(LeakyRelu { slope })
 }
 
+/// tanh, vectorised (candle's calls the C library once per value: 3% of a DCGAN
+/// step for its 28 × 28 outputs). Absolute error below 2·10⁻⁷ in f32. Its backward,
+/// `g·(1 − y²)`, is candle's ops on the output, so second-order gradients flow.
+pub fn tanh(x: &Tensor) -> candle_core::Result<Tensor> {
+    if use_candle_ops(x.device()) {
+        return x.tanh();
+    }
+    x.contiguous()?.apply_op1(Tanh)
+}
+
+struct Tanh;
+
+impl Unary for Tanh {
+    fn run<T: Real>(&self, x: &[T], shape: &Shape) -> candle_core::Result<(Vec<T>, Shape)> {
+        let mut y = x.to_vec();
+        y.par_chunks_mut(16 * 1024)
+            .for_each(|chunk| T::tanh_all(chunk));
+        Ok((y, shape.clone()))
+    }
+}
+
+impl CustomOp1 for Tanh {
+    custom_op1_cpu!("tanh");
+
+    fn bwd(&self, _x: &Tensor, res: &Tensor, grad: &Tensor) -> candle_core::Result<Option<Tensor>> {
+        Ok(Some(grad.mul(&res.sqr()?.affine(-1.0, 1.0)?)?))
+    }
+}
+
 struct LeakyRelu {
     slope: f64,
 }

@@ -160,10 +160,16 @@ fn affine_per_channel<T: Real>(
         // for every row, so the loop runs along the row.
         let scale: Vec<T> = scale.iter().map(|&v| T::from_f64(v)).collect();
         let shift: Vec<T> = shift.iter().map(|&v| T::from_f64(v)).collect();
-        y.par_chunks_mut(c)
-            .zip(x.par_chunks(c))
-            .with_min_len(64)
-            .for_each(|(dst, src)| write_affine(dst, src, |i| (scale[i], shift[i]), leak));
+        let (scale, shift) = (&scale, &shift);
+        // Blocks of rows per task; each row a loop over zipped slices (no index
+        // checks, so it vectorises).
+        y.par_chunks_mut(ROWS_PER_TASK * c)
+            .zip(x.par_chunks(ROWS_PER_TASK * c))
+            .for_each(|(dst, src)| {
+                for (d, s) in dst.chunks_exact_mut(c).zip(src.chunks_exact(c)) {
+                    affine_row(d, s, scale, shift, leak);
+                }
+            });
         return y;
     }
     y.par_chunks_mut(n)
@@ -175,6 +181,30 @@ fn affine_per_channel<T: Real>(
             write_affine(dst, src, move |_| (a, s), leak);
         });
     y
+}
+
+/// Rows of channels per parallel task in the row-wise passes.
+const ROWS_PER_TASK: usize = 64;
+
+/// One row `dst = src·scale + shift` (per channel), through a leaky ReLU of slope
+/// `leak` if given.
+#[inline(always)]
+fn affine_row<T: Real>(dst: &mut [T], src: &[T], scale: &[T], shift: &[T], leak: Option<T>) {
+    let zero = T::default();
+    let values = dst.iter_mut().zip(src).zip(scale).zip(shift);
+    match leak {
+        None => {
+            for (((d, &v), &a), &b) in values {
+                *d = v * a + b;
+            }
+        }
+        Some(l) => {
+            for (((d, &v), &a), &b) in values {
+                let p = v * a + b;
+                *d = if p > zero { p } else { p * l };
+            }
+        }
+    }
 }
 
 /// `dst[i] = src[i]·a + s` with `(a, s) = coef(i)`, through a leaky ReLU of slope
@@ -572,13 +602,21 @@ impl Binary for BatchNormBackward {
         let mut dx = vec![T::default(); x.len()];
         if plane == 1 && c > 0 {
             let row = |v: &[f64]| -> Vec<T> { v.iter().map(|&v| T::from_f64(v)).collect() };
-            let (a, bx, k) = (row(&a), row(&bx), row(&k));
-            dx.par_chunks_mut(c)
-                .zip(x.par_chunks(c).zip(g.par_chunks(c)))
-                .with_min_len(64)
-                .for_each(|(d, (xr, gr))| {
-                    for i in 0..c {
-                        d[i] = gr[i] * a[i] + xr[i] * bx[i] + k[i];
+            let (a, bx, k) = (&row(&a), &row(&bx), &row(&k));
+            let block = ROWS_PER_TASK * c;
+            dx.par_chunks_mut(block)
+                .zip(x.par_chunks(block).zip(g.par_chunks(block)))
+                .for_each(|(d, (xb, gb))| {
+                    let rows = d
+                        .chunks_exact_mut(c)
+                        .zip(xb.chunks_exact(c).zip(gb.chunks_exact(c)));
+                    for (d, (xr, gr)) in rows {
+                        let coef = a.iter().zip(bx).zip(k);
+                        for (((d, &xv), &gv), ((&a, &bx), &k)) in
+                            d.iter_mut().zip(xr).zip(gr).zip(coef)
+                        {
+                            *d = gv * a + xv * bx + k;
+                        }
                     }
                 });
         } else if plane > 0 {

@@ -40,7 +40,7 @@ impl Activation {
         Ok(match self {
             Activation::Relu => activations::relu(xs)?,
             Activation::LeakyRelu => activations::leaky_relu(xs, LEAKY_SLOPE)?,
-            Activation::Tanh => xs.tanh()?,
+            Activation::Tanh => crate::nn::activations::tanh(xs)?,
         })
     }
 }

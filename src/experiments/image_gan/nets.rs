@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 
 use super::spec::{ImageGanSpec, OutputActivation};
 use crate::Result;
+use crate::nn::activations;
 use crate::nn::batch_norm::BatchNorm;
 use crate::nn::conv::{Conv, UpConv, weight_and_bias};
 use crate::nn::conv_layout::{Layout, Layouts};
@@ -124,7 +125,7 @@ impl Generator {
             }
         }
         Ok(match self.output {
-            OutputActivation::Tanh => h.tanh()?,
+            OutputActivation::Tanh => activations::tanh(&h)?,
             OutputActivation::Sigmoid => candle_nn::ops::sigmoid(&h)?,
         })
     }

@@ -3,6 +3,8 @@
 //! adjoint, so that the forward pass and both gradients of a convolution and of a
 //! transposed convolution are products over these copies.
 
+use std::mem::MaybeUninit;
+
 use rayon::prelude::*;
 
 use super::kernels::Real;
@@ -121,28 +123,37 @@ impl Patches {
         } = *self;
         debug_assert_eq!(x.len(), b * h * w * c);
         let width = k * k * c;
-        let mut rows = vec![T::default(); b * oh * ow * width];
+        let len = b * oh * ow * width;
         if width == 0 {
-            return rows;
+            return vec![T::default(); len];
         }
-        rows.par_chunks_mut(width)
+        // Every value is written once, a copy or a zero where the patch overhangs the
+        // border: no zero fill first (a pass over the whole matrix).
+        let mut rows = Vec::with_capacity(len);
+        rows.spare_capacity_mut()[..len]
+            .par_chunks_mut(width)
             .enumerate()
             .with_min_len(8)
             .for_each(|(pos, row)| {
                 let (bi, oy, ox) = (pos / (oh * ow), (pos / ow) % oh, pos % ow);
                 for ky in 0..k {
-                    let Some(iy) = self.source(oy, ky, h) else {
-                        continue;
-                    };
+                    let iy = self.source(oy, ky, h);
                     for kx in 0..k {
-                        let Some(ix) = self.source(ox, kx, w) else {
-                            continue;
-                        };
-                        let src = &x[((bi * h + iy) * w + ix) * c..][..c];
-                        row[(ky * k + kx) * c..][..c].copy_from_slice(src);
+                        let dst = &mut row[(ky * k + kx) * c..][..c];
+                        match (iy, self.source(ox, kx, w)) {
+                            (Some(iy), Some(ix)) => {
+                                let src = &x[((bi * h + iy) * w + ix) * c..][..c];
+                                for (d, &v) in dst.iter_mut().zip(src) {
+                                    d.write(v);
+                                }
+                            }
+                            _ => dst.fill(MaybeUninit::new(T::default())),
+                        }
                     }
                 }
             });
+        // SAFETY: each row's `k·k` segments of `c` were all written above.
+        unsafe { rows.set_len(len) };
         rows
     }
 

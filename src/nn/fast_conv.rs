@@ -23,6 +23,7 @@ use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
 use super::activations;
 use super::channel_ops::{add_channel_bias, sum_per_channel};
+use super::conv_grads::{Conv2dKernelGrad, ConvTransposeKernelGrad};
 pub use super::conv_layout::{Layout, Layouts};
 use super::kernels::{
     Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, matmul_new,
@@ -272,10 +273,11 @@ fn check_bias(bias: &Shape, channels: usize) -> candle_core::Result<()> {
 }
 
 /// A convolution op's faces to candle: [`Binary`] (no bias) and [`Ternary`] (with a bias
-/// `[c_out]`) over its `forward`, and the `CustomOp3` whose backward adds the bias's
-/// gradient to the op's own. `$out_axis` is the kernel's axis of output channels.
+/// `[c_out]`) over its `forward`, and the `CustomOp2` and `CustomOp3` whose backward
+/// passes take the gradient back through the op's activation, then to its `grads`
+/// (and the bias's). `$out_axis` is the kernel's axis of output channels.
 macro_rules! with_and_without_bias {
-    ($op:ty, $name:literal, $out_axis:tt) => {
+    ($op:ty, $name:literal, $name_bias:literal, $out_axis:tt) => {
         impl Binary for $op {
             fn run<T: Real>(
                 &self,
@@ -303,8 +305,22 @@ macro_rules! with_and_without_bias {
             }
         }
 
+        impl CustomOp2 for $op {
+            custom_op2_cpu!($name);
+
+            fn bwd(
+                &self,
+                x: &Tensor,
+                w: &Tensor,
+                res: &Tensor,
+                grad: &Tensor,
+            ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+                self.grads(x, w, &activation_grad(self.leak, grad, res)?)
+            }
+        }
+
         impl CustomOp3 for $op {
-            custom_op3_cpu!($name);
+            custom_op3_cpu!($name_bias);
 
             fn bwd(
                 &self,
@@ -314,7 +330,7 @@ macro_rules! with_and_without_bias {
                 res: &Tensor,
                 grad: &Tensor,
             ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-                let grad = &self.before_activation(grad, res)?;
+                let grad = &activation_grad(self.leak, grad, res)?;
                 let (dx, dw) = self.grads(x, w, grad)?;
                 Ok((dx, dw, bias_grad(bias, grad, self.layouts.output)?))
             }
@@ -322,8 +338,13 @@ macro_rules! with_and_without_bias {
     };
 }
 
-with_and_without_bias!(Conv2dOp, "fast-conv2d-bias", 0);
-with_and_without_bias!(ConvTransposeOp, "fast-conv-transpose2d-bias", 1);
+with_and_without_bias!(Conv2dOp, "fast-conv2d", "fast-conv2d-bias", 0);
+with_and_without_bias!(
+    ConvTransposeOp,
+    "fast-conv-transpose2d",
+    "fast-conv-transpose2d-bias",
+    1
+);
 
 /// `rows` copies of `bias` (zeros without one) to start a product's sum from, and
 /// whether the product must add to them.
@@ -356,7 +377,7 @@ struct Conv2dOp {
 }
 
 /// The patches of a convolution of `b` images `[c, h, w]` by a `k × k` kernel.
-fn conv_patches(
+pub(super) fn conv_patches(
     (b, c, h, w): (usize, usize, usize, usize),
     k: usize,
     g: ConvGeometry,
@@ -444,27 +465,7 @@ impl Conv2dOp {
     }
 }
 
-impl CustomOp2 for Conv2dOp {
-    custom_op2_cpu!("fast-conv2d");
-
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        self.grads(x, w, &self.before_activation(grad, res)?)
-    }
-}
-
 impl Conv2dOp {
-    /// The output gradient back through the activation, if the op applied one (its
-    /// output `res` is positive exactly where its input was).
-    fn before_activation(&self, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
-        activation_grad(self.leak, grad, res)
-    }
-
     /// The gradients of the input and the kernel for the gradient `grad` of the
     /// convolution's output (before any activation).
     fn grads(
@@ -505,52 +506,6 @@ impl Conv2dOp {
     }
 }
 
-/// The kernel gradient of [`conv2d`]: `(x, output gradient)` → `dW [co, ci, k, k]`
-/// = output gradient `[co, b·oh·ow]` times the columns of `x`, transposed.
-struct Conv2dKernelGrad {
-    g: ConvGeometry,
-    k: usize,
-    /// The columns of `x`, if the forward pass left them.
-    cols: Stash,
-    layouts: Layouts,
-}
-
-impl Binary for Conv2dKernelGrad {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        g: &[T],
-        gl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let Layouts { input, output } = self.layouts;
-        let pat = conv_patches(input.dims(xl)?, self.k, self.g)?;
-        let (gb, co, goh, gow) = output.dims(gl)?;
-        if (gb, goh, gow) != (pat.b, pat.oh, pat.ow) {
-            candle_core::bail!("conv2d backward: gradient {gl:?} does not fit input {xl:?}");
-        }
-        let (kk, n, k) = (pat.rows(), pat.cols(), self.k);
-        let (b, c, hw) = (pat.b, pat.c, pat.h * pat.w);
-        let (g, g_strides) = output.channel_rows(g, b, co, pat.oh * pat.ow); // [co, b·oh·ow]
-        let mut dw = vec![T::default(); co * kk];
-        if pat.channels_last() {
-            let rows =
-                (self.cols.take(kk * n)).unwrap_or_else(|| pat.im2row(&input.to_last(x, b, c, hw)));
-            matmul(&mut dw, (co, kk, n), &g, g_strides, &rows, (kk, 1), false); // [co, k·k, c]
-            dw = transpose_each(&dw, co, k * k, c);
-        } else {
-            let cols = (self.cols.take(kk * n))
-                .unwrap_or_else(|| pat.im2col(&input.to_first(x, b, c, hw)));
-            matmul(&mut dw, (co, kk, n), &g, g_strides, &cols, (1, n), false);
-        }
-        Ok((dw, Shape::from((co, c, k, k))))
-    }
-}
-
-impl CustomOp2 for Conv2dKernelGrad {
-    custom_op2_cpu!("fast-conv2d-kernel-grad");
-}
-
 struct ConvTransposeOp {
     g: ConvGeometry,
     output_padding: usize,
@@ -561,7 +516,7 @@ struct ConvTransposeOp {
 
 /// The patches of the convolution that is the adjoint of a transposed convolution
 /// of `b` images `[c_in, h, w]` to `c_out` channels: it takes outputs back to `h × w`.
-fn transposed_patches(
+pub(super) fn transposed_patches(
     (b, h, w): (usize, usize, usize),
     c_out: usize,
     k: usize,
@@ -643,26 +598,7 @@ impl ConvTransposeOp {
     }
 }
 
-impl CustomOp2 for ConvTransposeOp {
-    custom_op2_cpu!("fast-conv-transpose2d");
-
-    fn bwd(
-        &self,
-        x: &Tensor,
-        w: &Tensor,
-        res: &Tensor,
-        grad: &Tensor,
-    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-        self.grads(x, w, &self.before_activation(grad, res)?)
-    }
-}
-
 impl ConvTransposeOp {
-    /// The output gradient back through the activation, if the op applied one.
-    fn before_activation(&self, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
-        activation_grad(self.leak, grad, res)
-    }
-
     /// The gradients of the input and the kernel for the output gradient `grad`.
     fn grads(
         &self,
@@ -698,54 +634,4 @@ impl ConvTransposeOp {
         )?;
         Ok((dx, Some(dw)))
     }
-}
-
-/// The kernel gradient of [`conv_transpose2d`]: `(x, output gradient)` →
-/// `dW [ci, co, k, k]` = `x [ci, b·h·w]` times the output gradient's columns, transposed.
-struct ConvTransposeKernelGrad {
-    g: ConvGeometry,
-    output_padding: usize,
-    c_out: usize,
-    k: usize,
-    /// The output gradient's columns, if the input gradient left them.
-    cols: Stash,
-    layouts: Layouts,
-}
-
-impl Binary for ConvTransposeKernelGrad {
-    fn run<T: Real>(
-        &self,
-        x: &[T],
-        xl: &Shape,
-        g: &[T],
-        gl: &Shape,
-    ) -> candle_core::Result<(Vec<T>, Shape)> {
-        let Layouts { input, output } = self.layouts;
-        let (b, ci, h, wd) = input.dims(xl)?;
-        let pat = transposed_patches((b, h, wd), self.c_out, self.k, self.g, self.output_padding)?;
-        if output.dims(gl)? != (b, pat.c, pat.h, pat.w) {
-            candle_core::bail!(
-                "conv_transpose2d backward: gradient {gl:?} does not fit input {xl:?}"
-            );
-        }
-        let (kk, n, k, co) = (pat.rows(), pat.cols(), self.k, pat.c);
-        let out_hw = pat.h * pat.w;
-        let (x, x_strides) = input.channel_rows(x, b, ci, h * wd); // [ci, b·h·w]
-        let mut dw = vec![T::default(); ci * kk];
-        if pat.channels_last() {
-            let rows = (self.cols.take(kk * n))
-                .unwrap_or_else(|| pat.im2row(&output.to_last(g, b, co, out_hw))); // [b·h·w, k·k·co]
-            matmul(&mut dw, (ci, kk, n), &x, x_strides, &rows, (kk, 1), false); // [ci, k·k, co]
-            dw = transpose_each(&dw, ci, k * k, co);
-        } else {
-            let cols = (self.cols.take(kk * n))
-                .unwrap_or_else(|| pat.im2col(&output.to_first(g, b, co, out_hw))); // [co·k·k, b·h·w]
-            matmul(&mut dw, (ci, kk, n), &x, x_strides, &cols, (1, n), false);
-        }
-        Ok((dw, Shape::from((ci, co, k, k))))
-    }
-}
-
-impl CustomOp2 for ConvTransposeKernelGrad {
-    custom_op2_cpu!("fast-conv-transpose2d-kernel-grad");
 }

@@ -9,6 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::model::{CharNet, LstmState};
+use super::stepper::StepState;
 use crate::Result;
 use crate::data::corpus::Vocab;
 use crate::lab::{LabResult, LabSlot, TextRequest};
@@ -59,15 +60,13 @@ impl<'a> Generator<'a> {
         rule: Sampling,
         seed: u64,
     ) -> Result<String> {
-        let (mut state, mut last) = self.prime(prompt, 1)?;
+        let (state, mut last) = self.prime(prompt, 1)?;
+        let (stepper, mut state) = (self.net.stepper()?, StepState::from_tensors(&state)?);
         let mut rng = StdRng::seed_from_u64(seed);
         let mut out = String::with_capacity(length);
         for _ in 0..length {
-            let input = Tensor::from_vec(vec![last], 1, self.device)?;
-            let (logits, next) = self.net.step(&input, &state)?;
-            state = next;
-            let logits = logits.squeeze(0)?.to_vec1::<f32>()?;
-            last = rule.pick(&logits, &mut rng);
+            let logits = stepper.step(&[last], &mut state);
+            last = rule.pick(&logits[0], &mut rng);
             out.push(self.vocab.char(last));
         }
         Ok(out)
@@ -103,7 +102,7 @@ pub struct Job {
     slot: LabSlot,
     rules: Vec<Sampling>,
     rngs: Vec<StdRng>,
-    state: LstmState,
+    state: StepState,
     last: Vec<u32>,
     columns: Vec<String>,
     remaining: usize,
@@ -132,7 +131,7 @@ impl Job {
             rngs: (0..n)
                 .map(|_| StdRng::seed_from_u64(request.seed))
                 .collect(),
-            state,
+            state: StepState::from_tensors(&state)?,
             last: vec![last; n],
             columns: vec![String::new(); n],
             remaining: request.length.min(20_000),
@@ -142,18 +141,12 @@ impl Job {
     }
 
     /// Generates for up to [`CHUNK_TIME`]; the answer holds all the text so far.
-    pub fn advance(
-        &mut self,
-        net: &CharNet,
-        vocab: &Vocab,
-        device: &Device,
-    ) -> Result<(LabSlot, LabResult)> {
+    pub fn advance(&mut self, net: &CharNet, vocab: &Vocab) -> Result<(LabSlot, LabResult)> {
         let chunk_start = Instant::now();
+        // The weights as they are now (training may go on between chunks).
+        let stepper = net.stepper()?;
         while self.remaining > 0 && chunk_start.elapsed() < CHUNK_TIME {
-            let input = Tensor::from_vec(self.last.clone(), self.last.len(), device)?;
-            let (logits, next) = net.step(&input, &self.state)?;
-            self.state = next;
-            let rows = logits.to_vec2::<f32>()?;
+            let rows = stepper.step(&self.last, &mut self.state);
             for (k, row) in rows.iter().enumerate() {
                 let id = self.rules[k].pick(row, &mut self.rngs[k]);
                 self.last[k] = id;

@@ -5,6 +5,7 @@
 mod generation;
 pub mod model;
 pub mod spec;
+pub mod stepper;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -279,7 +280,7 @@ impl Experiment for CharLstm {
 
     fn lab_more(&mut self) -> Option<Result<(LabSlot, LabResult)>> {
         let job = self.job.as_mut()?;
-        let result = job.advance(&self.net, &self.corpus.vocab, &self.device);
+        let result = job.advance(&self.net, &self.corpus.vocab);
         if !matches!(&result, Ok((_, r)) if r.is_partial()) {
             self.job = None;
         }

@@ -7,6 +7,7 @@ use candle_nn::Embedding;
 use rand::rngs::StdRng;
 
 use super::spec::CharLstmModel;
+use super::stepper::Stepper;
 use crate::Result;
 use crate::nn::dense::Dense;
 use crate::nn::fused_lstm::{FusedLstm, candle_lstm};
@@ -90,6 +91,21 @@ impl CharNet {
             hidden: h,
             vocab,
         })
+    }
+
+    /// The weights copied out for generating text one character at a time
+    /// ([`Stepper`]: no tensors per step).
+    pub fn stepper(&self) -> Result<Stepper> {
+        let layers: Vec<_> = (self.layers.iter())
+            .map(|l| (&l.w_ih, &l.w_hh, &l.bias))
+            .collect();
+        let head = (self.head.weight(), self.head.bias());
+        let Some(bias) = head.1 else {
+            return Err(crate::StudioError::Checkpoint(
+                "the character model's head has no bias".into(),
+            ));
+        };
+        Stepper::new(self.embed.embeddings(), &layers, (head.0, bias))
     }
 
     /// Zeros for `b` streams.

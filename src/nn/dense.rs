@@ -13,6 +13,7 @@ use candle_core::{CustomOp2, CustomOp3, Module, Shape, Tensor};
 
 use super::activations;
 use super::channel_ops::{add_channel_bias, sum_per_channel};
+use super::conv_layout::Layout;
 use super::kernels::{Binary, Real, Ternary, custom_op2_cpu, custom_op3_cpu, matmul};
 use super::use_candle_ops;
 
@@ -35,6 +36,25 @@ impl Dense {
         Self {
             weight: self.weight.detach(),
             bias: self.bias.as_ref().map(Tensor::detach),
+        }
+    }
+
+    /// The layer for flattened maps of `channels` channels in `layout`, where its
+    /// weight's columns run channels first, (c, y, x) (PyTorch's flatten): channels
+    /// last the maps run (y, x, c), so the columns are reordered to match (a copy
+    /// whose gradient flows back to the weight; the parameters keep their order).
+    pub fn reading(&self, layout: Layout, channels: usize) -> candle_core::Result<Self> {
+        match layout {
+            Layout::ChannelsFirst => Ok(self.clone()),
+            Layout::ChannelsLast => {
+                let (out, fan_in) = self.weight.dims2()?;
+                let w = (self
+                    .weight
+                    .reshape((out, channels, fan_in / channels.max(1)))?)
+                .transpose(1, 2)?
+                .reshape((out, fan_in))?;
+                Ok(Self::new(w, self.bias.clone()))
+            }
         }
     }
 

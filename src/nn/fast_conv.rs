@@ -70,14 +70,8 @@ pub fn conv2d_laid_out(
     layouts: Layouts,
     leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
-    if leak.is_some_and(|s| s < 0.0) {
-        candle_core::bail!("conv2d: a leaky ReLU of negative slope");
-    }
-    let y = convolve(x, w, bias, g, true, layouts, leak)?;
-    match leak {
-        Some(slope) if use_candle_ops(x.device()) => activations::leaky_relu(&y, slope),
-        _ => Ok(y),
-    }
+    check_slope(leak, "conv2d")?;
+    convolve(x, w, bias, g, true, layouts, leak)
 }
 
 /// [`conv2d`] by a fixed kernel: the backward pass gives the input's gradient only
@@ -111,11 +105,7 @@ fn convolve(
         let w = if kernel_grad { w.clone() } else { w.detach() };
         let x = layouts.input.to_first_tensor(x)?;
         let y = x.conv2d(&w, g.padding, g.stride, 1, 1)?;
-        let y = match bias {
-            Some(b) => add_channel_bias(&y, b)?,
-            None => y,
-        };
-        return layouts.output.from_first_tensor(&y);
+        return candle_epilogue(y, bias, layouts.output, leak);
     }
     // A kernel that learns keeps the columns for its gradient.
     let cols = (kernel_grad && w.track_op()).then(Stash::default);
@@ -127,6 +117,34 @@ fn convolve(
         leak,
     };
     apply(x, w, bias, op)
+}
+
+/// Refuses a leaky ReLU of negative slope: the ops tell where the input was positive
+/// from the sign of their output.
+fn check_slope(leak: Option<f64>, op: &str) -> candle_core::Result<()> {
+    if leak.is_some_and(|s| s < 0.0) {
+        candle_core::bail!("{op}: a leaky ReLU of negative slope");
+    }
+    Ok(())
+}
+
+/// What our ops do after the product, in candle's ops (on other devices): the bias,
+/// the output layout and the activation, applied to candle's channels-first `y`.
+fn candle_epilogue(
+    y: Tensor,
+    bias: Option<&Tensor>,
+    layout: Layout,
+    leak: Option<f64>,
+) -> candle_core::Result<Tensor> {
+    let y = match bias {
+        Some(b) => add_channel_bias(&y, b)?,
+        None => y,
+    };
+    let y = layout.from_first_tensor(&y)?;
+    match leak {
+        Some(slope) => activations::leaky_relu(&y, slope),
+        None => Ok(y),
+    }
 }
 
 /// `op` on `x` and `w`, and the bias if there is one.
@@ -170,7 +188,7 @@ pub fn conv_transpose2d(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
-    conv_transpose(x, w, None, g, output_padding, Layouts::FIRST)
+    conv_transpose(x, w, None, g, output_padding, Layouts::FIRST, None)
 }
 
 /// [`conv_transpose2d`] plus a bias `[c_out]`, added inside the op as in
@@ -182,7 +200,7 @@ pub fn conv_transpose2d_with_bias(
     g: ConvGeometry,
     output_padding: usize,
 ) -> candle_core::Result<Tensor> {
-    conv_transpose(x, w, Some(bias), g, output_padding, Layouts::FIRST)
+    conv_transpose(x, w, Some(bias), g, output_padding, Layouts::FIRST, None)
 }
 
 /// [`conv_transpose2d`], with a bias if given, from and to the given [`Layouts`] (the
@@ -197,23 +215,8 @@ pub fn conv_transpose2d_laid_out(
     layouts: Layouts,
     leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
-    if leak.is_some_and(|s| s < 0.0) {
-        candle_core::bail!("conv_transpose2d: a leaky ReLU of negative slope");
-    }
-    if use_candle_ops(x.device()) {
-        let y = conv_transpose(x, w, bias, g, output_padding, layouts)?;
-        return match leak {
-            Some(slope) => activations::leaky_relu(&y, slope),
-            None => Ok(y),
-        };
-    }
-    let op = ConvTransposeOp {
-        g,
-        output_padding,
-        layouts,
-        leak,
-    };
-    apply(x, w, bias, op)
+    check_slope(leak, "conv_transpose2d")?;
+    conv_transpose(x, w, bias, g, output_padding, layouts, leak)
 }
 
 fn conv_transpose(
@@ -223,21 +226,18 @@ fn conv_transpose(
     g: ConvGeometry,
     output_padding: usize,
     layouts: Layouts,
+    leak: Option<f64>,
 ) -> candle_core::Result<Tensor> {
     if use_candle_ops(x.device()) {
         let x = layouts.input.to_first_tensor(x)?;
         let y = x.conv_transpose2d(w, g.padding, output_padding, g.stride, 1)?;
-        let y = match bias {
-            Some(b) => add_channel_bias(&y, b)?,
-            None => y,
-        };
-        return layouts.output.from_first_tensor(&y);
+        return candle_epilogue(y, bias, layouts.output, leak);
     }
     let op = ConvTransposeOp {
         g,
         output_padding,
         layouts,
-        leak: None,
+        leak,
     };
     apply(x, w, bias, op)
 }
@@ -485,7 +485,7 @@ impl Conv2dOp {
             // the output padding restores rows the strided forward dropped.
             let op = h + 2 * padding - k - (oh - 1) * stride;
             let reversed = self.layouts.reversed();
-            let dx = conv_transpose(grad, w, None, self.g, op, reversed)?;
+            let dx = conv_transpose(grad, w, None, self.g, op, reversed, None)?;
             Some(crop(dx, self.layouts.input, h, wd)?)
         } else {
             None

@@ -98,17 +98,8 @@ impl Encoder {
         };
         let h = self.conv1.forward_laid_out(x, into, RELU)?; // ch channels, s/2
         let h = self.conv2.forward_laid_out(&h, within, RELU)?; // 2ch channels, s/4
-        let (b, c, side, _) = f.dims(h.shape())?;
-        let fc = match f {
-            Layout::ChannelsFirst => self.fc.clone(),
-            // The weight's columns run (c, y, x); channels-last maps run (y, x, c).
-            Layout::ChannelsLast => {
-                let w = self.fc.weight();
-                let out = w.dim(0)?;
-                let w = (w.reshape((out, c, side * side))?.transpose(1, 2))?.reshape((out, ()))?;
-                Dense::new(w, self.fc.bias().cloned())
-            }
-        };
+        let (b, c, _, _) = f.dims(h.shape())?;
+        let fc = self.fc.reading(f, c)?;
         let h = fc.forward_as(&h, RELU, (b, fc.weight().dim(0)?))?; // [b, hidden]
         let d = self.mu.weight().dim(0)?;
         let mu = self.mu.forward_as(&h, None, (b, d))?; // [b, d]

@@ -243,20 +243,7 @@ impl Discriminator {
                 h = dropout(&h, layout, self.dropout, r)?;
             }
         }
-        let fc = match layout {
-            Layout::ChannelsFirst => self.fc.clone(),
-            Layout::ChannelsLast => {
-                // The weight's columns run (c, y, x); the flattened maps run (y, x, c).
-                let (_, s, _, c) = h.dims4()?;
-                let w = self.fc.weight();
-                let out = w.dim(0)?;
-                let w = w
-                    .reshape((out, c, s * s))?
-                    .transpose(1, 2)?
-                    .reshape((out, ()))?;
-                Dense::new(w, self.fc.bias().cloned())
-            }
-        };
+        let fc = self.fc.reading(layout, layout.dims(h.shape())?.1)?;
         let shape = (h.dim(0)?, fc.weight().dim(0)?);
         Ok(fc.forward_as(&h, None, shape)?)
     }

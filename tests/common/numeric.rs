@@ -14,6 +14,18 @@ pub fn seq(n: usize, k: f64, dtype: DType, shape: &[usize]) -> Tensor {
         .expect("dtype")
 }
 
+/// Standard normal f32 values of `shape` drawn from a generator seeded with `seed`
+/// (candle's own `randn` is unseeded, so a test built on it computes different
+/// numbers on every run).
+pub fn normal(seed: u64, shape: &[usize]) -> Tensor {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let n = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
+    Tensor::from_vec(v, shape, &Device::Cpu).expect("normal")
+}
+
 /// The largest absolute difference of two tensors.
 pub fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
     (a - b)

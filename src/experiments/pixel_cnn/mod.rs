@@ -44,8 +44,16 @@ pub struct PixelCnn {
     /// A drawing streamed to the lab.
     drawing: Option<drawing::Drawing>,
     /// The last gallery and the step it was drawn at: drawing is slow (a pass of the
-    /// network per pixel), so the gallery is redrawn once per `sample_every` steps.
+    /// network per pixel), so the gallery is redrawn on the schedule of [`next_gallery`].
     gallery: Option<(u64, ImageGrid)>,
+}
+
+/// The step the gallery drawn at step `at` is next redrawn at: every `every` steps,
+/// but sooner while the model is young (the interval doubles from a fifth of
+/// `every`), so that the first shapes show within a minute instead of after the
+/// whole first interval of noise.
+fn next_gallery(at: u64, every: u64) -> u64 {
+    at + at.max(every / 5).clamp(1, every)
 }
 
 impl PixelCnn {
@@ -309,7 +317,7 @@ impl Experiment for PixelCnn {
     fn view(&mut self, step: u64) -> Result<View> {
         let every = self.spec.schedule.sample_every.max(1);
         if let Some((at, grid)) = &self.gallery
-            && step < at + every
+            && step < next_gallery(*at, every)
             && step >= *at
         {
             return Ok(View::Images(grid.clone()));
@@ -320,7 +328,8 @@ impl Experiment for PixelCnn {
         let cols = (n as f64).sqrt().ceil() as usize;
         let grid = ImageGrid::tile(step, &self.bytes(&levels), n, s, s, self.channels(), cols)
             .with_caption(format!(
-                "samples drawn pixel by pixel at step {step} (redrawn every {every} steps)"
+                "samples drawn pixel by pixel at step {step} (the next at step {})",
+                next_gallery(step, every)
             ));
         self.gallery = Some((step, grid.clone()));
         Ok(View::Images(grid))
@@ -439,4 +448,26 @@ struct Window {
     rows: usize,
     c0: usize,
     cols: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_gallery;
+
+    #[test]
+    fn the_gallery_is_redrawn_sooner_while_the_model_is_young() {
+        let mut at = 0;
+        let mut draws = vec![at];
+        while at < 2000 {
+            at = next_gallery(at, 500);
+            draws.push(at);
+        }
+        assert_eq!(draws, [0, 100, 200, 400, 800, 1300, 1800, 2300]);
+        assert_eq!(
+            next_gallery(0, 1),
+            1,
+            "every step when asked for every step"
+        );
+        assert_eq!(next_gallery(7, 3), 10);
+    }
 }

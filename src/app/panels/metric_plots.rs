@@ -1,6 +1,6 @@
 //! Live plots of a run's metrics, grouped by what they tell.
 
-use egui_plot::{Legend, Line, Plot};
+use egui_plot::{GridInput, GridMark, Legend, Line, Plot};
 
 use crate::app::state::AppState;
 use crate::app::theme;
@@ -184,6 +184,23 @@ const GROUPS: &[Group] = &[
     },
 ];
 
+/// Metrics that count things (octaves, latent units, classes, modes): their plots
+/// mark only whole numbers on the value axis.
+const COUNTS: &[&str] = &[
+    "octave",
+    "active_units",
+    "classes_covered",
+    "modes_captured",
+];
+
+/// The value axis's marks for a plot of counts: egui_plot's decimal marks without
+/// the fractional ones (zoomed in past one unit per mark, it has none).
+fn whole_number_marks(input: GridInput) -> Vec<GridMark> {
+    let mut marks = egui_plot::log_grid_spacer(10)(input);
+    marks.retain(|m| m.step_size >= 1.0);
+    marks
+}
+
 /// Draws the plots in a grid of two columns.
 pub fn ui(ui: &mut egui::Ui, state: &AppState) {
     let groups: Vec<&Group> = GROUPS
@@ -209,29 +226,54 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     ui.label(group.title).on_hover_text(group.tip);
-                    Plot::new(group.title)
+                    let mut plot = Plot::new(group.title)
                         .height(height)
                         .width(width)
                         .legend(Legend::default())
-                        .x_axis_label("step")
-                        .show(ui, |plot| {
-                            for (k, (metric, label)) in group.metrics.iter().enumerate() {
-                                if let Some(series) = state.series(metric) {
-                                    let points: Vec<[f64; 2]> = if group.log10 {
-                                        series
-                                            .iter()
-                                            .filter(|p| p[1] > 0.0)
-                                            .map(|p| [p[0], p[1].log10()])
-                                            .collect()
-                                    } else {
-                                        series.to_vec()
-                                    };
-                                    plot.line(Line::new(*label, points).color(theme::series(k)));
-                                }
+                        .x_axis_label("step");
+                    if group.metrics.iter().all(|(m, _)| COUNTS.contains(m)) {
+                        plot = plot.y_grid_spacer(whole_number_marks);
+                    }
+                    plot.show(ui, |plot| {
+                        for (k, (metric, label)) in group.metrics.iter().enumerate() {
+                            if let Some(series) = state.series(metric) {
+                                let points: Vec<[f64; 2]> = if group.log10 {
+                                    series
+                                        .iter()
+                                        .filter(|p| p[1] > 0.0)
+                                        .map(|p| [p[0], p[1].log10()])
+                                        .collect()
+                                } else {
+                                    series.to_vec()
+                                };
+                                plot.line(Line::new(*label, points).color(theme::series(k)));
                             }
-                        });
+                        }
+                    });
                 });
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plots_of_counts_mark_whole_numbers_only() {
+        // Octaves 1–4 on a tall plot: egui_plot would mark every 0.1.
+        let input = |bounds, base_step_size| GridInput {
+            bounds,
+            base_step_size,
+        };
+        let values = |marks: Vec<GridMark>| marks.iter().map(|m| m.value).collect::<Vec<_>>();
+        let octaves = values(whole_number_marks(input((0.9, 4.1), 0.01)));
+        assert_eq!(octaves, [1.0, 2.0, 3.0, 4.0]);
+        let decimal = values(egui_plot::log_grid_spacer(10)(input((0.9, 4.1), 0.01)));
+        assert!(decimal.iter().any(|v| v.fract() != 0.0), "{decimal:?}");
+        // A wider range keeps egui_plot's coarser marks, all whole.
+        let modes = values(whole_number_marks(input((-2.0, 400.0), 0.5)));
+        assert!(modes.contains(&100.0) && modes.iter().all(|v| v.fract() == 0.0));
     }
 }

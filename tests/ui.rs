@@ -10,6 +10,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use latent_studio::app::dialogs::FileDialogs;
 use latent_studio::app::{StudioApp, StudioConfig};
+use latent_studio::data::toy2d::Toy2d;
+use latent_studio::experiments::ExperimentSpec;
 use latent_studio::presets;
 use latent_studio::worker::WorkerConfig;
 
@@ -119,6 +121,26 @@ fn step_until(
         std::thread::sleep(Duration::from_millis(20));
         h.step();
     }
+}
+
+#[test]
+fn before_a_run_the_canvas_shows_the_chosen_data() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    let before = "Press Start to watch the generator learn it.";
+    h.get_by_label(&format!("The data: Ring of 8 Gaussians. {before}"));
+    // Another distribution in the draft (as the Data list sets it): the preview follows.
+    match &mut h.state_mut().state.draft {
+        ExperimentSpec::Gan2d(spec) => spec.data.distribution = Toy2d::Spiral,
+        other => panic!("the default is a 2-D GAN, not {other:?}"),
+    }
+    h.run_steps(3);
+    h.get_by_label(&format!("The data: Spiral. {before}"));
+    assert!(
+        h.state().state.gan2d_view.is_none(),
+        "a preview is not a run's view"
+    );
 }
 
 #[test]

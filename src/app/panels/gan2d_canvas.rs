@@ -5,8 +5,13 @@ use egui_plot::{Plot, PlotImage, PlotPoint};
 
 use crate::app::state::AppState;
 use crate::app::theme::colour;
+use crate::data::toy2d::Toy2d;
+use crate::experiments::ExperimentSpec;
 use crate::theme;
 use crate::view::{Gan2dView, ScalarField};
+
+/// Points in the data preview shown before a run (as many as a run's view shows).
+const PREVIEW_POINTS: usize = 512;
 
 /// The canvas and what it caches between frames.
 pub struct Gan2dCanvas {
@@ -20,6 +25,8 @@ pub struct Gan2dCanvas {
     pub show_real: bool,
     /// Draw the modes' centres.
     pub show_modes: bool,
+    /// Before a run: the chosen data, for the distribution and seed it was drawn for.
+    preview: Option<((Toy2d, u64), Gan2dView)>,
 }
 
 impl Default for Gan2dCanvas {
@@ -31,6 +38,7 @@ impl Default for Gan2dCanvas {
             show_arrows: true,
             show_real: true,
             show_modes: false,
+            preview: None,
         }
     }
 }
@@ -56,7 +64,7 @@ impl Gan2dCanvas {
             swatch_ui(ui, colour(theme::PUSH), "where G's loss pushes each point");
         });
         let Some(view) = &state.gan2d_view else {
-            ui.centered_and_justified(|ui| ui.label("Press Start to watch the generator learn."));
+            self.preview_ui(ui, state);
             return;
         };
         if self.texture_generation != state.view_generation {
@@ -74,10 +82,32 @@ impl Gan2dCanvas {
             self.texture_generation = state.view_generation;
         }
         let side = ui.available_width().min(ui.available_height()).max(100.0);
-        self.plot_ui(ui, view, side);
+        self.plot_ui(ui, view, side, true);
     }
 
-    fn plot_ui(&self, ui: &mut egui::Ui, view: &Gan2dView, side: f32) {
+    /// Before the first view of a run: the data the draft would learn, so that the
+    /// distribution can be seen while it is being chosen.
+    fn preview_ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+        let ExperimentSpec::Gan2d(spec) = &state.draft else {
+            ui.centered_and_justified(|ui| ui.label("Press Start to watch the generator learn."));
+            return;
+        };
+        let key = (spec.data.distribution, spec.seed);
+        if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
+            let view = Gan2dView::data_preview(key.0, PREVIEW_POINTS, key.1);
+            self.preview = Some((key, view));
+        }
+        ui.label(format!(
+            "The data: {}. Press Start to watch the generator learn it.",
+            key.0.label()
+        ));
+        let side = ui.available_width().min(ui.available_height()).max(100.0);
+        if let Some((_, view)) = &self.preview {
+            self.plot_ui(ui, view, side, false);
+        }
+    }
+
+    fn plot_ui(&self, ui: &mut egui::Ui, view: &Gan2dView, side: f32, with_field: bool) {
         let f = &view.field;
         let [x0, x1] = f.x_range;
         let [y0, y1] = f.y_range;
@@ -89,7 +119,7 @@ impl Gan2dCanvas {
             .default_x_bounds(x0 as f64, x1 as f64)
             .default_y_bounds(y0 as f64, y1 as f64)
             .show(ui, |plot| {
-                if let (true, Some(t)) = (self.show_field, &self.texture) {
+                if let (true, Some(t)) = (self.show_field && with_field, &self.texture) {
                     let centre = PlotPoint::new((x0 + x1) as f64 / 2.0, (y0 + y1) as f64 / 2.0);
                     plot.image(PlotImage::new("D(x)", t.id(), centre, [x1 - x0, y1 - y0]));
                 }

@@ -371,29 +371,11 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     let enc = enc.with_feature_layout(Layout::ChannelsFirst);
     let dec = dec.with_feature_layout(Layout::ChannelsFirst);
     let (mu_f, logits_f, grads_f) = run(&enc, &dec);
-    let max_diff = |a: &Tensor, b: &Tensor| -> f32 {
-        (a - b)
-            .and_then(|t| t.abs())
-            .and_then(|t| t.max_all())
-            .and_then(|t| t.to_scalar())
-            .expect("diff")
-    };
-    let size = |t: &Tensor| max_diff(t, &t.zeros_like().expect("0"));
-    assert!(max_diff(&mu, &mu_f) < 1e-5 * (1.0 + size(&mu)));
-    assert!(max_diff(&logits, &logits_f) < 1e-5 * (1.0 + size(&logits)));
-    let norm = |t: &Tensor| -> f32 {
-        (t.sqr().and_then(|t| t.sum_all()))
-            .and_then(|t| t.to_scalar::<f32>())
-            .expect("norm")
-            .sqrt()
-    };
-    let (mut diff, mut total) = (0.0f32, 0.0f32);
+    use common::numeric::{gradient_gap, max_abs, max_diff};
+    assert!(max_diff(&mu, &mu_f) < 1e-5 * (1.0 + max_abs(&mu)));
+    assert!(max_diff(&logits, &logits_f) < 1e-5 * (1.0 + max_abs(&logits)));
     let mut vars = params.vars_with_prefix("");
     vars.push(x.clone());
-    for v in &vars {
-        let (a, b) = (grads.get(v).expect("grad"), grads_f.get(v).expect("grad"));
-        diff = diff.hypot(norm(&(a - b).expect("diff")));
-        total = total.hypot(norm(a));
-    }
+    let (diff, total) = gradient_gap(&vars, &grads, &grads_f);
     assert!(diff < 1e-4 * total, "gradients differ by {diff} of {total}");
 }

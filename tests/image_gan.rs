@@ -4,6 +4,7 @@
 mod common;
 
 use candle_core::Device;
+use common::numeric::{gradient_gap, max_abs, max_diff};
 use latent_studio::experiments::{self, ExperimentSpec, LiveParam, StepPart};
 use latent_studio::presets;
 use latent_studio::runs::checkpoint;
@@ -195,10 +196,7 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
         .expect("detached D");
     let after_detached = running(&params);
     // The same logits, and the shared running statistics moved by both passes.
-    let diff = (&attached - &detached)
-        .and_then(|t| t.abs())
-        .and_then(|t| t.max_all());
-    assert!(diff.and_then(|t| t.to_scalar::<f32>()).expect("diff") < 1e-6);
+    assert!(max_diff(&attached, &detached) < 1e-6);
     assert_ne!(before, after_attached);
     assert_ne!(after_attached, after_detached);
     let (ga, gd) = (
@@ -207,15 +205,7 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
     );
     for v in params.vars_with_prefix("g.") {
         let (a, b) = (ga.get(&v).expect("G grad"), gd.get(&v).expect("G grad"));
-        let diff = (a - b).and_then(|t| t.abs()).and_then(|t| t.max_all());
-        let scale = a
-            .abs()
-            .and_then(|t| t.max_all())
-            .and_then(|t| t.to_scalar::<f32>());
-        let (diff, scale) = (
-            diff.and_then(|t| t.to_scalar::<f32>()).expect("d"),
-            scale.expect("s"),
-        );
+        let (diff, scale) = (max_diff(a, b), max_abs(a));
         assert!(diff <= 1e-5 * scale.max(1e-6), "{diff} vs {scale}");
     }
     for v in params.vars_with_prefix("d.") {
@@ -229,7 +219,6 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     // G and D compute with channels-last feature maps; with channels-first ones they
     // must give the same images, logits and gradients (up to rounding), for the
     // benchmark's shape and for three stages of RGB with dropout.
-    use candle_core::Tensor;
     use latent_studio::experiments::image_gan::nets::{Discriminator, Generator, Mode};
     use latent_studio::nn::conv_layout::Layout;
     use latent_studio::nn::params::ParamStore;
@@ -243,13 +232,6 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
         presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan),
         rgb,
     ];
-    let max_diff = |a: &Tensor, b: &Tensor| -> f32 {
-        (a - b)
-            .and_then(|t| t.abs())
-            .and_then(|t| t.max_all())
-            .and_then(|t| t.to_scalar())
-            .expect("diff")
-    };
     for spec in specs {
         let (dev, mut params) = (Device::Cpu, ParamStore::new());
         let mut rng = rand::rngs::StdRng::seed_from_u64(3);
@@ -275,8 +257,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
         let (images_f, logits_f, grads_f) = run(&g, &d);
         assert_eq!(images.dims(), images_f.dims());
         assert!(max_diff(&images, &images_f) < 1e-5);
-        let size = |t: &Tensor| max_diff(t, &t.zeros_like().expect("0"));
-        assert!(max_diff(&logits, &logits_f) < 1e-4 * (1.0 + size(&logits)));
+        assert!(max_diff(&logits, &logits_f) < 1e-4 * (1.0 + max_abs(&logits)));
         // Gradients as a whole, relative to their size. They are not continuous: a
         // ReLU input that rounding puts on the other side of zero changes terms
         // outright, and batch norm spreads the change over its channel. Measured over
@@ -284,19 +265,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
         // (1 + 3e-7) differs by up to 6.1e-3 of the norm, and channels-last against
         // channels-first by up to 3.4e-3 (more than 1e-4 in about one draw in ten);
         // a layout mistake changes the gradients by their own size.
-        let norm = |t: &Tensor| -> f32 {
-            t.sqr()
-                .and_then(|t| t.sum_all())
-                .and_then(|t| t.to_scalar::<f32>())
-                .expect("norm")
-                .sqrt()
-        };
-        let (mut diff, mut total) = (0.0f32, 0.0f32);
-        for v in params.vars_with_prefix("") {
-            let (a, b) = (grads.get(&v).expect("grad"), grads_f.get(&v).expect("grad"));
-            diff = diff.hypot(norm(&(a - b).expect("diff")));
-            total = total.hypot(norm(a));
-        }
+        let (diff, total) = gradient_gap(&params.vars_with_prefix(""), &grads, &grads_f);
         assert!(diff < 3e-2 * total, "gradients differ by {diff} of {total}");
     }
 }

@@ -1,6 +1,7 @@
 //! Numerical helpers for the tests of custom ops: deterministic inputs, differences,
 //! finite-difference gradients.
 
+use candle_core::backprop::GradStore;
 use candle_core::{DType, Device, Tensor, Var};
 
 /// A deterministic tensor of `shape` (`n` values, phase `k`) in `dtype`.
@@ -28,15 +29,33 @@ pub fn normal(seed: u64, shape: &[usize]) -> Tensor {
 
 /// The largest absolute difference of two tensors.
 pub fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
-    (a - b)
-        .and_then(|d| {
-            d.abs()?
-                .flatten_all()?
-                .max(0)?
-                .to_dtype(DType::F64)?
-                .to_scalar::<f64>()
-        })
-        .expect("diff")
+    max_abs(&(a - b).expect("diff"))
+}
+
+/// The largest absolute value in a tensor.
+pub fn max_abs(t: &Tensor) -> f64 {
+    (t.abs()
+        .and_then(|t| t.flatten_all()?.max(0)?.to_dtype(DType::F64)))
+    .and_then(|t| t.to_scalar::<f64>())
+    .expect("max")
+}
+
+/// Two sets of gradients compared as a whole over `vars`: the norm of their
+/// difference and the norm of `a`'s.
+pub fn gradient_gap(vars: &[Var], a: &GradStore, b: &GradStore) -> (f64, f64) {
+    let norm = |t: &Tensor| -> f64 {
+        (t.to_dtype(DType::F64)
+            .and_then(|t| t.sqr()?.sum_all()?.to_scalar::<f64>()))
+        .expect("norm")
+        .sqrt()
+    };
+    let (mut diff, mut total) = (0.0f64, 0.0f64);
+    for v in vars {
+        let (ga, gb) = (a.get(v).expect("grad"), b.get(v).expect("grad"));
+        diff = diff.hypot(norm(&(ga - gb).expect("diff")));
+        total = total.hypot(norm(ga));
+    }
+    (diff, total)
 }
 
 /// Central differences of `f` with respect to every entry of `v`, against `analytic`.

@@ -38,8 +38,8 @@ fn main() {
     let result = match cli.command {
         Some(CliCommand::Train(args)) => latent_studio::cli::train::run(args),
         Some(CliCommand::Presets) => {
-            for p in latent_studio::presets::BUILT_IN {
-                println!("{}", p.file.trim_end_matches(".toml"));
+            for p in latent_studio::presets::built_in() {
+                println!("{}", p.name());
             }
             Ok(())
         }

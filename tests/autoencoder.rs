@@ -129,7 +129,7 @@ fn images(result: LabResult) -> (ImageGrid, Vec<Vec<f32>>) {
 
 #[test]
 fn a_trained_vae_interpolates_between_its_ends_and_concepts_move_the_class() {
-    let mut spec = autoencoder_default(AutoencoderKind::Vae);
+    let mut spec = autoencoder_default(AutoencoderKind::Vae).expect("built-in preset");
     spec.seed = 3;
     let spec = ExperimentSpec::Autoencoder(spec);
     let mut ae = experiments::build(&spec, &Device::Cpu).expect("build");
@@ -217,7 +217,7 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
         ..WorkerConfig::default()
     })
     .expect("spawn");
-    let mut spec = autoencoder_default(AutoencoderKind::Plain);
+    let mut spec = autoencoder_default(AutoencoderKind::Plain).expect("built-in preset");
     spec.schedule.steps = 3;
     let start = |spec: ExperimentSpec| {
         assert!(worker.send(Command::Start {
@@ -256,7 +256,7 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     // A run folder alone is enough: opened, its model answers the lab.
     let dir = tempfile::tempdir().expect("dir");
     let folder = dir.path().join("ae");
-    let mut spec = autoencoder_default(AutoencoderKind::Vae);
+    let mut spec = autoencoder_default(AutoencoderKind::Vae).expect("built-in preset");
     spec.schedule.steps = 2;
     assert!(worker.send(Command::Start {
         spec: Box::new(ExperimentSpec::Autoencoder(spec)),
@@ -286,7 +286,7 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     assert_eq!(answer.slot, LabSlot::Interpolation);
     assert_eq!(images(answer.result.expect("strip")).1.len(), 3);
 
-    start(latent_studio::presets::default_spec());
+    start(latent_studio::presets::default_spec().expect("built-in preset"));
     wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Started(_))
     });
@@ -350,7 +350,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     use latent_studio::nn::conv_layout::Layout;
     use latent_studio::nn::params::ParamStore;
     use rand::SeedableRng;
-    let spec = autoencoder_default(AutoencoderKind::Vae);
+    let spec = autoencoder_default(AutoencoderKind::Vae).expect("built-in preset");
     let (dev, mut params) = (Device::Cpu, ParamStore::new());
     let mut rng = rand::rngs::StdRng::seed_from_u64(5);
     let enc = Encoder::new(&spec, true, &mut params, &mut rng, &dev).expect("encoder");

@@ -16,7 +16,7 @@ fn fake_points(view: View) -> Vec<[f32; 2]> {
 #[test]
 fn a_loaded_checkpoint_gives_identical_outputs() {
     let dev = Device::Cpu;
-    let spec = presets::default_spec();
+    let spec = presets::default_spec().expect("built-in preset");
     let mut trained = experiments::build(&spec, &dev).expect("build");
     for _ in 0..20 {
         trained.step(StepPart::Whole).expect("step");
@@ -44,7 +44,7 @@ fn a_loaded_checkpoint_gives_identical_outputs() {
 #[test]
 fn a_checkpoint_of_another_shape_is_refused_by_name_and_changes_nothing() {
     let dev = Device::Cpu;
-    let spec = presets::default_spec();
+    let spec = presets::default_spec().expect("built-in preset");
     let small = {
         let mut s = spec.clone();
         s.set("model.g_hidden=[16]").expect("set");

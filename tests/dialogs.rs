@@ -38,7 +38,7 @@ fn a_saved_preset_loads_back_and_a_broken_one_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("mine.toml");
     let runner = DialogRunner::new(Arc::new(Answer(path.clone())));
-    let mut spec = presets::default_spec();
+    let mut spec = presets::default_spec().expect("built-in preset");
     spec.set("train.lr_d=0.0002").expect("set");
     runner.save_preset(spec.clone(), || {});
     match next_outcome(&runner) {

@@ -5,14 +5,13 @@ mod common;
 
 use candle_core::Device;
 use common::numeric::{gradient_gap, max_abs, max_diff};
-use latent_studio::experiments::{self, ExperimentSpec, LiveParam, StepPart};
+use latent_studio::experiments::{self, ExperimentSpec, StepPart};
 use latent_studio::presets;
 use latent_studio::runs::checkpoint;
 use latent_studio::view::View;
 
 fn preset(name: &str) -> ExperimentSpec {
-    let p = presets::BUILT_IN
-        .iter()
+    let p = presets::built_in()
         .find(|p| p.file == name)
         .expect("preset");
     let mut spec = p.spec().expect("parses");
@@ -59,7 +58,7 @@ fn dcgan_discriminator_learns_to_tell_real_from_fake() {
     assert_eq!((g.cols, g.rows, g.tile_width), (8, 8, 28));
     assert_eq!((g.image.width, g.image.height), (8 * 29 + 1, 8 * 29 + 1));
     // New noise changes the gallery; the weights did not change.
-    exp.set_live(LiveParam::NewViewNoise).expect("new noise");
+    exp.new_view_noise().expect("new noise");
     assert_ne!(grid(exp.view(13).expect("view")).image, g.image);
 }
 
@@ -174,7 +173,8 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
     use latent_studio::nn::params::ParamStore;
     use rand::SeedableRng;
     let spec =
-        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan);
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan)
+            .expect("built-in preset");
     let (dev, mut params) = (Device::Cpu, ParamStore::new());
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
@@ -224,12 +224,14 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     use latent_studio::nn::params::ParamStore;
     use rand::SeedableRng;
     let mut rgb =
-        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan);
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan)
+            .expect("built-in preset");
     rgb.data.image_size = 64;
     rgb.data.channels = 3;
     rgb.model.d_dropout = 0.3;
     let specs = [
-        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan),
+        presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan)
+            .expect("built-in preset"),
         rgb,
     ];
     for spec in specs {

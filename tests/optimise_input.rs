@@ -11,7 +11,7 @@ use candle_core::{DType, Device, Tensor};
 use latent_studio::data::pictures::PictureSource;
 use latent_studio::experiments::deep_dream::DeepDream;
 use latent_studio::experiments::style_transfer::{PixelOptimiser, StartFrom, StyleTransfer};
-use latent_studio::experiments::{Experiment, ExperimentSpec, StepPart};
+use latent_studio::experiments::{Experiment, ExperimentSpec, StepPart, feature_choice};
 use latent_studio::features::vgg::{VGG16, layer_names};
 use latent_studio::presets;
 
@@ -33,7 +33,7 @@ fn each_style_transfer_loss_term_falls_from_noise() {
     ];
     for optimiser in [PixelOptimiser::Adam, PixelOptimiser::Lbfgs] {
         for (content, style, tv) in alone {
-            let mut spec = presets::style_transfer_default();
+            let mut spec = presets::style_transfer_default().expect("built-in preset");
             spec.pictures.size = 64;
             spec.optimise.start = StartFrom::Noise;
             spec.optimise.optimiser = optimiser;
@@ -76,7 +76,7 @@ fn each_style_transfer_loss_term_falls_from_noise() {
 
 #[test]
 fn deep_dream_amplifies_its_layer_octave_by_octave() {
-    let mut spec = presets::deep_dream_default();
+    let mut spec = presets::deep_dream_default().expect("built-in preset");
     spec.size = 64;
     spec.dream.octaves = 2;
     spec.schedule.steps = 12;
@@ -113,8 +113,9 @@ fn a_vgg_file_drives_both_and_a_missing_layer_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let weights = dir.path().join("vgg16.safetensors");
     common::write_tiny_vgg16(&weights, 8);
-    let mut spec = ExperimentSpec::StyleTransfer(presets::style_transfer_default());
-    presets::use_vgg(&mut spec, weights.clone());
+    let mut spec =
+        ExperimentSpec::StyleTransfer(presets::style_transfer_default().expect("built-in preset"));
+    feature_choice::use_vgg(&mut spec, weights.clone());
     let ExperimentSpec::StyleTransfer(mut st_spec) = spec else {
         panic!("style transfer")
     };
@@ -136,8 +137,9 @@ fn a_vgg_file_drives_both_and_a_missing_layer_is_named() {
     assert!(e.to_string().contains("conv5_4"), "{e}");
     assert_eq!(layer_names(VGG16).len(), 13);
 
-    let mut spec = ExperimentSpec::DeepDream(presets::deep_dream_default());
-    presets::use_vgg(&mut spec, weights);
+    let mut spec =
+        ExperimentSpec::DeepDream(presets::deep_dream_default().expect("built-in preset"));
+    feature_choice::use_vgg(&mut spec, weights);
     let ExperimentSpec::DeepDream(mut dd_spec) = spec else {
         panic!("dream")
     };
@@ -297,8 +299,11 @@ fn a_trained_gans_discriminator_dreams_on_a_digit() {
 fn the_default_256_pixel_transfer_runs_and_its_loss_falls() {
     // The preset as shipped (256 px, L-BFGS, the studio's pictures), a few iterations:
     // 150 take about a minute on 2 cores (`latent-studio bench style-transfer`).
-    let mut st =
-        StyleTransfer::new(presets::style_transfer_default(), &Device::Cpu).expect("build");
+    let mut st = StyleTransfer::new(
+        presets::style_transfer_default().expect("built-in preset"),
+        &Device::Cpu,
+    )
+    .expect("build");
     assert_eq!(st.size(), (256, 192));
     let first = metric(&st.step(StepPart::Whole).expect("step"), "total_loss");
     let mut last = first;

@@ -46,7 +46,7 @@ fn the_held_out_nll_falls_on_a_short_run() {
 
 #[test]
 fn a_completion_keeps_the_given_half_and_draws_the_rest() {
-    let mut spec = pixel_cnn_default();
+    let mut spec = pixel_cnn_default().expect("built-in preset");
     spec.model.blocks = 1;
     spec.model.channels = 8;
     let pcnn = PixelCnn::new(spec, &Device::Cpu).expect("build");
@@ -90,7 +90,7 @@ fn colour_pictures_are_drawn_in_their_k_means_palette() {
             img.save(folder.join(format!("{i}.png"))).expect("png");
         }
     }
-    let mut spec = pixel_cnn_default();
+    let mut spec = pixel_cnn_default().expect("built-in preset");
     spec.data = ImageData {
         source: DataSource::Folder,
         path: dir.path().to_path_buf(),
@@ -121,7 +121,7 @@ fn colour_pictures_are_drawn_in_their_k_means_palette() {
 fn the_samplers_window_gives_the_whole_images_prediction() {
     use candle_core::D;
     for gated in [false, true] {
-        let mut spec = pixel_cnn_default();
+        let mut spec = pixel_cnn_default().expect("built-in preset");
         spec.model.levels = 4;
         spec.model.blocks = 3;
         spec.model.channels = 8;
@@ -158,7 +158,7 @@ fn the_samplers_window_gives_the_whole_images_prediction() {
 fn a_dragged_rectangle_is_redrawn_and_the_rest_kept() {
     use latent_studio::experiments::Experiment;
     use latent_studio::lab::{DrawRequest, ImageRef, KeepRegion, LabQuery, LabResult, PixelRect};
-    let mut spec = pixel_cnn_default();
+    let mut spec = pixel_cnn_default().expect("built-in preset");
     spec.model.blocks = 1;
     spec.model.channels = 8;
     let mut pcnn = PixelCnn::new(spec, &Device::Cpu).expect("build");
@@ -182,7 +182,7 @@ fn a_dragged_rectangle_is_redrawn_and_the_rest_kept() {
     };
     let mut answer = pcnn.lab(&LabQuery::Draw(request)).expect("draw");
     while answer.is_partial() {
-        answer = pcnn.lab_more().expect("more").expect("chunk").1;
+        answer = pcnn.lab_more().expect("more").1.expect("chunk");
     }
     let LabResult::Pixels { grid, done, .. } = answer else {
         panic!("expected pixels")

@@ -51,7 +51,7 @@ fn app(runs_dir: PathBuf) -> StudioApp {
 
 fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
     let config = StudioConfig {
-        initial: presets::default_spec(),
+        initial: presets::default_spec().expect("built-in preset"),
         worker: WorkerConfig {
             threads: 1,
             view_interval: Some(Duration::from_millis(50)),

@@ -24,7 +24,7 @@ fn scripted_worker(make: impl Fn() -> Scripted + Send + Sync + 'static) -> Worke
 }
 
 fn start(worker: &WorkerHandle, steps: u64, out_dir: Option<std::path::PathBuf>) {
-    let mut spec = presets::default_spec();
+    let mut spec = presets::default_spec().expect("built-in preset");
     spec.schedule_mut().steps = steps;
     let options = RunOptions {
         out_dir,
@@ -83,7 +83,7 @@ fn a_bad_spec_fails_cleanly_and_the_worker_stays_usable() {
         ..WorkerConfig::default()
     })
     .expect("spawn");
-    let mut spec = presets::default_spec();
+    let mut spec = presets::default_spec().expect("built-in preset");
     let ExperimentSpec::Gan2d(g) = &mut spec else {
         panic!("gan2d")
     };
@@ -194,7 +194,7 @@ fn pause_step_and_resume() {
         step_sleep: Duration::from_millis(2),
         ..Scripted::new()
     });
-    let mut spec = presets::default_spec();
+    let mut spec = presets::default_spec().expect("built-in preset");
     spec.schedule_mut().steps = 1_000;
     let options = RunOptions {
         out_dir: None,
@@ -266,7 +266,7 @@ fn a_run_folder_can_be_opened_and_continued() {
         ..WorkerConfig::default()
     })
     .expect("spawn");
-    let mut spec = presets::default_spec();
+    let mut spec = presets::default_spec().expect("built-in preset");
     spec.set("schedule.steps=50").expect("set");
     spec.set("schedule.log_every=10").expect("set");
     worker.send(Command::Start {
@@ -342,4 +342,120 @@ fn a_run_folder_can_be_opened_and_continued() {
         matches!(&e, Event::Ended(RunEnd::Failed(m)) if m.contains("not a run folder")),
         "{e:?}"
     );
+}
+
+/// A drawing that fails part way answers in its own slot, so the window's pixel slot
+/// is free again and the next Draw goes out at once (the error used to be filed
+/// under the text slot, and every later Draw waited for good).
+#[test]
+fn a_drawing_that_fails_part_way_frees_its_slot_for_the_next() {
+    use latent_studio::app::lab_state::LabState;
+    use latent_studio::lab::{DrawRequest, KeepRegion, LabQuery, LabSlot};
+    let worker = scripted_worker(Scripted::new);
+    start(&worker, 3, None);
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    let draw = |seed| {
+        LabQuery::Draw(DrawRequest {
+            count: 1,
+            seed,
+            pixels_per_update: 1,
+            complete: None,
+            keep: KeepRegion::TopRows(0),
+        })
+    };
+    let mut lab = LabState::default();
+    lab.ask(draw(1));
+    let sent = lab.take_outbox();
+    assert_eq!(sent.len(), 1);
+    for query in sent {
+        worker.send(Command::Lab(query));
+    }
+    let mut answers = Vec::new();
+    while answers.len() < 2 {
+        if let Event::Lab(answer) = wait_for(&worker, Duration::from_secs(10), |e| {
+            matches!(e, Event::Lab(_))
+        }) {
+            answers.push(*answer);
+        }
+    }
+    assert!(answers[0].result.is_ok(), "{:?}", answers[0].result);
+    assert_eq!(answers[1].slot, LabSlot::Pixels, "the error names its slot");
+    let err = answers[1]
+        .result
+        .clone()
+        .expect_err("the second chunk fails");
+    assert!(err.contains("chunk 2 failed"), "{err}");
+    for answer in answers {
+        lab.apply(answer);
+    }
+    assert!(!lab.is_waiting(LabSlot::Pixels), "the failed drawing ended");
+    assert!(lab.errors.contains_key(&LabSlot::Pixels));
+    assert!(!lab.errors.contains_key(&LabSlot::Text));
+    lab.ask(draw(2));
+    assert_eq!(
+        lab.take_outbox(),
+        vec![draw(2)],
+        "the next Draw goes out at once"
+    );
+}
+
+/// A live change names its key and value when accepted (with a sentence for the
+/// user), and its key and the reason when refused.
+#[test]
+fn a_live_change_is_answered_by_key() {
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
+    let mut spec = presets::default_spec().expect("built-in preset");
+    spec.schedule_mut().steps = 1_000;
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options: RunOptions {
+            out_dir: None,
+            start_paused: true,
+        },
+    });
+    wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Paused { .. })
+    });
+    let set = |key: &str, value: &str| {
+        worker.send(Command::SetLive {
+            key: key.into(),
+            value: value.into(),
+        })
+    };
+    set("train.lr_d", "0.002");
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::LiveChanged { .. } | Event::LiveRefused { .. })
+    });
+    let Event::LiveChanged { key, value } = e else {
+        panic!("refused: {e:?}")
+    };
+    assert_eq!((key.as_str(), value.as_str()), ("train.lr_d", "0.002"));
+    let Event::Notice(said) = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Notice(_))
+    }) else {
+        unreachable!()
+    };
+    assert_eq!(said, "D learning rate is now 0.002");
+    set("model.latent_dim", "3");
+    let e = wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::LiveChanged { .. } | Event::LiveRefused { .. })
+    });
+    let Event::LiveRefused { key, reason } = e else {
+        panic!("accepted: {e:?}")
+    };
+    assert_eq!(key, "model.latent_dim");
+    assert!(
+        reason.contains("cannot change while a run goes"),
+        "{reason}"
+    );
+    worker.send(Command::Stop);
+    wait_for(&worker, Duration::from_secs(30), |e| {
+        matches!(e, Event::Ended(_))
+    });
 }

@@ -3,8 +3,9 @@
 
 use super::dialogs::{FolderKind, InputRole};
 use crate::data::preview::DatasetSource;
-use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+use crate::experiments::ExperimentSpec;
 use crate::lab::{LabQuery, LabSlot};
+use crate::worker::Command;
 
 /// One thing a user asked for this frame.
 #[must_use]
@@ -12,20 +13,9 @@ use crate::lab::{LabQuery, LabSlot};
 pub enum UiAction {
     /// Start the draft spec as a new run.
     Start,
-    /// Pause the run.
-    Pause,
-    /// Resume the run.
-    Resume,
-    /// Stop the run.
-    Stop,
-    /// Run one (part of a) step while paused.
-    Step(StepPart),
-    /// Change a hyper-parameter of the running experiment.
-    SetLive(LiveParam),
-    /// Change the delay between steps.
-    SetDelay(u64),
-    /// Write a checkpoint now.
-    SaveCheckpoint,
+    /// Send a command to the worker as it is (pause, resume, stop, step, a live
+    /// change, the delay between steps, a checkpoint now, new gallery noise).
+    Send(Command),
     /// Replace the draft with a built-in or loaded spec.
     LoadSpec(Box<ExperimentSpec>),
     /// Ask for a preset file to load.

@@ -98,7 +98,7 @@ impl StudioApp {
                 self.state.input_thumbs.insert(role, t);
             }
             (draft, InputRole::Weights, InputCheck::Network(description, layers)) => {
-                crate::presets::use_vgg(draft, path.clone());
+                crate::experiments::feature_choice::use_vgg(draft, path.clone());
                 self.state.weights_info = Some(Ok(description));
                 self.state.network_layers = Some(layers);
             }
@@ -106,7 +106,7 @@ impl StudioApp {
                 let source = crate::features::FeatureSource::Run {
                     folder: path.clone(),
                 };
-                crate::presets::use_network(draft, source, &layers);
+                crate::experiments::feature_choice::use_network(draft, source, &layers);
                 self.state.weights_info = Some(Ok(description));
                 self.state.network_layers = Some(layers);
             }

@@ -30,6 +30,7 @@ use state::{AppState, Level};
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::image_data::{DataSource, ImageData};
+use crate::experiments::registry::{self, LabTool, SampleKind, Tools};
 use crate::runs::RunFolder;
 use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 use lab_state::LabPage;
@@ -263,10 +264,10 @@ impl StudioApp {
                 .as_ref()
                 .map_or(&self.state.draft, |r| &r.info.spec);
             let images = shown.image_data().is_some();
-            let is_text = matches!(shown, ExperimentSpec::CharLstm(_));
-            let is_pixel = matches!(shown, ExperimentSpec::PixelCnn(_));
-            let has_lab =
-                is_text || is_pixel || matches!(shown, ExperimentSpec::Autoencoder(_));
+            let tools = tools_of(shown);
+            let is_text = tools.lab == Some(LabTool::Text);
+            let is_pixel = tools.lab == Some(LabTool::Pixels);
+            let has_lab = tools.lab.is_some();
             // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
             let tab = match self.tab {
                 Tab::Lab if !has_lab => Tab::Training,
@@ -337,21 +338,12 @@ impl StudioApp {
                 ui.vertical(|ui| {
                     ui.set_width(side);
                     ui.set_height(ui.available_height());
-                    let shown = self
-                        .state
-                        .run
-                        .as_ref()
-                        .map_or(&self.state.draft, |r| &r.info.spec);
-                    let optimises_a_picture = matches!(
-                        shown,
-                        ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
-                    );
-                    if is_text {
-                        self.text_samples.ui(ui, &self.state);
-                    } else if shown.image_data().is_some() || optimises_a_picture {
-                        self.gallery.ui(ui, &mut self.state, &mut self.actions);
-                    } else {
-                        self.canvas.ui(ui, &self.state);
+                    match tools.samples {
+                        SampleKind::Text => self.text_samples.ui(ui, &self.state),
+                        SampleKind::Points2d => self.canvas.ui(ui, &self.state),
+                        SampleKind::NoiseGallery | SampleKind::Gallery | SampleKind::Picture => {
+                            self.gallery.ui(ui, &mut self.state, &mut self.actions)
+                        }
                     }
                 });
                 ui.separator();
@@ -387,13 +379,7 @@ impl StudioApp {
                 }
                 return;
             }
-            UiAction::Pause => Command::Pause,
-            UiAction::Resume => Command::Resume,
-            UiAction::Stop => Command::Stop,
-            UiAction::Step(part) => Command::Step(part),
-            UiAction::SetLive(p) => Command::SetLive(p),
-            UiAction::SetDelay(millis) => Command::SetDelay { millis },
-            UiAction::SaveCheckpoint => Command::SaveCheckpoint,
+            UiAction::Send(command) => command,
             UiAction::LoadSpec(spec) => {
                 self.state.draft = *spec;
                 return;
@@ -577,4 +563,17 @@ fn use_dataset(d: &mut ImageData, source: &DatasetSource, shape: Option<[usize; 
 fn waker(wake: &Arc<dyn Fn() + Send + Sync>) -> impl Fn() + Send + 'static {
     let wake = wake.clone();
     move || wake()
+}
+
+/// What the window offers for the architecture of `spec` (a plain gallery for one
+/// the registry does not know).
+pub(crate) fn tools_of(spec: &ExperimentSpec) -> Tools {
+    registry::of(spec).map_or(
+        Tools {
+            samples: SampleKind::Gallery,
+            lab: None,
+            gan_steps: false,
+        },
+        |a| a.tools,
+    )
 }

@@ -7,7 +7,6 @@ use super::gallery_history::GalleryHistory;
 use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
-use crate::presets;
 use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
 
@@ -51,6 +50,10 @@ pub struct AppState {
     pub drop_targets: Vec<(super::dialogs::InputRole, egui::Rect)>,
     /// Text a character model wrote while training, newest last.
     pub text_samples: Vec<TextSample>,
+    /// Live changes sent and not yet answered: key → value (TOML text). The draft
+    /// takes a change only when the worker accepts it; until then its widget shows
+    /// the value asked for.
+    pub live_pending: std::collections::BTreeMap<String, String>,
 }
 
 /// A message for the user.
@@ -96,12 +99,6 @@ pub enum RunStatus {
     Ended(RunEnd),
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        Self::new(presets::default_spec())
-    }
-}
-
 impl AppState {
     /// A fresh state whose draft is `draft`.
     pub fn new(draft: ExperimentSpec) -> Self {
@@ -117,6 +114,7 @@ impl AppState {
             log: Vec::new(),
             lab: LabState::default(),
             text_samples: Vec::new(),
+            live_pending: Default::default(),
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),
             weights_info: None,
@@ -178,6 +176,7 @@ impl AppState {
     pub fn apply(&mut self, event: Event) {
         match event {
             Event::Started(info) => {
+                self.live_pending.clear();
                 let n = info.metric_names.len();
                 let where_ = info
                     .run_dir
@@ -246,6 +245,22 @@ impl AppState {
                 }
             }
             Event::Lab(answer) => self.lab.apply(*answer),
+            Event::LiveChanged { key, value } => {
+                if self.live_pending.get(&key) == Some(&value) {
+                    self.live_pending.remove(&key);
+                }
+                let assignment = format!("{key}={value}");
+                if let Some(run) = self.run.as_mut() {
+                    let _ = run.info.spec.set(&assignment);
+                }
+                if let Err(e) = self.draft.set(&assignment) {
+                    self.say(Level::Warning, e.to_string());
+                }
+            }
+            Event::LiveRefused { key, reason } => {
+                self.live_pending.remove(&key);
+                self.say(Level::Warning, reason);
+            }
             Event::Notice(text) => self.say(Level::Info, text),
             Event::Problem(text) => self.say(Level::Warning, text),
             Event::Ended(end) => {
@@ -266,11 +281,12 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::presets;
     use crate::worker::MetricRow;
 
     fn info() -> RunInfo {
         RunInfo {
-            spec: presets::default_spec(),
+            spec: presets::default_spec().expect("default"),
             metric_names: vec!["a".into(), "b".into()],
             run_dir: None,
             first_step: 0,
@@ -280,7 +296,7 @@ mod tests {
 
     #[test]
     fn folds_a_run_from_start_to_failure() {
-        let mut s = AppState::default();
+        let mut s = AppState::new(presets::default_spec().expect("default"));
         s.apply(Event::Started(Box::new(info())));
         assert!(s.is_running());
         s.apply(Event::Metrics(MetricRow {
@@ -306,5 +322,39 @@ mod tests {
                 .last()
                 .is_some_and(|l| l.text.contains("boom") && l.level == Level::Error)
         );
+    }
+
+    #[test]
+    fn the_draft_takes_a_live_change_only_when_the_worker_accepts_it() {
+        let mut s = AppState::new(presets::default_spec().expect("default"));
+        s.apply(Event::Started(Box::new(info())));
+        let lr = |s: &AppState| match &s.draft {
+            ExperimentSpec::Gan2d(g) => g.train.lr_g,
+            _ => f64::NAN,
+        };
+        let before = lr(&s);
+        s.live_pending.insert("train.lr_g".into(), "0.5".into());
+        s.apply(Event::LiveRefused {
+            key: "train.lr_g".into(),
+            reason: "train.lr_g must be between 0.000001 and 1".into(),
+        });
+        assert_eq!(lr(&s), before, "refused: the draft keeps its value");
+        assert!(
+            s.live_pending.is_empty(),
+            "the widget shows the draft again"
+        );
+        assert_eq!(s.log.last().map(|l| l.level), Some(Level::Warning));
+        s.live_pending.insert("train.lr_g".into(), "0.0005".into());
+        s.apply(Event::LiveChanged {
+            key: "train.lr_g".into(),
+            value: "0.0005".into(),
+        });
+        assert_eq!(lr(&s), 0.0005);
+        assert!(s.live_pending.is_empty());
+        let run_lr = match s.run.as_ref().map(|r| &r.info.spec) {
+            Some(ExperimentSpec::Gan2d(g)) => g.train.lr_g,
+            _ => f64::NAN,
+        };
+        assert_eq!(run_lr, 0.0005, "the run's spec follows");
     }
 }

@@ -13,7 +13,7 @@ use crate::worker::WorkerConfig;
 pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
     let initial = match &args.preset {
         Some(p) => crate::cli::load_preset(p)?,
-        None => crate::presets::default_spec(),
+        None => crate::presets::default_spec()?,
     };
     let (w, h) = parse_size(&args.size).unwrap_or((1400.0, 900.0));
     let mut worker = WorkerConfig {

@@ -94,17 +94,10 @@ pub fn load_preset(arg: &str) -> anyhow::Result<ExperimentSpec> {
         return ExperimentSpec::from_toml(&text)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
     }
-    let wanted = arg.trim_end_matches(".toml");
-    if let Some(p) = presets::BUILT_IN
-        .iter()
-        .find(|p| p.file.trim_end_matches(".toml") == wanted)
-    {
+    if let Some(p) = presets::preset(arg) {
         return Ok(p.spec()?);
     }
-    let names: Vec<&str> = presets::BUILT_IN
-        .iter()
-        .map(|p| p.file.trim_end_matches(".toml"))
-        .collect();
+    let names: Vec<&str> = presets::built_in().map(|p| p.name()).collect();
     anyhow::bail!(
         "{arg}: no such file, and not a built-in preset ({})",
         names.join(", ")

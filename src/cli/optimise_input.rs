@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::data::pictures::PictureSource;
 use crate::experiments::deep_dream::DeepDream;
 use crate::experiments::style_transfer::{PixelOptimiser, StartFrom, StyleTransfer};
-use crate::experiments::{Experiment, StepPart};
+use crate::experiments::{Experiment, StepPart, feature_choice};
 use crate::features::FeatureSource;
 use crate::presets;
 use crate::runs::render::save_png;
@@ -102,9 +102,9 @@ pub struct DreamArgs {
 /// Runs `stylize`.
 pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
     let mut spec =
-        crate::experiments::ExperimentSpec::StyleTransfer(presets::style_transfer_default());
+        crate::experiments::ExperimentSpec::StyleTransfer(presets::style_transfer_default()?);
     if let Some(w) = &args.weights {
-        presets::use_vgg(&mut spec, w.clone());
+        feature_choice::use_vgg(&mut spec, w.clone());
     }
     let crate::experiments::ExperimentSpec::StyleTransfer(mut s) = spec else {
         anyhow::bail!("not a style transfer");
@@ -138,7 +138,7 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
 
 /// Runs `dream`.
 pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
-    let mut spec = crate::experiments::ExperimentSpec::DeepDream(presets::deep_dream_default());
+    let mut spec = crate::experiments::ExperimentSpec::DeepDream(presets::deep_dream_default()?);
     choose_network(&mut spec, &args.weights, &args.from_run)?;
     let crate::experiments::ExperimentSpec::DeepDream(mut s) = spec else {
         anyhow::bail!("not a dream");
@@ -189,14 +189,14 @@ fn choose_network(
     from_run: &Option<PathBuf>,
 ) -> anyhow::Result<()> {
     if let Some(w) = weights {
-        presets::use_vgg(spec, w.clone());
+        feature_choice::use_vgg(spec, w.clone());
     }
     if let Some(folder) = from_run {
         let source = FeatureSource::Run {
             folder: folder.clone(),
         };
         let (_, layers) = crate::features::describe(&source)?;
-        presets::use_network(spec, source, &layers);
+        feature_choice::use_network(spec, source, &layers);
     }
     Ok(())
 }

@@ -11,8 +11,13 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::canvas::{resize, to_image, to_tensor};
-use super::{Experiment, ExperimentSpec, LiveParam, Metrics, Schedule, StepPart};
+use super::live::not_live;
+use super::{Experiment, ExperimentSpec, Metrics, Schedule, StepPart};
 use crate::data::pictures::PictureSource;
+use crate::experiments::registry::{
+    Architecture, Bench, Better, Headline, Preset, SampleKind, Setting, SettingKind, Tools,
+    wrong_architecture,
+};
 use crate::features::{FeatureNet, FeatureSource};
 use crate::view::{ImageGrid, RgbImage, View};
 use crate::{Result, StudioError};
@@ -38,6 +43,8 @@ pub struct DeepDreamSpec {
     /// What is amplified, and how.
     pub dream: DreamSettings,
 }
+
+crate::arch_spec!(DeepDreamSpec);
 
 /// What is amplified, and how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,9 +74,6 @@ impl DeepDreamSpec {
         }
         if !(1..=8).contains(&d.octaves) || !(1.0..=3.0).contains(&d.octave_scale) {
             return bad("dream.octaves between 1 and 8, dream.octave_scale between 1 and 3");
-        }
-        if !(d.step_size.is_finite() && d.step_size > 0.0 && d.step_size <= 1.0) {
-            return bad("dream.step_size must be in (0, 1]");
         }
         if d.jitter > 64 {
             return bad("dream.jitter at most 64 pixels");
@@ -104,7 +108,7 @@ pub struct DeepDream {
 impl DeepDream {
     /// Reads the picture and builds the network.
     pub fn new(spec: DeepDreamSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let net = spec.network.load(device)?;
         let layer = &spec.dream.layer;
         let Some(channels) = net.channels(layer) else {
@@ -244,15 +248,14 @@ impl Experiment for DeepDream {
         Ok(View::Images(grid))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        match param {
-            LiveParam::LearningRate(step) => self.spec.dream.step_size = step,
-            other => {
-                return Err(StudioError::Spec(format!(
-                    "a dream has no live setting {other:?}"
-                )));
-            }
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::DeepDream(new) = spec else {
+            return Err(wrong_architecture(spec, "DeepDream"));
+        };
+        if key != "dream.step_size" {
+            return Err(not_live(key, "a dream"));
         }
+        self.spec = new.clone();
         Ok(())
     }
 
@@ -291,6 +294,50 @@ impl Experiment for DeepDream {
         self.steps = octave as u64 * self.spec.iterations_per_octave();
         Ok(())
     }
+}
+
+/// DeepDream in the registry.
+pub const ARCHITECTURE: Architecture = Architecture {
+    key: "deep_dream",
+    label: "DeepDream (optimise the picture)",
+    presets: &[Preset {
+        file: "deep_dream.toml",
+        toml: include_str!("../../presets/deep_dream.toml"),
+    }],
+    build: |spec, device| match spec {
+        ExperimentSpec::DeepDream(s) => Ok(Box::new(DeepDream::new(s.clone(), device)?)),
+        other => Err(wrong_architecture(other, "DeepDream")),
+    },
+    headline: Headline {
+        metric: "activation",
+        better: Better::Higher,
+    },
+    tools: Tools {
+        samples: SampleKind::Picture,
+        lab: None,
+        gan_steps: false,
+    },
+    settings: &[Setting::live(
+        "dream.step_size",
+        "Step size",
+        "How far each step moves the pixels (along the gradient scaled to mean 1).",
+        SettingKind::Float {
+            min: 1e-4,
+            max: 1.0,
+            log: true,
+        },
+    )],
+    benches: &[Bench {
+        name: "deep-dream",
+        about: "DeepDream at 256 × 192 (the last octave): one iteration",
+        sampling: false,
+        spec: deep_dream_bench,
+    }],
+};
+
+/// The benchmark dream: one octave that never ends.
+fn deep_dream_bench() -> Result<ExperimentSpec> {
+    ARCHITECTURE.presets[0].with(&["dream.octaves=1", "schedule.steps=1000000"])
 }
 
 #[cfg(test)]

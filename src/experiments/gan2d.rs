@@ -9,10 +9,16 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use super::gan_knobs::{GanKnobs, gradient_norm, validate_train};
+use super::gan_knobs::{
+    D_STEPS, GENERATOR_LOSS, LR_D, LR_G, apply_knob, gradient_norm, validate_train,
+};
+use super::live::not_live;
 use super::spec::Schedule;
-use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
+use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart};
 use crate::data::toy2d::{Mixture, Toy2d};
+use crate::experiments::registry::{
+    Architecture, Better, Headline, Preset, SampleKind, Tools, wrong_architecture,
+};
 use crate::nn::loss::{bce_with_logits_ones, bce_with_logits_zeros, softplus};
 use crate::nn::mlp::{Activation, Mlp};
 use crate::nn::optim::{Optim, OptimizerKind};
@@ -45,6 +51,8 @@ pub struct Gan2dSpec {
     /// How they are trained.
     pub train: Gan2dTrain,
 }
+
+crate::arch_spec!(Gan2dSpec);
 
 /// The data a 2-D GAN learns.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,8 +111,7 @@ impl Gan2dSpec {
         if self.train.batch_size == 0 {
             return bad("train.batch_size must be at least 1");
         }
-        let t = &self.train;
-        validate_train(t.lr_g, t.lr_d, t.beta1, t.d_steps)?;
+        validate_train(self.train.beta1)?;
         Ok(())
     }
 }
@@ -130,7 +137,7 @@ pub struct Gan2d {
 impl Gan2d {
     /// Builds both networks with weights drawn from the spec's seed.
     pub fn new(spec: Gan2dSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let m = &spec.model;
@@ -314,21 +321,16 @@ impl Experiment for Gan2d {
         }))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        let t = &mut self.spec.train;
-        let knobs = GanKnobs {
-            lr_g: &mut t.lr_g,
-            lr_d: &mut t.lr_d,
-            d_steps: &mut t.d_steps,
-            generator_loss: &mut t.generator_loss,
-            opt_g: &mut self.opt_g,
-            opt_d: &mut self.opt_d,
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::Gan2d(new) = spec else {
+            return Err(wrong_architecture(spec, "Gan2d"));
         };
-        if knobs.apply(param)? {
-            Ok(())
-        } else {
-            Err(StudioError::Spec(format!("a 2-D GAN has no {param:?}")))
+        let t = &new.train;
+        if !apply_knob(key, t.lr_g, t.lr_d, &mut self.opt_g, &mut self.opt_d) {
+            return Err(not_live(key, "a 2-D GAN"));
         }
+        self.spec = new.clone();
+        Ok(())
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {
@@ -387,3 +389,41 @@ fn tensor_points(t: &Tensor) -> Result<Vec<[f32; 2]>> {
     let rows = t.to_vec2::<f32>()?;
     Ok(rows.into_iter().map(|r| [r[0], r[1]]).collect())
 }
+/// The 2-D GAN in the registry.
+pub const ARCHITECTURE: Architecture = Architecture {
+    key: "gan2d",
+    label: "GAN · 2-D",
+    presets: &[
+        Preset {
+            file: "gan2d_ring.toml",
+            toml: include_str!("../../presets/gan2d_ring.toml"),
+        },
+        Preset {
+            file: "gan2d_grid.toml",
+            toml: include_str!("../../presets/gan2d_grid.toml"),
+        },
+        Preset {
+            file: "gan2d_spiral.toml",
+            toml: include_str!("../../presets/gan2d_spiral.toml"),
+        },
+        Preset {
+            file: "gan2d_moons.toml",
+            toml: include_str!("../../presets/gan2d_moons.toml"),
+        },
+    ],
+    build: |spec, device| match spec {
+        ExperimentSpec::Gan2d(s) => Ok(Box::new(Gan2d::new(s.clone(), device)?)),
+        other => Err(wrong_architecture(other, "Gan2d")),
+    },
+    headline: Headline {
+        metric: "modes_captured",
+        better: Better::Higher,
+    },
+    tools: Tools {
+        samples: SampleKind::Points2d,
+        lab: None,
+        gan_steps: true,
+    },
+    settings: &[LR_G, LR_D, D_STEPS, GENERATOR_LOSS],
+    benches: &[],
+};

@@ -4,64 +4,72 @@
 use candle_core::Var;
 use candle_core::backprop::GradStore;
 
-use super::{GeneratorLoss, LiveParam};
+use super::live::LEARNING_RATE;
+use super::registry::{Choice, Setting, SettingKind};
 use crate::nn::optim::Optim;
 use crate::{Result, StudioError};
 
-/// The live knobs of a GAN: its spec's fields and its two optimisers.
-pub struct GanKnobs<'a> {
-    /// Generator learning rate.
-    pub lr_g: &'a mut f64,
-    /// Discriminator learning rate.
-    pub lr_d: &'a mut f64,
-    /// Discriminator updates per generator update.
-    pub d_steps: &'a mut u32,
-    /// The generator's loss.
-    pub generator_loss: &'a mut GeneratorLoss,
-    /// The generator's optimiser.
-    pub opt_g: &'a mut Optim,
-    /// The discriminator's optimiser.
-    pub opt_d: &'a mut Optim,
+/// The generator's learning rate, live.
+pub const LR_G: Setting = Setting::live(
+    "train.lr_g",
+    "G learning rate",
+    "Step size of the generator's updates.",
+    LEARNING_RATE,
+);
+
+/// The discriminator's learning rate, live.
+pub const LR_D: Setting = Setting::live(
+    "train.lr_d",
+    "D learning rate",
+    "Step size of the discriminator's (critic's) updates.",
+    LEARNING_RATE,
+);
+
+/// Discriminator updates per generator update, live.
+pub const D_STEPS: Setting = Setting::live(
+    "train.d_steps",
+    "D steps per G step",
+    "How many discriminator (critic) updates come before each generator update; WGANs use 5.",
+    SettingKind::Int { min: 1, max: 20 },
+);
+
+/// The generator's loss in the original game, live.
+pub const GENERATOR_LOSS: Setting = Setting::live(
+    "train.generator_loss",
+    "Generator loss",
+    "What the generator minimises.",
+    SettingKind::Choice(&[
+        Choice {
+            value: "non_saturating",
+            label: "non-saturating −log D(G(z))",
+            tip: "Strong gradients even when D confidently rejects the samples.",
+        },
+        Choice {
+            value: "minimax",
+            label: "minimax log(1 − D(G(z)))",
+            tip: "The original game; its gradient vanishes when D wins (watch the gradient norm).",
+        },
+    ]),
+);
+
+/// Tells a GAN's optimisers of a live change of `key`, whose new learning rates are
+/// `lr_g` and `lr_d` (the caller keeps the changed spec); false if `key` is none of
+/// the knobs every GAN shares.
+pub fn apply_knob(key: &str, lr_g: f64, lr_d: f64, opt_g: &mut Optim, opt_d: &mut Optim) -> bool {
+    match key {
+        "train.lr_g" => opt_g.set_learning_rate(lr_g),
+        "train.lr_d" => opt_d.set_learning_rate(lr_d),
+        "train.d_steps" | "train.generator_loss" => {}
+        _ => return false,
+    }
+    true
 }
 
-impl GanKnobs<'_> {
-    /// Applies `param` if it is one of these knobs: `Ok(true)` when applied,
-    /// `Ok(false)` when it is not a GAN knob, an error for a bad value.
-    pub fn apply(self, param: LiveParam) -> Result<bool> {
-        let bad = || Err(StudioError::Spec(format!("invalid value: {param:?}")));
-        match param {
-            LiveParam::LearningRateG(lr) if lr.is_finite() && lr > 0.0 => {
-                *self.lr_g = lr;
-                self.opt_g.set_learning_rate(lr);
-            }
-            LiveParam::LearningRateD(lr) if lr.is_finite() && lr > 0.0 => {
-                *self.lr_d = lr;
-                self.opt_d.set_learning_rate(lr);
-            }
-            LiveParam::DStepsPerG(n) if n > 0 => *self.d_steps = n,
-            LiveParam::GeneratorLoss(kind) => *self.generator_loss = kind,
-            LiveParam::LearningRateG(_)
-            | LiveParam::LearningRateD(_)
-            | LiveParam::DStepsPerG(_) => return bad(),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-/// Checks the optimisation settings every GAN has.
-pub fn validate_train(lr_g: f64, lr_d: f64, beta1: f64, d_steps: u32) -> Result<()> {
-    let bad = |m: String| Err(StudioError::Spec(m));
-    if d_steps == 0 {
-        return bad("train.d_steps must be at least 1".into());
-    }
-    for (name, lr) in [("lr_g", lr_g), ("lr_d", lr_d)] {
-        if !(lr.is_finite() && lr > 0.0) {
-            return bad(format!("train.{name} must be a positive number"));
-        }
-    }
+/// Checks the optimisation setting every GAN has that no declaration covers (the
+/// learning rates and D steps are checked against [`LR_G`], [`LR_D`], [`D_STEPS`]).
+pub fn validate_train(beta1: f64) -> Result<()> {
     if !(0.0..1.0).contains(&beta1) {
-        return bad("train.beta1 must be in [0, 1)".into());
+        return Err(StudioError::Spec("train.beta1 must be in [0, 1)".into()));
     }
     Ok(())
 }

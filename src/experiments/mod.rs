@@ -1,18 +1,27 @@
 //! Experiments: one module per architecture, the small trait they implement, and
-//! the spec enum that names them.
+//! the registry that lists them.
 //!
-//! Adding an architecture = one module implementing [`Experiment`] + one arm in
-//! [`ExperimentSpec`] and in [`build`].
+//! Adding an architecture = one module (its spec, implementing [`spec::ArchSpec`]
+//! with `arch_spec!`; its [`Experiment`]; its [`registry::Architecture`] entry), its
+//! preset files, and one line in the `architectures!` list below. Its panels, if it
+//! needs more than the generic settings panel, register in the window.
 
 pub mod autoencoder;
 pub mod canvas;
 pub mod char_lstm;
 pub mod deep_dream;
+pub mod feature_choice;
 pub mod gan2d;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod image_gan;
+pub mod independent_pixels;
+pub mod live;
+pub mod pixel_classes;
 pub mod pixel_cnn;
+pub mod pixel_drawing;
+pub mod registry;
+#[macro_use]
 pub mod spec;
 pub mod style_transfer;
 
@@ -21,7 +30,26 @@ use std::collections::HashMap;
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-pub use spec::{ExperimentSpec, Schedule};
+pub use spec::Schedule;
+
+spec::architectures! {
+    /// A GAN on toy 2-D distributions.
+    Gan2d(gan2d::Gan2dSpec) = "gan2d", gan2d::ARCHITECTURE;
+    /// DCGAN, WGAN or WGAN-GP on images.
+    ImageGan(image_gan::ImageGanSpec) = "image_gan", image_gan::entry::ARCHITECTURE;
+    /// An autoencoder, denoising autoencoder or VAE on images.
+    Autoencoder(autoencoder::AutoencoderSpec) = "autoencoder", autoencoder::entry::ARCHITECTURE;
+    /// A character-level LSTM on text.
+    CharLstm(char_lstm::CharLstmSpec) = "char_lstm", char_lstm::entry::ARCHITECTURE;
+    /// A PixelCNN on images.
+    PixelCnn(pixel_cnn::PixelCnnSpec) = "pixel_cnn", pixel_cnn::entry::ARCHITECTURE;
+    /// Independent pixels: the baseline PixelCNN beats.
+    IndependentPixels(independent_pixels::IndependentPixelsSpec) = "independent_pixels", independent_pixels::entry::ARCHITECTURE;
+    /// Neural style transfer: a picture repainted in the style of another.
+    StyleTransfer(style_transfer::StyleTransferSpec) = "style_transfer", style_transfer::entry::ARCHITECTURE;
+    /// DeepDream: a picture whose chosen features are amplified.
+    DeepDream(deep_dream::DeepDreamSpec) = "deep_dream", deep_dream::ARCHITECTURE;
+}
 
 use crate::lab::{LabQuery, LabResult};
 use crate::view::View;
@@ -47,42 +75,6 @@ pub enum GeneratorLoss {
     /// Minimise −log D(G(z)), the non-saturating loss; strong gradients when D wins.
     #[default]
     NonSaturating,
-}
-
-/// A hyper-parameter that can change while a run is going.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum LiveParam {
-    /// The generator's learning rate.
-    LearningRateG(f64),
-    /// The discriminator's learning rate.
-    LearningRateD(f64),
-    /// Discriminator updates per generator update.
-    DStepsPerG(u32),
-    /// The generator's loss.
-    GeneratorLoss(GeneratorLoss),
-    /// One-sided label smoothing of D's real targets.
-    LabelSmoothing(f64),
-    /// Fraction of D's labels flipped.
-    LabelNoise(f64),
-    /// Draw new fixed noise for the sample gallery.
-    NewViewNoise,
-    /// The learning rate of a model with one optimiser.
-    LearningRate(f64),
-    /// A VAE's KL weight β.
-    Beta(f64),
-    /// A denoising autoencoder's input noise (standard deviation, pixel units).
-    Noise(f64),
-    /// A style transfer's loss weights.
-    StyleWeights {
-        /// Content loss weight.
-        content: f64,
-        /// Style loss weight.
-        style: f64,
-        /// Total variation weight.
-        tv: f64,
-    },
-    /// A style transfer keeps the content's colours.
-    PreserveColour(bool),
 }
 
 /// When a model measures its held-out data: at the first logged row, then each time
@@ -135,8 +127,18 @@ pub trait Experiment: Send {
     /// A picture of the current state, for the UI and the run folder's `samples/`.
     fn view(&mut self, step: u64) -> Result<View>;
 
-    /// Changes a live hyper-parameter; an error if this experiment has no such parameter.
-    fn set_live(&mut self, param: LiveParam) -> Result<()>;
+    /// Applies a live change of `key`: `spec` is this run's spec with that key
+    /// changed, already checked (see [`live::change`]). An error if this experiment
+    /// cannot change that key while it runs; nothing changes then.
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()>;
+
+    /// Draws new fixed noise for the sample gallery; an error for models without one.
+    fn new_view_noise(&mut self) -> Result<()> {
+        Err(StudioError::Spec(format!(
+            "a {} has no gallery noise to draw again",
+            self.spec().architecture()
+        )))
+    }
 
     /// Answers a question of the latent lab; an error for models without a latent space.
     fn lab(&mut self, _query: &LabQuery) -> Result<LabResult> {
@@ -146,9 +148,10 @@ pub trait Experiment: Send {
         )))
     }
 
-    /// Continues a streamed lab answer (generated text) begun by [`Experiment::lab`];
-    /// `None` when nothing is streaming.
-    fn lab_more(&mut self) -> Option<Result<(crate::lab::LabSlot, LabResult)>> {
+    /// Continues a streamed lab answer (generated text, a drawing) begun by
+    /// [`Experiment::lab`]: the slot it belongs to and the next chunk, or the error
+    /// that ended it; `None` when nothing is streaming.
+    fn lab_more(&mut self) -> Option<(crate::lab::LabSlot, Result<LabResult>)> {
         None
     }
 
@@ -166,20 +169,5 @@ pub trait Experiment: Send {
 /// Builds the experiment a spec describes, on `device`.
 pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experiment>> {
     spec.validate()?;
-    match spec {
-        ExperimentSpec::Gan2d(s) => Ok(Box::new(gan2d::Gan2d::new(s.clone(), device)?)),
-        ExperimentSpec::ImageGan(s) => Ok(Box::new(image_gan::ImageGan::new(s.clone(), device)?)),
-        ExperimentSpec::Autoencoder(s) => {
-            Ok(Box::new(autoencoder::Autoencoder::new(s.clone(), device)?))
-        }
-        ExperimentSpec::CharLstm(s) => Ok(Box::new(char_lstm::CharLstm::new(s.clone(), device)?)),
-        ExperimentSpec::PixelCnn(s) => Ok(Box::new(pixel_cnn::PixelCnn::new(s.clone(), device)?)),
-        ExperimentSpec::StyleTransfer(s) => Ok(Box::new(style_transfer::StyleTransfer::new(
-            s.clone(),
-            device,
-        )?)),
-        ExperimentSpec::DeepDream(s) => {
-            Ok(Box::new(deep_dream::DeepDream::new(s.clone(), device)?))
-        }
-    }
+    (registry::of(spec)?.build)(spec, device)
 }

@@ -3,37 +3,123 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::autoencoder::AutoencoderSpec;
-use super::char_lstm::CharLstmSpec;
-use super::deep_dream::DeepDreamSpec;
-use super::gan2d::Gan2dSpec;
-use super::image_gan::ImageGanSpec;
-use super::pixel_cnn::PixelCnnSpec;
-use super::style_transfer::StyleTransferSpec;
+use super::ExperimentSpec;
+use super::image_data::ImageData;
 use crate::{Result, StudioError};
 
-/// One experiment: which architecture, and all of its settings.
-///
-/// In TOML the architecture is a top-level key, `architecture = "gan2d"`, next to the
-/// architecture's own keys and sections.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "architecture", rename_all = "snake_case")]
-pub enum ExperimentSpec {
-    /// A GAN on toy 2-D distributions.
-    Gan2d(Gan2dSpec),
-    /// DCGAN, WGAN or WGAN-GP on images.
-    ImageGan(ImageGanSpec),
-    /// An autoencoder, denoising autoencoder or VAE on images.
-    Autoencoder(AutoencoderSpec),
-    /// A character-level LSTM on text.
-    CharLstm(CharLstmSpec),
-    /// A PixelCNN on images.
-    PixelCnn(PixelCnnSpec),
-    /// Neural style transfer: a picture repainted in the style of another.
-    StyleTransfer(StyleTransferSpec),
-    /// DeepDream: a picture whose chosen features are amplified.
-    DeepDream(DeepDreamSpec),
+/// What every architecture's own spec offers the run loop and the front ends.
+pub trait ArchSpec {
+    /// The experiment's display name.
+    fn name(&self) -> &str;
+    /// The seed for data, weights and noise.
+    fn seed(&self) -> u64;
+    /// When to log, draw and save.
+    fn schedule(&self) -> &Schedule;
+    /// Mutable access to the schedule.
+    fn schedule_mut(&mut self) -> &mut Schedule;
+    /// Checks values that parse but make no sense.
+    fn validate(&self) -> Result<()>;
+    /// The images an image model learns (`None` for other models).
+    fn image_data(&self) -> Option<&ImageData> {
+        None
+    }
+    /// Mutable access to those images.
+    fn image_data_mut(&mut self) -> Option<&mut ImageData> {
+        None
+    }
 }
+
+/// Implements [`ArchSpec`] for a spec struct with `name`, `seed` and `schedule`
+/// fields and a `validate` method; `images` adds its `data: ImageData` field.
+#[macro_export]
+macro_rules! arch_spec {
+    ($ty:ty) => {
+        $crate::arch_spec!(@common $ty, {});
+    };
+    ($ty:ty, images) => {
+        $crate::arch_spec!(@common $ty, {
+            fn image_data(&self) -> Option<&$crate::experiments::image_data::ImageData> {
+                Some(&self.data)
+            }
+            fn image_data_mut(
+                &mut self,
+            ) -> Option<&mut $crate::experiments::image_data::ImageData> {
+                Some(&mut self.data)
+            }
+        });
+    };
+    (@common $ty:ty, { $($extra:tt)* }) => {
+        impl $crate::experiments::spec::ArchSpec for $ty {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn seed(&self) -> u64 {
+                self.seed
+            }
+            fn schedule(&self) -> &$crate::experiments::Schedule {
+                &self.schedule
+            }
+            fn schedule_mut(&mut self) -> &mut $crate::experiments::Schedule {
+                &mut self.schedule
+            }
+            fn validate(&self) -> $crate::Result<()> {
+                <$ty>::validate(self)
+            }
+            $($extra)*
+        }
+    };
+}
+
+/// Declares the architectures, once each: the spec enum (one variant per
+/// architecture, its TOML key as the serde tag), its dispatch to [`ArchSpec`], and
+/// the registry's list of [`super::registry::Architecture`]s.
+macro_rules! architectures {
+    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $key:literal, $entry:path; )+) => {
+        /// One experiment: which architecture, and all of its settings.
+        ///
+        /// In TOML the architecture is a top-level key, `architecture = "gan2d"`, next
+        /// to the architecture's own keys and sections.
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(tag = "architecture")]
+        pub enum ExperimentSpec {
+            $( $(#[$doc])* #[serde(rename = $key)] $variant($ty), )+
+        }
+
+        impl ExperimentSpec {
+            /// The architecture's key, as written in TOML (`gan2d`, …).
+            pub fn architecture(&self) -> &'static str {
+                match self {
+                    $( ExperimentSpec::$variant(_) => $key, )+
+                }
+            }
+
+            /// The architecture's own spec, through the face they all share.
+            pub fn arch(&self) -> &dyn $crate::experiments::spec::ArchSpec {
+                match self {
+                    $( ExperimentSpec::$variant(s) => s, )+
+                }
+            }
+
+            /// Mutable access to the architecture's own spec.
+            pub fn arch_mut(&mut self) -> &mut dyn $crate::experiments::spec::ArchSpec {
+                match self {
+                    $( ExperimentSpec::$variant(s) => s, )+
+                }
+            }
+        }
+
+        $( impl From<$ty> for ExperimentSpec {
+            fn from(spec: $ty) -> Self {
+                ExperimentSpec::$variant(spec)
+            }
+        } )+
+
+        /// Every architecture, in the picker's order (the default first).
+        pub const ARCHITECTURES: &[&$crate::experiments::registry::Architecture] =
+            &[ $( &$entry, )+ ];
+    };
+}
+pub(crate) use architectures;
 
 /// When the run loop logs, draws and saves; shared by every architecture.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,95 +147,35 @@ impl Default for Schedule {
 }
 
 impl ExperimentSpec {
-    /// The architecture's key, as written in TOML (`gan2d`, …).
-    pub fn architecture(&self) -> &'static str {
-        match self {
-            ExperimentSpec::Gan2d(_) => "gan2d",
-            ExperimentSpec::ImageGan(_) => "image_gan",
-            ExperimentSpec::Autoencoder(_) => "autoencoder",
-            ExperimentSpec::CharLstm(_) => "char_lstm",
-            ExperimentSpec::PixelCnn(_) => "pixel_cnn",
-            ExperimentSpec::StyleTransfer(_) => "style_transfer",
-            ExperimentSpec::DeepDream(_) => "deep_dream",
-        }
-    }
-
     /// The experiment's display name.
     pub fn name(&self) -> &str {
-        match self {
-            ExperimentSpec::Gan2d(s) => &s.name,
-            ExperimentSpec::ImageGan(s) => &s.name,
-            ExperimentSpec::Autoencoder(s) => &s.name,
-            ExperimentSpec::CharLstm(s) => &s.name,
-            ExperimentSpec::PixelCnn(s) => &s.name,
-            ExperimentSpec::StyleTransfer(s) => &s.name,
-            ExperimentSpec::DeepDream(s) => &s.name,
-        }
+        self.arch().name()
     }
 
     /// The seed for data, weights and noise.
     pub fn seed(&self) -> u64 {
-        match self {
-            ExperimentSpec::Gan2d(s) => s.seed,
-            ExperimentSpec::ImageGan(s) => s.seed,
-            ExperimentSpec::Autoencoder(s) => s.seed,
-            ExperimentSpec::CharLstm(s) => s.seed,
-            ExperimentSpec::PixelCnn(s) => s.seed,
-            ExperimentSpec::StyleTransfer(s) => s.seed,
-            ExperimentSpec::DeepDream(s) => s.seed,
-        }
+        self.arch().seed()
     }
 
     /// When to log, draw and save.
     pub fn schedule(&self) -> &Schedule {
-        match self {
-            ExperimentSpec::Gan2d(s) => &s.schedule,
-            ExperimentSpec::ImageGan(s) => &s.schedule,
-            ExperimentSpec::Autoencoder(s) => &s.schedule,
-            ExperimentSpec::CharLstm(s) => &s.schedule,
-            ExperimentSpec::PixelCnn(s) => &s.schedule,
-            ExperimentSpec::StyleTransfer(s) => &s.schedule,
-            ExperimentSpec::DeepDream(s) => &s.schedule,
-        }
+        self.arch().schedule()
     }
 
     /// Mutable access to the schedule (the CLI's `--steps` sets it).
     pub fn schedule_mut(&mut self) -> &mut Schedule {
-        match self {
-            ExperimentSpec::Gan2d(s) => &mut s.schedule,
-            ExperimentSpec::ImageGan(s) => &mut s.schedule,
-            ExperimentSpec::Autoencoder(s) => &mut s.schedule,
-            ExperimentSpec::CharLstm(s) => &mut s.schedule,
-            ExperimentSpec::PixelCnn(s) => &mut s.schedule,
-            ExperimentSpec::StyleTransfer(s) => &mut s.schedule,
-            ExperimentSpec::DeepDream(s) => &mut s.schedule,
-        }
+        self.arch_mut().schedule_mut()
     }
 
-    /// The images an image model learns, and its seed (`None` for 2-D models).
-    pub fn image_data(&self) -> Option<(&super::image_data::ImageData, u64)> {
-        match self {
-            ExperimentSpec::Gan2d(_)
-            | ExperimentSpec::CharLstm(_)
-            | ExperimentSpec::StyleTransfer(_)
-            | ExperimentSpec::DeepDream(_) => None,
-            ExperimentSpec::ImageGan(s) => Some((&s.data, s.seed)),
-            ExperimentSpec::Autoencoder(s) => Some((&s.data, s.seed)),
-            ExperimentSpec::PixelCnn(s) => Some((&s.data, s.seed)),
-        }
+    /// The images an image model learns, and its seed (`None` for other models).
+    pub fn image_data(&self) -> Option<(&ImageData, u64)> {
+        let seed = self.seed();
+        self.arch().image_data().map(|d| (d, seed))
     }
 
     /// Mutable access to the images an image model learns.
-    pub fn image_data_mut(&mut self) -> Option<&mut super::image_data::ImageData> {
-        match self {
-            ExperimentSpec::Gan2d(_)
-            | ExperimentSpec::CharLstm(_)
-            | ExperimentSpec::StyleTransfer(_)
-            | ExperimentSpec::DeepDream(_) => None,
-            ExperimentSpec::ImageGan(s) => Some(&mut s.data),
-            ExperimentSpec::Autoencoder(s) => Some(&mut s.data),
-            ExperimentSpec::PixelCnn(s) => Some(&mut s.data),
-        }
+    pub fn image_data_mut(&mut self) -> Option<&mut ImageData> {
+        self.arch_mut().image_data_mut()
     }
 
     /// Parses a spec from TOML text and checks it.
@@ -173,15 +199,8 @@ impl ExperimentSpec {
                 "schedule: log_every, sample_every and checkpoint_every must be at least 1".into(),
             ));
         }
-        match self {
-            ExperimentSpec::Gan2d(g) => g.validate(),
-            ExperimentSpec::ImageGan(g) => g.validate(),
-            ExperimentSpec::Autoencoder(a) => a.validate(),
-            ExperimentSpec::CharLstm(c) => c.validate(),
-            ExperimentSpec::PixelCnn(p) => p.validate(),
-            ExperimentSpec::StyleTransfer(s) => s.validate(),
-            ExperimentSpec::DeepDream(d) => d.validate(),
-        }
+        self.arch().validate()?;
+        super::registry::check_settings(self)
     }
 
     /// Applies one `key=value` override, where `key` is a dotted path to any key of
@@ -253,7 +272,7 @@ mod tests {
     use crate::presets;
 
     fn ring() -> ExperimentSpec {
-        presets::default_spec()
+        presets::default_spec().expect("default")
     }
 
     #[test]

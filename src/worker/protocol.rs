@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::experiments::{ExperimentSpec, LiveParam, StepPart};
+use crate::experiments::{ExperimentSpec, StepPart};
 use crate::lab::{LabAnswer, LabQuery};
 use crate::view::View;
 
@@ -29,8 +29,17 @@ pub enum Command {
     Stop,
     /// Run one (part of a) step while paused.
     Step(StepPart),
-    /// Change a hyper-parameter of the running experiment.
-    SetLive(LiveParam),
+    /// Change a setting of the running experiment: a dotted key of its spec that its
+    /// architecture declares live, and the new value as TOML text (as for `--set`).
+    /// Answered by [`Event::LiveChanged`] or [`Event::LiveRefused`].
+    SetLive {
+        /// The dotted key (`train.lr_g`).
+        key: String,
+        /// The value, as TOML text (`0.0005`, `"minimax"`).
+        value: String,
+    },
+    /// Draw new fixed noise for the sample gallery.
+    NewViewNoise,
     /// Sleep this long between steps, to watch slowly (0 = full speed).
     SetDelay {
         /// Milliseconds between steps.
@@ -78,6 +87,20 @@ pub enum Event {
     Notice(String),
     /// A problem that did not end the run (a sample picture could not be written, …).
     Problem(String),
+    /// A live change was made: the front end's copy of the spec takes it too.
+    LiveChanged {
+        /// The dotted key.
+        key: String,
+        /// The value, as TOML text.
+        value: String,
+    },
+    /// A live change was refused; nothing changed.
+    LiveRefused {
+        /// The dotted key.
+        key: String,
+        /// Why, as a sentence.
+        reason: String,
+    },
     /// The answer to a [`Command::Lab`] query.
     Lab(Box<LabAnswer>),
     /// The run ended; this is the last event of a run.

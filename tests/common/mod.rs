@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use latent_studio::Result;
-use latent_studio::experiments::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use latent_studio::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
+use latent_studio::lab::{LabQuery, LabResult, LabSlot};
 use latent_studio::presets;
 use latent_studio::view::View;
 use latent_studio::worker::{Event, WorkerHandle};
@@ -20,6 +21,8 @@ pub struct Scripted {
     pub panic_at: Option<u32>,
     pub nan_at: Option<u32>,
     pub step_sleep: Duration,
+    /// A drawing asked of the lab: chunks sent so far (the second one fails).
+    pub drawing: Option<u32>,
 }
 
 impl Scripted {
@@ -29,13 +32,14 @@ impl Scripted {
             panic_at: None,
             nan_at: None,
             step_sleep: Duration::ZERO,
+            drawing: None,
         }
     }
 }
 
 impl Experiment for Scripted {
     fn spec(&self) -> ExperimentSpec {
-        let mut spec = presets::default_spec();
+        let mut spec = presets::default_spec().expect("built-in preset");
         spec.schedule_mut().log_every = 2;
         spec.schedule_mut().checkpoint_every = 3;
         spec
@@ -67,8 +71,23 @@ impl Experiment for Scripted {
         Err(latent_studio::StudioError::Spec("no view".into()))
     }
 
-    fn set_live(&mut self, _param: LiveParam) -> Result<()> {
+    fn set_live(&mut self, _key: &str, _spec: &ExperimentSpec) -> Result<()> {
         Ok(())
+    }
+
+    /// A drawing: the first chunk is a partial picture, the next one fails.
+    fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
+        let LabQuery::Draw(_) = query else {
+            return Err(latent_studio::StudioError::Spec("draws only".into()));
+        };
+        self.drawing = Some(1);
+        Ok(scripted_pixels(1))
+    }
+
+    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
+        let chunks = self.drawing.take()?;
+        let failed = latent_studio::StudioError::Spec(format!("chunk {} failed", chunks + 1));
+        Some((LabSlot::Pixels, Err(failed)))
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {
@@ -83,6 +102,19 @@ impl Experiment for Scripted {
             self.count = t.to_vec1::<f32>()?[0];
         }
         Ok(())
+    }
+}
+
+/// A partial drawing of one 2 × 2 picture, `drawn` pixels in.
+pub fn scripted_pixels(drawn: usize) -> LabResult {
+    let grid = latent_studio::view::ImageGrid::tile(0, &[0, 64, 128, 255], 1, 2, 2, 1, 1);
+    LabResult::Pixels {
+        entropy: grid.clone(),
+        grid,
+        drawn,
+        total: 4,
+        done: false,
+        secs: 0.0,
     }
 }
 

@@ -1,14 +1,18 @@
 //! Settings of an autoencoder: plain, denoising or variational.
 
-use crate::app::actions::{Actions, UiAction};
-use crate::experiments::LiveParam;
-use crate::experiments::autoencoder::spec::{AutoencoderKind, AutoencoderSpec, Reconstruction};
+use crate::app::actions::Actions;
+use crate::app::state::AppState;
+use crate::experiments::ExperimentSpec;
+use crate::experiments::autoencoder::spec::{AutoencoderKind, Reconstruction};
 use crate::experiments::image_data::DataSource;
 
-use super::gan_knobs;
+use super::seed_rows;
 
 /// The settings fixed when a run starts.
-pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut AutoencoderSpec) {
+pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
+    let ExperimentSpec::Autoencoder(spec) = &mut state.draft else {
+        return;
+    };
     egui::Grid::new("ae-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Model");
         ui.vertical(|ui| {
@@ -22,7 +26,9 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut AutoencoderSpec) {
                 .on_hover_text("Sees a noisy image, learns to give back the clean one.");
             if spec.model.kind != before {
                 // Each model's usual settings come with it.
-                *spec = crate::presets::autoencoder_default(spec.model.kind);
+                if let Ok(usual) = crate::presets::autoencoder_default(spec.model.kind) {
+                    *spec = usual;
+                }
             }
         });
         ui.end_row();
@@ -80,44 +86,6 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut AutoencoderSpec) {
             .on_hover_text("Images per update.");
         ui.end_row();
 
-        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
-    });
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, spec: &mut AutoencoderSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
-        }
-    };
-    let kind = spec.model.kind;
-    let t = &mut spec.train;
-    egui::Grid::new("ae-live").num_columns(2).show(ui, |ui| {
-        gan_knobs::learning_rate_row(ui, &mut t.lr, &mut live);
-
-        if kind == AutoencoderKind::Vae {
-            ui.label("KL weight β");
-            if ui
-                .add(egui::Slider::new(&mut t.beta, 0.0..=10.0))
-                .on_hover_text("1 = the ELBO. Larger β pulls codes toward the prior (smoother map, blurrier images; watch the active units fall); 0 = a plain autoencoder with noise.")
-                .changed()
-            {
-                live(LiveParam::Beta(t.beta));
-            }
-            ui.end_row();
-        }
-
-        if kind == AutoencoderKind::Denoising {
-            ui.label("Noise");
-            if ui
-                .add(egui::Slider::new(&mut t.noise, 0.0..=1.0))
-                .on_hover_text("Standard deviation of the Gaussian noise added to the input (pixels in 0–1).")
-                .changed()
-            {
-                live(LiveParam::Noise(t.noise));
-            }
-            ui.end_row();
-        }
+        seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
     });
 }

@@ -3,10 +3,9 @@
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::LiveParam;
-use crate::experiments::char_lstm::spec::{CharLstmSpec, TextSource};
+use crate::experiments::char_lstm::spec::TextSource;
 
-use super::gan_knobs;
+use super::seed_rows;
 
 /// The settings fixed when a run starts.
 pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
@@ -74,18 +73,6 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             .on_hover_text("Largest global norm of the gradient (0 = off): keeps exploding gradients in check.");
         ui.end_row();
 
-        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
-    });
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, spec: &mut CharLstmSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
-        }
-    };
-    egui::Grid::new("char-live").num_columns(2).show(ui, |ui| {
-        gan_knobs::learning_rate_row(ui, &mut spec.train.lr, &mut live);
+        seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
     });
 }

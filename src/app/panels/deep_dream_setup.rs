@@ -1,11 +1,10 @@
 //! Settings of a dream: the picture, the working size with its cost, the network,
 //! the layer and channels amplified, the octaves and jitter; live, the step size.
 
-use crate::app::actions::{Actions, UiAction};
+use crate::app::actions::Actions;
 use crate::app::dialogs::InputRole;
 use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::LiveParam;
 
 use super::picture_inputs;
 
@@ -99,27 +98,4 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
     {
         *draft = spec;
     }
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, state: &mut AppState, active: bool, actions: &mut Actions) {
-    let ExperimentSpec::DeepDream(spec) = &mut state.draft else {
-        return;
-    };
-    egui::Grid::new("dream-live").num_columns(2).show(ui, |ui| {
-        ui.label("Step size");
-        if ui
-            .add(egui::Slider::new(&mut spec.dream.step_size, 0.001..=0.1).logarithmic(true))
-            .on_hover_text(
-                "How far each step moves the pixels (along the gradient scaled to mean 1).",
-            )
-            .changed()
-            && active
-        {
-            actions.push(UiAction::SetLive(LiveParam::LearningRate(
-                spec.dream.step_size,
-            )));
-        }
-        ui.end_row();
-    });
 }

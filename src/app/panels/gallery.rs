@@ -3,7 +3,8 @@
 
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
-use crate::experiments::LiveParam;
+use crate::experiments::registry::SampleKind;
+use crate::worker::Command;
 
 /// The gallery and its texture cache.
 #[derive(Default)]
@@ -63,16 +64,13 @@ impl Gallery {
             }
             ui.label(format!("step {step}"));
             let shown = state.run.as_ref().map_or(&state.draft, |r| &r.info.spec);
-            use crate::experiments::ExperimentSpec;
-            if matches!(
-                shown,
-                ExperimentSpec::ImageGan(_) | ExperimentSpec::Autoencoder(_)
-            ) && ui
+            let samples = crate::app::tools_of(shown).samples;
+            if samples == SampleKind::NoiseGallery && ui
                 .add_enabled(active, egui::Button::new("New noise"))
                 .on_hover_text("Draw a new fixed noise batch for the gallery.")
                 .clicked()
             {
-                actions.push(UiAction::SetLive(LiveParam::NewViewNoise));
+                actions.push(UiAction::Send(Command::NewViewNoise));
             }
             if ui
                 .button("Save PNG…")
@@ -81,10 +79,7 @@ impl Gallery {
             {
                 actions.push(UiAction::ExportPng);
             }
-            if matches!(
-                shown,
-                ExperimentSpec::StyleTransfer(_) | ExperimentSpec::DeepDream(_)
-            ) && ui
+            if samples == SampleKind::Picture && ui
                 .button("Save result…")
                 .on_hover_text("Export the result alone (the last picture of the grid), at the working size, as PNG.")
                 .clicked()

@@ -1,15 +1,18 @@
 //! Settings of the 2-D GAN: what is fixed at Start, and what changes live.
 
-use super::gan_knobs::{self, GanKnobValues};
-use crate::app::actions::{Actions, UiAction};
+use super::seed_rows;
+use crate::app::actions::Actions;
+use crate::app::state::AppState;
 use crate::data::toy2d::Toy2d;
-use crate::experiments::LiveParam;
-use crate::experiments::gan2d::Gan2dSpec;
+use crate::experiments::ExperimentSpec;
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
 /// The settings fixed when a run starts.
-pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec) {
+pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
+    let ExperimentSpec::Gan2d(spec) = &mut state.draft else {
+        return;
+    };
     egui::Grid::new("fixed").num_columns(2).show(ui, |ui| {
         ui.label("Data");
         egui::ComboBox::from_id_salt("distribution")
@@ -67,26 +70,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec) {
             .on_hover_text("Real and generated points per update.");
         ui.end_row();
 
-        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many training steps the run lasts.");
-    });
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, spec: &mut Gan2dSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
-        }
-    };
-    let t = &mut spec.train;
-    egui::Grid::new("live").num_columns(2).show(ui, |ui| {
-        let knobs = GanKnobValues {
-            lr_g: &mut t.lr_g,
-            lr_d: &mut t.lr_d,
-            d_steps: &mut t.d_steps,
-            generator_loss: Some(&mut t.generator_loss),
-        };
-        gan_knobs::rows_ui(ui, knobs, 1e-5..=1e-1, &mut live);
+        seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many training steps the run lasts.");
     });
 }
 

@@ -1,17 +1,19 @@
 //! Settings of an image GAN, with the textbook tricks as switches.
 
-use super::gan_knobs::{self, GanKnobValues};
-use crate::app::actions::{Actions, UiAction};
-use crate::experiments::LiveParam;
-use crate::experiments::image_gan::spec::{
-    DataSource, GanLoss, ImageGanSpec, LatentPrior, OutputActivation,
-};
+use super::seed_rows;
+use crate::app::actions::Actions;
+use crate::app::state::AppState;
+use crate::experiments::ExperimentSpec;
+use crate::experiments::image_gan::spec::{DataSource, GanLoss, LatentPrior, OutputActivation};
 use crate::nn::optim::OptimizerKind;
 
 use super::gan2d_setup::activation_ui;
 
 /// The settings fixed when a run starts.
-pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec) {
+pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
+    let ExperimentSpec::ImageGan(spec) = &mut state.draft else {
+        return;
+    };
     egui::Grid::new("image-gan-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Game");
         ui.vertical(|ui| {
@@ -25,7 +27,9 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec) {
                 .on_hover_text("A critic kept Lipschitz by penalising input gradients whose norm is not 1.");
             if t.loss != before {
                 // Each game's usual settings come with it.
-                *spec = crate::presets::image_gan_default(t.loss);
+                if let Ok(usual) = crate::presets::image_gan_default(t.loss) {
+                    *spec = usual;
+                }
             }
         });
         ui.end_row();
@@ -128,48 +132,6 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec) {
             ui.end_row();
         }
 
-        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many generator updates the run lasts.");
-    });
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, spec: &mut ImageGanSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
-        }
-    };
-    let t = &mut spec.train;
-    egui::Grid::new("image-gan-live").num_columns(2).show(ui, |ui| {
-        let is_gan = t.loss == GanLoss::Gan;
-        let knobs = GanKnobValues {
-            lr_g: &mut t.lr_g,
-            lr_d: &mut t.lr_d,
-            d_steps: &mut t.d_steps,
-            generator_loss: is_gan.then_some(&mut t.generator_loss),
-        };
-        gan_knobs::rows_ui(ui, knobs, 1e-6..=1e-2, &mut live);
-
-        if is_gan {
-            ui.label("Label smoothing");
-            if ui
-                .add(egui::Slider::new(&mut t.label_smoothing, 0.0..=0.3))
-                .on_hover_text("Real images get the target 1 − this, so D cannot become over-confident.")
-                .changed()
-            {
-                live(LiveParam::LabelSmoothing(t.label_smoothing));
-            }
-            ui.end_row();
-
-            ui.label("Label noise");
-            if ui
-                .add(egui::Slider::new(&mut t.label_noise, 0.0..=0.3))
-                .on_hover_text("Flip this fraction of D's labels at random, to keep it from winning too easily.")
-                .changed()
-            {
-                live(LiveParam::LabelNoise(t.label_noise));
-            }
-            ui.end_row();
-        }
+        seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many generator updates the run lasts.");
     });
 }

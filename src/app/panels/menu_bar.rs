@@ -35,7 +35,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
             egui::ComboBox::from_id_salt("preset")
                 .selected_text(state.draft.name())
                 .show_ui(ui, |ui| {
-                    for p in presets::BUILT_IN {
+                    for p in presets::built_in() {
                         let Ok(spec) = p.spec() else { continue };
                         let selected = spec.name() == state.draft.name();
                         if ui.selectable_label(selected, spec.name()).clicked() {

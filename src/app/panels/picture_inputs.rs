@@ -158,7 +158,9 @@ pub fn network_ui(
                 .clicked()
                 && !built_in
             {
-                crate::presets::use_built_in(&mut state.draft);
+                if let Err(e) = crate::experiments::feature_choice::use_built_in(&mut state.draft) {
+                    state.say(crate::app::state::Level::Error, e.to_string());
+                }
             }
             let vgg = matches!(network, FeatureSource::Vgg { .. });
             if ui

@@ -1,13 +1,16 @@
 //! Settings of a PixelCNN.
 
-use crate::app::actions::{Actions, UiAction};
-use crate::experiments::LiveParam;
-use crate::experiments::pixel_cnn::spec::PixelCnnSpec;
+use crate::app::actions::Actions;
+use crate::app::state::AppState;
+use crate::experiments::ExperimentSpec;
 
-use super::gan_knobs;
+use super::seed_rows;
 
 /// The settings fixed when a run starts.
-pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec) {
+pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
+    let ExperimentSpec::PixelCnn(spec) = &mut state.draft else {
+        return;
+    };
     egui::Grid::new("pixelcnn-fixed").num_columns(2).show(ui, |ui| {
         ui.label("Data");
         let data = match spec.data.source {
@@ -53,20 +56,6 @@ pub fn fixed_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec) {
             .on_hover_text("Images drawn pixel by pixel for each gallery picture (each takes one pass of the network per pixel).");
         ui.end_row();
 
-        gan_knobs::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
+        seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
     });
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, spec: &mut PixelCnnSpec, active: bool, actions: &mut Actions) {
-    let mut live = |param: LiveParam| {
-        if active {
-            actions.push(UiAction::SetLive(param));
-        }
-    };
-    egui::Grid::new("pixelcnn-live")
-        .num_columns(2)
-        .show(ui, |ui| {
-            gan_knobs::learning_rate_row(ui, &mut spec.train.lr, &mut live);
-        });
 }

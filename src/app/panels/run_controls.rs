@@ -3,6 +3,7 @@
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::{AppState, RunStatus};
 use crate::experiments::StepPart;
+use crate::worker::Command;
 
 /// Draws the run controls.
 pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
@@ -23,28 +24,25 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 .on_hover_text("Pause after the current step.")
                 .clicked()
             {
-                actions.push(UiAction::Pause);
+                actions.push(UiAction::Send(Command::Pause));
             }
         } else if ui
             .add_enabled(paused, egui::Button::new("Resume"))
             .on_hover_text("Continue training from where it paused.")
             .clicked()
         {
-            actions.push(UiAction::Resume);
+            actions.push(UiAction::Send(Command::Resume));
         }
         if ui
             .add_enabled(active, egui::Button::new("Stop"))
             .on_hover_text("End the run; its last checkpoint is written to the run folder.")
             .clicked()
         {
-            actions.push(UiAction::Stop);
+            actions.push(UiAction::Send(Command::Stop));
         }
     });
-    let is_gan = matches!(
-        state.run.as_ref().map_or(&state.draft, |r| &r.info.spec),
-        crate::experiments::ExperimentSpec::Gan2d(_)
-            | crate::experiments::ExperimentSpec::ImageGan(_)
-    );
+    let is_gan =
+        crate::app::tools_of(state.run.as_ref().map_or(&state.draft, |r| &r.info.spec)).gan_steps;
     ui.horizontal_wrapped(|ui| {
         let gan_steps = [
             (
@@ -71,7 +69,7 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 .on_hover_text(tip)
                 .clicked()
             {
-                actions.push(UiAction::Step(part));
+                actions.push(UiAction::Send(Command::Step(part)));
             }
         }
     });
@@ -83,7 +81,9 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 "Wait this long between steps, to watch the points move one update at a time.",
             );
         if r.changed() {
-            actions.push(UiAction::SetDelay(state.delay_ms));
+            actions.push(UiAction::Send(Command::SetDelay {
+                millis: state.delay_ms,
+            }));
         }
     });
     if ui
@@ -91,7 +91,7 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         .on_hover_text("Write the weights to the run folder now.")
         .clicked()
     {
-        actions.push(UiAction::SaveCheckpoint);
+        actions.push(UiAction::Send(Command::SaveCheckpoint));
     }
     if let Some(run) = &state.run {
         let (step, last, speed) = match run.progress {

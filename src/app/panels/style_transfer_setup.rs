@@ -2,15 +2,14 @@
 //! the network and its layers, the optimiser; live, the three loss weights, Adam's
 //! step and colour preservation.
 
-use crate::app::actions::{Actions, UiAction};
+use crate::app::actions::Actions;
 use crate::app::dialogs::InputRole;
 use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::LiveParam;
 use crate::experiments::style_transfer::{PixelOptimiser, StartFrom};
 use crate::features::estimate::deepest;
 
-use super::{gan_knobs, picture_inputs};
+use super::{picture_inputs, seed_rows};
 
 /// The settings fixed when a run starts.
 pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
@@ -122,7 +121,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         });
         ui.end_row();
 
-        gan_knobs::seed_and_steps_rows(
+        seed_rows::seed_and_steps_rows(
             ui,
             &mut spec.seed,
             &mut spec.schedule.steps,
@@ -135,69 +134,4 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             *draft = spec;
         }
     }
-}
-
-/// The settings that change while a run goes.
-pub fn live_ui(ui: &mut egui::Ui, state: &mut AppState, active: bool, actions: &mut Actions) {
-    let ExperimentSpec::StyleTransfer(spec) = &mut state.draft else {
-        return;
-    };
-    egui::Grid::new("style-live").num_columns(2).show(ui, |ui| {
-        let w = &mut spec.loss;
-        let mut changed = false;
-        for (label, value, tip) in [
-            (
-                "Content weight",
-                &mut w.content,
-                "How much the content picture's layout counts.",
-            ),
-            (
-                "Style weight",
-                &mut w.style,
-                "How much the style picture's textures count.",
-            ),
-            (
-                "Smoothness (TV)",
-                &mut w.tv,
-                "Total variation: penalises pixel-to-pixel noise.",
-            ),
-        ] {
-            ui.label(label);
-            changed |= ui
-                .add(egui::Slider::new(value, 0.0..=10_000.0).logarithmic(true))
-                .on_hover_text(tip)
-                .changed();
-            ui.end_row();
-        }
-        if changed && active {
-            actions.push(UiAction::SetLive(LiveParam::StyleWeights {
-                content: w.content,
-                style: w.style,
-                tv: w.tv,
-            }));
-        }
-        if spec.optimise.optimiser == PixelOptimiser::Adam {
-            let mut live = |param: LiveParam| {
-                if active {
-                    actions.push(UiAction::SetLive(param));
-                }
-            };
-            gan_knobs::learning_rate_row(ui, &mut spec.optimise.lr, &mut live);
-        }
-        ui.label("Colours");
-        if ui
-            .checkbox(
-                &mut spec.pictures.preserve_colour,
-                "keep the content's colours",
-            )
-            .on_hover_text("Restyle the luminance only: the strokes change, the colours stay.")
-            .changed()
-            && active
-        {
-            actions.push(UiAction::SetLive(LiveParam::PreserveColour(
-                spec.pictures.preserve_colour,
-            )));
-        }
-        ui.end_row();
-    });
 }

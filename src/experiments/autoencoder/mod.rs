@@ -2,6 +2,7 @@
 //! Bernoulli or Gaussian decoder, β and KL warm-up), and the latent lab's answers
 //! for all three.
 
+pub mod entry;
 mod lab;
 pub mod nets;
 pub mod spec;
@@ -14,7 +15,9 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 use super::image_data;
-use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::live::not_live;
+use super::registry::wrong_architecture;
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::data::ImageSet;
 use crate::lab::{LabQuery, LabResult};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
@@ -57,7 +60,7 @@ pub struct Autoencoder {
 impl Autoencoder {
     /// Loads the data and builds both networks from the spec's seed.
     pub fn new(spec: AutoencoderSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
         if held_out.len() < VIEW_IMAGES {
             return Err(StudioError::Spec(format!(
@@ -299,40 +302,32 @@ impl Experiment for Autoencoder {
         ))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        let kind = self.spec.model.kind;
-        let t = &mut self.spec.train;
-        match param {
-            LiveParam::LearningRate(lr) if lr.is_finite() && lr > 0.0 && lr < 1.0 => {
-                t.lr = lr;
-                self.opt.set_learning_rate(lr);
-            }
-            LiveParam::Beta(beta)
-                if kind == AutoencoderKind::Vae && (0.0..=100.0).contains(&beta) =>
-            {
-                t.beta = beta
-            }
-            LiveParam::Noise(v)
-                if kind == AutoencoderKind::Denoising && (0.0..=1.0).contains(&v) =>
-            {
-                t.noise = v
-            }
-            LiveParam::NewViewNoise => {
-                let (s, c, d) = (
-                    self.spec.data.image_size,
-                    self.spec.data.channels,
-                    self.spec.model.latent_dim,
-                );
-                self.view_noise = randn(&mut self.rng, &[VIEW_IMAGES, c, s, s], &self.device)?;
-                self.view_prior = randn(&mut self.rng, &[VIEW_PRIOR, d], &self.device)?;
-            }
-            other => {
-                return Err(StudioError::Spec(format!(
-                    "a {} has no such setting: {other:?}",
-                    self.spec.model.kind.label()
-                )));
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::Autoencoder(new) = spec else {
+            return Err(wrong_architecture(spec, "Autoencoder"));
+        };
+        match key {
+            "train.lr" => self.opt.set_learning_rate(new.train.lr),
+            "train.beta" | "train.noise" => {}
+            _ => {
+                return Err(not_live(
+                    key,
+                    &format!("a {}", self.spec.model.kind.label()),
+                ));
             }
         }
+        self.spec = new.clone();
+        Ok(())
+    }
+
+    fn new_view_noise(&mut self) -> Result<()> {
+        let (s, c, d) = (
+            self.spec.data.image_size,
+            self.spec.data.channels,
+            self.spec.model.latent_dim,
+        );
+        self.view_noise = randn(&mut self.rng, &[VIEW_IMAGES, c, s, s], &self.device)?;
+        self.view_prior = randn(&mut self.rng, &[VIEW_PRIOR, d], &self.device)?;
         Ok(())
     }
 

@@ -27,6 +27,8 @@ pub struct AutoencoderSpec {
     pub eval: AutoencoderEval,
 }
 
+crate::arch_spec!(AutoencoderSpec, images);
+
 /// Which autoencoder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -125,17 +127,8 @@ impl AutoencoderSpec {
         if t.batch_size < 2 {
             return bad("train.batch_size must be at least 2");
         }
-        if !(t.lr.is_finite() && t.lr > 0.0 && t.lr < 1.0) {
-            return bad("train.lr must be in (0, 1)");
-        }
         if !(t.gaussian_sigma.is_finite() && t.gaussian_sigma > 0.0) {
             return bad("train.gaussian_sigma must be positive");
-        }
-        if !(t.beta.is_finite() && (0.0..=100.0).contains(&t.beta)) {
-            return bad("train.beta must be in [0, 100]");
-        }
-        if !(t.noise.is_finite() && (0.0..=1.0).contains(&t.noise)) {
-            return bad("train.noise must be in [0, 1]");
         }
         if self.eval.images < 10 {
             return bad("eval.images must be at least 10");

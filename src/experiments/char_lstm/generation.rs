@@ -141,6 +141,12 @@ impl Job {
     }
 
     /// Generates for up to [`CHUNK_TIME`]; the answer holds all the text so far.
+    /// The slot the answer goes to.
+    pub fn slot(&self) -> LabSlot {
+        self.slot
+    }
+
+    /// Generates the next chunk (within [`CHUNK_TIME`]) and reports the text so far.
     pub fn advance(&mut self, net: &CharNet, vocab: &Vocab) -> Result<(LabSlot, LabResult)> {
         let chunk_start = Instant::now();
         // The weights as they are now (training may go on between chunks).

@@ -2,6 +2,7 @@
 //! state, gradient clipping and Adam; bits per character on training and held-out
 //! text; and text generated with greedy, temperature, top-k or top-p sampling.
 
+pub mod entry;
 mod generation;
 pub mod model;
 pub mod spec;
@@ -15,7 +16,9 @@ use candle_nn::loss::cross_entropy;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::live::not_live;
+use super::registry::wrong_architecture;
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::data::corpus::{self, Corpus, Vocab};
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
@@ -55,7 +58,7 @@ pub struct CharLstm {
 impl CharLstm {
     /// Reads the text and builds the network from the spec's seed.
     pub fn new(spec: CharLstmSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let corpus = load_corpus(&spec)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
@@ -245,17 +248,16 @@ impl Experiment for CharLstm {
         }))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        match param {
-            LiveParam::LearningRate(lr) if lr.is_finite() && lr > 0.0 && lr < 1.0 => {
-                self.spec.train.lr = lr;
-                self.opt.set_learning_rate(lr);
-                Ok(())
-            }
-            other => Err(StudioError::Spec(format!(
-                "a character model has no such setting: {other:?}"
-            ))),
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::CharLstm(new) = spec else {
+            return Err(wrong_architecture(spec, "CharLstm"));
+        };
+        if key != "train.lr" {
+            return Err(not_live(key, "a character model"));
         }
+        self.opt.set_learning_rate(new.train.lr);
+        self.spec = new.clone();
+        Ok(())
     }
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
@@ -265,7 +267,7 @@ impl Experiment for CharLstm {
                     generation::Job::start(&self.net, &self.corpus.vocab, request, &self.device)?;
                 self.job = Some(job);
                 self.lab_more()
-                    .map(|r| r.map(|(_, result)| result))
+                    .map(|(_, result)| result)
                     .unwrap_or_else(|| Err(StudioError::Spec("nothing to generate".into())))
             }
             LabQuery::NextChar { context, rule } => {
@@ -278,13 +280,14 @@ impl Experiment for CharLstm {
         }
     }
 
-    fn lab_more(&mut self) -> Option<Result<(LabSlot, LabResult)>> {
+    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
         let job = self.job.as_mut()?;
-        let result = job.advance(&self.net, &self.corpus.vocab);
-        if !matches!(&result, Ok((_, r)) if r.is_partial()) {
+        let slot = job.slot();
+        let result = job.advance(&self.net, &self.corpus.vocab).map(|(_, r)| r);
+        if !result.as_ref().is_ok_and(LabResult::is_partial) {
             self.job = None;
         }
-        Some(result)
+        Some((slot, result))
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

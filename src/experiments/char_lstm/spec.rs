@@ -30,6 +30,8 @@ pub struct CharLstmSpec {
     pub sample: CharLstmSample,
 }
 
+crate::arch_spec!(CharLstmSpec);
+
 /// Where the text comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -126,9 +128,6 @@ impl CharLstmSpec {
         let t = &self.train;
         if t.batch_size == 0 || !(2..=1000).contains(&t.seq_len) {
             return bad("train: batch_size at least 1, seq_len between 2 and 1000");
-        }
-        if !(t.lr.is_finite() && t.lr > 0.0 && t.lr < 1.0) {
-            return bad("train.lr must be in (0, 1)");
         }
         if !(t.clip.is_finite() && t.clip >= 0.0) {
             return bad("train.clip must not be negative");

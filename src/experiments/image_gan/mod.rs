@@ -1,6 +1,7 @@
 //! Image GANs: DCGAN, WGAN (weight clipping) and WGAN-GP (gradient penalty) on
 //! glyph digits, IDX files or a picture folder, with the stabilising tricks as switches.
 
+pub mod entry;
 pub mod nets;
 pub mod spec;
 
@@ -15,9 +16,12 @@ use rand_distr::{Distribution, StandardNormal};
 pub use spec::ImageGanSpec;
 use spec::{GanLoss, LatentPrior, OutputActivation};
 
-use super::gan_knobs::{GanKnobs, gradient_norm};
+use super::gan_knobs::{apply_knob, gradient_norm};
 use super::image_data;
-use super::{Experiment, ExperimentSpec, GeneratorLoss, LiveParam, Metrics, StepPart};
+use super::live::not_live;
+use super::registry::wrong_architecture;
+use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart};
+use crate::Result;
 use crate::data::ImageSet;
 use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
@@ -25,7 +29,6 @@ use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
 use crate::quality::probe::{CLASS_COLUMNS, QualityProbe};
 use crate::view::{ImageGrid, View};
-use crate::{Result, StudioError};
 use nets::{Discriminator, Generator, Mode};
 
 /// Samples in the gallery (an 8 × 8 grid).
@@ -58,7 +61,7 @@ pub struct ImageGan {
 impl ImageGan {
     /// Loads the data and builds both networks from the spec's seed.
     pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
@@ -322,27 +325,21 @@ impl Experiment for ImageGan {
         )))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        let t = &mut self.spec.train;
-        let knobs = GanKnobs {
-            lr_g: &mut t.lr_g,
-            lr_d: &mut t.lr_d,
-            d_steps: &mut t.d_steps,
-            generator_loss: &mut t.generator_loss,
-            opt_g: &mut self.opt_g,
-            opt_d: &mut self.opt_d,
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::ImageGan(new) = spec else {
+            return Err(wrong_architecture(spec, "ImageGan"));
         };
-        if knobs.apply(param)? {
-            return Ok(());
+        let t = &new.train;
+        let knob = apply_knob(key, t.lr_g, t.lr_d, &mut self.opt_g, &mut self.opt_d);
+        if !knob && !matches!(key, "train.label_smoothing" | "train.label_noise") {
+            return Err(not_live(key, "an image GAN"));
         }
-        match param {
-            LiveParam::LabelSmoothing(v) if (0.0..0.5).contains(&v) => t.label_smoothing = v,
-            LiveParam::LabelNoise(v) if (0.0..0.5).contains(&v) => t.label_noise = v,
-            LiveParam::NewViewNoise => {
-                self.view_z = latent(&mut self.rng, GALLERY, &self.spec, &self.device)?;
-            }
-            other => return Err(StudioError::Spec(format!("invalid value: {other:?}"))),
-        }
+        self.spec = new.clone();
+        Ok(())
+    }
+
+    fn new_view_noise(&mut self) -> Result<()> {
+        self.view_z = latent(&mut self.rng, GALLERY, &self.spec, &self.device)?;
         Ok(())
     }
 

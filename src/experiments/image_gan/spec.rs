@@ -29,6 +29,8 @@ pub struct ImageGanSpec {
     pub quality: ImageGanQuality,
 }
 
+crate::arch_spec!(ImageGanSpec, images);
+
 /// The Fréchet distance and class histogram of generated images, measured with a
 /// classifier trained once on the dataset (and cached in the run folder).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -152,10 +154,7 @@ impl ImageGanSpec {
         if t.batch_size < 2 {
             return bad("train.batch_size must be at least 2");
         }
-        crate::experiments::gan_knobs::validate_train(t.lr_g, t.lr_d, t.beta1, t.d_steps)?;
-        if !(0.0..0.5).contains(&t.label_smoothing) || !(0.0..0.5).contains(&t.label_noise) {
-            return bad("train.label_smoothing and train.label_noise must be in [0, 0.5)");
-        }
+        crate::experiments::gan_knobs::validate_train(t.beta1)?;
         if self.quality.every > 0 && self.quality.samples < 10 {
             return bad("quality.samples must be at least 10");
         }

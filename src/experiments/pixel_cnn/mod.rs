@@ -1,7 +1,7 @@
 //! PixelCNN: each pixel predicted from the pixels above and to its left; images
 //! drawn one pixel at a time, and half an image completed.
 
-mod drawing;
+pub mod entry;
 pub mod nets;
 pub mod spec;
 
@@ -12,9 +12,12 @@ use candle_nn::loss::cross_entropy;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::{EvalCadence, Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::live::not_live;
+use super::pixel_classes::PixelClasses;
+use super::pixel_drawing::{self, Drawing, PixelModel};
+use super::registry::wrong_architecture;
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::data::ImageSet;
-use crate::data::palette::Palette;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -24,8 +27,7 @@ use crate::{Result, StudioError};
 use nets::PixelNet;
 pub use spec::PixelCnnSpec;
 
-/// The checkpoint tensor holding a colour model's palette, `[colours, 3]`.
-pub const PALETTE_TENSOR: &str = "palette.colours";
+pub use super::pixel_classes::PALETTE_TENSOR;
 
 /// A running PixelCNN.
 pub struct PixelCnn {
@@ -37,12 +39,12 @@ pub struct PixelCnn {
     rng: StdRng,
     data: ImageSet,
     held_out: ImageSet,
-    /// Colour pictures: the palette every pixel is mapped to.
-    palette: Option<Palette>,
+    /// How it sees a pixel: a grey level, or a palette colour.
+    classes: PixelClasses,
     steps: u64,
     cadence: EvalCadence,
     /// A drawing streamed to the lab.
-    drawing: Option<drawing::Drawing>,
+    drawing: Option<Drawing>,
     /// The last gallery and the step it was drawn at: drawing is slow (a pass of the
     /// network per pixel), so the gallery is redrawn on the schedule of [`next_gallery`].
     gallery: Option<(u64, ImageGrid)>,
@@ -59,12 +61,11 @@ fn next_gallery(at: u64, every: u64) -> u64 {
 impl PixelCnn {
     /// Loads the data and builds the network from the spec's seed.
     pub fn new(spec: PixelCnnSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
         let mut rng = StdRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
-        let palette = (spec.data.channels == 3)
-            .then(|| Palette::fit(&data.pixels, spec.model.palette, spec.seed));
+        let classes = PixelClasses::fit(&data, spec.model.levels, spec.model.palette, spec.seed);
         let net = PixelNet::new(&spec.model, spec.classes(), &mut params, &mut rng, device)?;
         let opt = Optim::new(
             OptimizerKind::Adam,
@@ -81,7 +82,7 @@ impl PixelCnn {
             rng,
             data,
             held_out,
-            palette,
+            classes,
             steps: 0,
             cadence: EvalCadence::default(),
             drawing: None,
@@ -91,17 +92,6 @@ impl PixelCnn {
 
     fn side(&self) -> usize {
         self.spec.data.image_size
-    }
-
-    /// The class of a pixel (its bytes): ⌊p · levels / 256⌋ for grayscale, the
-    /// nearest palette colour for colour.
-    fn class_of(&self, pixel: &[u8]) -> u32 {
-        match (&self.palette, pixel) {
-            (Some(palette), [r, g, b, ..]) => palette.index([*r, *g, *b]),
-            _ => {
-                (pixel.first().copied().unwrap_or(0) as usize * self.spec.model.levels / 256) as u32
-            }
-        }
     }
 
     /// Classes per pixel.
@@ -147,19 +137,7 @@ impl PixelCnn {
 
     /// Images `indices` of `set` as levels, `[n · s · s]`.
     fn levels_of(&self, set: &ImageSet, indices: &[usize]) -> Vec<u32> {
-        let c = set.channels;
-        indices
-            .iter()
-            .flat_map(|&i| set.image(i).chunks(c).map(|p| self.class_of(p)))
-            .collect()
-    }
-
-    /// One picture's bytes (`[h, w, c]`) as classes.
-    fn classes_of_bytes(&self, bytes: &[u8]) -> Vec<u32> {
-        bytes
-            .chunks(self.channels())
-            .map(|p| self.class_of(p))
-            .collect()
+        self.classes.of_images(set, indices)
     }
 
     /// Negative log-likelihood in nats per image of `levels` `[n, s·s]`.
@@ -185,22 +163,6 @@ impl PixelCnn {
         let nats = total / count.max(1) as f64;
         let dims = (self.side() * self.side()) as f64;
         Ok((nats, nats / dims / std::f64::consts::LN_2))
-    }
-
-    /// The predicted distribution of pixel (`r`, `c`) of each of the `n` images
-    /// (`[n · s · s]` levels), `[n][classes]`. Only the pixel's receptive field runs
-    /// through the network — the rows above it within the network's reach and the
-    /// columns within reach on either side — which gives exactly the whole image's
-    /// answer (a test checks) at a fraction of the cost.
-    fn pixel_distribution(
-        &self,
-        levels: &[u32],
-        n: usize,
-        r: usize,
-        c: usize,
-    ) -> Result<Vec<Vec<f32>>> {
-        let logits = self.pixel_logits(levels, n, r, c)?;
-        Ok(candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2::<f32>()?)
     }
 
     /// The logits `[n, classes]` of pixel (`r`, `c`) of each of the `n` images, from its
@@ -256,25 +218,9 @@ impl PixelCnn {
         Ok(levels)
     }
 
-    /// Classes as image bytes: gray levels, or palette colours (3 bytes a pixel).
+    /// Classes as image bytes: grey levels, or palette colours (3 bytes a pixel).
     fn bytes(&self, levels: &[u32]) -> Vec<u8> {
-        if let Some(palette) = &self.palette {
-            return levels
-                .iter()
-                .flat_map(|&l| {
-                    palette
-                        .colours
-                        .get(l as usize)
-                        .copied()
-                        .unwrap_or([0, 0, 0])
-                })
-                .collect();
-        }
-        let top = (self.spec.model.levels - 1).max(1) as f32;
-        levels
-            .iter()
-            .map(|&l| (l as f32 / top * 255.0).round() as u8)
-            .collect()
+        self.classes.bytes(levels)
     }
 }
 
@@ -335,79 +281,79 @@ impl Experiment for PixelCnn {
         Ok(View::Images(grid))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        match param {
-            LiveParam::LearningRate(lr) if lr.is_finite() && lr > 0.0 && lr < 1.0 => {
-                self.spec.train.lr = lr;
-                self.opt.set_learning_rate(lr);
-                Ok(())
-            }
-            other => Err(StudioError::Spec(format!(
-                "a PixelCNN has no such setting: {other:?}"
-            ))),
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::PixelCnn(new) = spec else {
+            return Err(wrong_architecture(spec, "PixelCnn"));
+        };
+        if key != "train.lr" {
+            return Err(not_live(key, "a PixelCNN"));
         }
+        self.opt.set_learning_rate(new.train.lr);
+        self.spec = new.clone();
+        Ok(())
     }
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
-        let request = match query {
-            LabQuery::Draw(request) => request,
-            LabQuery::Originals { count } => {
-                return Ok(LabResult::Originals(self.originals(*count)));
-            }
-            _ => {
-                return Err(StudioError::Spec(
-                    "a PixelCNN answers drawing requests only".into(),
-                ));
-            }
-        };
-        let mut job = drawing::Drawing::start(self, request)?;
-        let first = job.advance(self)?;
-        self.drawing = first.is_partial().then_some(job);
-        Ok(first)
+        let mut job = self.drawing.take();
+        let answer = pixel_drawing::answer(self, &mut job, query, "a PixelCNN");
+        self.drawing = job;
+        answer
     }
 
-    fn lab_more(&mut self) -> Option<Result<(LabSlot, LabResult)>> {
-        let mut job = self.drawing.take()?;
-        let result = job.advance(self);
-        if result.as_ref().is_ok_and(LabResult::is_partial) {
-            self.drawing = Some(job);
-        }
-        Some(result.map(|r| (LabSlot::Pixels, r)))
+    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
+        let mut job = self.drawing.take();
+        let more = pixel_drawing::more(self, &mut job);
+        self.drawing = job;
+        more
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {
         let mut all = self.params.tensors();
-        if let Some(p) = &self.palette {
-            let flat: Vec<u32> = p.colours.iter().flatten().map(|&v| v as u32).collect();
-            if let Ok(t) = Tensor::from_vec(flat, (p.colours.len(), 3), &self.device) {
-                all.push((PALETTE_TENSOR.to_string(), t));
-            }
-        }
+        all.extend(self.classes.palette_tensor(&self.device));
         all
     }
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
-        let palette = match tensors.get(PALETTE_TENSOR) {
-            Some(t) if self.palette.is_some() => {
-                let rows = t.to_dtype(candle_core::DType::U32)?.to_vec2::<u32>()?;
-                let colours: Vec<[u8; 3]> = rows
-                    .iter()
-                    .map(|r| [r[0] as u8, r[1] as u8, r[2] as u8])
-                    .collect();
-                if colours.len() != self.classes() {
-                    return Err(StudioError::Checkpoint(
-                        "the checkpoint's palette has another number of colours".into(),
-                    ));
-                }
-                Some(Palette { colours })
-            }
-            _ => None,
-        };
+        let palette = self.classes.palette_in(tensors)?;
         self.params.load(tensors)?;
-        if palette.is_some() {
-            self.palette = palette;
+        if let Some(p) = palette {
+            self.classes.use_palette(p);
         }
         Ok(())
+    }
+}
+
+impl PixelModel for PixelCnn {
+    fn side(&self) -> usize {
+        self.spec.data.image_size
+    }
+
+    fn pixel_classes(&self) -> &PixelClasses {
+        &self.classes
+    }
+
+    fn held_out_levels(&self, i: usize) -> Vec<u32> {
+        PixelCnn::held_out_levels(self, i)
+    }
+
+    fn originals(&self, count: usize) -> Vec<RgbImage> {
+        self.classes.pictures(&self.held_out, self.side(), count)
+    }
+
+    /// The predicted distribution of pixel (`r`, `c`) of each of the `n` images
+    /// (`[n · s · s]` levels), `[n][classes]`. Only the pixel's receptive field runs
+    /// through the network — the rows above it within the network's reach and the
+    /// columns within reach on either side — which gives exactly the whole image's
+    /// answer (a test checks) at a fraction of the cost.
+    fn pixel_distribution(
+        &self,
+        levels: &[u32],
+        n: usize,
+        r: usize,
+        c: usize,
+    ) -> Result<Vec<Vec<f32>>> {
+        let logits = self.pixel_logits(levels, n, r, c)?;
+        Ok(candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2::<f32>()?)
     }
 }
 
@@ -424,20 +370,6 @@ impl PixelCnn {
     /// the autoregressive property).
     pub fn logits(&self, levels: &[u32], n: usize) -> Result<Tensor> {
         self.net.forward(&self.input(levels, n, self.whole())?)
-    }
-
-    /// The first `count` held-out images as the model sees them (quantised).
-    fn originals(&self, count: usize) -> Vec<RgbImage> {
-        let s = self.side();
-        let n = count.min(self.held_out.len());
-        let indices: Vec<usize> = (0..n).collect();
-        let levels = self.levels_of(&self.held_out, &indices);
-        let bytes = self.bytes(&levels);
-        let ch = self.channels();
-        bytes
-            .chunks(s * s * ch)
-            .map(|img| RgbImage::from_channels(img, s, s, ch))
-            .collect()
     }
 }
 

@@ -29,6 +29,8 @@ pub struct PixelCnnSpec {
     pub sample: PixelCnnSample,
 }
 
+crate::arch_spec!(PixelCnnSpec, images);
+
 /// Masked convolutions, residual blocks and a softmax over intensity levels.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,8 +102,8 @@ impl PixelCnnSpec {
             return bad("model.channels at least 1, model.blocks at most 32");
         }
         let t = &self.train;
-        if t.batch_size == 0 || !(t.lr.is_finite() && t.lr > 0.0 && t.lr < 1.0) {
-            return bad("train.batch_size at least 1 and train.lr in (0, 1)");
+        if t.batch_size == 0 {
+            return bad("train.batch_size must be at least 1");
         }
         if self.eval.images < 10 || !(1..=64).contains(&self.sample.count) {
             return bad("eval.images at least 10, sample.count between 1 and 64");

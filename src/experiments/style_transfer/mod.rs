@@ -3,6 +3,7 @@
 //! content picture's) + style loss (Gram matrices of several layers against the style
 //! picture's) + total variation, by Adam or L-BFGS on the pixels.
 
+pub mod entry;
 pub mod spec;
 
 use std::collections::HashMap;
@@ -18,7 +19,9 @@ pub use spec::{
 };
 
 use super::canvas::{preserve_colour, to_image, to_tensor, total_variation};
-use super::{Experiment, ExperimentSpec, LiveParam, Metrics, StepPart};
+use super::live::not_live;
+use super::registry::wrong_architecture;
+use super::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::data::pictures::resize;
 use crate::features::FeatureNet;
 use crate::nn::gram::gram;
@@ -57,7 +60,7 @@ struct Losses {
 impl StyleTransfer {
     /// Reads the pictures, builds the network and computes the targets.
     pub fn new(spec: StyleTransferSpec, device: &Device) -> Result<Self> {
-        spec.validate()?;
+        ExperimentSpec::from(spec.clone()).validate()?;
         let net = spec.network.load(device)?;
         let names = net.layer_names();
         for layer in std::iter::once(&spec.layers.content).chain(&spec.layers.style) {
@@ -271,23 +274,18 @@ impl Experiment for StyleTransfer {
         Ok(View::Images(grid))
     }
 
-    fn set_live(&mut self, param: LiveParam) -> Result<()> {
-        match param {
-            LiveParam::LearningRate(lr) => {
-                self.spec.optimise.lr = lr;
-                self.adam.set_learning_rate(lr);
-            }
-            LiveParam::StyleWeights { content, style, tv } => {
-                self.spec.loss = StyleLossWeights { content, style, tv };
-                self.lbfgs.reset();
-            }
-            LiveParam::PreserveColour(on) => self.spec.pictures.preserve_colour = on,
-            other => {
-                return Err(StudioError::Spec(format!(
-                    "a style transfer has no live setting {other:?}"
-                )));
-            }
+    fn set_live(&mut self, key: &str, spec: &ExperimentSpec) -> Result<()> {
+        let ExperimentSpec::StyleTransfer(new) = spec else {
+            return Err(wrong_architecture(spec, "StyleTransfer"));
+        };
+        match key {
+            "optimise.lr" => self.adam.set_learning_rate(new.optimise.lr),
+            // L-BFGS's history belongs to the old objective.
+            "loss.content" | "loss.style" | "loss.tv" => self.lbfgs.reset(),
+            "pictures.preserve_colour" => {}
+            _ => return Err(not_live(key, "a style transfer")),
         }
+        self.spec = new.clone();
         Ok(())
     }
 

@@ -30,6 +30,8 @@ pub struct StyleTransferSpec {
     pub optimise: PixelOptimise,
 }
 
+crate::arch_spec!(StyleTransferSpec);
+
 /// The pictures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,16 +117,13 @@ impl StyleTransferSpec {
         if self.layers.style.len() != self.layers.style_weights.len() {
             return bad("layers.style_weights needs one weight per style layer");
         }
-        let l = &self.loss;
-        if [l.content, l.style, l.tv]
+        if self
+            .layers
+            .style_weights
             .iter()
-            .chain(&self.layers.style_weights)
             .any(|w| !w.is_finite() || *w < 0.0)
         {
-            return bad("loss weights must be finite and not negative");
-        }
-        if !(self.optimise.lr.is_finite() && self.optimise.lr > 0.0 && self.optimise.lr <= 1.0) {
-            return bad("optimise.lr must be in (0, 1]");
+            return bad("layers.style_weights must be finite and not negative");
         }
         Ok(())
     }

@@ -55,12 +55,10 @@ impl RunLoop {
             None => self.retained.as_mut(),
         };
         let more = exp.and_then(|e| e.lab_more());
-        self.streaming = matches!(&more, Some(Ok((_, r))) if r.is_partial());
-        if let Some(more) = more {
-            let (slot, result) = match more {
-                Ok((slot, result)) => (slot, Ok(result)),
-                Err(e) => (LabSlot::Text, Err(e.to_string())),
-            };
+        self.streaming = matches!(&more, Some((_, Ok(r))) if r.is_partial());
+        if let Some((slot, result)) = more {
+            // An error ends the stream in its own slot, so that slot is free again.
+            let result = result.map_err(|e| e.to_string());
             self.emit(Event::Lab(Box::new(LabAnswer { slot, result })));
         }
     }

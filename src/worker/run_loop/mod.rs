@@ -186,12 +186,27 @@ impl RunLoop {
                     self.advance(part)?;
                 }
             }
-            Command::SetLive(param) => {
-                if let Some(r) = self.run.as_mut() {
-                    match r.exp.set_live(param) {
-                        Ok(()) => self.emit(Event::Notice(format!("set {param:?}"))),
-                        Err(e) => self.emit(Event::Problem(e.to_string())),
+            Command::SetLive { key, value } => {
+                let changed = match self.run.as_mut() {
+                    Some(r) => crate::experiments::live::change(&mut *r.exp, &key, &value),
+                    None => Err(crate::StudioError::Spec("no run is going".into())),
+                };
+                match changed {
+                    Ok(sentence) => {
+                        self.emit(Event::LiveChanged { key, value });
+                        self.emit(Event::Notice(sentence));
                     }
+                    Err(e) => self.emit(Event::LiveRefused {
+                        key,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            Command::NewViewNoise => {
+                if let Some(r) = self.run.as_mut()
+                    && let Err(e) = r.exp.new_view_noise()
+                {
+                    self.emit(Event::Problem(e.to_string()));
                 }
             }
             Command::SetDelay { millis } => {

@@ -1,18 +1,78 @@
-//! A streamed drawing for the lab: images (or completions of a held-out image) drawn
-//! pixel by pixel, a few pixels per update, with the entropy of every pixel's
-//! predicted distribution as an uncertainty map.
+//! A streamed drawing for the lab's Draw tab: images (or completions of a held-out
+//! image) drawn pixel by pixel, a few pixels per update, with the entropy of every
+//! pixel's predicted distribution as an uncertainty map. Any model that predicts a
+//! pixel's class from the pixels drawn before it ([`PixelModel`]) draws this way:
+//! PixelCNN, and the independent-pixels baseline (which ignores them).
 
 use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::PixelCnn;
+use super::pixel_classes::PixelClasses;
 use crate::Result;
 use crate::StudioError;
-use crate::lab::{DrawRequest, ImageRef, LabResult};
+use crate::lab::{DrawRequest, ImageRef, LabQuery, LabResult, LabSlot};
 use crate::nn::sampling::draw;
 use crate::view::ImageGrid;
+
+/// A model that draws square pictures pixel by pixel in raster order.
+pub trait PixelModel {
+    /// Side of its square pictures.
+    fn side(&self) -> usize;
+    /// How it sees a pixel.
+    fn pixel_classes(&self) -> &PixelClasses;
+    /// Held-out image `i` as classes, for completions.
+    fn held_out_levels(&self, i: usize) -> Vec<u32>;
+    /// The first `count` held-out images as the model sees them.
+    fn originals(&self, count: usize) -> Vec<crate::view::RgbImage>;
+    /// The predicted distribution `[n][classes]` of pixel (`r`, `c`) of each of the
+    /// `n` images (`[n · s · s]` classes, those before the pixel drawn).
+    fn pixel_distribution(
+        &self,
+        levels: &[u32],
+        n: usize,
+        r: usize,
+        c: usize,
+    ) -> Result<Vec<Vec<f32>>>;
+}
+
+/// Answers the Draw tab's questions (a drawing begins, or held-out originals to
+/// complete); a drawing still going is left in `job` for [`more`].
+pub fn answer<M: PixelModel>(
+    model: &M,
+    job: &mut Option<Drawing>,
+    query: &LabQuery,
+    what: &str,
+) -> Result<LabResult> {
+    let request = match query {
+        LabQuery::Draw(request) => request,
+        LabQuery::Originals { count } => return Ok(LabResult::Originals(model.originals(*count))),
+        _ => {
+            return Err(StudioError::Spec(format!(
+                "{what} answers drawing requests only"
+            )));
+        }
+    };
+    let mut drawing = Drawing::start(model, request)?;
+    let first = drawing.advance(model)?;
+    *job = first.is_partial().then_some(drawing);
+    Ok(first)
+}
+
+/// The next chunk of the drawing in `job`, if one is going; it stays in `job` while
+/// more is to come.
+pub fn more<M: PixelModel>(
+    model: &M,
+    job: &mut Option<Drawing>,
+) -> Option<(LabSlot, Result<LabResult>)> {
+    let mut drawing = job.take()?;
+    let result = drawing.advance(model);
+    if result.as_ref().is_ok_and(LabResult::is_partial) {
+        *job = Some(drawing);
+    }
+    Some((LabSlot::Pixels, result))
+}
 
 /// Longest a chunk may take, so the worker can take commands between chunks.
 const CHUNK_TIME: Duration = Duration::from_millis(60);
@@ -33,21 +93,22 @@ pub struct Drawing {
 
 impl Drawing {
     /// Prepares a drawing; nothing is drawn yet.
-    pub fn start(pcnn: &PixelCnn, request: &DrawRequest) -> Result<Self> {
+    pub fn start<M: PixelModel>(pcnn: &M, request: &DrawRequest) -> Result<Self> {
         let s = pcnn.side();
+        let classes = pcnn.pixel_classes();
         let n = request.count.clamp(1, 36);
         let (levels, keep, original) = match &request.complete {
             None => (vec![0; n * s * s], vec![false; s * s], None),
             Some(image) => {
                 let original = match image {
                     ImageRef::HeldOut(i) => pcnn.held_out_levels(*i),
-                    ImageRef::Pixels(bytes) if bytes.len() == s * s * pcnn.channels() => {
-                        pcnn.classes_of_bytes(bytes)
+                    ImageRef::Pixels(bytes) if bytes.len() == s * s * classes.channels() => {
+                        classes.of_bytes(bytes)
                     }
                     ImageRef::Pixels(_) => {
                         return Err(StudioError::Spec(format!(
-                            "a PixelCNN of {s}×{s}×{} images cannot complete that picture",
-                            pcnn.channels()
+                            "a model of {s}×{s}×{} images cannot complete that picture",
+                            classes.channels()
                         )));
                     }
                 };
@@ -71,7 +132,7 @@ impl Drawing {
 
     /// Draws up to `per_update` pixels (skipping kept ones, within [`CHUNK_TIME`]) and
     /// reports the images so far.
-    pub fn advance(&mut self, pcnn: &PixelCnn) -> Result<LabResult> {
+    pub fn advance<M: PixelModel>(&mut self, pcnn: &M) -> Result<LabResult> {
         let s = pcnn.side();
         let total = s * s;
         let chunk_start = Instant::now();
@@ -97,13 +158,14 @@ impl Drawing {
         Ok(self.report(pcnn))
     }
 
-    fn report(&self, pcnn: &PixelCnn) -> LabResult {
+    fn report<M: PixelModel>(&self, pcnn: &M) -> LabResult {
         let s = pcnn.side();
+        let classes = pcnn.pixel_classes();
         let total = s * s;
         let mut images: Vec<u32> = Vec::with_capacity((self.count + 1) * total);
         let mut heat: Vec<u8> = Vec::with_capacity((self.count + 1) * total);
         // Entropy in units of its maximum, ln(levels).
-        let max_entropy = (pcnn.classes() as f32).ln().max(1e-6);
+        let max_entropy = (classes.classes() as f32).ln().max(1e-6);
         if let Some(o) = &self.original {
             images.extend_from_slice(o);
             heat.extend(std::iter::repeat_n(0, total));
@@ -116,9 +178,9 @@ impl Drawing {
         );
         let shown = images.len() / total;
         let cols = shown.min(6);
-        let mut bytes = pcnn.bytes(&images);
+        let mut bytes = classes.bytes(&images);
         // Pixels not drawn yet show as dark grey.
-        let ch = pcnn.channels();
+        let ch = classes.channels();
         let offset = usize::from(self.original.is_some()) * total;
         for i in 0..self.count {
             for k in self.next..total {

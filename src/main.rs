@@ -48,8 +48,8 @@ fn main() {
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),
         Some(CliCommand::Stylize(args)) => latent_studio::cli::optimise_input::stylize(args),
         Some(CliCommand::Dream(args)) => latent_studio::cli::optimise_input::dream(args),
-        Some(CliCommand::Window(args)) => latent_studio::app::run_window(args),
-        None => latent_studio::app::run_window(Default::default()),
+        Some(CliCommand::Window(args)) => latent_studio::cli::window::run(args),
+        None => latent_studio::cli::window::run(latent_studio::cli::WindowArgs::defaults()),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

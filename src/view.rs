@@ -1,10 +1,6 @@
 //! Plain view types: what a model shows of itself, in data that panels can draw
 //! and the run folder can save, with no tensors in sight.
 
-use rand::SeedableRng;
-
-use crate::data::toy2d::Toy2d;
-
 /// A picture of an experiment's current state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum View {
@@ -140,31 +136,6 @@ pub struct Gan2dView {
     pub modes: Vec<[f32; 2]>,
 }
 
-impl Gan2dView {
-    /// The data alone, before any training: `n` points drawn from `distribution`
-    /// with `seed`, its modes, no generated points and an empty field over the view
-    /// the trained model will use.
-    pub fn data_preview(distribution: Toy2d, n: usize, seed: u64) -> Self {
-        let mixture = distribution.mixture();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let (lo, hi) = distribution.view_range();
-        Self {
-            step: 0,
-            real: mixture.sample(&mut rng, n),
-            fake: Vec::new(),
-            fake_push: Vec::new(),
-            field: ScalarField {
-                nx: 0,
-                ny: 0,
-                x_range: [lo, hi],
-                y_range: [lo, hi],
-                values: Vec::new(),
-            },
-            modes: mixture.means,
-        }
-    }
-}
-
 /// Values on a regular grid over a rectangle; row 0 is the *bottom* row (lowest y).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalarField {
@@ -248,31 +219,6 @@ impl RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_data_preview_draws_the_distribution_over_the_models_view() {
-        for toy in Toy2d::ALL {
-            let view = Gan2dView::data_preview(toy, 300, 4);
-            let mixture = toy.mixture();
-            assert_eq!(view.real.len(), 300);
-            assert!(view.fake.is_empty() && view.field.values.is_empty());
-            assert_eq!(view.modes, mixture.means);
-            let (lo, hi) = toy.view_range();
-            assert_eq!(
-                (view.field.x_range, view.field.y_range),
-                ([lo, hi], [lo, hi])
-            );
-            // The points lie near the modes (a 2-D Gaussian puts 98.9% within 3σ),
-            // and most modes get points.
-            let census = mixture.census(&view.real);
-            assert!(census.high_quality_pct > 96.0, "{toy:?}: {census:?}");
-            assert!(
-                census.modes_captured * 10 >= mixture.means.len() * 9,
-                "{toy:?}"
-            );
-            assert_eq!(view, Gan2dView::data_preview(toy, 300, 4), "seeded");
-        }
-    }
 
     #[test]
     fn a_tile_cut_from_a_grid_is_the_image_put_in() {

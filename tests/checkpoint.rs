@@ -1,9 +1,9 @@
 //! Checkpoints round-trip exactly, and foreign files are refused with a message.
 
 use candle_core::Device;
+use latent_studio::experiments::checkpoint;
 use latent_studio::experiments::{self, StepPart};
 use latent_studio::presets;
-use latent_studio::runs::checkpoint;
 use latent_studio::view::View;
 
 fn fake_points(view: View) -> Vec<[f32; 2]> {

@@ -76,7 +76,7 @@ fn training_the_ring_moves_the_generator_onto_the_data() {
         let img = image::open(out.join("samples").join(s)).expect("png");
         assert_eq!((img.width(), img.height()), (512, 512));
     }
-    let ckpt = latent_studio::runs::checkpoint::load(
+    let ckpt = latent_studio::experiments::checkpoint::load(
         &out.join("checkpoint.safetensors"),
         &candle_core::Device::Cpu,
     )

@@ -5,9 +5,9 @@ mod common;
 
 use candle_core::Device;
 use common::numeric::{gradient_gap, max_abs, max_diff};
+use latent_studio::experiments::checkpoint;
 use latent_studio::experiments::{self, ExperimentSpec, StepPart};
 use latent_studio::presets;
-use latent_studio::runs::checkpoint;
 use latent_studio::view::View;
 
 fn preset(name: &str) -> ExperimentSpec {

@@ -267,7 +267,8 @@ fn a_trained_gans_discriminator_dreams_on_a_digit() {
     let source = latent_studio::features::FeatureSource::Run {
         folder: run.clone(),
     };
-    let (description, layers) = latent_studio::features::describe(&source).expect("describe");
+    let (description, layers) =
+        latent_studio::experiments::feature_choice::describe(&source).expect("describe");
     assert_eq!(
         layers,
         vec!["conv1".to_string(), "conv2".into()],

@@ -171,7 +171,7 @@ fn a_nan_loss_pauses_and_restores_the_last_good_weights() {
         "{reason}"
     );
     // The checkpoint on disk is the last good one.
-    let ckpt = latent_studio::runs::checkpoint::load(
+    let ckpt = latent_studio::experiments::checkpoint::load(
         &dir.path().join("run/checkpoint.safetensors"),
         &candle_core::Device::Cpu,
     )
@@ -249,7 +249,7 @@ fn dropping_the_handle_stops_and_writes_the_last_checkpoint() {
     let asked = Instant::now();
     drop(worker);
     assert!(asked.elapsed() < Duration::from_secs(2));
-    let ckpt = latent_studio::runs::checkpoint::load(
+    let ckpt = latent_studio::experiments::checkpoint::load(
         &run.join("checkpoint.safetensors"),
         &candle_core::Device::Cpu,
     )

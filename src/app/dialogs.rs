@@ -294,7 +294,7 @@ impl DialogRunner {
                 _ => None,
             };
             let check = match network {
-                Some(source) => crate::features::describe(&source)
+                Some(source) => crate::experiments::feature_choice::describe(&source)
                     .map(|(d, layers)| InputCheck::Network(d, layers))
                     .map_err(|e| e.to_string()),
                 None => crate::data::pictures::read_picture(&path, THUMB_SIDE)

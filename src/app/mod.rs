@@ -362,7 +362,7 @@ impl StudioApp {
         let command = match action {
             UiAction::Start => {
                 let spec = self.state.draft.clone();
-                let out_dir = RunFolder::next_free(&self.runs_dir, &spec);
+                let out_dir = RunFolder::next_free(&self.runs_dir, spec.name());
                 let options = RunOptions {
                     out_dir: Some(out_dir),
                     start_paused: false,

@@ -1,44 +1,16 @@
 //! Opening the real window: eframe's options, the screenshot the README uses.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::dialogs::NativeDialogs;
 use super::{StudioApp, StudioConfig};
-use crate::cli::WindowArgs;
-use crate::worker::WorkerConfig;
 
-/// Opens the window and runs until it closes.
-pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
-    let initial = match &args.preset {
-        Some(p) => crate::cli::load_preset(p)?,
-        None => crate::presets::default_spec()?,
-    };
-    let (w, h) = parse_size(&args.size).unwrap_or((1400.0, 900.0));
-    let mut worker = WorkerConfig {
-        nice: args.nice,
-        view_interval: Some(Duration::from_millis(100)),
-        ..WorkerConfig::default()
-    };
-    if let Some(t) = args.threads {
-        worker.threads = t;
-    }
-    let config = StudioConfig {
-        initial,
-        worker,
-        runs_dir: Path::new("runs").to_path_buf(),
-        autostart: args.autostart,
-        screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
-        quit_after: args.quit_after,
-        frame_stats: args.frame_stats,
-        delay_ms: args.delay_ms,
-        view: args.view,
-        open_run: args.run.clone(),
-    };
+/// Opens the window (`size` in points) and runs until it closes.
+pub fn run_window(config: StudioConfig, size: [f32; 2]) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([w, h])
+            .with_inner_size(size)
             .with_title("Latent Studio"),
         ..Default::default()
     };
@@ -56,11 +28,6 @@ pub fn run_window(args: WindowArgs) -> anyhow::Result<()> {
         }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
-}
-
-fn parse_size(s: &str) -> Option<(f32, f32)> {
-    let (w, h) = s.split_once('x')?;
-    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
 }
 
 /// Takes a screenshot of the next frame and writes it as PNG off the UI thread.

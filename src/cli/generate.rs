@@ -11,8 +11,9 @@ use clap::Args;
 
 use crate::experiments::ExperimentSpec;
 use crate::experiments::char_lstm::TrainedModel;
+use crate::experiments::checkpoint;
 use crate::nn::sampling::Sampling;
-use crate::runs::{RunFolder, checkpoint};
+use crate::runs::RunFolder;
 
 /// Options of `generate`.
 #[derive(Debug, Args)]

@@ -5,10 +5,13 @@ pub mod dataset;
 pub mod generate;
 pub mod optimise_input;
 pub mod train;
+pub mod window;
 
-use std::path::{Path, PathBuf};
+pub use window::WindowArgs;
 
-use clap::{Args, Parser, Subcommand};
+use std::path::Path;
+
+use clap::{Parser, Subcommand};
 
 use crate::experiments::ExperimentSpec;
 use crate::presets;
@@ -42,47 +45,6 @@ pub enum CliCommand {
     Stylize(optimise_input::StylizeArgs),
     /// Amplify what a network sees in a picture (DeepDream).
     Dream(optimise_input::DreamArgs),
-}
-
-/// Options of the window.
-#[derive(Debug, Args, Default, Clone)]
-pub struct WindowArgs {
-    /// A preset to load at start (a file, or a built-in name such as `gan2d_ring`).
-    #[arg(long)]
-    pub preset: Option<String>,
-    /// Press Start as soon as the window opens.
-    #[arg(long)]
-    pub autostart: bool,
-    /// Save a screenshot of the window to this PNG file…
-    #[arg(long, value_name = "PNG")]
-    pub screenshot: Option<PathBuf>,
-    /// …this many seconds after the window opens.
-    #[arg(long, default_value_t = 10.0, value_name = "SECS")]
-    pub screenshot_after: f64,
-    /// Close the window after this many seconds.
-    #[arg(long, value_name = "SECS")]
-    pub quit_after: Option<f64>,
-    /// Print frame-time percentiles when the window closes.
-    #[arg(long)]
-    pub frame_stats: bool,
-    /// Compute threads for training (default: all cores, at the lowest priority).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Nice value of the compute threads (default 19: the window stays smooth).
-    #[arg(long, default_value_t = 19)]
-    pub nice: i32,
-    /// Start with this many milliseconds between steps (the "Slow down" slider).
-    #[arg(long, default_value_t = 0, value_name = "MS")]
-    pub delay_ms: u64,
-    /// A run folder to open at start, paused (continue it, or explore an autoencoder's lab).
-    #[arg(long, value_name = "DIR")]
-    pub run: Option<PathBuf>,
-    /// What the central area shows at start (the lab pages need an autoencoder).
-    #[arg(long, value_enum, default_value_t = crate::app::StartView::Training)]
-    pub view: crate::app::StartView,
-    /// Initial window size, `WIDTHxHEIGHT`.
-    #[arg(long, default_value = "1400x900")]
-    pub size: String,
 }
 
 /// Resolves a preset argument: a TOML file, or the name of a built-in preset.

@@ -195,7 +195,7 @@ fn choose_network(
         let source = FeatureSource::Run {
             folder: folder.clone(),
         };
-        let (_, layers) = crate::features::describe(&source)?;
+        let (_, layers) = feature_choice::describe(&source)?;
         feature_choice::use_network(spec, source, &layers);
     }
     Ok(())

@@ -42,7 +42,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     spec.validate()?;
     let out = args
         .out
-        .unwrap_or_else(|| RunFolder::next_free(std::path::Path::new("runs"), &spec));
+        .unwrap_or_else(|| RunFolder::next_free(std::path::Path::new("runs"), spec.name()));
     if out.join(crate::runs::folder::CHECKPOINT_FILE).exists() {
         anyhow::bail!(
             "{}: already holds a run; choose another --out",

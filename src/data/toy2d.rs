@@ -7,9 +7,11 @@
 //! standard deviations of its nearest mode, and a mode is *captured* if at least one
 //! high-quality sample is nearest to it.
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
+
+use crate::view::{Gan2dView, ScalarField};
 
 /// The toy distributions a 2-D GAN can learn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -180,11 +182,60 @@ pub struct Census {
     pub per_mode: Vec<usize>,
 }
 
+impl Toy2d {
+    /// The data alone, before any training: `n` points drawn from this distribution
+    /// with `seed`, its modes, no generated points and an empty field over the view
+    /// the trained model will use.
+    pub fn preview(self, n: usize, seed: u64) -> Gan2dView {
+        let mixture = self.mixture();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let (lo, hi) = self.view_range();
+        Gan2dView {
+            step: 0,
+            real: mixture.sample(&mut rng, n),
+            fake: Vec::new(),
+            fake_push: Vec::new(),
+            field: ScalarField {
+                nx: 0,
+                ny: 0,
+                x_range: [lo, hi],
+                y_range: [lo, hi],
+                values: Vec::new(),
+            },
+            modes: mixture.means,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
     use rand::rngs::StdRng;
+
+    #[test]
+    fn a_data_preview_draws_the_distribution_over_the_models_view() {
+        for toy in Toy2d::ALL {
+            let view = toy.preview(300, 4);
+            let mixture = toy.mixture();
+            assert_eq!(view.real.len(), 300);
+            assert!(view.fake.is_empty() && view.field.values.is_empty());
+            assert_eq!(view.modes, mixture.means);
+            let (lo, hi) = toy.view_range();
+            assert_eq!(
+                (view.field.x_range, view.field.y_range),
+                ([lo, hi], [lo, hi])
+            );
+            // The points lie near the modes (a 2-D Gaussian puts 98.9% within 3σ),
+            // and most modes get points.
+            let census = mixture.census(&view.real);
+            assert!(census.high_quality_pct > 96.0, "{toy:?}: {census:?}");
+            assert!(
+                census.modes_captured * 10 >= mixture.means.len() * 9,
+                "{toy:?}"
+            );
+            assert_eq!(view, toy.preview(300, 4), "seeded");
+        }
+    }
 
     #[test]
     fn samples_cluster_around_their_modes() {

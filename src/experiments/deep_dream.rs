@@ -109,7 +109,7 @@ impl DeepDream {
     /// Reads the picture and builds the network.
     pub fn new(spec: DeepDreamSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
-        let net = spec.network.load(device)?;
+        let net = super::feature_choice::load(&spec.network, device)?;
         let layer = &spec.dream.layer;
         let Some(channels) = net.channels(layer) else {
             return Err(StudioError::Spec(format!(

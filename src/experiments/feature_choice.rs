@@ -1,14 +1,42 @@
-//! Switching a style transfer or a dream between feature networks: the built-in
-//! random filters, VGG weights from a file, or a trained discriminator, each with
+//! The feature networks of a style transfer or a dream: building the one a spec
+//! names (the built-in random filters, VGG weights from a file, or a trained
+//! discriminator from a run folder), and switching a spec between them, each with
 //! the layers usually chosen for it.
 
 use std::path::PathBuf;
 
+use candle_core::Device;
+
 use super::ExperimentSpec;
 use crate::Result;
 use crate::data::pictures::PictureSource;
-use crate::features::FeatureSource;
-use crate::presets;
+use crate::features::{FeatureNet, FeatureSource, built_in, vgg};
+
+/// Builds (or reads) the network `source` names, on `device`.
+pub fn load(source: &FeatureSource, device: &Device) -> Result<FeatureNet> {
+    match source {
+        FeatureSource::BuiltIn { seed } => built_in::network(*seed, device),
+        FeatureSource::Vgg { path } => vgg::load(path, device),
+        FeatureSource::Run { folder } => super::image_gan::feature_net::load(folder, device),
+    }
+}
+
+/// Loads the network `source` names and describes it, with its layer names (for a
+/// front end checking a file the user chose, off its UI thread).
+pub fn describe(source: &FeatureSource) -> Result<(String, Vec<String>)> {
+    let net = load(source, &Device::Cpu)?;
+    let names = net.layer_names();
+    Ok((
+        format!(
+            "{}: {} layers, {} … {}",
+            net.description,
+            names.len(),
+            names.first().cloned().unwrap_or_default(),
+            names.last().cloned().unwrap_or_default()
+        ),
+        names,
+    ))
+}
 
 /// Puts `network` into a style transfer (content layer `content`, style layers
 /// `style`, each weighted 1) or a dream (amplifying all of layer `dream`).
@@ -70,10 +98,13 @@ pub fn use_network(spec: &mut ExperimentSpec, network: FeatureSource, layers: &[
 /// Switches a style transfer or a dream back to the built-in network and the
 /// layers its presets use.
 pub fn use_built_in(spec: &mut ExperimentSpec) -> Result<()> {
-    let (st, dd) = (
-        presets::style_transfer_default()?,
-        presets::deep_dream_default()?,
-    );
+    let st = super::style_transfer::entry::ARCHITECTURE.default_spec()?;
+    let dd = super::deep_dream::ARCHITECTURE.default_spec()?;
+    let (ExperimentSpec::StyleTransfer(st), ExperimentSpec::DeepDream(dd)) = (st, dd) else {
+        return Err(crate::StudioError::Spec(
+            "the built-in style transfer and dream presets name other architectures".into(),
+        ));
+    };
     set_network(
         spec,
         st.network.clone(),

@@ -9,6 +9,7 @@
 pub mod autoencoder;
 pub mod canvas;
 pub mod char_lstm;
+pub mod checkpoint;
 pub mod deep_dream;
 pub mod feature_choice;
 pub mod gan2d;

@@ -5,17 +5,18 @@
 //! Where the weights come from ([`FeatureSource`]):
 //! - [`built_in`]: fixed random filters, nothing to load;
 //! - [`vgg`]: VGG16/VGG19 from a safetensors file (torchvision's or timm's names);
-//! - [`trained`]: an image GAN's discriminator from one of the studio's run folders.
+//! - an image GAN's discriminator from one of the studio's run folders (read by
+//!   `experiments::image_gan::feature_net`, which knows the GAN's checkpoint;
+//!   `experiments::feature_choice::load` builds any of the three).
 
 pub mod built_in;
 pub mod estimate;
-pub mod trained;
 pub mod vgg;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -50,15 +51,6 @@ impl Default for FeatureSource {
 }
 
 impl FeatureSource {
-    /// Builds (or reads) the network on `device`.
-    pub fn load(&self, device: &Device) -> Result<FeatureNet> {
-        match self {
-            FeatureSource::BuiltIn { seed } => built_in::network(*seed, device),
-            FeatureSource::Vgg { path } => vgg::load(path, device),
-            FeatureSource::Run { folder } => trained::load(folder, device),
-        }
-    }
-
     /// The layer names such a network has, without reading any file: a VGG's are
     /// VGG19's (VGG16 has all but `conv3_4`, `conv4_4` and `conv5_4`), a trained
     /// discriminator's the most it can have (`conv1` … `conv3`; 28- and 32-pixel ones
@@ -70,23 +62,6 @@ impl FeatureSource {
             FeatureSource::Run { .. } => (1..=3).map(|i| format!("conv{i}")).collect(),
         }
     }
-}
-
-/// Loads the network `source` names and describes it, with its layer names (for a
-/// front end checking a file the user chose, off its UI thread).
-pub fn describe(source: &FeatureSource) -> Result<(String, Vec<String>)> {
-    let net = source.load(&Device::Cpu)?;
-    let names = net.layer_names();
-    Ok((
-        format!(
-            "{}: {} layers, {} … {}",
-            net.description,
-            names.len(),
-            names.first().cloned().unwrap_or_default(),
-            names.last().cloned().unwrap_or_default()
-        ),
-        names,
-    ))
 }
 
 /// How a network pools between its blocks.
@@ -174,7 +149,7 @@ impl FeatureNet {
     /// A network of grey-input convolutions with their own geometry and
     /// non-linearity (a trained discriminator), no pooling; the input is mapped to
     /// `(x − mean) / std` after averaging its channels.
-    fn gray_stack(
+    pub fn gray_stack(
         convs: Vec<(String, Tensor, Tensor, ConvGeometry, Act)>,
         mean: f32,
         std: f32,

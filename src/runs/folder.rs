@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 use super::atomic::write_atomic;
-use crate::experiments::ExperimentSpec;
 use crate::{Result, StudioError};
 
 /// The checkpoint's file name inside a run folder.
@@ -23,13 +22,14 @@ pub struct RunFolder {
 }
 
 impl RunFolder {
-    /// Creates `root` (and `samples/`) if needed and writes `config.toml`.
-    pub fn create(root: &Path, spec: &ExperimentSpec) -> Result<Self> {
+    /// Creates `root` (and `samples/`) if needed and writes `config.toml` (the spec
+    /// as TOML text).
+    pub fn create(root: &Path, config_toml: &str) -> Result<Self> {
         let folder = Self {
             root: root.to_path_buf(),
         };
         std::fs::create_dir_all(folder.samples_dir()).map_err(|e| StudioError::io(root, e))?;
-        write_atomic(&folder.config_path(), spec.to_toml()?.as_bytes())?;
+        write_atomic(&folder.config_path(), config_toml.as_bytes())?;
         Ok(folder)
     }
 
@@ -48,9 +48,10 @@ impl RunFolder {
         Ok(folder)
     }
 
-    /// A fresh folder under `parent` named after the experiment: `gan2d-ring-of-8-001`, …
-    pub fn next_free(parent: &Path, spec: &ExperimentSpec) -> PathBuf {
-        let slug = slug(spec.name());
+    /// A fresh folder under `parent` named after the experiment called `name`:
+    /// `gan2d-ring-of-8-001`, …
+    pub fn next_free(parent: &Path, name: &str) -> PathBuf {
+        let slug = slug(name);
         (1..)
             .map(|i| parent.join(format!("{slug}-{i:03}")))
             .find(|p| !p.exists())

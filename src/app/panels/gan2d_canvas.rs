@@ -94,7 +94,7 @@ impl Gan2dCanvas {
         };
         let key = (spec.data.distribution, spec.seed);
         if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
-            let view = Gan2dView::data_preview(key.0, PREVIEW_POINTS, key.1);
+            let view = key.0.preview(PREVIEW_POINTS, key.1);
             self.preview = Some((key, view));
         }
         ui.label(format!(

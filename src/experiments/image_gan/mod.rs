@@ -2,6 +2,7 @@
 //! glyph digits, IDX files or a picture folder, with the stabilising tricks as switches.
 
 pub mod entry;
+pub mod feature_net;
 pub mod nets;
 pub mod spec;
 

@@ -61,7 +61,7 @@ impl StyleTransfer {
     /// Reads the pictures, builds the network and computes the targets.
     pub fn new(spec: StyleTransferSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
-        let net = spec.network.load(device)?;
+        let net = super::feature_choice::load(&spec.network, device)?;
         let names = net.layer_names();
         for layer in std::iter::once(&spec.layers.content).chain(&spec.layers.style) {
             if !names.contains(layer) {

@@ -15,9 +15,10 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use super::protocol::{Command, Event, MetricRow, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
 use crate::Result;
+use crate::experiments::checkpoint;
 use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
+use crate::runs::RunFolder;
 use crate::runs::metrics_file::{self, MetricsFile};
-use crate::runs::{RunFolder, checkpoint};
 
 /// The loop's state between commands.
 pub(super) struct RunLoop {
@@ -244,7 +245,7 @@ impl RunLoop {
                 let folder = if resume.is_some() {
                     RunFolder::open(dir)?
                 } else {
-                    RunFolder::create(dir, &spec)?
+                    RunFolder::create(dir, &spec.to_toml()?)?
                 };
                 let file = MetricsFile::open(&folder.metrics_path(), &names)?;
                 (Some(folder), Some(file))

@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::RunLoop;
 use crate::Result;
+use crate::experiments::checkpoint;
 use crate::runs::atomic::write_atomic;
-use crate::runs::{checkpoint, render};
+use crate::runs::render;
 use crate::view::View;
 use crate::worker::protocol::{Event, MetricRow, Progress};
 

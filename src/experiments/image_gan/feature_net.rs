@@ -9,12 +9,12 @@ use std::path::Path;
 
 use candle_core::Device;
 
-use super::{Act, FeatureNet};
+use super::spec::OutputActivation;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::image_gan::spec::OutputActivation;
+use crate::experiments::checkpoint;
+use crate::features::{Act, FeatureNet};
 use crate::nn::fast_conv::ConvGeometry;
 use crate::nn::mlp::Activation;
-use crate::runs::checkpoint;
 use crate::runs::folder::CHECKPOINT_FILE;
 use crate::{Result, StudioError};
 

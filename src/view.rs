@@ -111,6 +111,21 @@ impl ImageGrid {
         })
     }
 
+    /// The first `tiles` tiles, each scaled by `scale`, as frames of an animation that
+    /// goes there and back (1 2 3 4 3 2: it loops without repeating an end).
+    pub fn there_and_back(&self, tiles: usize, scale: usize) -> Vec<RgbImage> {
+        let there: Vec<RgbImage> = (0..tiles)
+            .filter_map(|i| self.tile_image(i))
+            .map(|t| t.scaled(scale))
+            .collect();
+        let back = there
+            .iter()
+            .rev()
+            .skip(1)
+            .take(there.len().saturating_sub(2));
+        there.iter().chain(back).cloned().collect()
+    }
+
     /// The same grid with a caption saying what its rows show.
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
         self.caption = caption.into();
@@ -228,6 +243,10 @@ mod tests {
         let t = grid.tile_image(2).expect("tile 2");
         assert_eq!(t.pixels, vec![30, 30, 30, 31, 31, 31]);
         assert!(grid.tile_image(4).is_none());
+        let frames = grid.there_and_back(3, 1);
+        let firsts: Vec<u8> = frames.iter().map(|f| f.pixels[0]).collect();
+        assert_eq!(firsts, vec![10, 20, 30, 20], "there and back, no end twice");
+        assert_eq!(grid.there_and_back(1, 1).len(), 1);
         let big = t.scaled(2);
         assert_eq!((big.width, big.height), (4, 2));
         assert_eq!(&big.pixels[..6], &[30, 30, 30, 30, 30, 30]);

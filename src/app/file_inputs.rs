@@ -214,7 +214,10 @@ fn input_role_for_drop(
         return InputRole::Weights;
     }
     if let Some(p) = pointer
-        && let Some((role, _)) = state.drop_targets.iter().find(|(_, r)| r.contains(p))
+        && let Some((role, _)) = state
+            .drop_targets
+            .iter()
+            .find(|(_, r)| r.contains([p.x, p.y]))
     {
         return *role;
     }

@@ -47,13 +47,29 @@ pub struct AppState {
     /// The layers of the chosen network file or run, once checked.
     pub network_layers: Option<Vec<String>>,
     /// Where on screen each input's slot was drawn last frame, for dropped files.
-    pub drop_targets: Vec<(super::dialogs::InputRole, egui::Rect)>,
+    pub drop_targets: Vec<(super::dialogs::InputRole, ScreenRect)>,
     /// Text a character model wrote while training, newest last.
     pub text_samples: Vec<TextSample>,
     /// Live changes sent and not yet answered: key → value (TOML text). The draft
     /// takes a change only when the worker accepts it; until then its widget shows
     /// the value asked for.
     pub live_pending: std::collections::BTreeMap<String, String>,
+}
+
+/// A rectangle on screen, in points (a panel's place, for files dropped on it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenRect {
+    /// Top-left corner `[x, y]`.
+    pub min: [f32; 2],
+    /// Bottom-right corner `[x, y]`.
+    pub max: [f32; 2],
+}
+
+impl ScreenRect {
+    /// Whether the point `[x, y]` lies inside (edges included).
+    pub fn contains(&self, [x, y]: [f32; 2]) -> bool {
+        (self.min[0]..=self.max[0]).contains(&x) && (self.min[1]..=self.max[1]).contains(&y)
+    }
 }
 
 /// A message for the user.

@@ -5,8 +5,8 @@
 use candle_core::{CustomOp2, Shape};
 
 use super::conv_layout::Layouts;
-use super::fast_conv::{ConvGeometry, conv_patches, transposed_patches};
 use super::kernels::{Binary, Real, Stash, custom_op2_cpu, matmul, transpose_each};
+use super::patches::{ConvGeometry, conv_patches, transposed_patches};
 
 /// The kernel gradient of [`super::fast_conv::conv2d`]: `(x, output gradient)` → `dW [co, ci, k, k]`
 /// = output gradient `[co, b·oh·ow]` times the columns of `x`, transposed.

@@ -22,24 +22,19 @@
 use candle_core::{CustomOp2, CustomOp3, Shape, Tensor};
 
 use super::activations;
-use super::channel_ops::{add_channel_bias, sum_per_channel};
+use super::conv_epilogue::{
+    activation_grad, bias_grad, bias_rows, candle_epilogue, check_bias, check_slope, crop,
+    with_and_without_bias,
+};
 use super::conv_grads::{Conv2dKernelGrad, ConvTransposeKernelGrad};
 pub use super::conv_layout::{Layout, Layouts};
 use super::kernels::{
     Binary, Real, Stash, Ternary, custom_op2_cpu, custom_op3_cpu, matmul, matmul_new,
     swap_leading_plus, transpose_each, transpose_each_plus,
 };
-use super::patches::Patches;
+pub use super::patches::ConvGeometry;
+use super::patches::{conv_patches, transposed_patches};
 use super::use_candle_ops;
-
-/// Geometry of a stride-`stride`, padding-`padding` convolution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConvGeometry {
-    /// Stride.
-    pub stride: usize,
-    /// Zero padding on each side.
-    pub padding: usize,
-}
 
 /// `[b, c_in, h, w]` ⋆ `[c_out, c_in, k, k]` → `[b, c_out, h', w']`, with a fast backward.
 /// (candle's own conv2d where [`use_candle_ops`] says so).
@@ -117,34 +112,6 @@ fn convolve(
         leak,
     };
     apply(x, w, bias, op)
-}
-
-/// Refuses a leaky ReLU of negative slope: the ops tell where the input was positive
-/// from the sign of their output.
-fn check_slope(leak: Option<f64>, op: &str) -> candle_core::Result<()> {
-    if leak.is_some_and(|s| s < 0.0) {
-        candle_core::bail!("{op}: a leaky ReLU of negative slope");
-    }
-    Ok(())
-}
-
-/// What our ops do after the product, in candle's ops (on other devices): the bias,
-/// the output layout and the activation, applied to candle's channels-first `y`.
-fn candle_epilogue(
-    y: Tensor,
-    bias: Option<&Tensor>,
-    layout: Layout,
-    leak: Option<f64>,
-) -> candle_core::Result<Tensor> {
-    let y = match bias {
-        Some(b) => add_channel_bias(&y, b)?,
-        None => y,
-    };
-    let y = layout.from_first_tensor(&y)?;
-    match leak {
-        Some(slope) => activations::leaky_relu(&y, slope),
-        None => Ok(y),
-    }
 }
 
 /// `op` on `x` and `w`, and the bias if there is one.
@@ -242,102 +209,6 @@ fn conv_transpose(
     apply(x, w, bias, op)
 }
 
-/// The gradient of a bias added per channel: the output gradient (in `layout`)
-/// summed per channel (none for a bias that does not track one).
-fn bias_grad(bias: &Tensor, grad: &Tensor, layout: Layout) -> candle_core::Result<Option<Tensor>> {
-    if !bias.track_op() {
-        return Ok(None);
-    }
-    Ok(Some(match layout {
-        Layout::ChannelsFirst => sum_per_channel(grad)?,
-        // Rows of channels: `[b·h·w, c]`.
-        Layout::ChannelsLast => sum_per_channel(&grad.reshape(((), bias.dim(0)?))?)?,
-    }))
-}
-
-/// The gradient `grad` of an op's output `res` back through the leaky ReLU of slope
-/// `leak` the op applied, if any (its output is positive exactly where its input was).
-fn activation_grad(leak: Option<f64>, grad: &Tensor, res: &Tensor) -> candle_core::Result<Tensor> {
-    match leak {
-        Some(slope) => activations::through_leaky_relu(grad, res, slope),
-        None => Ok(grad.clone()),
-    }
-}
-
-/// Checks a bias `[c]` for an output of `c` channels.
-fn check_bias(bias: &Shape, channels: usize) -> candle_core::Result<()> {
-    if bias.dims() != [channels] {
-        candle_core::bail!("convolution bias {bias:?} for {channels} channels");
-    }
-    Ok(())
-}
-
-/// A convolution op's faces to candle: [`Binary`] (no bias) and [`Ternary`] (with a bias
-/// `[c_out]`) over its `forward`, and the `CustomOp2` and `CustomOp3` whose backward
-/// passes take the gradient back through the op's activation, then to its `grads`
-/// (and the bias's). `$out_axis` is the kernel's axis of output channels.
-macro_rules! with_and_without_bias {
-    ($op:ty, $name:literal, $name_bias:literal, $out_axis:tt) => {
-        impl Binary for $op {
-            fn run<T: Real>(
-                &self,
-                x: &[T],
-                xl: &Shape,
-                w: &[T],
-                wl: &Shape,
-            ) -> candle_core::Result<(Vec<T>, Shape)> {
-                self.forward(x, xl, w, wl, None)
-            }
-        }
-
-        impl Ternary for $op {
-            fn run<T: Real>(
-                &self,
-                x: &[T],
-                xl: &Shape,
-                w: &[T],
-                wl: &Shape,
-                b: &[T],
-                bl: &Shape,
-            ) -> candle_core::Result<(Vec<T>, Shape)> {
-                check_bias(bl, wl.dims4()?.$out_axis)?;
-                self.forward(x, xl, w, wl, Some(b))
-            }
-        }
-
-        impl CustomOp2 for $op {
-            custom_op2_cpu!($name);
-
-            fn bwd(
-                &self,
-                x: &Tensor,
-                w: &Tensor,
-                res: &Tensor,
-                grad: &Tensor,
-            ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
-                self.grads(x, w, &activation_grad(self.leak, grad, res)?)
-            }
-        }
-
-        impl CustomOp3 for $op {
-            custom_op3_cpu!($name_bias);
-
-            fn bwd(
-                &self,
-                x: &Tensor,
-                w: &Tensor,
-                bias: &Tensor,
-                res: &Tensor,
-                grad: &Tensor,
-            ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-                let grad = &activation_grad(self.leak, grad, res)?;
-                let (dx, dw) = self.grads(x, w, grad)?;
-                Ok((dx, dw, bias_grad(bias, grad, self.layouts.output)?))
-            }
-        }
-    };
-}
-
 with_and_without_bias!(Conv2dOp, "fast-conv2d", "fast-conv2d-bias", 0);
 with_and_without_bias!(
     ConvTransposeOp,
@@ -345,25 +216,6 @@ with_and_without_bias!(
     "fast-conv-transpose2d-bias",
     1
 );
-
-/// `rows` copies of `bias` (zeros without one) to start a product's sum from, and
-/// whether the product must add to them.
-fn bias_rows<T: Real>(rows: usize, c: usize, bias: Option<&[T]>) -> (Vec<T>, bool) {
-    match bias {
-        Some(b) => (b.repeat(rows), true),
-        None => (vec![T::default(); rows * c], false),
-    }
-}
-
-/// `t` narrowed to `h × w` along the spatial axes of `layout` (a strided
-/// convolution's adjoint may come out a row or column larger).
-fn crop(t: Tensor, layout: Layout, h: usize, w: usize) -> candle_core::Result<Tensor> {
-    let (ya, xa) = layout.spatial_axes();
-    if t.dim(ya)? == h && t.dim(xa)? == w {
-        return Ok(t);
-    }
-    t.narrow(ya, 0, h)?.narrow(xa, 0, w)
-}
 
 struct Conv2dOp {
     g: ConvGeometry,
@@ -374,33 +226,6 @@ struct Conv2dOp {
     layouts: Layouts,
     /// The slope of the leaky ReLU applied to the output (0: ReLU), if any.
     leak: Option<f64>,
-}
-
-/// The patches of a convolution of `b` images `[c, h, w]` by a `k × k` kernel.
-pub(super) fn conv_patches(
-    (b, c, h, w): (usize, usize, usize, usize),
-    k: usize,
-    g: ConvGeometry,
-) -> candle_core::Result<Patches> {
-    let ConvGeometry {
-        stride: s,
-        padding: p,
-    } = g;
-    if h + 2 * p < k || w + 2 * p < k || s == 0 {
-        candle_core::bail!("conv2d: kernel {k} larger than the padded input {h} × {w}");
-    }
-    let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
-    Ok(Patches {
-        b,
-        c,
-        h,
-        w,
-        k,
-        s,
-        p,
-        oh,
-        ow,
-    })
 }
 
 impl Conv2dOp {
@@ -512,42 +337,6 @@ struct ConvTransposeOp {
     layouts: Layouts,
     /// The slope of the leaky ReLU applied to the output (0: ReLU), if any.
     leak: Option<f64>,
-}
-
-/// The patches of the convolution that is the adjoint of a transposed convolution
-/// of `b` images `[c_in, h, w]` to `c_out` channels: it takes outputs back to `h × w`.
-pub(super) fn transposed_patches(
-    (b, h, w): (usize, usize, usize),
-    c_out: usize,
-    k: usize,
-    g: ConvGeometry,
-    output_padding: usize,
-) -> candle_core::Result<Patches> {
-    let ConvGeometry {
-        stride: s,
-        padding: p,
-    } = g;
-    if output_padding >= s.max(1) {
-        candle_core::bail!(
-            "conv_transpose2d: output padding {output_padding} not below the stride {s}"
-        );
-    }
-    let oh = ((h.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
-    let ow = ((w.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
-    let (Some(oh), Some(ow)) = (oh, ow) else {
-        candle_core::bail!("conv_transpose2d: padding {p} too large");
-    };
-    Ok(Patches {
-        b,
-        c: c_out,
-        h: oh,
-        w: ow,
-        k,
-        s,
-        p,
-        oh: h,
-        ow: w,
-    })
 }
 
 impl ConvTransposeOp {

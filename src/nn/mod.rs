@@ -4,6 +4,7 @@ pub mod activations;
 pub mod batch_norm;
 pub mod channel_ops;
 pub mod conv;
+mod conv_epilogue;
 mod conv_grads;
 pub mod conv_layout;
 pub mod dense;

@@ -260,6 +260,78 @@ impl Patches {
     }
 }
 
+/// Geometry of a stride-`stride`, padding-`padding` convolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConvGeometry {
+    /// Stride.
+    pub stride: usize,
+    /// Zero padding on each side.
+    pub padding: usize,
+}
+
+/// The patches of a convolution of `b` images `[c, h, w]` by a `k × k` kernel.
+pub(super) fn conv_patches(
+    (b, c, h, w): (usize, usize, usize, usize),
+    k: usize,
+    g: ConvGeometry,
+) -> candle_core::Result<Patches> {
+    let ConvGeometry {
+        stride: s,
+        padding: p,
+    } = g;
+    if h + 2 * p < k || w + 2 * p < k || s == 0 {
+        candle_core::bail!("conv2d: kernel {k} larger than the padded input {h} × {w}");
+    }
+    let (oh, ow) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
+    Ok(Patches {
+        b,
+        c,
+        h,
+        w,
+        k,
+        s,
+        p,
+        oh,
+        ow,
+    })
+}
+
+/// The patches of the convolution that is the adjoint of a transposed convolution
+/// of `b` images `[c_in, h, w]` to `c_out` channels: it takes outputs back to `h × w`.
+pub(super) fn transposed_patches(
+    (b, h, w): (usize, usize, usize),
+    c_out: usize,
+    k: usize,
+    g: ConvGeometry,
+    output_padding: usize,
+) -> candle_core::Result<Patches> {
+    let ConvGeometry {
+        stride: s,
+        padding: p,
+    } = g;
+    if output_padding >= s.max(1) {
+        candle_core::bail!(
+            "conv_transpose2d: output padding {output_padding} not below the stride {s}"
+        );
+    }
+    let oh = ((h.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
+    let ow = ((w.max(1) - 1) * s + k + output_padding).checked_sub(2 * p);
+    let (Some(oh), Some(ow)) = (oh, ow) else {
+        candle_core::bail!("conv_transpose2d: padding {p} too large");
+    };
+    Ok(Patches {
+        b,
+        c: c_out,
+        h: oh,
+        w: ow,
+        k,
+        s,
+        p,
+        oh: h,
+        ow: w,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,7 +78,12 @@ pub fn picture_slot_ui(
         })
         .response;
     state.drop_targets.retain(|(r, _)| *r != role);
-    state.drop_targets.push((role, frame.rect));
+    let r = frame.rect;
+    let rect = crate::app::state::ScreenRect {
+        min: [r.min.x, r.min.y],
+        max: [r.max.x, r.max.y],
+    };
+    state.drop_targets.push((role, rect));
 }
 
 /// The thumbnail of `source` (a file's from `file_thumb`), its texture kept in egui's

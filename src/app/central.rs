@@ -1,0 +1,111 @@
+//! The window's central area: the tabs an architecture offers (its registry entry
+//! says which: training, its lab tool, the dataset) and what each shows.
+
+use super::panels;
+use super::{StudioApp, tools_of};
+use crate::experiments::registry::{LabTool, SampleKind};
+
+/// The central area's tabs (image models only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Tab {
+    Training,
+    Dataset,
+    Lab,
+}
+
+impl StudioApp {
+    /// Draws the central area.
+    pub(super) fn central_ui(&mut self, ui: &mut egui::Ui, dialog_open: bool) {
+        let shown = self
+            .state
+            .run
+            .as_ref()
+            .map_or(&self.state.draft, |r| &r.info.spec);
+        let images = shown.image_data().is_some();
+        let tools = tools_of(shown);
+        let is_text = tools.lab == Some(LabTool::Text);
+        let is_pixel = tools.lab == Some(LabTool::Pixels);
+        let has_lab = tools.lab.is_some();
+        // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
+        let tab = match self.tab {
+            Tab::Lab if !has_lab => Tab::Training,
+            Tab::Dataset if !images => Tab::Training,
+            t => t,
+        };
+        if images || has_lab {
+            let mut picked = tab;
+            ui.horizontal(|ui| {
+            ui.selectable_value(&mut picked, Tab::Training, "Training")
+                .on_hover_text("Samples and plots of the run.");
+            if is_pixel {
+                ui.selectable_value(&mut picked, Tab::Lab, "Draw").on_hover_text(
+                    "Watch images drawn pixel by pixel, with the model's uncertainty; complete half an image.",
+                );
+            } else if is_text {
+                ui.selectable_value(&mut picked, Tab::Lab, "Generate")
+                    .on_hover_text(
+                        "Write with the model: prompt, temperature, top-k, top-p, side by side, and the next-character distribution.",
+                    );
+            } else if has_lab {
+                ui.selectable_value(&mut picked, Tab::Lab, "Latent lab")
+                    .on_hover_text(
+                        "Walk in the latent space: map, sliders, interpolation, concept vectors, prior samples.",
+                    );
+            }
+            if images {
+                ui.selectable_value(&mut picked, Tab::Dataset, "Dataset")
+                    .on_hover_text(
+                        "Browse the images the model learns from, or choose others.",
+                    );
+            }
+        });
+            ui.separator();
+            if picked != tab {
+                self.tab = picked;
+            }
+        }
+        if tab == Tab::Dataset {
+            self.dataset_browser
+                .ui(ui, &self.state, dialog_open, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Lab && is_text {
+            if self.state.run.is_none() {
+                ui.label("Train a character model (or open a run folder) to write with it.");
+                return;
+            }
+            let key = self.text_model_key();
+            self.text_generate
+                .ui(ui, &mut self.state.lab, key, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Lab && is_pixel {
+            if self.state.run.is_none() {
+                ui.label("Train a PixelCNN (or open a run folder) to draw with it.");
+                return;
+            }
+            self.pixel_draw.ui(ui, &self.state.lab, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Lab {
+            self.lab.ui(ui, &mut self.state, &mut self.actions);
+            return;
+        }
+        let side = (ui.available_width() * 0.5).min(ui.available_height());
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(side);
+                ui.set_height(ui.available_height());
+                match tools.samples {
+                    SampleKind::Text => self.text_samples.ui(ui, &self.state),
+                    SampleKind::Points2d => self.canvas.ui(ui, &self.state),
+                    SampleKind::NoiseGallery | SampleKind::Gallery | SampleKind::Picture => {
+                        self.gallery.ui(ui, &mut self.state, &mut self.actions)
+                    }
+                }
+            });
+            ui.separator();
+            ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state));
+        });
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use candle_core::{DType, Device, Tensor};
 use latent_studio::experiments::autoencoder::spec::AutoencoderKind;
 use latent_studio::experiments::{self, ExperimentSpec, StepPart};
-use latent_studio::lab::{ImageRef, LabQuery, LabResult, LabSlot, Selection};
+use latent_studio::lab::{ImageRef, LabQuery, LabResult, LabSlot, LatentQuery, Selection};
 use latent_studio::nn::gaussian::{kl_to_standard_normal, reparameterise};
 use latent_studio::presets::autoencoder_default;
 use latent_studio::quality::classifier::Classifier;
@@ -137,20 +137,20 @@ fn a_trained_vae_interpolates_between_its_ends_and_concepts_move_the_class() {
         ae.step(StepPart::Whole).expect("step");
     }
     let ends = ae
-        .lab(&LabQuery::Encode {
+        .lab(&LabQuery::Latent(LatentQuery::Encode {
             slot: LabSlot::Sliders,
             images: vec![ImageRef::HeldOut(0), ImageRef::HeldOut(1)],
-        })
+        }))
         .expect("encode");
     let (ends, end_codes) = images(ends);
     for spherical in [false, true] {
         let strip = ae
-            .lab(&LabQuery::Interpolate {
+            .lab(&LabQuery::Latent(LatentQuery::Interpolate {
                 a: ImageRef::HeldOut(0),
                 b: ImageRef::HeldOut(1),
                 steps: 6,
                 spherical,
-            })
+            }))
             .expect("interpolate");
         let (strip, codes) = images(strip);
         assert_eq!(codes.len(), 6);
@@ -188,12 +188,12 @@ fn a_trained_vae_interpolates_between_its_ends_and_concepts_move_the_class() {
     let mut sevens = [0usize; 2];
     for &i in &ones {
         let row = ae
-            .lab(&LabQuery::Concept {
+            .lab(&LabQuery::Latent(LatentQuery::Concept {
                 plus: Selection::Label(7),
                 minus: Selection::Label(1),
                 base: ImageRef::HeldOut(i),
                 strengths: vec![0.0, 1.0],
-            })
+            }))
             .expect("concept");
         let (grid, _) = images(row);
         let pred = classifier.predict(&tiles(&grid, 2)).expect("predict");
@@ -229,11 +229,16 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     wait_for(&worker, Duration::from_secs(60), |e| {
         matches!(e, Event::Ended(_))
     });
-    assert!(worker.send(Command::Lab(LabQuery::Prior { count: 4, seed: 1 })));
-    assert!(worker.send(Command::Lab(LabQuery::Map {
+    assert!(
+        worker.send(Command::Lab(LabQuery::Latent(LatentQuery::Prior {
+            count: 4,
+            seed: 1
+        })))
+    );
+    assert!(worker.send(Command::Lab(LabQuery::Latent(LatentQuery::Map {
         max_points: 50,
         thumbs: 5
-    })));
+    }))));
     let Event::Lab(answer) = wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Lab(_))
     }) else {
@@ -272,12 +277,14 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     wait_for(&worker, Duration::from_secs(60), |e| {
         matches!(e, Event::Paused { .. })
     });
-    assert!(worker.send(Command::Lab(LabQuery::Interpolate {
-        a: ImageRef::HeldOut(0),
-        b: ImageRef::HeldOut(1),
-        steps: 3,
-        spherical: true,
-    })));
+    assert!(
+        worker.send(Command::Lab(LabQuery::Latent(LatentQuery::Interpolate {
+            a: ImageRef::HeldOut(0),
+            b: ImageRef::HeldOut(1),
+            steps: 3,
+            spherical: true,
+        })))
+    );
     let Event::Lab(answer) = wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Lab(_))
     }) else {
@@ -290,7 +297,12 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Started(_))
     });
-    assert!(worker.send(Command::Lab(LabQuery::Prior { count: 4, seed: 1 })));
+    assert!(
+        worker.send(Command::Lab(LabQuery::Latent(LatentQuery::Prior {
+            count: 4,
+            seed: 1
+        })))
+    );
     let Event::Lab(answer) = wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Lab(_))
     }) else {

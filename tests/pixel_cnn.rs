@@ -157,7 +157,9 @@ fn the_samplers_window_gives_the_whole_images_prediction() {
 #[test]
 fn a_dragged_rectangle_is_redrawn_and_the_rest_kept() {
     use latent_studio::experiments::Experiment;
-    use latent_studio::lab::{DrawRequest, ImageRef, KeepRegion, LabQuery, LabResult, PixelRect};
+    use latent_studio::lab::{
+        DrawRequest, ImageRef, KeepRegion, LabQuery, LabResult, PixelQuery, PixelRect,
+    };
     let mut spec = pixel_cnn_default().expect("built-in preset");
     spec.model.blocks = 1;
     spec.model.channels = 8;
@@ -180,7 +182,9 @@ fn a_dragged_rectangle_is_redrawn_and_the_rest_kept() {
         complete: Some(ImageRef::Pixels(picture.clone())),
         keep: KeepRegion::Outside(rect),
     };
-    let mut answer = pcnn.lab(&LabQuery::Draw(request)).expect("draw");
+    let mut answer = pcnn
+        .lab(&LabQuery::Pixels(PixelQuery::Draw(request)))
+        .expect("draw");
     while answer.is_partial() {
         answer = pcnn.lab_more().expect("more").1.expect("chunk");
     }

@@ -350,20 +350,20 @@ fn a_run_folder_can_be_opened_and_continued() {
 #[test]
 fn a_drawing_that_fails_part_way_frees_its_slot_for_the_next() {
     use latent_studio::app::lab_state::LabState;
-    use latent_studio::lab::{DrawRequest, KeepRegion, LabQuery, LabSlot};
+    use latent_studio::lab::{DrawRequest, KeepRegion, LabQuery, LabSlot, PixelQuery};
     let worker = scripted_worker(Scripted::new);
     start(&worker, 3, None);
     wait_for(&worker, Duration::from_secs(10), |e| {
         matches!(e, Event::Ended(_))
     });
     let draw = |seed| {
-        LabQuery::Draw(DrawRequest {
+        LabQuery::Pixels(PixelQuery::Draw(DrawRequest {
             count: 1,
             seed,
             pixels_per_update: 1,
             complete: None,
             keep: KeepRegion::TopRows(0),
-        })
+        }))
     };
     let mut lab = LabState::default();
     lab.ask(draw(1));

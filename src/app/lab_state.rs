@@ -1,9 +1,9 @@
-//! What the latent lab shows and what the user chose in it, plus the flow control
-//! of its queries: at most one in flight per slot, and while one is, only the
-//! newest wish for that slot is kept (a dragged slider never builds a backlog).
+//! What the lab shows and what the user chose in it; its queries go out through
+//! [`OneInFlight`] (at most one in flight per slot, only the newest wish waiting).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+use crate::lab::flow::OneInFlight;
 use crate::lab::{ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection};
 use crate::view::{ImageGrid, RgbImage};
 
@@ -223,8 +223,7 @@ pub struct LabState {
     pub dropped: Vec<DroppedImage>,
     /// Held-out images to complete, for a model without a latent map (PixelCNN).
     pub originals: Vec<RgbImage>,
-    in_flight: HashSet<LabSlot>,
-    wanted: HashMap<LabSlot, LabQuery>,
+    flow: OneInFlight,
     outbox: Vec<LabQuery>,
     generation: u64,
 }
@@ -260,8 +259,7 @@ impl Default for LabState {
             text: TextSettings::default(),
             dropped: Vec::new(),
             originals: Vec::new(),
-            in_flight: HashSet::new(),
-            wanted: HashMap::new(),
+            flow: OneInFlight::default(),
             outbox: Vec::new(),
             generation: 0,
         }
@@ -327,18 +325,12 @@ impl LabState {
 
     /// Asks the worker `query`: now, or when the slot's query in flight comes back.
     pub fn ask(&mut self, query: LabQuery) {
-        let slot = query.slot();
-        if self.in_flight.contains(&slot) {
-            self.wanted.insert(slot, query);
-        } else {
-            self.in_flight.insert(slot);
-            self.outbox.push(query);
-        }
+        self.outbox.extend(self.flow.ask(query));
     }
 
     /// Whether a query for `slot` is in flight.
     pub fn is_waiting(&self, slot: LabSlot) -> bool {
-        self.in_flight.contains(&slot)
+        self.flow.is_waiting(slot)
     }
 
     /// Queries to send to the worker now.
@@ -349,7 +341,8 @@ impl LabState {
     /// Folds an answer in; a wish kept for its slot goes out next.
     pub fn apply(&mut self, answer: LabAnswer) {
         let slot = answer.slot;
-        self.in_flight.remove(&slot);
+        let partial = answer.result.as_ref().is_ok_and(LabResult::is_partial);
+        self.outbox.extend(self.flow.answered(slot, partial));
         match answer.result {
             Ok(LabResult::Map(map)) => {
                 let dims = map.basis.components.len();
@@ -401,10 +394,6 @@ impl LabState {
                     },
                 );
                 self.errors.remove(&slot);
-                // A stream keeps its slot busy until its last chunk.
-                if !done && !self.wanted.contains_key(&slot) {
-                    self.in_flight.insert(slot);
-                }
             }
             Ok(LabResult::Pixels {
                 grid,
@@ -420,8 +409,6 @@ impl LabState {
                     if self.drawn_gallery.len() > 12 {
                         self.drawn_gallery.remove(0);
                     }
-                } else if !self.wanted.contains_key(&slot) {
-                    self.in_flight.insert(slot);
                 }
                 self.drawing = Some(PixelDrawing {
                     grid,
@@ -450,9 +437,6 @@ impl LabState {
                 self.errors.insert(slot, e);
             }
         }
-        if let Some(next) = self.wanted.remove(&slot) {
-            self.ask(next);
-        }
     }
 
     /// Forgets everything a model answered (a new run starts).
@@ -474,13 +458,14 @@ impl LabState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::LatentQuery;
 
     fn decode(v: f32) -> LabQuery {
-        LabQuery::Decode {
+        LabQuery::Latent(LatentQuery::Decode {
             slot: LabSlot::Sliders,
             codes: vec![vec![v]],
             cols: 1,
-        }
+        })
     }
 
     #[test]

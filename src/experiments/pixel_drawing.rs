@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use super::pixel_classes::PixelClasses;
 use crate::Result;
 use crate::StudioError;
+use crate::lab::PixelQuery;
 use crate::lab::{DrawRequest, ImageRef, LabQuery, LabResult, LabSlot};
 use crate::nn::sampling::draw;
 use crate::view::ImageGrid;
@@ -46,8 +47,10 @@ pub fn answer<M: PixelModel>(
     what: &str,
 ) -> Result<LabResult> {
     let request = match query {
-        LabQuery::Draw(request) => request,
-        LabQuery::Originals { count } => return Ok(LabResult::Originals(model.originals(*count))),
+        LabQuery::Pixels(PixelQuery::Draw(request)) => request,
+        LabQuery::Pixels(PixelQuery::Originals { count }) => {
+            return Ok(LabResult::Originals(model.originals(*count)));
+        }
         _ => {
             return Err(StudioError::Spec(format!(
                 "{what} answers drawing requests only"

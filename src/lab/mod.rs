@@ -3,11 +3,12 @@
 //! plain vector math on codes (PCA, interpolation). No tensors here: the worker turns
 //! queries into tensor work.
 
+pub mod flow;
 pub mod latent_math;
 pub mod query;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
 pub use query::{
     DrawRequest, ImageRef, KeepRegion, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap,
-    PixelRect, Selection, TextRequest,
+    LatentQuery, PixelQuery, PixelRect, Selection, TextQuery, TextRequest,
 };

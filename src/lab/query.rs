@@ -55,9 +55,20 @@ pub enum Selection {
     Images(Vec<ImageRef>),
 }
 
-/// A question about a trained model's latent space.
+/// A question of the lab, by the tool that asks it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LabQuery {
+    /// The latent lab (an autoencoder's codes).
+    Latent(LatentQuery),
+    /// The Generate tab (a character model's text).
+    Text(TextQuery),
+    /// The Draw tab (a model that draws pixel by pixel).
+    Pixels(PixelQuery),
+}
+
+/// A question about a trained model's latent space.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LatentQuery {
     /// Encode up to `max_points` held-out images; send the codes, their labels, a
     /// principal-component basis and the first `thumbs` images as thumbnails.
     Map {
@@ -105,6 +116,18 @@ pub enum LabQuery {
         /// Multiples of the vector to add (0 = the base's reconstruction).
         strengths: Vec<f32>,
     },
+    /// Decode `count` codes drawn from the prior with `seed`.
+    Prior {
+        /// Samples.
+        count: usize,
+        /// Seed of the draw.
+        seed: u64,
+    },
+}
+
+/// A question for a model that writes text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextQuery {
     /// Generate text, one column per sampling rule, all from the same prompt and
     /// seed; the answer streams in as [`LabResult::Text`] chunks.
     Generate(TextRequest),
@@ -115,6 +138,11 @@ pub enum LabQuery {
         /// The rule whose reweighting is shown.
         rule: Sampling,
     },
+}
+
+/// A question for a model that draws pixel by pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PixelQuery {
     /// Draw images pixel by pixel (an autoregressive image model); the answer streams
     /// in as [`LabResult::Pixels`].
     Draw(DrawRequest),
@@ -124,28 +152,27 @@ pub enum LabQuery {
         /// Images.
         count: usize,
     },
-    /// Decode `count` codes drawn from the prior with `seed`.
-    Prior {
-        /// Samples.
-        count: usize,
-        /// Seed of the draw.
-        seed: u64,
-    },
 }
 
 impl LabQuery {
     /// The slot the answer goes to.
     pub fn slot(&self) -> LabSlot {
         match self {
-            LabQuery::Map { .. } => LabSlot::Map,
-            LabQuery::Decode { slot, .. } | LabQuery::Encode { slot, .. } => *slot,
-            LabQuery::Interpolate { .. } => LabSlot::Interpolation,
-            LabQuery::Concept { .. } => LabSlot::Concept,
-            LabQuery::Prior { .. } => LabSlot::Prior,
-            LabQuery::Generate(r) => r.slot,
-            LabQuery::NextChar { .. } => LabSlot::NextChar,
-            LabQuery::Draw(_) => LabSlot::Pixels,
-            LabQuery::Originals { .. } => LabSlot::Originals,
+            LabQuery::Latent(q) => match q {
+                LatentQuery::Map { .. } => LabSlot::Map,
+                LatentQuery::Decode { slot, .. } | LatentQuery::Encode { slot, .. } => *slot,
+                LatentQuery::Interpolate { .. } => LabSlot::Interpolation,
+                LatentQuery::Concept { .. } => LabSlot::Concept,
+                LatentQuery::Prior { .. } => LabSlot::Prior,
+            },
+            LabQuery::Text(q) => match q {
+                TextQuery::Generate(r) => r.slot,
+                TextQuery::NextChar { .. } => LabSlot::NextChar,
+            },
+            LabQuery::Pixels(q) => match q {
+                PixelQuery::Draw(_) => LabSlot::Pixels,
+                PixelQuery::Originals { .. } => LabSlot::Originals,
+            },
         }
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use candle_core::{Device, Tensor};
 use latent_studio::Result;
 use latent_studio::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
-use latent_studio::lab::{LabQuery, LabResult, LabSlot};
+use latent_studio::lab::{LabQuery, LabResult, LabSlot, PixelQuery};
 use latent_studio::presets;
 use latent_studio::view::View;
 use latent_studio::worker::{Event, WorkerHandle};
@@ -77,7 +77,7 @@ impl Experiment for Scripted {
 
     /// A drawing: the first chunk is a partial picture, the next one fails.
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
-        let LabQuery::Draw(_) = query else {
+        let LabQuery::Pixels(PixelQuery::Draw(_)) = query else {
             return Err(latent_studio::StudioError::Spec("draws only".into()));
         };
         self.drawing = Some(1);

@@ -8,6 +8,7 @@ use super::{lab_concepts, lab_interpolation, lab_map, lab_prior, lab_sliders};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabPage;
 use crate::app::state::AppState;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot};
 
 /// Held-out images encoded for the map.
@@ -83,10 +84,10 @@ impl LabPanel {
         if due {
             lab.map_asked_at = Some(generation);
             self.map_asked = Some(Instant::now());
-            actions.push(UiAction::Lab(LabQuery::Map {
+            actions.push(UiAction::Lab(LabQuery::Latent(LatentQuery::Map {
                 max_points: MAP_POINTS,
                 thumbs: THUMBS,
-            }));
+            })));
         }
     }
 }

@@ -7,6 +7,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::{ConceptEnd, LabState};
 use crate::app::theme;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot, LatentMap};
 
 /// Images in the result row.
@@ -80,12 +81,12 @@ impl ConceptsPage {
         let strengths: Vec<f32> = (0..STRENGTHS)
             .map(|k| lab.concept_strength * k as f32 / (STRENGTHS - 1) as f32)
             .collect();
-        let query = LabQuery::Concept {
+        let query = LabQuery::Latent(LatentQuery::Concept {
             plus: lab.selection(&lab.concept_plus),
             minus: lab.selection(&lab.concept_minus),
             base: lab.image_ref(lab.concept_base),
             strengths: strengths.clone(),
-        };
+        });
         ask_if_new(&mut self.last, lab.map_generation, query, actions);
         ui.separator();
         ui.label(format!(

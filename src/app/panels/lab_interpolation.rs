@@ -6,6 +6,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot};
 
 /// The interpolation page.
@@ -55,12 +56,12 @@ impl InterpolationPage {
                 actions.push(UiAction::ExportLabGif(LabSlot::Interpolation));
             }
         });
-        let query = LabQuery::Interpolate {
+        let query = LabQuery::Latent(LatentQuery::Interpolate {
             a: lab.image_ref(lab.interp.0),
             b: lab.image_ref(lab.interp.1),
             steps: lab.interp_steps,
             spherical: lab.spherical,
-        };
+        });
         ask_if_new(&mut self.last, lab.map_generation, query, actions);
         ui.separator();
         if let Some(img) = lab.images.get(&LabSlot::Interpolation) {

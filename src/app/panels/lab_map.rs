@@ -8,6 +8,7 @@ use super::lab_widgets::CachedImage;
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot, LatentMap};
 
 /// The map page's textures and the last queries it sent.
@@ -67,11 +68,11 @@ impl MapPage {
                     .on_hover_text("Move over the map to decode that point; click to pin it.");
                 if let Some(p) = pointer {
                     let code = map.basis.lift((ax, ay), p);
-                    let query = LabQuery::Decode {
+                    let query = LabQuery::Latent(LatentQuery::Decode {
                         slot: LabSlot::MapPoint,
                         codes: vec![code],
                         cols: 1,
-                    };
+                    });
                     ask_if_new(&mut self.last_point, lab.map_generation, query, actions);
                     ui.weak(format!("({:.2}, {:.2})", p[0], p[1]));
                 }
@@ -214,9 +215,9 @@ fn tiles_query(map: &LatentMap, axes: (usize, usize), n: usize) -> LabQuery {
             map.basis.lift(axes, [x, y])
         })
         .collect();
-    LabQuery::Decode {
+    LabQuery::Latent(LatentQuery::Decode {
         slot: LabSlot::MapTiles,
         codes,
         cols: n,
-    }
+    })
 }

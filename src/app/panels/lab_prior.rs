@@ -5,6 +5,7 @@ use super::lab_widgets::CachedImage;
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot};
 
 /// Samples in the gallery.
@@ -34,10 +35,10 @@ impl PriorPage {
                 actions.push(UiAction::ExportLabPng(LabSlot::Prior));
             }
         });
-        let query = LabQuery::Prior {
+        let query = LabQuery::Latent(LatentQuery::Prior {
             count: SAMPLES,
             seed: lab.prior_seed,
-        };
+        });
         ask_if_new(&mut self.last, lab.map_generation, query, actions);
         ui.separator();
         if let Some(img) = lab.images.get(&LabSlot::Prior) {

@@ -6,6 +6,7 @@ use super::lab_widgets::{CachedImage, ThumbStrip};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
+use crate::lab::LatentQuery;
 use crate::lab::{LabQuery, LabSlot, LatentMap};
 
 /// A dimension whose codes vary less than this across the held-out set is
@@ -40,10 +41,10 @@ impl SlidersPage {
         if self.loaded.map(|(b, _)| b) != Some(lab.slider_base) || lab.sliders.len() != map.dim {
             self.loaded = Some((lab.slider_base, lab.map_generation));
             lab.load_sliders = true;
-            actions.push(UiAction::Lab(LabQuery::Encode {
+            actions.push(UiAction::Lab(LabQuery::Latent(LatentQuery::Encode {
                 slot: LabSlot::Sliders,
                 images: vec![lab.image_ref(lab.slider_base)],
-            }));
+            })));
             self.last = None;
         }
         ui.separator();
@@ -91,11 +92,11 @@ impl SlidersPage {
             });
         });
         if changed || !lab.load_sliders {
-            let query = LabQuery::Decode {
+            let query = LabQuery::Latent(LatentQuery::Decode {
                 slot: LabSlot::Sliders,
                 codes: vec![lab.sliders.clone()],
                 cols: 1,
-            };
+            });
             ask_if_new(&mut self.last, lab.map_generation, query, actions);
         }
     }

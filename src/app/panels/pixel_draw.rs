@@ -8,6 +8,7 @@ use super::pixel_region::RegionPicker;
 use crate::app::actions::{Actions, UiAction};
 use crate::app::lab_state::LabState;
 use crate::app::theme;
+use crate::lab::PixelQuery;
 use crate::lab::{DrawRequest, LabQuery, LabSlot};
 
 /// Held-out images offered for completion.
@@ -55,7 +56,9 @@ impl PixelDraw {
             && !lab.is_waiting(LabSlot::Originals)
             && !lab.errors.contains_key(&LabSlot::Originals)
         {
-            actions.push(UiAction::Lab(LabQuery::Originals { count: ORIGINALS }));
+            actions.push(UiAction::Lab(LabQuery::Pixels(PixelQuery::Originals {
+                count: ORIGINALS,
+            })));
         }
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.complete, false, "draw from nothing")
@@ -88,13 +91,15 @@ impl PixelDraw {
                 || first
             {
                 self.started = true;
-                actions.push(UiAction::Lab(LabQuery::Draw(DrawRequest {
-                    count: self.count,
-                    seed: self.seed,
-                    pixels_per_update: self.per_update,
-                    complete: self.complete.then(|| lab.image_ref(self.image)),
-                    keep: self.region.keep(),
-                })));
+                actions.push(UiAction::Lab(LabQuery::Pixels(PixelQuery::Draw(
+                    DrawRequest {
+                        count: self.count,
+                        seed: self.seed,
+                        pixels_per_update: self.per_update,
+                        complete: self.complete.then(|| lab.image_ref(self.image)),
+                        keep: self.region.keep(),
+                    },
+                ))));
                 self.seed += 1;
             }
         });

@@ -10,6 +10,7 @@ use super::text_samples::{displayable, visible};
 use crate::app::actions::Actions;
 use crate::app::lab_state::{LabState, RuleKind};
 use crate::app::theme;
+use crate::lab::TextQuery;
 use crate::lab::{LabQuery, LabSlot, TextRequest};
 
 /// The temperatures compared side by side.
@@ -41,18 +42,18 @@ impl TextGenerate {
         } else {
             (LabSlot::Text, vec![t.rule_at(t.temperature)])
         };
-        let request = LabQuery::Generate(TextRequest {
+        let request = LabQuery::Text(TextQuery::Generate(TextRequest {
             slot,
             prompt: t.prompt.clone(),
             length: t.length,
             seed: t.seed,
             rules,
-        });
+        }));
         ask_if_new(&mut self.last_text, model_key, request, actions);
-        let dist = LabQuery::NextChar {
+        let dist = LabQuery::Text(TextQuery::NextChar {
             context: t.prompt.clone(),
             rule: t.rule_at(t.temperature),
-        };
+        });
         ask_if_new(&mut self.last_dist, model_key, dist, actions);
         ui.separator();
         let height = ui.available_height();

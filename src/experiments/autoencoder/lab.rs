@@ -7,6 +7,7 @@ use rand::rngs::StdRng;
 
 use super::{Autoencoder, randn};
 use crate::experiments::image_data;
+use crate::lab::LatentQuery;
 use crate::lab::{ImageRef, LabQuery, LabResult, LatentBasis, LatentMap, Selection, lerp, slerp};
 use crate::view::{ImageGrid, RgbImage};
 use crate::{Result, StudioError};
@@ -21,22 +22,22 @@ const CONCEPT_IMAGES: usize = 300;
 /// Answers one lab query.
 pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
     match query {
-        LabQuery::Map { max_points, thumbs } => map(ae, *max_points, *thumbs),
-        LabQuery::Decode { codes, cols, .. } => {
+        LabQuery::Latent(LatentQuery::Map { max_points, thumbs }) => map(ae, *max_points, *thumbs),
+        LabQuery::Latent(LatentQuery::Decode { codes, cols, .. }) => {
             let z = codes_tensor(ae, codes)?;
             images(ae, &z, *cols)
         }
-        LabQuery::Encode { images: refs, .. } => {
+        LabQuery::Latent(LatentQuery::Encode { images: refs, .. }) => {
             let x = images_tensor(ae, refs)?;
             let z = ae.encode(&x)?;
             images(ae, &z, refs.len())
         }
-        LabQuery::Interpolate {
+        LabQuery::Latent(LatentQuery::Interpolate {
             a,
             b,
             steps,
             spherical,
-        } => {
+        }) => {
             let steps = (*steps).clamp(2, 64);
             let ends = ae.encode(&images_tensor(ae, &[a.clone(), b.clone()])?)?;
             let ends = ends.to_vec2::<f32>()?;
@@ -52,12 +53,12 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
                 .collect();
             images(ae, &codes_tensor(ae, &path)?, steps)
         }
-        LabQuery::Concept {
+        LabQuery::Latent(LatentQuery::Concept {
             plus,
             minus,
             base,
             strengths,
-        } => {
+        }) => {
             let direction = concept_vector(ae, plus, minus)?;
             let code = ae.encode(&images_tensor(ae, std::slice::from_ref(base))?)?;
             let code = code.to_vec2::<f32>()?.remove(0);
@@ -73,13 +74,13 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
                 .collect();
             images(ae, &codes_tensor(ae, &row)?, row.len().max(1))
         }
-        LabQuery::Generate(_) | LabQuery::NextChar { .. } => Err(StudioError::Spec(
+        LabQuery::Text(_) => Err(StudioError::Spec(
             "an autoencoder does not write text".into(),
         )),
-        LabQuery::Draw(_) | LabQuery::Originals { .. } => Err(StudioError::Spec(
+        LabQuery::Pixels(_) => Err(StudioError::Spec(
             "an autoencoder does not draw pixel by pixel".into(),
         )),
-        LabQuery::Prior { count, seed } => {
+        LabQuery::Latent(LatentQuery::Prior { count, seed }) => {
             let n = (*count).clamp(1, MAX_IMAGES);
             let mut rng = StdRng::seed_from_u64(*seed);
             let z = randn(&mut rng, &[n, ae.spec.model.latent_dim], &ae.device)?;

@@ -20,6 +20,7 @@ use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::data::corpus::{self, Corpus, Vocab};
+use crate::lab::TextQuery;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -262,7 +263,7 @@ impl Experiment for CharLstm {
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
         match query {
-            LabQuery::Generate(request) => {
+            LabQuery::Text(TextQuery::Generate(request)) => {
                 let job =
                     generation::Job::start(&self.net, &self.corpus.vocab, request, &self.device)?;
                 self.job = Some(job);
@@ -270,7 +271,7 @@ impl Experiment for CharLstm {
                     .map(|(_, result)| result)
                     .unwrap_or_else(|| Err(StudioError::Spec("nothing to generate".into())))
             }
-            LabQuery::NextChar { context, rule } => {
+            LabQuery::Text(TextQuery::NextChar { context, rule }) => {
                 let generator = Generator::new(&self.net, &self.corpus.vocab, &self.device);
                 generator.distribution(context, *rule)
             }

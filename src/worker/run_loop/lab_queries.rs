@@ -1,34 +1,15 @@
-//! The latent lab's queries in the worker: at most one pending per slot (the newest
-//! wins, so a dragged slider never builds a backlog), answered between steps by the
-//! running model or the last one that ended.
+//! The lab's queries in the worker: at most one pending per slot (the newest wins, by
+//! [`crate::lab::flow::NewestPerSlot`]), answered between steps by the running model
+//! or the last one that ended.
 
 use super::RunLoop;
-use crate::lab::{LabAnswer, LabQuery, LabResult, LabSlot};
+use crate::lab::{LabAnswer, LabResult, LabSlot};
 use crate::worker::protocol::Event;
-
-/// The queries taken in one turn, newest per slot, in arrival order.
-#[derive(Default)]
-pub(super) struct LabQueue {
-    pending: Vec<LabQuery>,
-}
-
-impl LabQueue {
-    /// Queues `query`, dropping an older one for the same slot.
-    pub(super) fn push(&mut self, query: LabQuery) {
-        let slot = query.slot();
-        self.pending.retain(|q| q.slot() != slot);
-        self.pending.push(query);
-    }
-
-    fn take(&mut self) -> Vec<LabQuery> {
-        std::mem::take(&mut self.pending)
-    }
-}
 
 impl RunLoop {
     /// Answers every queued lab query.
     pub(super) fn answer_lab_queries(&mut self) {
-        for query in self.lab_queue.take() {
+        for query in self.lab_queue.take_all() {
             let slot: LabSlot = query.slot();
             let exp = match self.run.as_mut() {
                 Some(r) => Some(&mut r.exp),
@@ -61,27 +42,5 @@ impl RunLoop {
             let result = result.map_err(|e| e.to_string());
             self.emit(Event::Lab(Box::new(LabAnswer { slot, result })));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_newest_query_of_a_slot_replaces_the_older() {
-        let mut q = LabQueue::default();
-        let decode = |v: f32| LabQuery::Decode {
-            slot: LabSlot::Sliders,
-            codes: vec![vec![v]],
-            cols: 1,
-        };
-        q.push(decode(1.0));
-        q.push(LabQuery::Prior { count: 4, seed: 1 });
-        q.push(decode(2.0));
-        let taken = q.take();
-        assert_eq!(taken.len(), 2);
-        assert_eq!(taken[1], decode(2.0));
-        assert!(q.take().is_empty());
     }
 }

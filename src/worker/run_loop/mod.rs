@@ -32,7 +32,7 @@ pub(super) struct RunLoop {
     /// The model of the last run that ended well, kept for the latent lab.
     retained: Option<Box<dyn Experiment>>,
     /// Lab queries taken this turn, at most one per slot.
-    lab_queue: lab_queries::LabQueue,
+    lab_queue: crate::lab::flow::NewestPerSlot,
     /// A lab answer is streaming (generated text): keep turning without waiting.
     streaming: bool,
     /// Set when the front end is gone; the loop ends.
@@ -83,7 +83,7 @@ impl RunLoop {
             device: Device::Cpu,
             run: None,
             retained: None,
-            lab_queue: lab_queries::LabQueue::default(),
+            lab_queue: Default::default(),
             streaming: false,
             disconnected: false,
         }

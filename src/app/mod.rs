@@ -10,6 +10,7 @@ mod file_inputs;
 pub mod frame_stats;
 pub mod gallery_history;
 pub mod lab_state;
+pub mod lab_tools;
 pub mod panels;
 mod perform;
 pub mod state;

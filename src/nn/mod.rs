@@ -2,11 +2,13 @@
 
 pub mod activations;
 pub mod batch_norm;
+mod batch_norm_op;
 pub mod channel_ops;
 pub mod conv;
 mod conv_epilogue;
 mod conv_grads;
 pub mod conv_layout;
+mod cpu_ops;
 pub mod dense;
 pub mod fast_conv;
 pub mod fused_lstm;
@@ -23,6 +25,7 @@ pub mod optim;
 pub mod params;
 pub(crate) mod patches;
 pub mod sampling;
+mod transposes;
 
 /// Whether to use candle's own convolutions, bias adds and batch norm instead of the
 /// CPU kernels of [`fast_conv`] and [`channel_ops`]: on any device but the CPU, and

@@ -278,6 +278,8 @@ impl AppState {
                 self.say(Level::Warning, reason);
             }
             Event::Notice(text) => self.say(Level::Info, text),
+            // The gallery already shows the picture (its last tile).
+            Event::Picture(_) => {}
             Event::Problem(text) => self.say(Level::Warning, text),
             Event::Ended(end) => {
                 let (level, text) = match &end {

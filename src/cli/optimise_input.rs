@@ -1,23 +1,22 @@
-//! `stylize` and `dream`: optimise a picture headless and write the result as PNG.
-//! Ctrl-C stops early and still writes the picture so far.
+//! `stylize` and `dream`: optimise a picture headless, through the worker like every
+//! other front end (its checks, its NaN guard), and write the result as PNG. Ctrl-C
+//! stops early and still writes the picture so far.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use candle_core::Device;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::data::pictures::PictureSource;
-use crate::experiments::deep_dream::DeepDream;
-use crate::experiments::style_transfer::{PixelOptimiser, StartFrom, StyleTransfer};
-use crate::experiments::{Experiment, StepPart, feature_choice};
+use crate::experiments::style_transfer::{PixelOptimiser, StartFrom};
+use crate::experiments::{ExperimentSpec, feature_choice};
 use crate::features::FeatureSource;
 use crate::presets;
 use crate::runs::render::save_png;
-use crate::view::RgbImage;
+use crate::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, WorkerHandle};
 
 /// Options of `stylize`.
 #[derive(Debug, Args)]
@@ -130,10 +129,12 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
     if args.from_noise {
         s.optimise.start = StartFrom::Noise;
     }
-    let mut exp = StyleTransfer::new(s, &Device::Cpu)?;
-    let (w, h) = exp.size();
-    eprintln!("style transfer at {w}×{h} with {}", exp.network());
-    run(&mut exp, args.steps, &args.out, |e| e.result())
+    eprintln!(
+        "style transfer at {} px with {}",
+        s.pictures.size,
+        network_name(&s.network)
+    );
+    run(s.into(), &args.out)
 }
 
 /// Runs `dream`.
@@ -176,10 +177,17 @@ pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
         s.size = size;
     }
     s.schedule.steps = args.iterations * s.dream.octaves as u64;
-    let steps = s.schedule.steps;
-    let mut exp = DeepDream::new(s, &Device::Cpu)?;
-    eprintln!("dreaming with {}", exp.network());
-    run(&mut exp, steps, &args.out, |e| e.result())
+    eprintln!("dreaming with {}", network_name(&s.network));
+    run(s.into(), &args.out)
+}
+
+/// The network a spec names, for the first line of output.
+fn network_name(source: &FeatureSource) -> String {
+    match source {
+        FeatureSource::BuiltIn { seed } => format!("built-in random filters (seed {seed})"),
+        FeatureSource::Vgg { path } => format!("VGG weights from {}", path.display()),
+        FeatureSource::Run { folder } => format!("the discriminator of {}", folder.display()),
+    }
 }
 
 /// Switches `spec` to VGG weights or a trained run's discriminator, if asked.
@@ -201,18 +209,26 @@ fn choose_network(
     Ok(())
 }
 
-/// Steps `exp` `steps` times (or until Ctrl-C) with a progress bar, then writes
-/// `result(exp)` to `out`.
-fn run<E: Experiment>(
-    exp: &mut E,
-    steps: u64,
-    out: &std::path::Path,
-    result: impl Fn(&E) -> crate::Result<RgbImage>,
-) -> anyhow::Result<()> {
+/// Runs `spec` in the worker like every other front end (no run folder), with a
+/// progress bar, until it ends or Ctrl-C stops it; then writes the picture it made
+/// to `out`. A diverging loss or a failure ends it with one line.
+fn run(spec: ExperimentSpec, out: &std::path::Path) -> anyhow::Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let steps = spec.schedule().steps;
+    let worker = WorkerHandle::spawn(WorkerConfig::default())?;
+    let options = RunOptions {
+        out_dir: None,
+        start_paused: false,
+    };
+    if !worker.send(Command::Start {
+        spec: Box::new(spec),
+        options,
+    }) {
+        anyhow::bail!("the worker thread is not running");
     }
     let bar = ProgressBar::new(steps);
     bar.set_style(
@@ -222,29 +238,53 @@ fn run<E: Experiment>(
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let mut last = String::new();
-    let mut done = 0;
-    while done < steps && !interrupted.load(Ordering::SeqCst) {
-        let metrics = exp.step(StepPart::Whole)?;
-        if let Some((name, v)) = metrics.iter().find(|(_, v)| !v.is_finite()) {
-            bar.abandon();
-            anyhow::bail!(
-                "{name} became {v} at iteration {}: try a smaller step",
-                done + 1
-            );
+    let (mut names, mut last, mut picture) = (Vec::new(), String::new(), None);
+    let mut stop_sent = false;
+    let end = loop {
+        if interrupted.load(Ordering::SeqCst) && !stop_sent {
+            worker.send(Command::Stop);
+            stop_sent = true;
         }
-        last = metrics
-            .iter()
-            .map(|(n, v)| format!("{n} {v:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        bar.set_message(last.clone());
-        done += 1;
-        bar.set_position(done);
-    }
+        let event = match worker.events().recv_timeout(Duration::from_millis(100)) {
+            Ok(e) => e,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("the worker thread ended unexpectedly")
+            }
+        };
+        match event {
+            Event::Started(info) => names = info.metric_names,
+            Event::Progress(p) => bar.set_position(p.step),
+            Event::Metrics(row) => {
+                last = names
+                    .iter()
+                    .zip(&row.values)
+                    .filter_map(|(n, v)| v.map(|v| format!("{n} {v:.4}")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                bar.set_message(last.clone());
+            }
+            Event::Paused {
+                reason: Some(reason),
+                ..
+            } => {
+                bar.abandon();
+                anyhow::bail!("{reason}");
+            }
+            Event::Problem(msg) => bar.println(format!("warning: {msg}")),
+            Event::Picture(p) => picture = Some(*p),
+            Event::Ended(end) => break end,
+            _ => {}
+        }
+    };
     bar.finish_and_clear();
+    let done = match end {
+        RunEnd::Finished { step } | RunEnd::Stopped { step } => step,
+        RunEnd::Failed(msg) => anyhow::bail!(msg),
+    };
+    let picture = picture.ok_or_else(|| anyhow::anyhow!("the run made no picture"))?;
+    save_png(out, &picture)?;
     let secs = started.elapsed().as_secs_f64();
-    save_png(out, &result(exp)?)?;
     println!(
         "{} after {done} iterations in {secs:.1} s ({:.3} s per iteration) → {}",
         if done < steps { "stopped" } else { "finished" },

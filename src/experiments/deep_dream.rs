@@ -259,6 +259,10 @@ impl Experiment for DeepDream {
         Ok(())
     }
 
+    fn picture(&self) -> Option<Result<RgbImage>> {
+        Some(self.result())
+    }
+
     fn tensors(&self) -> Vec<(String, Tensor)> {
         let octave = Tensor::new(&[self.octave as u32], self.image.device());
         let mut all = vec![("dream".to_string(), self.image.clone())];

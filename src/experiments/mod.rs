@@ -156,6 +156,12 @@ pub trait Experiment: Send {
         None
     }
 
+    /// The picture the run makes, for an experiment that optimises one (a style
+    /// transfer, a dream): what `stylize` and `dream` write. `None` for models.
+    fn picture(&self) -> Option<Result<crate::view::RgbImage>> {
+        None
+    }
+
     /// Every trainable tensor by name, for a checkpoint.
     fn tensors(&self) -> Vec<(String, Tensor)>;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::experiments::{ExperimentSpec, StepPart};
 use crate::lab::{LabAnswer, LabQuery};
-use crate::view::View;
+use crate::view::{RgbImage, View};
 
 /// What a front end asks of the worker.
 #[derive(Clone, Debug)]
@@ -103,6 +103,8 @@ pub enum Event {
     },
     /// The answer to a [`Command::Lab`] query.
     Lab(Box<LabAnswer>),
+    /// The picture a run made (a style transfer's, a dream's), sent as it ends.
+    Picture(Box<RgbImage>),
     /// The run ended; this is the last event of a run.
     Ended(RunEnd),
 }

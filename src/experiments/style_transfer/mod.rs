@@ -289,6 +289,10 @@ impl Experiment for StyleTransfer {
         Ok(())
     }
 
+    fn picture(&self) -> Option<Result<RgbImage>> {
+        Some(self.result())
+    }
+
     fn tensors(&self) -> Vec<(String, Tensor)> {
         vec![(PIXELS.to_string(), self.pixels.as_tensor().clone())]
     }

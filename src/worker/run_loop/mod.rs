@@ -399,6 +399,11 @@ impl RunLoop {
         }
         self.write_sample();
         self.send_progress(true);
+        match self.run.as_ref().and_then(|r| r.exp.picture()) {
+            Some(Ok(picture)) => self.emit(Event::Picture(Box::new(picture))),
+            Some(Err(e)) => self.emit(Event::Problem(format!("no picture: {e}"))),
+            None => {}
+        }
         // The model stays for the latent lab until the next run starts.
         self.retained = self.run.take().map(|r| r.exp);
         self.emit(Event::Ended(how(step)));

@@ -129,12 +129,12 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
     if args.from_noise {
         s.optimise.start = StartFrom::Noise;
     }
-    eprintln!(
+    let intro = format!(
         "style transfer at {} px with {}",
         s.pictures.size,
         network_name(&s.network)
     );
-    run(s.into(), &args.out)
+    run(s.into(), &args.out, &intro)
 }
 
 /// Runs `dream`.
@@ -177,8 +177,8 @@ pub fn dream(args: DreamArgs) -> anyhow::Result<()> {
         s.size = size;
     }
     s.schedule.steps = args.iterations * s.dream.octaves as u64;
-    eprintln!("dreaming with {}", network_name(&s.network));
-    run(s.into(), &args.out)
+    let intro = format!("dreaming with {}", network_name(&s.network));
+    run(s.into(), &args.out, &intro)
 }
 
 /// The network a spec names, for the first line of output.
@@ -211,8 +211,9 @@ fn choose_network(
 
 /// Runs `spec` in the worker like every other front end (no run folder), with a
 /// progress bar, until it ends or Ctrl-C stops it; then writes the picture it made
-/// to `out`. A diverging loss or a failure ends it with one line.
-fn run(spec: ExperimentSpec, out: &std::path::Path) -> anyhow::Result<()> {
+/// to `out`. `intro` is said once the run has started (a spec that cannot start
+/// fails with its one line alone). A diverging loss or a failure ends it with one line.
+fn run(spec: ExperimentSpec, out: &std::path::Path, intro: &str) -> anyhow::Result<()> {
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
@@ -253,7 +254,10 @@ fn run(spec: ExperimentSpec, out: &std::path::Path) -> anyhow::Result<()> {
             }
         };
         match event {
-            Event::Started(info) => names = info.metric_names,
+            Event::Started(info) => {
+                eprintln!("{intro}");
+                names = info.metric_names;
+            }
             Event::Progress(p) => bar.set_position(p.step),
             Event::Metrics(row) => {
                 last = names

@@ -3,11 +3,9 @@
 //! several updates, in f32 and f64, including a variable that gets no gradient on some
 //! steps and one whose gradient is not contiguous.
 
-mod common;
-
+use crate::common::numeric::{max_diff, seq};
 use candle_core::{DType, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
-use common::numeric::{max_diff, seq};
 use latent_studio::nn::fused_optim::{AdamSettings, FusedAdam, FusedRmsProp};
 use latent_studio::nn::optim::RmsProp;
 

@@ -1,8 +1,6 @@
 //! Autoencoders and the latent lab: the VAE's maths, a short training run, and
 //! the lab's answers on a trained model, through the library, the worker and the CLI.
 
-mod common;
-
 use std::process::Command as Process;
 use std::time::Duration;
 
@@ -16,12 +14,12 @@ use latent_studio::quality::classifier::Classifier;
 use latent_studio::view::ImageGrid;
 use latent_studio::worker::{Command, Event, RunOptions, WorkerConfig, WorkerHandle};
 
-use common::wait_for;
+use crate::common::wait_for;
 
 const SAMPLES: usize = 40_000;
 
 fn normal(n: usize, d: usize) -> Tensor {
-    common::numeric::normal((n * 16 + d) as u64, &[n, d])
+    crate::common::numeric::normal((n * 16 + d) as u64, &[n, d])
 }
 
 #[test]
@@ -368,7 +366,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     let enc = Encoder::new(&spec, true, &mut params, &mut rng, &dev).expect("encoder");
     let dec = Decoder::new(&spec, &mut params, &mut rng, &dev).expect("decoder");
     let s = spec.data.image_size;
-    let x = common::numeric::seq(6 * s * s, 0.37, DType::F32, &[6, 1, s, s]);
+    let x = crate::common::numeric::seq(6 * s * s, 0.37, DType::F32, &[6, 1, s, s]);
     let x = Var::from_tensor(&((x + 1.0).expect("x") * 0.5).expect("x")).expect("x");
     let run = |enc: &Encoder, dec: &Decoder| {
         let (mu, log_var) = enc.forward(&x).expect("encode");
@@ -383,7 +381,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     let enc = enc.with_feature_layout(Layout::ChannelsFirst);
     let dec = dec.with_feature_layout(Layout::ChannelsFirst);
     let (mu_f, logits_f, grads_f) = run(&enc, &dec);
-    use common::numeric::{gradient_gap, max_abs, max_diff};
+    use crate::common::numeric::{gradient_gap, max_abs, max_diff};
     assert!(max_diff(&mu, &mu_f) < 1e-5 * (1.0 + max_abs(&mu)));
     assert!(max_diff(&logits, &logits_f) < 1e-5 * (1.0 + max_abs(&logits)));
     let mut vars = params.vars_with_prefix("");

@@ -1,10 +1,8 @@
 //! Image GANs: the three games build from their presets, train, draw a gallery,
 //! checkpoint their batch-norm statistics, and refuse specs that cannot work.
 
-mod common;
-
+use crate::common::numeric::{gradient_gap, max_abs, max_diff};
 use candle_core::Device;
-use common::numeric::{gradient_gap, max_abs, max_diff};
 use latent_studio::experiments::checkpoint;
 use latent_studio::experiments::{self, ExperimentSpec, StepPart};
 use latent_studio::presets;
@@ -179,7 +177,7 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
     let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
-    let z = common::numeric::normal(8, &[8, spec.model.latent_dim]);
+    let z = crate::common::numeric::normal(8, &[8, spec.model.latent_dim]);
     let images = g.forward(&z, Mode::Train).expect("images");
     let running = |params: &ParamStore| -> Vec<f32> {
         let (_, t) = (params.tensors().into_iter())
@@ -239,7 +237,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(3);
         let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
         let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
-        let z = common::numeric::normal(5, &[6, spec.model.latent_dim]);
+        let z = crate::common::numeric::normal(5, &[6, spec.model.latent_dim]);
         let run = |g: &Generator, d: &Discriminator| {
             let images = g.forward(&z, Mode::Train).expect("images");
             let mut drop = rand::rngs::StdRng::seed_from_u64(9);

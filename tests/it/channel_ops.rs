@@ -3,11 +3,9 @@
 //! against finite differences (f64), and a second-order gradient through the bias;
 //! the dense layer built on the bias against candle_nn's `Linear`.
 
-mod common;
-
+use crate::common::numeric::{check_fd, max_diff, seq};
 use candle_core::{DType, Module, Tensor, Var};
 use candle_nn::Linear;
-use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::activations::leaky_relu;
 use latent_studio::nn::channel_ops::{BatchNormOp, add_channel_bias, sum_per_channel};
 use latent_studio::nn::dense::Dense;

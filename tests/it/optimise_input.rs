@@ -2,8 +2,6 @@
 //! objective rises, both work with the built-in network and with VGG weights from a
 //! safetensors file, and the CLI writes the picture or refuses bad files in one line.
 
-mod common;
-
 use std::collections::HashMap;
 use std::process::Command;
 
@@ -112,7 +110,7 @@ fn deep_dream_amplifies_its_layer_octave_by_octave() {
 fn a_vgg_file_drives_both_and_a_missing_layer_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let weights = dir.path().join("vgg16.safetensors");
-    common::write_tiny_vgg16(&weights, 8);
+    crate::common::write_tiny_vgg16(&weights, 8);
     let mut spec =
         ExperimentSpec::StyleTransfer(presets::style_transfer_default().expect("built-in preset"));
     feature_choice::use_vgg(&mut spec, weights.clone());

@@ -1,7 +1,5 @@
 //! The window, driven by egui_kittest: widgets found by their labels.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -496,7 +494,7 @@ fn style_transfer_takes_a_dropped_picture_and_paints_it() {
     });
     // VGG weights dropped on the window become the network, with VGG's usual layers.
     let weights = dir.path().join("tiny-vgg16.safetensors");
-    common::write_tiny_vgg16(&weights, 4);
+    crate::common::write_tiny_vgg16(&weights, 4);
     h.input_mut()
         .dropped_files
         .push(Arc::new(Dropped(weights.clone())));

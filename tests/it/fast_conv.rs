@@ -2,10 +2,8 @@
 //! (values and gradients, f32) and against finite differences (f64), including a
 //! second-order gradient.
 
-mod common;
-
+use crate::common::numeric::{check_fd, max_diff, seq};
 use candle_core::{DType, Tensor, Var};
-use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::fast_conv::{
     ConvGeometry, Layout, Layouts, conv_transpose2d, conv_transpose2d_laid_out,
     conv_transpose2d_with_bias, conv2d, conv2d_laid_out, conv2d_with_bias,

@@ -1,10 +1,8 @@
 //! ReLU and leaky ReLU ops against candle's own (values and gradients, f32 and f64),
 //! against finite differences (f64), and a second-order gradient through them.
 
-mod common;
-
+use crate::common::numeric::{check_fd, max_diff, seq};
 use candle_core::{DType, Tensor, Var};
-use common::numeric::{check_fd, max_diff, seq};
 use latent_studio::nn::activations::{leaky_relu, relu};
 
 #[test]

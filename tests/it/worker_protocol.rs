@@ -1,11 +1,9 @@
 //! The worker protocol: start → metrics → stop, bad specs, panics, NaN.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Scripted, wait_for};
+use crate::common::{Scripted, wait_for};
 use latent_studio::experiments::ExperimentSpec;
 use latent_studio::presets;
 use latent_studio::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, WorkerHandle};

@@ -1,0 +1,23 @@
+//! The integration tests, one binary with a module per subject: linking candle and
+//! egui once instead of once per file makes `cargo test` from clean faster (see the
+//! README's "Tests"). `common` holds the helpers they share.
+
+mod activations;
+mod autoencoder;
+mod census;
+mod channel_ops;
+mod char_lstm;
+mod checkpoint;
+mod cli;
+mod common;
+mod data_loaders;
+mod dialogs;
+mod fast_conv;
+mod fused_optim;
+mod gradient_penalty;
+mod image_gan;
+mod optimise_input;
+mod pixel_cnn;
+mod quality;
+mod ui;
+mod worker_protocol;

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod dataset;
 pub mod generate;
+pub mod headless;
 pub mod optimise_input;
 pub mod train;
 pub mod window;

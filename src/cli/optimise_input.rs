@@ -3,9 +3,7 @@
 //! stops early and still writes the picture so far.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,7 +14,7 @@ use crate::experiments::{ExperimentSpec, feature_choice};
 use crate::features::FeatureSource;
 use crate::presets;
 use crate::runs::render::save_png;
-use crate::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, WorkerHandle};
+use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 
 /// Options of `stylize`.
 #[derive(Debug, Args)]
@@ -214,11 +212,7 @@ fn choose_network(
 /// to `out`. `intro` is said once the run has started (a spec that cannot start
 /// fails with its one line alone). A diverging loss or a failure ends it with one line.
 fn run(spec: ExperimentSpec, out: &std::path::Path, intro: &str) -> anyhow::Result<()> {
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    }
+    let interrupted = super::headless::interrupt_flag();
     let steps = spec.schedule().steps;
     let worker = WorkerHandle::spawn(WorkerConfig::default())?;
     let options = RunOptions {
@@ -239,62 +233,36 @@ fn run(spec: ExperimentSpec, out: &std::path::Path, intro: &str) -> anyhow::Resu
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let (mut names, mut last, mut picture) = (Vec::new(), String::new(), None);
-    let mut stop_sent = false;
-    let end = loop {
-        if interrupted.load(Ordering::SeqCst) && !stop_sent {
-            worker.send(Command::Stop);
-            stop_sent = true;
-        }
-        let event = match worker.events().recv_timeout(Duration::from_millis(100)) {
-            Ok(e) => e,
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
-                anyhow::bail!("the worker thread ended unexpectedly")
-            }
-        };
-        match event {
-            Event::Started(info) => {
-                eprintln!("{intro}");
-                names = info.metric_names;
-            }
-            Event::Progress(p) => bar.set_position(p.step),
-            Event::Metrics(row) => {
-                last = names
-                    .iter()
-                    .zip(&row.values)
-                    .filter_map(|(n, v)| v.map(|v| format!("{n} {v:.4}")))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                bar.set_message(last.clone());
-            }
-            Event::Paused {
-                reason: Some(reason),
-                ..
-            } => {
-                bar.abandon();
-                anyhow::bail!("{reason}");
-            }
-            Event::Problem(msg) => bar.println(format!("warning: {msg}")),
-            Event::Picture(p) => picture = Some(*p),
-            Event::Ended(end) => break end,
-            _ => {}
-        }
-    };
-    bar.finish_and_clear();
-    let done = match end {
-        RunEnd::Finished { step } | RunEnd::Stopped { step } => step,
-        RunEnd::Failed(msg) => anyhow::bail!(msg),
-    };
-    let picture = picture.ok_or_else(|| anyhow::anyhow!("the run made no picture"))?;
+    let outcome = super::headless::drive(
+        &worker,
+        &bar,
+        &interrupted,
+        |_| eprintln!("{intro}"),
+        |names, values| {
+            names
+                .iter()
+                .zip(values)
+                .filter_map(|(n, v)| v.map(|v| format!("{n} {v:.4}")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    )?;
+    let picture = outcome
+        .picture
+        .ok_or_else(|| anyhow::anyhow!("the run made no picture"))?;
     save_png(out, &picture)?;
     let secs = started.elapsed().as_secs_f64();
+    let done = outcome.step;
     println!(
         "{} after {done} iterations in {secs:.1} s ({:.3} s per iteration) → {}",
-        if done < steps { "stopped" } else { "finished" },
+        if outcome.stopped {
+            "stopped"
+        } else {
+            "finished"
+        },
         secs / done.max(1) as f64,
         out.display()
     );
-    println!("last: {last}");
+    println!("last: {}", outcome.last_row);
     Ok(())
 }

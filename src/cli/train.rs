@@ -1,15 +1,13 @@
 //! `latent-studio train <preset> [--steps N] [--out DIR] [--set key=value]…`
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::runs::RunFolder;
-use crate::worker::{Command, Event, RunEnd, RunOptions, WorkerConfig, WorkerHandle};
+use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 
 /// Options of `train`.
 #[derive(Debug, Args)]
@@ -54,21 +52,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         config.threads = t;
     }
     let worker = WorkerHandle::spawn(config)?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        let mut first: Option<Instant> = None;
-        // A second Ctrl-C kills the process as usual, but only a deliberate one: `timeout`
-        // and process-group signals deliver the same interrupt twice within microseconds.
-        let _ = ctrlc::set_handler(move || {
-            flag.store(true, Ordering::SeqCst);
-            match first {
-                Some(t) if t.elapsed() > Duration::from_millis(500) => std::process::exit(130),
-                Some(_) => {}
-                None => first = Some(Instant::now()),
-            }
-        });
-    }
+    let interrupted = super::headless::interrupt_flag();
     let options = RunOptions {
         out_dir: Some(out.clone()),
         start_paused: false,
@@ -85,65 +69,25 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let mut names: Vec<String> = Vec::new();
-    let mut last_row = String::new();
-    let mut stop_sent = false;
-    loop {
-        if interrupted.load(Ordering::SeqCst) && !stop_sent {
-            bar.println("interrupted: stopping after this step and writing a checkpoint…");
-            worker.send(Command::Stop);
-            stop_sent = true;
-        }
-        let event = match worker.events().recv_timeout(Duration::from_millis(100)) {
-            Ok(e) => e,
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
-                anyhow::bail!("the worker thread ended unexpectedly")
-            }
-        };
-        match event {
-            Event::Started(info) => {
-                names = info.metric_names;
-                bar.set_length(info.last_step - info.first_step);
-            }
-            Event::Progress(p) => bar.set_position(p.step),
-            Event::Metrics(row) => {
-                last_row = names
-                    .iter()
-                    .zip(&row.values)
-                    .filter_map(|(n, v)| v.map(|v| format!("{n} {v:.3}")))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                bar.set_message(short_summary(&names, &row.values));
-            }
-            Event::Paused {
-                reason: Some(reason),
-                ..
-            } => {
-                bar.abandon();
-                anyhow::bail!("{reason}");
-            }
-            Event::Problem(msg) => bar.println(format!("warning: {msg}")),
-            Event::Ended(end) => {
-                bar.finish_and_clear();
-                let secs = started.elapsed().as_secs_f64();
-                return match end {
-                    RunEnd::Finished { step } | RunEnd::Stopped { step } => {
-                        let how = if stop_sent { "stopped" } else { "finished" };
-                        println!("{how} at step {step} in {secs:.1} s → {}", out.display());
-                        println!("last row: {last_row}");
-                        if stop_sent {
-                            std::process::exit(130)
-                        } else {
-                            Ok(())
-                        }
-                    }
-                    RunEnd::Failed(msg) => Err(anyhow::anyhow!(msg)),
-                };
-            }
-            _ => {}
-        }
+    let on_started =
+        |info: &crate::worker::RunInfo| bar.set_length(info.last_step - info.first_step);
+    let outcome = super::headless::drive(&worker, &bar, &interrupted, on_started, short_summary)?;
+    let secs = started.elapsed().as_secs_f64();
+    let how = if outcome.stopped {
+        "stopped"
+    } else {
+        "finished"
+    };
+    println!(
+        "{how} at step {} in {secs:.1} s → {}",
+        outcome.step,
+        out.display()
+    );
+    println!("last row: {}", outcome.last_row);
+    if outcome.stopped {
+        std::process::exit(130)
     }
+    Ok(())
 }
 
 /// The few figures worth a glance in the progress bar.

@@ -15,6 +15,12 @@ use crate::{Result, StudioError};
 /// The checkpoint tensor holding a colour model's palette, `[colours, 3]`.
 pub const PALETTE_TENSOR: &str = "palette.colours";
 
+/// Classes per pixel of pictures with `channels` bytes a pixel: `levels` grey levels,
+/// or a palette of `colours` for colour pictures.
+pub fn class_count(channels: usize, levels: usize, colours: usize) -> usize {
+    if channels == 3 { colours } else { levels }
+}
+
 /// Pixels as classes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PixelClasses {
@@ -33,7 +39,7 @@ impl PixelClasses {
     /// fitted to it (seeded).
     pub fn fit(data: &ImageSet, levels: usize, colours: usize, seed: u64) -> Self {
         let palette = (data.channels == 3).then(|| Palette::fit(&data.pixels, colours, seed));
-        let classes = if data.channels == 3 { colours } else { levels };
+        let classes = class_count(data.channels, levels, colours);
         Self {
             levels,
             classes,
@@ -141,6 +147,31 @@ impl PixelClasses {
     /// Replaces the palette (one read by [`PixelClasses::palette_in`]).
     pub fn use_palette(&mut self, palette: Palette) {
         self.palette = Some(palette);
+    }
+
+    /// A checkpoint's tensors: a model's `params`, and the palette of a colour model.
+    pub fn with_palette(
+        &self,
+        mut params: Vec<(String, Tensor)>,
+        device: &Device,
+    ) -> Vec<(String, Tensor)> {
+        params.extend(self.palette_tensor(device));
+        params
+    }
+
+    /// Loads a checkpoint written with [`PixelClasses::with_palette`] into `params`
+    /// and this palette; nothing changes on error.
+    pub fn load_with(
+        &mut self,
+        params: &crate::nn::params::ParamStore,
+        tensors: &HashMap<String, Tensor>,
+    ) -> Result<()> {
+        let palette = self.palette_in(tensors)?;
+        params.load(tensors)?;
+        if let Some(p) = palette {
+            self.use_palette(p);
+        }
+        Ok(())
     }
 }
 

@@ -12,8 +12,7 @@ use rand::rngs::StdRng;
 use super::pixel_classes::PixelClasses;
 use crate::Result;
 use crate::StudioError;
-use crate::lab::PixelQuery;
-use crate::lab::{DrawRequest, ImageRef, LabQuery, LabResult, LabSlot};
+use crate::lab::{DrawRequest, ImageRef, LabQuery, LabResult, LabSlot, PixelQuery};
 use crate::nn::sampling::draw;
 use crate::view::ImageGrid;
 
@@ -27,6 +26,8 @@ pub trait PixelModel {
     fn held_out_levels(&self, i: usize) -> Vec<u32>;
     /// The first `count` held-out images as the model sees them.
     fn originals(&self, count: usize) -> Vec<crate::view::RgbImage>;
+    /// Where the model keeps the drawing it is streaming.
+    fn drawing(&mut self) -> &mut Option<Drawing>;
     /// The predicted distribution `[n][classes]` of pixel (`r`, `c`) of each of the
     /// `n` images (`[n · s · s]` classes, those before the pixel drawn).
     fn pixel_distribution(
@@ -38,14 +39,10 @@ pub trait PixelModel {
     ) -> Result<Vec<Vec<f32>>>;
 }
 
-/// Answers the Draw tab's questions (a drawing begins, or held-out originals to
-/// complete); a drawing still going is left in `job` for [`more`].
-pub fn answer<M: PixelModel>(
-    model: &M,
-    job: &mut Option<Drawing>,
-    query: &LabQuery,
-    what: &str,
-) -> Result<LabResult> {
+/// Answers the Draw tab's questions for `model` (a drawing begins, or held-out
+/// originals to complete); a drawing still going stays with the model for [`more`].
+/// `what` names the model in the error for other questions.
+pub fn answer<M: PixelModel>(model: &mut M, query: &LabQuery, what: &str) -> Result<LabResult> {
     let request = match query {
         LabQuery::Pixels(PixelQuery::Draw(request)) => request,
         LabQuery::Pixels(PixelQuery::Originals { count }) => {
@@ -57,22 +54,19 @@ pub fn answer<M: PixelModel>(
             )));
         }
     };
-    let mut drawing = Drawing::start(model, request)?;
-    let first = drawing.advance(model)?;
-    *job = first.is_partial().then_some(drawing);
+    let mut drawing = Drawing::start(&*model, request)?;
+    let first = drawing.advance(&*model)?;
+    *model.drawing() = first.is_partial().then_some(drawing);
     Ok(first)
 }
 
-/// The next chunk of the drawing in `job`, if one is going; it stays in `job` while
-/// more is to come.
-pub fn more<M: PixelModel>(
-    model: &M,
-    job: &mut Option<Drawing>,
-) -> Option<(LabSlot, Result<LabResult>)> {
-    let mut drawing = job.take()?;
-    let result = drawing.advance(model);
+/// The next chunk of the drawing `model` is streaming, if one is going; it stays with
+/// the model while more is to come.
+pub fn more<M: PixelModel>(model: &mut M) -> Option<(LabSlot, Result<LabResult>)> {
+    let mut drawing = model.drawing().take()?;
+    let result = drawing.advance(&*model);
     if result.as_ref().is_ok_and(LabResult::is_partial) {
-        *job = Some(drawing);
+        *model.drawing() = Some(drawing);
     }
     Some((LabSlot::Pixels, result))
 }

@@ -190,32 +190,20 @@ impl Experiment for IndependentPixels {
     }
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
-        let mut job = self.drawing.take();
-        let answer = pixel_drawing::answer(self, &mut job, query, "an independent-pixels model");
-        self.drawing = job;
-        answer
+        pixel_drawing::answer(self, query, "an independent-pixels model")
     }
 
     fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
-        let mut job = self.drawing.take();
-        let more = pixel_drawing::more(self, &mut job);
-        self.drawing = job;
-        more
+        pixel_drawing::more(self)
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {
-        let mut all = self.params.tensors();
-        all.extend(self.classes.palette_tensor(&self.device));
-        all
+        self.classes
+            .with_palette(self.params.tensors(), &self.device)
     }
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
-        let palette = self.classes.palette_in(tensors)?;
-        self.params.load(tensors)?;
-        if let Some(p) = palette {
-            self.classes.use_palette(p);
-        }
-        Ok(())
+        self.classes.load_with(&self.params, tensors)
     }
 }
 
@@ -226,6 +214,10 @@ impl PixelModel for IndependentPixels {
 
     fn pixel_classes(&self) -> &PixelClasses {
         &self.classes
+    }
+
+    fn drawing(&mut self) -> &mut Option<Drawing> {
+        &mut self.drawing
     }
 
     fn held_out_levels(&self, i: usize) -> Vec<u32> {

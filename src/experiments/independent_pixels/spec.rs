@@ -72,11 +72,8 @@ pub struct IndependentPixelsSample {
 impl IndependentPixelsSpec {
     /// The classes predicted per pixel: intensity levels, or palette colours.
     pub fn classes(&self) -> usize {
-        if self.data.channels == 3 {
-            self.model.palette
-        } else {
-            self.model.levels
-        }
+        let m = &self.model;
+        crate::experiments::pixel_classes::class_count(self.data.channels, m.levels, m.palette)
     }
 
     /// Checks what the registry's declared ranges do not (those are checked by the

@@ -83,11 +83,8 @@ pub struct PixelCnnSample {
 impl PixelCnnSpec {
     /// The classes predicted per pixel: intensity levels, or palette colours.
     pub fn classes(&self) -> usize {
-        if self.data.channels == 3 {
-            self.model.palette
-        } else {
-            self.model.levels
-        }
+        let m = &self.model;
+        crate::experiments::pixel_classes::class_count(self.data.channels, m.levels, m.palette)
     }
 
     /// Checks values that parse but cannot run.

@@ -2,29 +2,22 @@
 //! the registry that lists them.
 //!
 //! Adding an architecture = one module (its spec, implementing [`spec::ArchSpec`]
-//! with `arch_spec!`; its [`Experiment`]; its [`registry::Architecture`] entry), its
-//! preset files, and one line in the `architectures!` list below. Its panels, if it
-//! needs more than the generic settings panel, register in the window.
+//! with `arch_spec!`; its [`Experiment`]; its [`registry::Architecture`] entry as
+//! `ARCHITECTURE`), its preset files, and one line in the `architectures!` list below,
+//! which declares the module too. A panel of its own is optional: without one, the
+//! window draws the settings its entry declares.
 
-pub mod autoencoder;
 pub mod canvas;
-pub mod char_lstm;
 pub mod checkpoint;
-pub mod deep_dream;
 pub mod feature_choice;
-pub mod gan2d;
 pub mod gan_knobs;
 pub mod image_data;
-pub mod image_gan;
-pub mod independent_pixels;
 pub mod live;
 pub mod pixel_classes;
-pub mod pixel_cnn;
 pub mod pixel_drawing;
 pub mod registry;
 #[macro_use]
 pub mod spec;
-pub mod style_transfer;
 
 use std::collections::HashMap;
 
@@ -35,21 +28,21 @@ pub use spec::Schedule;
 
 spec::architectures! {
     /// A GAN on toy 2-D distributions.
-    Gan2d(gan2d::Gan2dSpec) = "gan2d", gan2d::ARCHITECTURE;
+    gan2d: Gan2d(Gan2dSpec) = "gan2d";
     /// DCGAN, WGAN or WGAN-GP on images.
-    ImageGan(image_gan::ImageGanSpec) = "image_gan", image_gan::entry::ARCHITECTURE;
+    image_gan: ImageGan(ImageGanSpec) = "image_gan";
     /// An autoencoder, denoising autoencoder or VAE on images.
-    Autoencoder(autoencoder::AutoencoderSpec) = "autoencoder", autoencoder::entry::ARCHITECTURE;
+    autoencoder: Autoencoder(AutoencoderSpec) = "autoencoder";
     /// A character-level LSTM on text.
-    CharLstm(char_lstm::CharLstmSpec) = "char_lstm", char_lstm::entry::ARCHITECTURE;
+    char_lstm: CharLstm(CharLstmSpec) = "char_lstm";
     /// A PixelCNN on images.
-    PixelCnn(pixel_cnn::PixelCnnSpec) = "pixel_cnn", pixel_cnn::entry::ARCHITECTURE;
+    pixel_cnn: PixelCnn(PixelCnnSpec) = "pixel_cnn";
     /// Independent pixels: the baseline PixelCNN beats.
-    IndependentPixels(independent_pixels::IndependentPixelsSpec) = "independent_pixels", independent_pixels::entry::ARCHITECTURE;
+    independent_pixels: IndependentPixels(IndependentPixelsSpec) = "independent_pixels";
     /// Neural style transfer: a picture repainted in the style of another.
-    StyleTransfer(style_transfer::StyleTransferSpec) = "style_transfer", style_transfer::entry::ARCHITECTURE;
+    style_transfer: StyleTransfer(StyleTransferSpec) = "style_transfer";
     /// DeepDream: a picture whose chosen features are amplified.
-    DeepDream(deep_dream::DeepDreamSpec) = "deep_dream", deep_dream::ARCHITECTURE;
+    deep_dream: DeepDream(DeepDreamSpec) = "deep_dream";
 }
 
 use crate::lab::{LabQuery, LabResult};

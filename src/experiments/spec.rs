@@ -70,11 +70,14 @@ macro_rules! arch_spec {
     };
 }
 
-/// Declares the architectures, once each: the spec enum (one variant per
-/// architecture, its TOML key as the serde tag), its dispatch to [`ArchSpec`], and
-/// the registry's list of [`super::registry::Architecture`]s.
+/// Declares the architectures, once each (`module: Variant(Spec) = "key";`): their
+/// modules, the spec enum (one variant per architecture, its TOML key as the serde
+/// tag), its dispatch to [`ArchSpec`], and the registry's list of
+/// [`super::registry::Architecture`]s (each module's `ARCHITECTURE`).
 macro_rules! architectures {
-    ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $key:literal, $entry:path; )+) => {
+    ($( $(#[$doc:meta])* $module:ident: $variant:ident($spec:ident) = $key:literal; )+) => {
+        $( pub mod $module; )+
+
         /// One experiment: which architecture, and all of its settings.
         ///
         /// In TOML the architecture is a top-level key, `architecture = "gan2d"`, next
@@ -82,7 +85,7 @@ macro_rules! architectures {
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(tag = "architecture")]
         pub enum ExperimentSpec {
-            $( $(#[$doc])* #[serde(rename = $key)] $variant($ty), )+
+            $( $(#[$doc])* #[serde(rename = $key)] $variant($module::$spec), )+
         }
 
         impl ExperimentSpec {
@@ -108,15 +111,15 @@ macro_rules! architectures {
             }
         }
 
-        $( impl From<$ty> for ExperimentSpec {
-            fn from(spec: $ty) -> Self {
+        $( impl From<$module::$spec> for ExperimentSpec {
+            fn from(spec: $module::$spec) -> Self {
                 ExperimentSpec::$variant(spec)
             }
         } )+
 
         /// Every architecture, in the picker's order (the default first).
         pub const ARCHITECTURES: &[&$crate::experiments::registry::Architecture] =
-            &[ $( &$entry, )+ ];
+            &[ $( &$module::ARCHITECTURE, )+ ];
     };
 }
 pub(crate) use architectures;

@@ -7,6 +7,8 @@ mod lab;
 pub mod nets;
 pub mod spec;
 
+pub use entry::ARCHITECTURE;
+
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor};

@@ -8,6 +8,8 @@ pub mod model;
 pub mod spec;
 pub mod stepper;
 
+pub use entry::ARCHITECTURE;
+
 use std::collections::HashMap;
 use std::path::Path;
 

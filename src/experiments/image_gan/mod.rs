@@ -6,6 +6,8 @@ pub mod feature_net;
 pub mod nets;
 pub mod spec;
 
+pub use entry::ARCHITECTURE;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

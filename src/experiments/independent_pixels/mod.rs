@@ -8,6 +8,8 @@
 pub mod entry;
 pub mod spec;
 
+pub use entry::ARCHITECTURE;
+
 use std::collections::HashMap;
 
 use candle_core::{D, Device, Tensor};

@@ -5,6 +5,8 @@ pub mod entry;
 pub mod nets;
 pub mod spec;
 
+pub use entry::ARCHITECTURE;
+
 use std::collections::HashMap;
 
 use candle_core::{D, Device, Tensor};

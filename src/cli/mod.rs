@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod generate;
 pub mod headless;
 pub mod optimise_input;
+pub mod runs;
 pub mod train;
 pub mod window;
 
@@ -36,6 +37,8 @@ pub enum CliCommand {
     Window(WindowArgs),
     /// List the built-in presets.
     Presets,
+    /// List the run folders under `runs/` (or the folders given), newest first.
+    Runs(runs::RunsArgs),
     /// Load a dataset, print its size and labels, and write a grid of examples.
     Dataset(dataset::DatasetArgs),
     /// Time the training step of a benchmark model (the PyTorch twins' shapes).

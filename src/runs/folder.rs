@@ -48,6 +48,14 @@ impl RunFolder {
         Ok(folder)
     }
 
+    /// The run folder at `root` as it is, whatever it holds (for reading one that may
+    /// be incomplete).
+    pub fn open_any(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+
     /// A fresh folder under `parent` named after the experiment called `name`:
     /// `gan2d-ring-of-8-001`, …
     pub fn next_free(parent: &Path, name: &str) -> PathBuf {

@@ -182,3 +182,56 @@ fn a_short_dcgan_run_lowers_the_frechet_distance() {
     let grid = image::open(out.join("samples/step-000030.png")).expect("sample grid");
     assert_eq!((grid.width(), grid.height()), (8 * 29 + 1, 8 * 29 + 1));
 }
+
+/// `runs` lists what `train` wrote: a finished run and one stopped short of its plan
+/// (continued later, it would be stopped too), with the architecture's headline.
+#[test]
+fn runs_lists_the_run_folders_with_their_status_and_headline() {
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path().join("runs");
+    for (name, steps) in [("short", "20"), ("long", "40")] {
+        let status = studio()
+            .args(["train", "gan2d_ring", "--steps", steps, "--out"])
+            .arg(root.join(name))
+            .args(["--set", "schedule.checkpoint_every=10"])
+            .status()
+            .expect("train");
+        assert!(status.success());
+    }
+    // Plan more steps than were run: the folder reads as stopped.
+    let config = root.join("short").join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, text.replace("steps = 20", "steps = 500")).expect("write");
+    let output = studio().arg("runs").arg(&root).output().expect("runs");
+    assert!(output.status.success());
+    let out = String::from_utf8_lossy(&output.stdout);
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+            .to_string()
+    };
+    let long = line("long");
+    assert!(
+        long.contains("gan2d") && long.contains("finished"),
+        "{long}"
+    );
+    assert!(
+        long.contains("40/40") && long.contains("modes_captured"),
+        "{long}"
+    );
+    let short = line("short");
+    assert!(
+        short.contains("stopped") && short.contains("20/500"),
+        "{short}"
+    );
+    let missing = studio()
+        .args(["runs"])
+        .arg(dir.path().join("nowhere"))
+        .output()
+        .expect("run");
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("nowhere"), "{err}");
+}

@@ -1,0 +1,206 @@
+//! A run folder at a glance, for lists of runs (`latent-studio runs`): its name and
+//! architecture, how far it got and how it stands, its wall time, and its
+//! architecture's headline metric, last and best. Read from `config.toml`,
+//! `metrics.csv` and the checkpoint's presence; nothing is loaded into a model.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::ExperimentSpec;
+use super::registry::{self, Better};
+use crate::runs::RunFolder;
+use crate::runs::metrics_file::{self, ELAPSED};
+use crate::{Result, StudioError};
+
+/// How a run stands, as far as its folder tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    /// It reached the steps its spec planned, and has a checkpoint.
+    Finished,
+    /// It has a checkpoint but stopped before its planned steps (or is still going).
+    Stopped,
+    /// It has no checkpoint: it ended (or is) before its first one.
+    Incomplete,
+}
+
+impl RunStatus {
+    /// The word shown in a list.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Finished => "finished",
+            RunStatus::Stopped => "stopped",
+            RunStatus::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// One run folder at a glance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSummary {
+    /// The folder.
+    pub folder: PathBuf,
+    /// The experiment's display name.
+    pub name: String,
+    /// Its architecture's key.
+    pub architecture: &'static str,
+    /// How it stands.
+    pub status: RunStatus,
+    /// The last step logged.
+    pub steps: u64,
+    /// The steps its spec planned.
+    pub planned: u64,
+    /// Seconds of training, as `metrics.csv` last recorded them.
+    pub wall_s: Option<f64>,
+    /// When `metrics.csv` (or `config.toml`) last changed.
+    pub modified: Option<SystemTime>,
+    /// The headline metric's column.
+    pub headline: &'static str,
+    /// Its last value.
+    pub last: Option<f64>,
+    /// Its best value over the run (lowest or highest, as the metric wants).
+    pub best: Option<f64>,
+}
+
+/// Reads the run folder `folder`; an error names what is missing or unreadable.
+pub fn summarise(folder: &Path) -> Result<RunSummary> {
+    let run = RunFolder::open_any(folder);
+    let config = run.config_path();
+    let text = std::fs::read_to_string(&config).map_err(|e| StudioError::io(&config, e))?;
+    let spec = ExperimentSpec::from_toml(&text)
+        .map_err(|e| StudioError::Spec(format!("{}: {e}", config.display())))?;
+    let arch = registry::of(&spec)?;
+    let metrics = run.metrics_path();
+    let (names, rows) = if metrics.is_file() {
+        metrics_file::read(&metrics)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let column = |name: &str| names.iter().position(|n| n == name);
+    let values = |i: Option<usize>| -> Vec<f64> {
+        i.map_or_else(Vec::new, |i| {
+            rows.iter()
+                .filter_map(|(_, v)| v.get(i).copied().flatten())
+                .filter(|v| v.is_finite())
+                .collect()
+        })
+    };
+    let headline = values(column(arch.headline.metric));
+    let best = headline
+        .iter()
+        .copied()
+        .reduce(|a, b| match arch.headline.better {
+            Better::Lower => a.min(b),
+            Better::Higher => a.max(b),
+        });
+    let steps = rows.last().map_or(0, |(s, _)| *s);
+    let planned = spec.schedule().steps;
+    let status = match (run.checkpoint_path().is_file(), steps >= planned) {
+        (false, _) => RunStatus::Incomplete,
+        (true, true) => RunStatus::Finished,
+        (true, false) => RunStatus::Stopped,
+    };
+    let modified = [metrics, config]
+        .iter()
+        .find_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    Ok(RunSummary {
+        folder: folder.to_path_buf(),
+        name: spec.name().to_string(),
+        architecture: arch.key,
+        status,
+        steps,
+        planned,
+        wall_s: values(column(ELAPSED)).last().copied(),
+        modified,
+        headline: arch.headline.metric,
+        last: headline.last().copied(),
+        best,
+    })
+}
+
+/// Every run folder directly under `root` (a folder with a `config.toml`), newest
+/// first, and the folders that could not be read, each with why.
+pub fn scan(root: &Path) -> Result<(Vec<RunSummary>, Vec<(PathBuf, String)>)> {
+    let entries = std::fs::read_dir(root).map_err(|e| StudioError::io(root, e))?;
+    let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.join("config.toml").is_file() {
+            continue;
+        }
+        match summarise(&path) {
+            Ok(s) => runs.push(s),
+            Err(e) => unreadable.push((path, e.to_string())),
+        }
+    }
+    runs.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.folder.cmp(&b.folder)));
+    unreadable.sort();
+    Ok((runs, unreadable))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    /// A run folder of the default preset (planned `planned` steps) whose
+    /// `metrics.csv` holds `rows` of (step, modes_captured, elapsed_s).
+    fn fake_run(dir: &Path, planned: u64, rows: &[(u64, f64, f64)], checkpoint: bool) {
+        let mut spec = presets::default_spec().expect("default");
+        spec.schedule_mut().steps = planned;
+        std::fs::create_dir_all(dir).expect("dir");
+        std::fs::write(dir.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+        let mut csv = String::from("step,d_loss,modes_captured,elapsed_s\n");
+        for (step, modes, secs) in rows {
+            csv.push_str(&format!("{step},0.5,{modes},{secs}\n"));
+        }
+        std::fs::write(dir.join("metrics.csv"), csv).expect("metrics");
+        if checkpoint {
+            std::fs::write(dir.join(crate::runs::folder::CHECKPOINT_FILE), b"x").expect("ckpt");
+        }
+    }
+
+    #[test]
+    fn a_run_folder_reads_as_its_headline_last_and_best_and_its_status() {
+        let root = tempfile::tempdir().expect("dir");
+        let done = root.path().join("ring-001");
+        fake_run(
+            &done,
+            30,
+            &[(10, 3.0, 1.0), (20, 8.0, 2.0), (30, 7.0, 3.5)],
+            true,
+        );
+        let s = summarise(&done).expect("summary");
+        assert_eq!(s.architecture, "gan2d");
+        assert_eq!(s.headline, "modes_captured");
+        assert_eq!(
+            (s.last, s.best),
+            (Some(7.0), Some(8.0)),
+            "more modes is better"
+        );
+        assert_eq!((s.steps, s.planned), (30, 30));
+        assert_eq!(s.status, RunStatus::Finished);
+        assert_eq!(s.wall_s, Some(3.5));
+
+        let stopped = root.path().join("ring-002");
+        fake_run(&stopped, 100, &[(10, 2.0, 1.0)], true);
+        assert_eq!(summarise(&stopped).expect("s").status, RunStatus::Stopped);
+        let young = root.path().join("ring-003");
+        fake_run(&young, 100, &[], false);
+        let s = summarise(&young).expect("s");
+        assert_eq!(
+            (s.status, s.last, s.steps),
+            (RunStatus::Incomplete, None, 0)
+        );
+
+        // A folder whose config is not a spec is named with the reason; a folder
+        // without a config is not a run.
+        let broken = root.path().join("broken");
+        std::fs::create_dir_all(&broken).expect("dir");
+        std::fs::write(broken.join("config.toml"), "architecture = \"nope\"").expect("w");
+        std::fs::create_dir_all(root.path().join("not-a-run")).expect("dir");
+        let (runs, unreadable) = scan(root.path()).expect("scan");
+        assert_eq!(runs.len(), 3);
+        assert_eq!(unreadable.len(), 1);
+        assert!(unreadable[0].1.contains("nope"), "{:?}", unreadable[0]);
+    }
+}

@@ -46,6 +46,10 @@ pub enum UiAction {
     ExportLabPng(LabSlot),
     /// Export a lab slot's images, one frame each, as an animated GIF (there and back).
     ExportLabGif(LabSlot),
+    /// Read the runs folder again, for the Runs tab.
+    ScanRuns,
+    /// Open a run folder (paused, ready to continue or explore) and show its training.
+    OpenRun(std::path::PathBuf),
     /// Close the window.
     Quit,
 }

@@ -5,12 +5,14 @@ use super::panels;
 use super::{StudioApp, tools_of};
 use crate::experiments::registry::{LabTool, SampleKind};
 
-/// The central area's tabs (image models only).
+/// The central area's tabs: training, the lab tool and the dataset where the
+/// architecture has them, and the runs always.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Tab {
     Training,
     Dataset,
     Lab,
+    Runs,
 }
 
 impl StudioApp {
@@ -32,7 +34,7 @@ impl StudioApp {
             Tab::Dataset if !images => Tab::Training,
             t => t,
         };
-        if images || has_lab {
+        {
             let mut picked = tab;
             ui.horizontal(|ui| {
             ui.selectable_value(&mut picked, Tab::Training, "Training")
@@ -58,11 +60,20 @@ impl StudioApp {
                         "Browse the images the model learns from, or choose others.",
                     );
             }
+            ui.selectable_value(&mut picked, Tab::Runs, "Runs")
+                .on_hover_text("Every run in the runs folder: status, steps, headline metric; open one.");
         });
             ui.separator();
             if picked != tab {
                 self.tab = picked;
             }
+        }
+        if tab == Tab::Runs {
+            if self.state.runs.is_none() && !dialog_open {
+                self.actions.push(super::actions::UiAction::ScanRuns);
+            }
+            self.runs_list.ui(ui, &self.state, &mut self.actions);
+            return;
         }
         if tab == Tab::Dataset {
             self.dataset_browser

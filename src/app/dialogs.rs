@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::data::preview::{self, DatasetPreview, DatasetSource};
 use crate::experiments::ExperimentSpec;
+use crate::experiments::run_summary::{self, RunSummary};
 use crate::runs::atomic::write_atomic;
 use crate::runs::render;
 use crate::view::RgbImage;
@@ -65,6 +66,9 @@ pub enum DialogOutcome {
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
     Exported(Result<PathBuf, String>),
+    /// The runs folder was read: its runs and how many folders could not be read
+    /// (or why the folder itself could not be).
+    RunsScanned(Result<(Vec<RunSummary>, usize), String>),
     /// An input of style transfer or DeepDream was chosen (or dropped) and checked.
     InputChosen {
         /// What the file is for.
@@ -173,6 +177,21 @@ impl DialogRunner {
         self.spawn(wake, |d| {
             d.pick_folder("Open run folder")
                 .map(DialogOutcome::RunFolderChosen)
+        });
+    }
+
+    /// Reads the run folders under `dir` (no dialog).
+    pub fn scan_runs(&self, dir: PathBuf, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |_| {
+            let scanned = if dir.is_dir() {
+                run_summary::scan(&dir)
+                    .map(|(runs, unreadable)| (runs, unreadable.len()))
+                    .map_err(|e| e.to_string())
+            } else {
+                // No runs yet: the folder is made by the first run.
+                Ok((Vec::new(), 0))
+            };
+            Some(DialogOutcome::RunsScanned(scanned))
         });
     }
 

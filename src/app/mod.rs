@@ -56,6 +56,7 @@ pub struct StudioApp {
     text_samples: panels::text_samples::TextSamples,
     text_generate: panels::text_generate::TextGenerate,
     pixel_draw: panels::pixel_draw::PixelDraw,
+    runs_list: panels::runs_list::RunsList,
     /// The model generation text was last asked of, and when (see `text_model_key`).
     text_key: (u64, Instant),
     tab: Tab,
@@ -120,6 +121,7 @@ impl StudioApp {
             text_samples: Default::default(),
             text_generate: Default::default(),
             pixel_draw: Default::default(),
+            runs_list: Default::default(),
             text_key: (0, Instant::now()),
             tab,
             runs_dir: config.runs_dir,

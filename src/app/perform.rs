@@ -47,6 +47,15 @@ impl StudioApp {
                     .save_preset(self.state.draft.clone(), waker(&self.wake));
             }
             UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
+            UiAction::ScanRuns => {
+                return self
+                    .dialogs
+                    .scan_runs(self.runs_dir.clone(), waker(&self.wake));
+            }
+            UiAction::OpenRun(folder) => {
+                self.tab = super::Tab::Training;
+                Command::OpenRun { folder }
+            }
             UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiAction::PreviewDataset => {
                 if let Some(source) = draft_dataset(&self.state.draft) {

@@ -7,6 +7,7 @@ use super::gallery_history::GalleryHistory;
 use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
+use crate::experiments::run_summary::RunSummary;
 use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
 
@@ -54,6 +55,9 @@ pub struct AppState {
     /// takes a change only when the worker accepts it; until then its widget shows
     /// the value asked for.
     pub live_pending: std::collections::BTreeMap<String, String>,
+    /// The run folders under the runs folder, newest first, as last read (`None`:
+    /// to be read again), and how many could not be read; or why none could.
+    pub runs: Option<Result<(Vec<RunSummary>, usize), String>>,
 }
 
 /// A rectangle on screen, in points (a panel's place, for files dropped on it).
@@ -131,6 +135,7 @@ impl AppState {
             lab: LabState::default(),
             text_samples: Vec::new(),
             live_pending: Default::default(),
+            runs: None,
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),
             weights_info: None,
@@ -282,6 +287,8 @@ impl AppState {
             Event::Picture(_) => {}
             Event::Problem(text) => self.say(Level::Warning, text),
             Event::Ended(end) => {
+                // The runs list has a run to update.
+                self.runs = None;
                 let (level, text) = match &end {
                     RunEnd::Finished { step } => (Level::Info, format!("finished at step {step}")),
                     RunEnd::Stopped { step } => (Level::Info, format!("stopped at step {step}")),

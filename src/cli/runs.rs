@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::experiments::run_summary::{RunSummary, scan};
+use crate::experiments::run_summary::{RunSummary, figure, scan};
 
 /// Options of `runs`.
 #[derive(Debug, Args)]
@@ -66,17 +66,6 @@ fn row(r: &RunSummary) -> String {
     )
 }
 
-/// A metric's value in at most four decimals, without trailing zeros.
-fn figure(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
-}
-
 /// Seconds as `1h02m`, `3m05s` or `42s`.
 fn duration(secs: f64) -> String {
     let s = secs.max(0.0).round() as u64;
@@ -89,14 +78,10 @@ fn duration(secs: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{duration, figure};
+    use super::duration;
 
     #[test]
-    fn durations_and_figures_read_at_a_glance() {
-        assert_eq!(figure(8.0), "8");
-        assert_eq!(figure(-217.1104), "-217.1104");
-        assert_eq!(figure(0.000_01), "0");
-        assert_eq!(figure(2.5), "2.5");
+    fn durations_read_at_a_glance() {
         assert_eq!(duration(42.4), "42s");
         assert_eq!(duration(185.0), "3m05s");
         assert_eq!(duration(3720.0), "1h02m");

@@ -117,6 +117,17 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
     })
 }
 
+/// A metric's value in at most four decimals, without trailing zeros.
+pub fn figure(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
 /// Every run folder directly under `root` (a folder with a `config.toml`), newest
 /// first, and the folders that could not be read, each with why.
 pub fn scan(root: &Path) -> Result<(Vec<RunSummary>, Vec<(PathBuf, String)>)> {
@@ -157,6 +168,14 @@ mod tests {
         if checkpoint {
             std::fs::write(dir.join(crate::runs::folder::CHECKPOINT_FILE), b"x").expect("ckpt");
         }
+    }
+
+    #[test]
+    fn figures_read_at_a_glance() {
+        assert_eq!(figure(8.0), "8");
+        assert_eq!(figure(-217.1104), "-217.1104");
+        assert_eq!(figure(0.000_01), "0");
+        assert_eq!(figure(2.5), "2.5");
     }
 
     #[test]

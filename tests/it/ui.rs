@@ -581,3 +581,44 @@ fn deep_dream_runs_from_the_window_with_its_octaves_plotted() {
     assert_eq!(octaves.first().map(|p| p[1]), Some(1.0));
     assert_eq!(octaves.last().map(|p| p[1]), Some(2.0));
 }
+
+/// The Runs tab, there whatever the architecture, lists the run a Start wrote (with
+/// its status and headline) and opens it with a click.
+#[test]
+fn the_runs_tab_lists_a_finished_run_and_opens_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut h = harness(app(dir.path().to_path_buf()));
+    h.step();
+    // A short run of the default preset.
+    h.state_mut().state.draft.schedule_mut().steps = 30;
+    run_to_the_end(&mut h);
+    h.get_by_label("Runs").click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        a.state.runs.as_ref().is_some_and(|r| r.is_ok())
+    });
+    h.run_steps(2);
+    let runs = match &h.state().state.runs {
+        Some(Ok((runs, 0))) => runs.clone(),
+        other => panic!("runs not read: {other:?}"),
+    };
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status.label(), "finished");
+    assert_eq!(runs[0].headline, "modes_captured");
+    let name = runs[0]
+        .folder
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("name")
+        .to_string();
+    // The row shows its status, and its name opens it.
+    h.get_by_label("finished");
+    h.get_by_label(&name).click();
+    h.step();
+    step_until(&mut h, Duration::from_secs(20), |a| a.state.is_paused());
+    assert_eq!(
+        h.state().state.run_dir().cloned(),
+        Some(runs[0].folder.clone()),
+        "the run opened, paused"
+    );
+}

@@ -48,6 +48,8 @@ pub enum UiAction {
     ExportLabGif(LabSlot),
     /// Read the runs folder again, for the Runs tab.
     ScanRuns,
+    /// Compare these run folders' metrics in the Runs tab.
+    CompareRuns(Vec<std::path::PathBuf>),
     /// Open a run folder (paused, ready to continue or explore) and show its training.
     OpenRun(std::path::PathBuf),
     /// Close the window.

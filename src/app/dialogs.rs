@@ -10,6 +10,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::data::preview::{self, DatasetPreview, DatasetSource};
 use crate::experiments::ExperimentSpec;
+use crate::experiments::run_compare::{self, RunSeries};
 use crate::experiments::run_summary::{self, RunSummary};
 use crate::runs::atomic::write_atomic;
 use crate::runs::render;
@@ -69,6 +70,8 @@ pub enum DialogOutcome {
     /// The runs folder was read: its runs and how many folders could not be read
     /// (or why the folder itself could not be).
     RunsScanned(Result<(Vec<RunSummary>, usize), String>),
+    /// The metrics of runs to compare were read (or one could not be).
+    RunsCompared(Result<Vec<RunSeries>, String>),
     /// An input of style transfer or DeepDream was chosen (or dropped) and checked.
     InputChosen {
         /// What the file is for.
@@ -192,6 +195,14 @@ impl DialogRunner {
                 Ok((Vec::new(), 0))
             };
             Some(DialogOutcome::RunsScanned(scanned))
+        });
+    }
+
+    /// Reads the metrics of the run folders `folders`, to compare them (no dialog).
+    pub fn compare_runs(&self, folders: Vec<PathBuf>, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |_| {
+            let loaded = run_compare::load(&folders).map_err(|e| e.to_string());
+            Some(DialogOutcome::RunsCompared(loaded))
         });
     }
 

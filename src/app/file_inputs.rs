@@ -140,6 +140,7 @@ impl StudioApp {
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
             DialogOutcome::RunsScanned(runs) => self.state.runs = Some(runs),
+            DialogOutcome::RunsCompared(runs) => self.state.comparison = Some(runs),
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
                     s.data.source = TextSource::File;

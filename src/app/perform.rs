@@ -47,6 +47,10 @@ impl StudioApp {
                     .save_preset(self.state.draft.clone(), waker(&self.wake));
             }
             UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
+            UiAction::CompareRuns(folders) => {
+                self.state.comparison = None;
+                return self.dialogs.compare_runs(folders, waker(&self.wake));
+            }
             UiAction::ScanRuns => {
                 return self
                     .dialogs

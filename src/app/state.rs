@@ -7,6 +7,7 @@ use super::gallery_history::GalleryHistory;
 use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
+use crate::experiments::run_compare::RunSeries;
 use crate::experiments::run_summary::RunSummary;
 use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
@@ -58,6 +59,8 @@ pub struct AppState {
     /// The run folders under the runs folder, newest first, as last read (`None`:
     /// to be read again), and how many could not be read; or why none could.
     pub runs: Option<Result<(Vec<RunSummary>, usize), String>>,
+    /// The runs being compared in the Runs tab, once read (or why they could not be).
+    pub comparison: Option<Result<Vec<RunSeries>, String>>,
 }
 
 /// A rectangle on screen, in points (a panel's place, for files dropped on it).
@@ -136,6 +139,7 @@ impl AppState {
             text_samples: Vec::new(),
             live_pending: Default::default(),
             runs: None,
+            comparison: None,
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),
             weights_info: None,

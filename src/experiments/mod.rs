@@ -16,6 +16,7 @@ pub mod live;
 pub mod pixel_classes;
 pub mod pixel_drawing;
 pub mod registry;
+pub mod run_compare;
 pub mod run_summary;
 #[macro_use]
 pub mod spec;

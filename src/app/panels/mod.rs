@@ -24,6 +24,7 @@ pub mod pixel_cnn_setup;
 pub mod pixel_draw;
 pub mod pixel_region;
 pub mod run_controls;
+pub mod runs_compare;
 pub mod runs_list;
 pub mod seed_rows;
 pub mod setup;

@@ -34,11 +34,21 @@ pub struct RunsList {
     sort: Column,
     ascending: bool,
     filter: String,
+    /// The runs ticked for a comparison.
+    ticked: std::collections::BTreeSet<std::path::PathBuf>,
+    /// Showing the comparison of the ticked runs instead of the list.
+    comparing: bool,
 }
+
+/// Most runs compared at once (one colour each).
+const MAX_COMPARED: usize = 8;
 
 impl RunsList {
     /// Draws the tab.
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
+        if self.comparing {
+            return self.comparison_ui(ui, state);
+        }
         ui.horizontal(|ui| {
             if ui
                 .button("Refresh")
@@ -46,6 +56,21 @@ impl RunsList {
                 .clicked()
             {
                 actions.push(UiAction::ScanRuns);
+            }
+            let n = self.ticked.len();
+            if ui
+                .add_enabled(
+                    (2..=MAX_COMPARED).contains(&n),
+                    egui::Button::new(format!("Compare ({n})")),
+                )
+                .on_hover_text(
+                    "Tick two to eight runs: one plot per metric they share, a line per run.",
+                )
+                .on_disabled_hover_text("Tick two to eight runs to compare them.")
+                .clicked()
+            {
+                actions.push(UiAction::CompareRuns(self.ticked.iter().cloned().collect()));
+                self.comparing = true;
             }
             ui.label("Filter");
             ui.text_edit_singleline(&mut self.filter)
@@ -79,6 +104,7 @@ impl RunsList {
         }
         egui::ScrollArea::both().show(ui, |ui| {
             egui::Grid::new("runs-list").striped(true).show(ui, |ui| {
+                ui.label("");
                 for (column, title) in [
                     (Column::Name, "run"),
                     (Column::Architecture, "architecture"),
@@ -108,6 +134,18 @@ impl RunsList {
                 }
                 ui.end_row();
                 for r in shown {
+                    let mut ticked = self.ticked.contains(&r.folder);
+                    if ui
+                        .checkbox(&mut ticked, "")
+                        .on_hover_text("Tick to compare this run with others.")
+                        .changed()
+                    {
+                        if ticked {
+                            self.ticked.insert(r.folder.clone());
+                        } else {
+                            self.ticked.remove(&r.folder);
+                        }
+                    }
                     let name = folder_name(r);
                     if ui
                         .link(&name)
@@ -129,6 +167,26 @@ impl RunsList {
                 }
             });
         });
+    }
+
+    /// The ticked runs compared, with a way back to the list.
+    fn comparison_ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+        if ui
+            .button("Back to all runs")
+            .on_hover_text("Back to the list of runs.")
+            .clicked()
+        {
+            self.comparing = false;
+        }
+        match &state.comparison {
+            None => {
+                ui.label("Reading the runs' metrics…");
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Some(Ok(runs)) => super::runs_compare::ui(ui, runs),
+        }
     }
 
     /// Orders `runs` by the chosen column.

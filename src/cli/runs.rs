@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::experiments::run_summary::{RunSummary, figure, scan};
+use crate::experiments::run_summary::{RunSummary, figure, folder_name, scan};
 
 /// Options of `runs`.
 #[derive(Debug, Args)]
@@ -49,10 +49,7 @@ pub fn run(args: RunsArgs) -> anyhow::Result<()> {
 
 /// One line of the list.
 fn row(r: &RunSummary) -> String {
-    let name = r.folder.file_name().map_or_else(
-        || r.folder.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = folder_name(&r.folder);
     let wall = r.wall_s.map_or_else(|| "-".into(), duration);
     let figure = |v: Option<f64>| v.map_or_else(|| "-".into(), figure);
     format!(

@@ -57,10 +57,7 @@ fn read(folder: &Path) -> Result<RunSeries> {
             (n.clone(), points)
         })
         .collect();
-    let label = folder.file_name().map_or_else(
-        || folder.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let label = super::run_summary::folder_name(folder);
     Ok(RunSeries {
         folder: folder.to_path_buf(),
         label,

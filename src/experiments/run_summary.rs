@@ -117,6 +117,14 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
     })
 }
 
+/// A run folder's name (its last component), as lists and legends show it.
+pub fn folder_name(folder: &Path) -> String {
+    folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// A metric's value in at most four decimals, without trailing zeros.
 pub fn figure(v: f64) -> String {
     let s = format!("{v:.4}");

@@ -222,10 +222,7 @@ impl RunsList {
 
 /// The run folder's name.
 fn folder_name(r: &RunSummary) -> String {
-    r.folder.file_name().map_or_else(
-        || r.folder.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    run_summary::folder_name(&r.folder)
 }
 
 /// What the filter looks in, lower case.

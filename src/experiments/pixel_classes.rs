@@ -116,6 +116,28 @@ impl PixelClasses {
             .collect()
     }
 
+    /// The mean negative log-likelihood of the first `images` of `set` (side `side`),
+    /// in nats per image and bits per dimension, from `nll` (nats per image, averaged
+    /// over the `n` images of `[n · side²]` classes it is given), 100 images at a time.
+    pub fn held_out_nll(
+        &self,
+        set: &ImageSet,
+        images: usize,
+        side: usize,
+        nll: impl Fn(&[u32], usize) -> Result<Tensor>,
+    ) -> Result<(f64, f64)> {
+        let n = images.min(set.len());
+        let (mut total, mut count) = (0.0, 0);
+        for chunk in (0..n).collect::<Vec<_>>().chunks(100) {
+            let levels = self.of_images(set, chunk);
+            total += nll(&levels, chunk.len())?.to_scalar::<f32>()? as f64 * chunk.len() as f64;
+            count += chunk.len();
+        }
+        let nats = total / count.max(1) as f64;
+        let dims = (side * side) as f64;
+        Ok((nats, nats / dims / std::f64::consts::LN_2))
+    }
+
     /// The palette as a checkpoint tensor, for colour models.
     pub fn palette_tensor(&self, device: &Device) -> Option<(String, Tensor)> {
         let p = self.palette.as_ref()?;

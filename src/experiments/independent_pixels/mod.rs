@@ -103,16 +103,9 @@ impl IndependentPixels {
 
     /// Held-out NLL in nats per image and bits per dimension.
     fn held_out_nll(&self) -> Result<(f64, f64)> {
-        let n = self.spec.eval.images.min(self.held_out.len());
-        let (mut total, mut count) = (0.0, 0);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(100) {
-            let levels = self.classes.of_images(&self.held_out, chunk);
-            total +=
-                self.nll(&levels, chunk.len())?.to_scalar::<f32>()? as f64 * chunk.len() as f64;
-            count += chunk.len();
-        }
-        let nats = total / count.max(1) as f64;
-        Ok((nats, nats / self.pixels() as f64 / std::f64::consts::LN_2))
+        let (images, side) = (self.spec.eval.images, self.spec.data.image_size);
+        self.classes
+            .held_out_nll(&self.held_out, images, side, |l, n| self.nll(l, n))
     }
 
     /// Each pixel's distribution, `[s · s][classes]`.

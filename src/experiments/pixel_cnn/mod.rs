@@ -154,17 +154,9 @@ impl PixelCnn {
 
     /// Held-out NLL in nats per image and bits per dimension.
     fn held_out_nll(&self) -> Result<(f64, f64)> {
-        let n = self.spec.eval.images.min(self.held_out.len());
-        let (mut total, mut count) = (0.0, 0);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(100) {
-            let levels = self.levels_of(&self.held_out, chunk);
-            total +=
-                self.nll(&levels, chunk.len())?.to_scalar::<f32>()? as f64 * chunk.len() as f64;
-            count += chunk.len();
-        }
-        let nats = total / count.max(1) as f64;
-        let dims = (self.side() * self.side()) as f64;
-        Ok((nats, nats / dims / std::f64::consts::LN_2))
+        let images = self.spec.eval.images;
+        self.classes
+            .held_out_nll(&self.held_out, images, self.side(), |l, n| self.nll(l, n))
     }
 
     /// The logits `[n, classes]` of pixel (`r`, `c`) of each of the `n` images, from its

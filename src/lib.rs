@@ -13,6 +13,7 @@ pub mod experiments;
 pub mod features;
 pub mod lab;
 pub mod nn;
+pub mod plotting;
 pub mod presets;
 pub mod quality;
 pub mod runs;

@@ -116,7 +116,7 @@ impl StudioApp {
                 }
             });
             ui.separator();
-            ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state));
+            ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state, &mut self.plot_tools));
         });
     }
 }

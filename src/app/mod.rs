@@ -57,6 +57,8 @@ pub struct StudioApp {
     text_generate: panels::text_generate::TextGenerate,
     pixel_draw: panels::pixel_draw::PixelDraw,
     runs_list: panels::runs_list::RunsList,
+    /// The training plots' tools (x axis, smoothing, log scale).
+    plot_tools: panels::line_plot::PlotTools,
     /// The model generation text was last asked of, and when (see `text_model_key`).
     text_key: (u64, Instant),
     tab: Tab,
@@ -122,6 +124,7 @@ impl StudioApp {
             text_generate: Default::default(),
             pixel_draw: Default::default(),
             runs_list: Default::default(),
+            plot_tools: Default::default(),
             text_key: (0, Instant::now()),
             tab,
             runs_dir: config.runs_dir,

@@ -9,6 +9,7 @@ use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::run_compare::RunSeries;
 use crate::experiments::run_summary::RunSummary;
+use crate::runs::changes_file::LiveChange;
 use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
 
@@ -107,6 +108,10 @@ pub struct RunState {
     pub status: RunStatus,
     /// One series of `[step, value]` per metric, aligned with `info.metric_names`.
     pub series: Vec<Vec<[f64; 2]>>,
+    /// `[step, seconds]`: the run's wall-clock time at each logged row.
+    pub clock: Vec<[f64; 2]>,
+    /// The live changes made, in order.
+    pub changes: Vec<LiveChange>,
     /// The latest progress report.
     pub progress: Option<Progress>,
 }
@@ -218,6 +223,8 @@ impl AppState {
                     info: *info,
                     status: RunStatus::Running,
                     series: vec![Vec::new(); n],
+                    clock: Vec::new(),
+                    changes: Vec::new(),
                     progress: None,
                 });
             }
@@ -227,6 +234,9 @@ impl AppState {
                         if let Some(v) = value.filter(|v| v.is_finite()) {
                             series.push([row.step as f64, v]);
                         }
+                    }
+                    if let Some(t) = row.elapsed_s.filter(|t| t.is_finite()) {
+                        run.clock.push([row.step as f64, t]);
                     }
                 }
             }
@@ -270,13 +280,18 @@ impl AppState {
                 }
             }
             Event::Lab(answer) => self.lab.apply(*answer),
-            Event::LiveChanged { key, value } => {
+            Event::LiveChanged { step, key, value } => {
                 if self.live_pending.get(&key) == Some(&value) {
                     self.live_pending.remove(&key);
                 }
                 let assignment = format!("{key}={value}");
                 if let Some(run) = self.run.as_mut() {
                     let _ = run.info.spec.set(&assignment);
+                    run.changes.push(LiveChange {
+                        step,
+                        key: key.clone(),
+                        value: value.clone(),
+                    });
                 }
                 if let Err(e) = self.draft.set(&assignment) {
                     self.say(Level::Warning, e.to_string());
@@ -331,12 +346,19 @@ mod tests {
         s.apply(Event::Metrics(MetricRow {
             step: 5,
             values: vec![Some(1.0), None],
+            elapsed_s: Some(0.5),
         }));
         s.apply(Event::Metrics(MetricRow {
             step: 10,
             values: vec![Some(f64::NAN), Some(2.0)],
+            elapsed_s: None,
         }));
         assert_eq!(s.series("a"), Some(&[[5.0, 1.0]][..]));
+        assert_eq!(
+            s.run.as_ref().map(|r| r.clock.clone()),
+            Some(vec![[5.0, 0.5]]),
+            "the clock has the rows that carried a time"
+        );
         assert_eq!(s.latest("b"), Some(2.0));
         s.apply(Event::Paused {
             step: 10,
@@ -375,6 +397,7 @@ mod tests {
         assert_eq!(s.log.last().map(|l| l.level), Some(Level::Warning));
         s.live_pending.insert("train.lr_g".into(), "0.0005".into());
         s.apply(Event::LiveChanged {
+            step: 3,
             key: "train.lr_g".into(),
             value: "0.0005".into(),
         });

@@ -1,6 +1,7 @@
 //! The command line: the same worker as the window, headless.
 
 pub mod bench;
+pub mod compare;
 pub mod dataset;
 pub mod generate;
 pub mod headless;
@@ -39,6 +40,9 @@ pub enum CliCommand {
     Presets,
     /// List the run folders under `runs/` (or the folders given), newest first.
     Runs(runs::RunsArgs),
+    /// Compare run folders: each shared metric's last and best, the settings that
+    /// differ, and the overlaid curves as a PNG.
+    Compare(compare::CompareArgs),
     /// Load a dataset, print its size and labels, and write a grid of examples.
     Dataset(dataset::DatasetArgs),
     /// Time the training step of a benchmark model (the PyTorch twins' shapes).

@@ -1,11 +1,15 @@
 //! `latent-studio runs [DIR]…`: the run folders under each folder (default `runs/`),
 //! newest first: architecture, status, steps, wall time and the headline metric of
 //! its architecture, last and best. A folder that cannot be read is named on stderr.
+//! `--sort` orders by a column or by any metric's last value (best first);
+//! `--json` prints one JSON object per run, for scripts.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::experiments::registry::Better;
+use crate::experiments::run_compare::better;
 use crate::experiments::run_summary::{RunSummary, figure, folder_name, scan};
 
 /// Options of `runs`.
@@ -13,6 +17,13 @@ use crate::experiments::run_summary::{RunSummary, figure, folder_name, scan};
 pub struct RunsArgs {
     /// Folders holding run folders (default: `runs`).
     pub dirs: Vec<PathBuf>,
+    /// Order by `name`, `architecture`, `status`, `steps`, `wall`, `date` (the
+    /// default, newest first), `headline`, or any metric's last value (best first).
+    #[arg(long, value_name = "COLUMN|METRIC")]
+    pub sort: Option<String>,
+    /// One JSON object per line and run instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Lists the runs.
@@ -33,7 +44,16 @@ pub fn run(args: RunsArgs) -> anyhow::Result<()> {
         }
         all.extend(runs);
     }
-    all.sort_by(|a, b| b.modified.cmp(&a.modified));
+    all.sort_by_key(|r| std::cmp::Reverse(r.modified));
+    if let Some(key) = &args.sort {
+        sort(&mut all, key);
+    }
+    if args.json {
+        for r in &all {
+            println!("{}", json(r));
+        }
+        return Ok(());
+    }
     println!(
         "{:<40} {:<18} {:<10} {:>13} {:>8}  headline (last, best)",
         "run", "architecture", "status", "steps", "wall"
@@ -45,6 +65,70 @@ pub fn run(args: RunsArgs) -> anyhow::Result<()> {
         println!("(no runs)");
     }
     Ok(())
+}
+
+/// Orders `runs` by a column, or by the last value of a metric, best first (runs
+/// without it last).
+fn sort(runs: &mut [RunSummary], key: &str) {
+    use std::cmp::Ordering;
+    let by_number =
+        |runs: &mut [RunSummary], value: &dyn Fn(&RunSummary) -> Option<f64>, high_first: bool| {
+            runs.sort_by(|a, b| match (value(a), value(b)) {
+                (Some(x), Some(y)) if high_first => y.total_cmp(&x),
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            });
+        };
+    match key {
+        "date" => {}
+        "name" => runs.sort_by_key(|r| folder_name(&r.folder)),
+        "architecture" => runs.sort_by_key(|r| r.architecture),
+        "status" => runs.sort_by_key(|r| r.status.label()),
+        "steps" => runs.sort_by_key(|r| std::cmp::Reverse(r.steps)),
+        "wall" => by_number(runs, &|r| r.wall_s, true),
+        "headline" => {
+            // Each run's own headline, best first (a higher-is-better one negated).
+            by_number(
+                runs,
+                &|r| {
+                    let high = better(r.headline) == Some(Better::Higher);
+                    r.last.map(|v| if high { -v } else { v })
+                },
+                false,
+            );
+            runs.sort_by_key(|r| r.architecture);
+        }
+        metric => by_number(
+            runs,
+            &|r| r.finals.get(metric).copied(),
+            better(metric) == Some(Better::Higher),
+        ),
+    }
+}
+
+/// One run as a JSON object.
+fn json(r: &RunSummary) -> String {
+    let modified = r
+        .modified
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
+    serde_json::json!({
+        "folder": r.folder.display().to_string(),
+        "name": r.name,
+        "architecture": r.architecture,
+        "status": r.status.label(),
+        "steps": r.steps,
+        "planned": r.planned,
+        "wall_s": r.wall_s,
+        "modified_unix_s": modified,
+        "headline": r.headline,
+        "last": r.last,
+        "best": r.best,
+        "finals": r.finals,
+    })
+    .to_string()
 }
 
 /// One line of the list.

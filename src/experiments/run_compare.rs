@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::registry::Better;
 use crate::runs::RunFolder;
+use crate::runs::changes_file::{self, LiveChange};
 use crate::runs::metrics_file::{self, ELAPSED};
 use crate::{Result, StudioError};
 
@@ -16,6 +18,12 @@ pub struct RunSeries {
     pub label: String,
     /// Each metric's `[step, value]` points (finite values only), in column order.
     pub metrics: Vec<(String, Vec<[f64; 2]>)>,
+    /// `[step, seconds]`: its wall-clock time at each row.
+    pub clock: Vec<[f64; 2]>,
+    /// The settings changed while it went.
+    pub changes: Vec<LiveChange>,
+    /// Its `config.toml`, as text (`None` if it has none).
+    pub config: Option<String>,
 }
 
 impl RunSeries {
@@ -42,6 +50,15 @@ fn read(folder: &Path) -> Result<RunSeries> {
         )));
     }
     let (names, rows) = metrics_file::read(&path)?;
+    let clock = names
+        .iter()
+        .position(|n| n == ELAPSED)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|(step, v)| Some([*step as f64, v.get(i).copied().flatten()?]))
+                .collect()
+        })
+        .unwrap_or_default();
     let metrics = names
         .iter()
         .enumerate()
@@ -58,10 +75,14 @@ fn read(folder: &Path) -> Result<RunSeries> {
         })
         .collect();
     let label = super::run_summary::folder_name(folder);
+    let run = RunFolder::open_any(folder);
     Ok(RunSeries {
         folder: folder.to_path_buf(),
         label,
         metrics,
+        clock,
+        changes: changes_file::read(&folder.join(changes_file::CHANGES_FILE)),
+        config: std::fs::read_to_string(run.config_path()).ok(),
     })
 }
 
@@ -85,6 +106,52 @@ pub fn shared_metrics(runs: &[RunSeries]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Which way `metric` is better: the way an architecture's headline says where
+/// it is one, else by its name (losses, distances and bits fall; ELBOs, shares and
+/// counts of modes or classes rise); `None` where neither tells, and for a GAN's
+/// own losses and outputs (`d_…`, `g_…`), which are read against each other, not
+/// minimised.
+pub fn better(metric: &str) -> Option<Better> {
+    if let Some(arch) = super::ARCHITECTURES
+        .iter()
+        .find(|a| a.headline.metric == metric)
+    {
+        return Some(arch.headline.better);
+    }
+    if metric.starts_with("d_") || metric.starts_with("g_") {
+        return None;
+    }
+    const LOWER: &[&str] = &["loss", "nll", "bpc", "bits", "distance", "reconstruction"];
+    const HIGHER: &[&str] = &["elbo", "pct", "captured", "covered", "active_units"];
+    if HIGHER.iter().any(|w| metric.contains(w)) {
+        Some(Better::Higher)
+    } else if LOWER.iter().any(|w| metric.contains(w)) {
+        Some(Better::Lower)
+    } else {
+        None
+    }
+}
+
+/// A metric's summary over one run: its last point and its best (`[step, value]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricSummary {
+    /// The last point.
+    pub last: [f64; 2],
+    /// The best point (the first of equals), the lowest where the direction is unknown.
+    pub best: [f64; 2],
+}
+
+/// The last and best points of `points` (none if it is empty).
+pub fn summary(points: &[[f64; 2]], better: Option<Better>) -> Option<MetricSummary> {
+    let last = *points.last()?;
+    let best = points.iter().copied().reduce(|a, b| match better {
+        Some(Better::Higher) if b[1] > a[1] => b,
+        Some(Better::Lower) | None if b[1] < a[1] => b,
+        _ => a,
+    })?;
+    Some(MetricSummary { last, best })
 }
 
 #[cfg(test)]
@@ -132,6 +199,12 @@ mod tests {
             None,
             "wall time is not a metric"
         );
+        assert_eq!(
+            runs[0].clock,
+            vec![[10.0, 1.0], [20.0, 2.0]],
+            "it is the clock"
+        );
+        assert_eq!(runs[0].config, None, "no config.toml written");
         assert_eq!(shared_metrics(&runs), vec!["d_loss", "g_loss"]);
         assert_eq!(
             shared_metrics(&runs[2..]),
@@ -140,5 +213,24 @@ mod tests {
         );
         let err = load(&[root.path().join("none")]).expect_err("no metrics");
         assert!(err.to_string().contains("none"), "{err}");
+    }
+
+    #[test]
+    fn a_metric_is_summarised_by_its_last_and_best_point() {
+        let points = [[10.0, 3.0], [20.0, 1.0], [30.0, 1.0], [40.0, 2.0]];
+        let low = summary(&points, better("val_nll_nats")).expect("points");
+        assert_eq!(low.last, [40.0, 2.0]);
+        assert_eq!(low.best, [20.0, 1.0], "the first of equal bests");
+        let high = summary(&points, better("val_elbo")).expect("points");
+        assert_eq!(high.best, [10.0, 3.0]);
+        assert_eq!(
+            better("modes_captured"),
+            Some(Better::Higher),
+            "the headline says"
+        );
+        assert_eq!(better("frechet_distance"), Some(Better::Lower));
+        assert_eq!(better("d_real"), None);
+        assert_eq!(better("d_loss"), None, "a GAN's losses are not minimised");
+        assert!(summary(&[], None).is_none());
     }
 }

@@ -10,26 +10,34 @@ use super::ExperimentSpec;
 use super::registry::{self, Better};
 use crate::runs::RunFolder;
 use crate::runs::metrics_file::{self, ELAPSED};
+use crate::runs::notes::{self, RunNotes};
+use crate::runs::run_state::{self, EndKind};
 use crate::{Result, StudioError};
 
 /// How a run stands, as far as its folder tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStatus {
+    /// A process is training it now (it holds the folder's lock).
+    Running,
     /// It reached the steps its spec planned, and has a checkpoint.
     Finished,
     /// It has a checkpoint but stopped before its planned steps (or is still going).
     Stopped,
     /// It has no checkpoint: it ended (or is) before its first one.
     Incomplete,
+    /// It ended with an error (`RunSummary::failure` says which).
+    Failed,
 }
 
 impl RunStatus {
     /// The word shown in a list.
     pub fn label(self) -> &'static str {
         match self {
+            RunStatus::Running => "running",
             RunStatus::Finished => "finished",
             RunStatus::Stopped => "stopped",
             RunStatus::Incomplete => "incomplete",
+            RunStatus::Failed => "failed",
         }
     }
 }
@@ -45,6 +53,8 @@ pub struct RunSummary {
     pub architecture: &'static str,
     /// How it stands.
     pub status: RunStatus,
+    /// Why it failed, if it did.
+    pub failure: Option<String>,
     /// The last step logged.
     pub steps: u64,
     /// The steps its spec planned.
@@ -59,6 +69,14 @@ pub struct RunSummary {
     pub last: Option<f64>,
     /// Its best value over the run (lowest or highest, as the metric wants).
     pub best: Option<f64>,
+    /// Every metric's last finite value.
+    pub finals: std::collections::BTreeMap<String, f64>,
+    /// The user's note and tags.
+    pub notes: RunNotes,
+    /// The newest sample picture in `samples/`, if any.
+    pub last_sample: Option<PathBuf>,
+    /// Its `config.toml`, as text.
+    pub config: String,
 }
 
 /// Reads the run folder `folder`; an error names what is missing or unreadable.
@@ -85,6 +103,11 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         })
     };
     let headline = values(column(arch.headline.metric));
+    let finals = names
+        .iter()
+        .filter(|n| n.as_str() != ELAPSED)
+        .filter_map(|n| Some((n.clone(), *values(column(n)).last()?)))
+        .collect();
     let best = headline
         .iter()
         .copied()
@@ -94,11 +117,19 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         });
     let steps = rows.last().map_or(0, |(s, _)| *s);
     let planned = spec.schedule().steps;
-    let status = match (run.checkpoint_path().is_file(), steps >= planned) {
-        (false, _) => RunStatus::Incomplete,
-        (true, true) => RunStatus::Finished,
-        (true, false) => RunStatus::Stopped,
+    let ended = run_state::read_ended(folder);
+    let has_checkpoint = run.checkpoint_path().is_file();
+    let status = match (&ended, has_checkpoint, steps >= planned) {
+        _ if run_state::is_locked(folder) => RunStatus::Running,
+        (Some(e), _, _) if e.how == EndKind::Failed => RunStatus::Failed,
+        (_, false, _) => RunStatus::Incomplete,
+        (Some(e), true, _) if e.how == EndKind::Finished => RunStatus::Finished,
+        (Some(_), true, _) => RunStatus::Stopped,
+        // No record (a run older than the record, or killed): as far as the files tell.
+        (None, true, true) => RunStatus::Finished,
+        (None, true, false) => RunStatus::Stopped,
     };
+    let failure = ended.and_then(|e| e.reason);
     let modified = [metrics, config]
         .iter()
         .find_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
@@ -107,6 +138,7 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         name: spec.name().to_string(),
         architecture: arch.key,
         status,
+        failure,
         steps,
         planned,
         wall_s: values(column(ELAPSED)).last().copied(),
@@ -114,8 +146,29 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         headline: arch.headline.metric,
         last: headline.last().copied(),
         best,
+        finals,
+        notes: notes::read(folder),
+        last_sample: newest_sample(&run.samples_dir()),
+        config: text,
     })
 }
+
+/// The newest picture in `dir` (`step-NNNNNN.png`: the names sort by step).
+fn newest_sample(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "png")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("step-"))
+        })
+        .max()
+}
+
+/// What a scan found: the runs, and the folders that could not be read with why.
+pub type Scanned = (Vec<RunSummary>, Vec<(PathBuf, String)>);
 
 /// A run folder's name (its last component), as lists and legends show it.
 pub fn folder_name(folder: &Path) -> String {
@@ -138,12 +191,14 @@ pub fn figure(v: f64) -> String {
 
 /// Every run folder directly under `root` (a folder with a `config.toml`), newest
 /// first, and the folders that could not be read, each with why.
-pub fn scan(root: &Path) -> Result<(Vec<RunSummary>, Vec<(PathBuf, String)>)> {
+pub fn scan(root: &Path) -> Result<Scanned> {
     let entries = std::fs::read_dir(root).map_err(|e| StudioError::io(root, e))?;
     let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
     for entry in entries.flatten() {
         let path = entry.path();
-        if !path.join("config.toml").is_file() {
+        // `.trash/` holds deleted runs; a folder without a config is not a run.
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if hidden || !path.join("config.toml").is_file() {
             continue;
         }
         match summarise(&path) {
@@ -207,10 +262,27 @@ mod tests {
         assert_eq!((s.steps, s.planned), (30, 30));
         assert_eq!(s.status, RunStatus::Finished);
         assert_eq!(s.wall_s, Some(3.5));
+        assert_eq!(s.finals.get("d_loss"), Some(&0.5));
+        assert!(!s.finals.contains_key("elapsed_s"));
 
         let stopped = root.path().join("ring-002");
         fake_run(&stopped, 100, &[(10, 2.0, 1.0)], true);
         assert_eq!(summarise(&stopped).expect("s").status, RunStatus::Stopped);
+        // A process writing it: running; one that failed says why.
+        let lock = crate::runs::run_state::RunLock::acquire(&stopped).expect("lock");
+        assert_eq!(summarise(&stopped).expect("s").status, RunStatus::Running);
+        drop(lock);
+        let ended = crate::runs::run_state::Ended {
+            how: EndKind::Failed,
+            step: 10,
+            reason: Some("out of memory".into()),
+        };
+        crate::runs::run_state::write_ended(&stopped, &ended).expect("ended");
+        let s = summarise(&stopped).expect("s");
+        assert_eq!(
+            (s.status, s.failure.as_deref()),
+            (RunStatus::Failed, Some("out of memory"))
+        );
         let young = root.path().join("ring-003");
         fake_run(&young, 100, &[], false);
         let s = summarise(&young).expect("s");

@@ -2,9 +2,13 @@
 //! Every write that replaces a file is atomic (temp file + rename).
 
 pub mod atomic;
+pub mod changes_file;
 pub mod checkpoint;
+pub mod config_diff;
 pub mod folder;
 pub mod metrics_file;
+pub mod notes;
 pub mod render;
+pub mod run_state;
 
 pub use folder::RunFolder;

@@ -89,6 +89,8 @@ pub enum Event {
     Problem(String),
     /// A live change was made: the front end's copy of the spec takes it too.
     LiveChanged {
+        /// The step the run was at when it took effect.
+        step: u64,
         /// The dotted key.
         key: String,
         /// The value, as TOML text.
@@ -131,6 +133,8 @@ pub struct MetricRow {
     pub step: u64,
     /// The values (`None` where the metric was not measured in this row).
     pub values: Vec<Option<f64>>,
+    /// Seconds of the run's wall-clock time at this row (`None` where not known).
+    pub elapsed_s: Option<f64>,
 }
 
 /// Where a run stands.

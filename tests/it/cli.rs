@@ -198,7 +198,9 @@ fn runs_lists_the_run_folders_with_their_status_and_headline() {
             .expect("train");
         assert!(status.success());
     }
-    // Plan more steps than were run: the folder reads as stopped.
+    // Plan more steps than were run and forget how it ended (as a killed run or
+    // one from before `ended.toml`): the folder reads as stopped.
+    std::fs::remove_file(root.join("short").join("ended.toml")).expect("the end is recorded");
     let config = root.join("short").join("config.toml");
     let text = std::fs::read_to_string(&config).expect("config");
     std::fs::write(&config, text.replace("steps = 20", "steps = 500")).expect("write");

@@ -400,9 +400,12 @@ fn a_drawing_that_fails_part_way_frees_its_slot_for_the_next() {
 }
 
 /// A live change names its key and value when accepted (with a sentence for the
-/// user), and its key and the reason when refused.
+/// user), and its key and the reason when refused; an accepted one is recorded
+/// in the run folder with its step.
 #[test]
 fn a_live_change_is_answered_by_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run_dir = dir.path().join("run");
     let worker = WorkerHandle::spawn(WorkerConfig {
         threads: 1,
         ..WorkerConfig::default()
@@ -413,7 +416,7 @@ fn a_live_change_is_answered_by_key() {
     worker.send(Command::Start {
         spec: Box::new(spec),
         options: RunOptions {
-            out_dir: None,
+            out_dir: Some(run_dir.clone()),
             start_paused: true,
         },
     });
@@ -430,10 +433,11 @@ fn a_live_change_is_answered_by_key() {
     let e = wait_for(&worker, Duration::from_secs(10), |e| {
         matches!(e, Event::LiveChanged { .. } | Event::LiveRefused { .. })
     });
-    let Event::LiveChanged { key, value } = e else {
+    let Event::LiveChanged { step, key, value } = e else {
         panic!("refused: {e:?}")
     };
     assert_eq!((key.as_str(), value.as_str()), ("train.lr_d", "0.002"));
+    assert_eq!(step, 0, "made before the first step");
     let Event::Notice(said) = wait_for(&worker, Duration::from_secs(10), |e| {
         matches!(e, Event::Notice(_))
     }) else {
@@ -456,4 +460,16 @@ fn a_live_change_is_answered_by_key() {
     wait_for(&worker, Duration::from_secs(30), |e| {
         matches!(e, Event::Ended(_))
     });
+    let recorded = latent_studio::runs::changes_file::read(
+        &run_dir.join(latent_studio::runs::changes_file::CHANGES_FILE),
+    );
+    assert_eq!(recorded.len(), 1, "only the accepted change: {recorded:?}");
+    assert_eq!(
+        (
+            recorded[0].step,
+            recorded[0].key.as_str(),
+            recorded[0].value.as_str()
+        ),
+        (0, "train.lr_d", "0.002")
+    );
 }

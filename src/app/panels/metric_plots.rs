@@ -1,9 +1,9 @@
 //! Live plots of a run's metrics, grouped by what they tell.
 
-use egui_plot::{GridInput, GridMark, Legend, Line, Plot};
-
+use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
 use crate::app::state::AppState;
 use crate::app::theme;
+use crate::plotting::references::{Reference, references};
 
 /// A plot and the metrics it shows.
 struct Group {
@@ -16,7 +16,7 @@ struct Group {
 
 const GROUPS: &[Group] = &[
     Group {
-        title: "Style transfer losses (weighted, log10)",
+        title: "Style transfer losses (weighted, log scale)",
         metrics: &[
             ("content_loss", "content"),
             ("style_loss", "style"),
@@ -193,16 +193,8 @@ const COUNTS: &[&str] = &[
     "modes_captured",
 ];
 
-/// The value axis's marks for a plot of counts: egui_plot's decimal marks without
-/// the fractional ones (zoomed in past one unit per mark, it has none).
-fn whole_number_marks(input: GridInput) -> Vec<GridMark> {
-    let mut marks = egui_plot::log_grid_spacer(10)(input);
-    marks.retain(|m| m.step_size >= 1.0);
-    marks
-}
-
-/// Draws the plots in a grid of two columns.
-pub fn ui(ui: &mut egui::Ui, state: &AppState) {
+/// Draws the plots in a grid of two columns, under the plot tools.
+pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools) {
     let groups: Vec<&Group> = GROUPS
         .iter()
         .filter(|g| {
@@ -211,10 +203,20 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
                 .any(|(m, _)| state.series(m).is_some_and(|s| !s.is_empty()))
         })
         .collect();
-    if groups.is_empty() {
+    let Some(run) = state.run.as_ref().filter(|_| !groups.is_empty()) else {
         ui.label("Plots appear here when a run starts.");
         return;
-    }
+    };
+    tools.ui(ui);
+    let markers: Vec<Marker> = run
+        .changes
+        .iter()
+        .map(|c| Marker {
+            step: c.step as f64,
+            clock: &run.clock,
+            text: format!("{} = {}", c.key, c.value),
+        })
+        .collect();
     let rows = groups.len().div_ceil(2);
     let spacing = ui.spacing().item_spacing;
     let width = ((ui.available_width() - spacing.x) / 2.0).max(150.0);
@@ -226,54 +228,41 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState) {
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     ui.label(group.title).on_hover_text(group.tip);
-                    let mut plot = Plot::new(group.title)
-                        .height(height)
-                        .width(width)
-                        .legend(Legend::default())
-                        .x_axis_label("step");
-                    if group.metrics.iter().all(|(m, _)| COUNTS.contains(m)) {
-                        plot = plot.y_grid_spacer(whole_number_marks);
-                    }
-                    plot.show(ui, |plot| {
-                        for (k, (metric, label)) in group.metrics.iter().enumerate() {
-                            if let Some(series) = state.series(metric) {
-                                let points: Vec<[f64; 2]> = if group.log10 {
-                                    series
-                                        .iter()
-                                        .filter(|p| p[1] > 0.0)
-                                        .map(|p| [p[0], p[1].log10()])
-                                        .collect()
-                                } else {
-                                    series.to_vec()
-                                };
-                                plot.line(Line::new(*label, points).color(theme::series(k)));
-                            }
-                        }
-                    });
+                    let lines: Vec<PlotLine> = group
+                        .metrics
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, (metric, label))| {
+                            Some(PlotLine {
+                                label,
+                                colour: theme::series(k),
+                                points: state.series(metric)?,
+                                clock: &run.clock,
+                            })
+                        })
+                        .collect();
+                    let references: Vec<Reference> = group
+                        .metrics
+                        .iter()
+                        .flat_map(|(m, _)| references(m, |other| state.latest(other)))
+                        .collect();
+                    let extras = PlotExtras {
+                        references: &references,
+                        markers: &markers,
+                        counts: group.metrics.iter().all(|(m, _)| COUNTS.contains(m)),
+                    };
+                    let mut shown_tools = tools.clone();
+                    shown_tools.log_y |= group.log10;
+                    line_plot::ui(
+                        ui,
+                        group.title,
+                        [width, height],
+                        &lines,
+                        &extras,
+                        &shown_tools,
+                    );
                 });
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plots_of_counts_mark_whole_numbers_only() {
-        // Octaves 1–4 on a tall plot: egui_plot would mark every 0.1.
-        let input = |bounds, base_step_size| GridInput {
-            bounds,
-            base_step_size,
-        };
-        let values = |marks: Vec<GridMark>| marks.iter().map(|m| m.value).collect::<Vec<_>>();
-        let octaves = values(whole_number_marks(input((0.9, 4.1), 0.01)));
-        assert_eq!(octaves, [1.0, 2.0, 3.0, 4.0]);
-        let decimal = values(egui_plot::log_grid_spacer(10)(input((0.9, 4.1), 0.01)));
-        assert!(decimal.iter().any(|v| v.fract() != 0.0), "{decimal:?}");
-        // A wider range keeps egui_plot's coarser marks, all whole.
-        let modes = values(whole_number_marks(input((-2.0, 400.0), 0.5)));
-        assert!(modes.contains(&100.0) && modes.iter().all(|v| v.fract() == 0.0));
     }
 }

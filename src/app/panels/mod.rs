@@ -17,6 +17,7 @@ pub mod lab_map;
 pub mod lab_prior;
 pub mod lab_sliders;
 pub mod lab_widgets;
+pub mod line_plot;
 pub mod menu_bar;
 pub mod metric_plots;
 pub mod picture_inputs;

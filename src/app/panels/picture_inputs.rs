@@ -162,10 +162,9 @@ pub fn network_ui(
                 .on_hover_text("Fixed random 3×3 filters in four blocks: nothing to load. Random features reproduce textures well; content is kept more loosely than with VGG.")
                 .clicked()
                 && !built_in
+                && let Err(e) = crate::experiments::feature_choice::use_built_in(&mut state.draft)
             {
-                if let Err(e) = crate::experiments::feature_choice::use_built_in(&mut state.draft) {
-                    state.say(crate::app::state::Level::Error, e.to_string());
-                }
+                state.say(crate::app::state::Level::Error, e.to_string());
             }
             let vgg = matches!(network, FeatureSource::Vgg { .. });
             if ui

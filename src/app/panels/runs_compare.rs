@@ -1,44 +1,135 @@
-//! Runs compared: one plot per metric the chosen runs share, one line per run in a
-//! colour of its own, the run's folder name in the legend (click it to hide the line).
+//! Runs compared: the settings that differ between them, then one plot per metric
+//! they share with one line per run in a colour of its own (the run's folder name
+//! in the legend; click it to hide the line), under the plot tools.
 
-use egui_plot::{Legend, Line, Plot};
-
+use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
 use crate::app::theme;
 use crate::experiments::run_compare::{RunSeries, shared_metrics};
+use crate::plotting::references::references;
+use crate::plotting::run_colours;
+use crate::runs::config_diff::{self, SettingRow};
 
-/// Draws the comparison of `runs`, two plots a row.
-pub fn ui(ui: &mut egui::Ui, runs: &[RunSeries]) {
-    let metrics = shared_metrics(runs);
-    if metrics.is_empty() {
-        ui.label("These runs share no metric.");
-        return;
-    }
-    let width = ((ui.available_width() - 24.0) / 2.0).max(200.0);
-    let height = (width * 0.6).clamp(140.0, 260.0);
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        for pair in metrics.chunks(2) {
-            ui.horizontal(|ui| {
-                for metric in pair {
-                    ui.vertical(|ui| {
-                        ui.set_width(width);
-                        ui.label(metric.as_str());
-                        Plot::new(("compare", metric.as_str()))
-                            .height(height)
-                            .width(width)
-                            .legend(Legend::default())
-                            .x_axis_label("step")
-                            .show(ui, |plot| {
-                                for (k, run) in runs.iter().enumerate() {
-                                    if let Some(points) = run.series(metric) {
-                                        let line = Line::new(run.label.as_str(), points.to_vec())
-                                            .color(theme::series(k));
-                                        plot.line(line);
-                                    }
-                                }
+/// The comparison's own choices.
+#[derive(Default)]
+pub struct CompareView {
+    /// The plots' tools.
+    pub tools: PlotTools,
+    /// List every setting, not only those that differ.
+    pub all_settings: bool,
+}
+
+impl CompareView {
+    /// Draws the comparison of `runs`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, runs: &[RunSeries]) {
+        let metrics = shared_metrics(runs);
+        let names: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
+        let colours: Vec<egui::Color32> =
+            run_colours(&names).into_iter().map(theme::colour).collect();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            self.settings_ui(ui, runs, &colours);
+            ui.separator();
+            if metrics.is_empty() {
+                ui.label("These runs share no metric.");
+                return;
+            }
+            self.tools.ui(ui);
+            let markers: Vec<Marker> = runs
+                .iter()
+                .flat_map(|r| {
+                    r.changes.iter().map(|c| Marker {
+                        step: c.step as f64,
+                        clock: &r.clock,
+                        text: format!("{}: {} = {}", r.label, c.key, c.value),
+                    })
+                })
+                .collect();
+            let width = ((ui.available_width() - 24.0) / 2.0).max(200.0);
+            let height = (width * 0.6).clamp(140.0, 260.0);
+            for pair in metrics.chunks(2) {
+                ui.horizontal(|ui| {
+                    for metric in pair {
+                        ui.vertical(|ui| {
+                            ui.set_width(width);
+                            ui.label(metric.as_str());
+                            let lines: Vec<PlotLine> = runs
+                                .iter()
+                                .zip(&colours)
+                                .filter_map(|(run, &colour)| {
+                                    Some(PlotLine {
+                                        label: &run.label,
+                                        colour,
+                                        points: run.series(metric)?,
+                                        clock: &run.clock,
+                                    })
+                                })
+                                .collect();
+                            let first = &runs[0];
+                            let refs = references(metric, |m| {
+                                first.series(m).and_then(|p| p.last()).map(|p| p[1])
                             });
-                    });
+                            let extras = PlotExtras {
+                                references: &refs,
+                                markers: &markers,
+                                counts: false,
+                            };
+                            line_plot::ui(
+                                ui,
+                                ("compare", metric.as_str()),
+                                [width, height],
+                                &lines,
+                                &extras,
+                                &self.tools,
+                            );
+                        });
+                    }
+                });
+            }
+        });
+    }
+
+    /// The table of settings that differ between `runs` (all with the switch).
+    fn settings_ui(&mut self, ui: &mut egui::Ui, runs: &[RunSeries], colours: &[egui::Color32]) {
+        ui.horizontal(|ui| {
+            ui.strong("What differs");
+            ui.checkbox(&mut self.all_settings, "all settings")
+                .on_hover_text(
+                    "List every setting of the runs' config.toml, not only those that differ.",
+                );
+        });
+        let texts: Vec<&str> = runs
+            .iter()
+            .map(|r| r.config.as_deref().unwrap_or(""))
+            .collect();
+        let rows: Vec<SettingRow> = match config_diff::compare(&texts, self.all_settings) {
+            Ok(rows) => rows,
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+                return;
+            }
+        };
+        if rows.is_empty() {
+            ui.label("Their settings are the same.");
+            return;
+        }
+        egui::Grid::new("runs-settings")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label("setting");
+                for (run, &colour) in runs.iter().zip(colours) {
+                    ui.colored_label(colour, &run.label);
+                }
+                ui.end_row();
+                for row in &rows {
+                    if row.differs() {
+                        ui.strong(&row.key);
+                    } else {
+                        ui.label(&row.key);
+                    }
+                    for value in &row.values {
+                        ui.label(value.as_deref().unwrap_or("—"));
+                    }
+                    ui.end_row();
                 }
             });
-        }
-    });
+    }
 }

@@ -38,6 +38,8 @@ pub struct RunsList {
     ticked: std::collections::BTreeSet<std::path::PathBuf>,
     /// Showing the comparison of the ticked runs instead of the list.
     comparing: bool,
+    /// The comparison's choices.
+    compare: super::runs_compare::CompareView,
 }
 
 /// Most runs compared at once (one colour each).
@@ -185,7 +187,7 @@ impl RunsList {
             Some(Err(e)) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
-            Some(Ok(runs)) => super::runs_compare::ui(ui, runs),
+            Some(Ok(runs)) => self.compare.ui(ui, runs),
         }
     }
 

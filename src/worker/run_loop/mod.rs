@@ -1,7 +1,9 @@
 //! The worker's loop: owns the experiment, steps it, answers commands, writes the
 //! run folder and reports events.
 
+mod ending;
 mod lab_queries;
+mod live_changes;
 mod recording;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,6 +21,7 @@ use crate::experiments::checkpoint;
 use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::runs::RunFolder;
 use crate::runs::metrics_file::{self, MetricsFile};
+use crate::runs::run_state::{self, RunLock};
 
 /// The loop's state between commands.
 pub(super) struct RunLoop {
@@ -47,6 +50,8 @@ struct ActiveRun {
     paused: bool,
     delay: Duration,
     folder: Option<RunFolder>,
+    /// The run folder's lock, held while the run goes.
+    _lock: Option<RunLock>,
     metrics_file: Option<MetricsFile>,
     /// Sums and counts of step metrics since the last logged row.
     sums: Vec<(f64, u32)>,
@@ -187,22 +192,7 @@ impl RunLoop {
                     self.advance(part)?;
                 }
             }
-            Command::SetLive { key, value } => {
-                let changed = match self.run.as_mut() {
-                    Some(r) => crate::experiments::live::change(&mut *r.exp, &key, &value),
-                    None => Err(crate::StudioError::Spec("no run is going".into())),
-                };
-                match changed {
-                    Ok(sentence) => {
-                        self.emit(Event::LiveChanged { key, value });
-                        self.emit(Event::Notice(sentence));
-                    }
-                    Err(e) => self.emit(Event::LiveRefused {
-                        key,
-                        reason: e.to_string(),
-                    }),
-                }
-            }
+            Command::SetLive { key, value } => self.set_live(key, value),
             Command::NewViewNoise => {
                 if let Some(r) = self.run.as_mut()
                     && let Err(e) = r.exp.new_view_noise()
@@ -240,17 +230,21 @@ impl RunLoop {
             first_step = ckpt.step;
         }
         let names = exp.metric_names();
-        let (folder, metrics_file) = match &options.out_dir {
+        let (folder, metrics_file, lock) = match &options.out_dir {
             Some(dir) => {
+                // One writer per folder: take its lock before writing anything.
+                std::fs::create_dir_all(dir).map_err(|e| crate::StudioError::io(dir, e))?;
+                let lock = RunLock::acquire(dir)?;
+                run_state::clear_ended(dir);
                 let folder = if resume.is_some() {
                     RunFolder::open(dir)?
                 } else {
                     RunFolder::create(dir, &spec.to_toml()?)?
                 };
                 let file = MetricsFile::open(&folder.metrics_path(), &names)?;
-                (Some(folder), Some(file))
+                (Some(folder), Some(file), Some(lock))
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         if let Some(f) = &folder {
             exp.use_run_folder(f.root());
@@ -278,10 +272,15 @@ impl RunLoop {
                     .iter()
                     .map(|i| i.and_then(|i| cells.get(i).copied().flatten()))
                     .collect();
-                if let Some(t) = clock.and_then(|i| cells.get(i).copied().flatten()) {
+                let elapsed_s = clock.and_then(|i| cells.get(i).copied().flatten());
+                if let Some(t) = elapsed_s {
                     elapsed_before_s = t;
                 }
-                self.emit(Event::Metrics(MetricRow { step, values }));
+                self.emit(Event::Metrics(MetricRow {
+                    step,
+                    values,
+                    elapsed_s,
+                }));
             }
         }
         let sums = vec![(0.0, 0); names.len()];
@@ -293,6 +292,7 @@ impl RunLoop {
             paused: options.start_paused,
             delay: Duration::ZERO,
             folder,
+            _lock: lock,
             metrics_file,
             sums,
             last_good: None,
@@ -379,41 +379,6 @@ impl RunLoop {
             )),
         });
         self.send_view(true)
-    }
-
-    /// Ends the active run: a last checkpoint and picture when it has a folder, then `Ended`.
-    fn end(&mut self, how: impl FnOnce(u64) -> RunEnd) {
-        let Some(step) = self.run.as_ref().map(|r| r.step) else {
-            return;
-        };
-        if self
-            .run
-            .as_ref()
-            .is_some_and(|r| r.last_logged != Some(r.step))
-            && let Err(e) = self.log_row(true)
-        {
-            self.emit(Event::Problem(format!("last metrics not logged: {e}")));
-        }
-        if let Err(e) = self.checkpoint() {
-            self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
-        }
-        self.write_sample();
-        self.send_progress(true);
-        match self.run.as_ref().and_then(|r| r.exp.picture()) {
-            Some(Ok(picture)) => self.emit(Event::Picture(Box::new(picture))),
-            Some(Err(e)) => self.emit(Event::Problem(format!("no picture: {e}"))),
-            None => {}
-        }
-        // The model stays for the latent lab until the next run starts.
-        self.retained = self.run.take().map(|r| r.exp);
-        self.emit(Event::Ended(how(step)));
-    }
-
-    fn fail(&mut self, message: String) {
-        // Keep what the run had on disk; do not touch a model that may be broken.
-        self.run = None;
-        self.retained = None;
-        self.emit(Event::Ended(RunEnd::Failed(message)));
     }
 
     fn emit(&mut self, event: Event) {

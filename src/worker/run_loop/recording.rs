@@ -36,11 +36,12 @@ impl RunLoop {
             .map(|&(s, n)| (n > 0).then(|| s / n as f64))
             .collect();
         r.sums.iter_mut().for_each(|s| *s = (0.0, 0));
+        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
         let row = MetricRow {
             step: r.step,
             values,
+            elapsed_s: Some(elapsed_s),
         };
-        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
         let write = r
             .metrics_file
             .as_mut()

@@ -1,0 +1,296 @@
+//! One plot of lines with the tools users of TensorBoard and W&B reach for first,
+//! shared by the training plots and the Runs tab's comparison: x by step or by
+//! wall-clock time, exponential smoothing (the raw line faint behind), a log value
+//! axis, the value of every line under the pointer, reference lines, a mark at each
+//! live change, sensible axes for one point, and lines reduced to what the plot's
+//! pixel columns can show so long runs draw fast.
+
+use egui::Color32;
+use egui_plot::{GridInput, GridMark, HLine, Legend, Line, LineStyle, Plot, VLine};
+
+use crate::experiments::run_summary::figure;
+use crate::plotting::lines;
+use crate::plotting::references::Reference;
+
+/// The tools' settings, shared by every plot of a view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotTools {
+    /// Wall-clock seconds on the x axis instead of steps.
+    pub x_time: bool,
+    /// Exponential smoothing, 0 (none) to [`lines::MAX_SMOOTHING`].
+    pub smoothing: f64,
+    /// A log10 value axis.
+    pub log_y: bool,
+}
+
+impl Default for PlotTools {
+    fn default() -> Self {
+        Self {
+            x_time: false,
+            smoothing: 0.0,
+            log_y: false,
+        }
+    }
+}
+
+impl PlotTools {
+    /// The tools' widgets, in a row.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.label("x:");
+            ui.selectable_value(&mut self.x_time, false, "step")
+                .on_hover_text("Steps on the x axis.");
+            ui.selectable_value(&mut self.x_time, true, "time")
+                .on_hover_text("Wall-clock seconds of training on the x axis (pauses included).");
+            ui.separator();
+            ui.add(
+                egui::Slider::new(&mut self.smoothing, 0.0..=lines::MAX_SMOOTHING)
+                    .text("smoothing")
+                    .fixed_decimals(2),
+            )
+            .on_hover_text(
+                "Exponential moving average, debiased as TensorBoard does; the raw line stays faint behind.",
+            );
+            ui.checkbox(&mut self.log_y, "log scale")
+                .on_hover_text("A log10 value axis (values ≤ 0 are left out).");
+        });
+    }
+}
+
+/// A line to draw: its legend entry, colour and `[step, value]` points, and the
+/// run's clock (`[step, seconds]`) for the time axis.
+pub struct PlotLine<'a> {
+    /// Its legend entry.
+    pub label: &'a str,
+    /// Its colour.
+    pub colour: Color32,
+    /// `[step, value]`, increasing steps.
+    pub points: &'a [[f64; 2]],
+    /// `[step, seconds]` of its run.
+    pub clock: &'a [[f64; 2]],
+}
+
+/// A mark on the x axis: a step where a setting was changed, with what changed.
+pub struct Marker<'a> {
+    /// The step.
+    pub step: f64,
+    /// The run's clock, for the time axis.
+    pub clock: &'a [[f64; 2]],
+    /// What changed (`run: train.lr_g = 0.0001`).
+    pub text: String,
+}
+
+/// What one plot shows besides its lines.
+pub struct PlotExtras<'a> {
+    /// Horizontal reference lines.
+    pub references: &'a [Reference],
+    /// Marks of live changes.
+    pub markers: &'a [Marker<'a>],
+    /// Mark only whole numbers on the value axis (a plot of counts).
+    pub counts: bool,
+}
+
+/// A line as drawn: its points on the chosen axes, smoothed, and the raw ones.
+struct Shown {
+    raw: Vec<[f64; 2]>,
+    smoothed: Vec<[f64; 2]>,
+}
+
+fn shown(line: &PlotLine, tools: &PlotTools) -> Shown {
+    let points = if tools.x_time {
+        lines::by_time(line.points, line.clock).unwrap_or_else(|| line.points.to_vec())
+    } else {
+        line.points.to_vec()
+    };
+    let raw: Vec<[f64; 2]> = if tools.log_y {
+        points
+            .into_iter()
+            .filter(|p| p[1] > 0.0)
+            .map(|p| [p[0], p[1].log10()])
+            .collect()
+    } else {
+        points
+    };
+    let smoothed = lines::smooth(&raw, tools.smoothing);
+    Shown { raw, smoothed }
+}
+
+fn whole_number_marks(input: GridInput) -> Vec<GridMark> {
+    let mut marks = egui_plot::log_grid_spacer(10)(input);
+    marks.retain(|m| m.step_size >= 1.0);
+    marks
+}
+
+/// Draws one plot of `lines`, `width` × `height` points, under the id `id`.
+pub fn ui(
+    ui: &mut egui::Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    size: [f32; 2],
+    lines_in: &[PlotLine],
+    extras: &PlotExtras,
+    tools: &PlotTools,
+) {
+    let drawn: Vec<Shown> = lines_in.iter().map(|l| shown(l, tools)).collect();
+    let mut plot = Plot::new(id)
+        .width(size[0])
+        .height(size[1])
+        .legend(Legend::default())
+        .show_x(false)
+        .show_y(false)
+        .x_axis_label(if tools.x_time { "seconds" } else { "step" });
+    if extras.counts && !tools.log_y {
+        plot = plot.y_grid_spacer(whole_number_marks);
+    }
+    if tools.log_y {
+        plot = plot.y_axis_formatter(|mark, _| figure(10f64.powf(mark.value)));
+    }
+    // A line of one point (or of one value) gets a readable range, not a sliver.
+    let ys = drawn.iter().flat_map(|d| d.raw.iter().map(|p| p[1]));
+    if let (Some(y), Some(x)) = (
+        lines::axis_range(ys),
+        lines::axis_range(drawn.iter().flat_map(|d| d.raw.iter().map(|p| p[0]))),
+    ) {
+        plot = plot
+            .include_y(y[0])
+            .include_y(y[1])
+            .include_x(x[0])
+            .include_x(x[1]);
+    }
+    let columns = size[0].max(50.0) as usize;
+    let at = |step: f64, clock: &[[f64; 2]]| -> f64 {
+        if tools.x_time {
+            lines::by_time(&[[step, 0.0]], clock).map_or(step, |p| p[0][0])
+        } else {
+            step
+        }
+    };
+    let response = plot.show(ui, |plot_ui| {
+        let bounds = plot_ui.plot_bounds();
+        let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
+        for (line, d) in lines_in.iter().zip(&drawn) {
+            if tools.smoothing > 0.0 {
+                let faint = line.colour.gamma_multiply(0.3);
+                plot_ui.line(
+                    Line::new(line.label, lines::reduce(&d.raw, x0, x1, columns)).color(faint),
+                );
+            }
+            plot_ui.line(
+                Line::new(line.label, lines::reduce(&d.smoothed, x0, x1, columns))
+                    .color(line.colour),
+            );
+        }
+        for r in extras.references {
+            let value = if tools.log_y {
+                r.value.log10()
+            } else {
+                r.value
+            };
+            if value.is_finite() {
+                plot_ui.hline(
+                    HLine::new(r.label.as_str(), value)
+                        .color(Color32::GRAY)
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+        }
+        for m in extras.markers {
+            plot_ui.vline(
+                VLine::new("live change", at(m.step, m.clock))
+                    .color(Color32::from_rgb(250, 200, 40).gamma_multiply(0.6))
+                    .style(LineStyle::dotted_dense()),
+            );
+        }
+        plot_ui.pointer_coordinate().map(|p| p.x)
+    });
+    if let Some(x) = response.inner {
+        let span = (response.transform.bounds().width()).abs().max(1e-9);
+        response.response.on_hover_ui(|ui| {
+            readout_ui(ui, x, span, lines_in, &drawn, extras, tools, &at);
+        });
+    }
+}
+
+/// The value of every line at `x`, and the live changes near it.
+#[allow(clippy::too_many_arguments)]
+fn readout_ui(
+    ui: &mut egui::Ui,
+    x: f64,
+    span: f64,
+    lines_in: &[PlotLine],
+    drawn: &[Shown],
+    extras: &PlotExtras,
+    tools: &PlotTools,
+    at: &dyn Fn(f64, &[[f64; 2]]) -> f64,
+) {
+    for (line, d) in lines_in.iter().zip(drawn) {
+        let Some(i) = d
+            .smoothed
+            .iter()
+            .rposition(|p| p[0] <= x)
+            .or((!d.smoothed.is_empty()).then_some(0))
+        else {
+            continue;
+        };
+        // The step and time of the point, whichever the axis shows.
+        let (step, secs) = if tools.x_time {
+            let secs = d.smoothed[i][0];
+            let step = line
+                .clock
+                .iter()
+                .rev()
+                .find(|c| c[1] <= secs)
+                .map_or(0.0, |c| c[0]);
+            (step, Some(secs))
+        } else {
+            let step = d.smoothed[i][0];
+            let secs = lines::by_time(&[[step, 0.0]], line.clock).map(|p| p[0][0]);
+            (step, secs)
+        };
+        let value = |v: f64| {
+            if tools.log_y {
+                figure(10f64.powf(v))
+            } else {
+                figure(v)
+            }
+        };
+        let mut text = format!(
+            "{}: {} at step {step:.0}",
+            line.label,
+            value(d.smoothed[i][1])
+        );
+        if tools.smoothing > 0.0 {
+            text.push_str(&format!(" (raw {})", value(d.raw[i][1])));
+        }
+        if let Some(s) = secs {
+            text.push_str(&format!(", {s:.0} s"));
+        }
+        ui.colored_label(line.colour, text);
+    }
+    for m in extras.markers {
+        if (at(m.step, m.clock) - x).abs() <= span * 0.02 {
+            ui.label(format!("changed at step {}: {}", m.step, m.text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plots_of_counts_mark_whole_numbers_only() {
+        // Octaves 1–4 on a tall plot: egui_plot would mark every 0.1.
+        let input = |bounds, base_step_size| GridInput {
+            bounds,
+            base_step_size,
+        };
+        let values = |marks: Vec<GridMark>| marks.iter().map(|m| m.value).collect::<Vec<_>>();
+        let octaves = values(whole_number_marks(input((0.9, 4.1), 0.01)));
+        assert_eq!(octaves, [1.0, 2.0, 3.0, 4.0]);
+        let decimal = values(egui_plot::log_grid_spacer(10)(input((0.9, 4.1), 0.01)));
+        assert!(decimal.iter().any(|v| v.fract() != 0.0), "{decimal:?}");
+        // A wider range keeps egui_plot's coarser marks, all whole.
+        let modes = values(whole_number_marks(input((-2.0, 400.0), 0.5)));
+        assert!(modes.contains(&100.0) && modes.iter().all(|v| v.fract() == 0.0));
+    }
+}

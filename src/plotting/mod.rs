@@ -1,0 +1,53 @@
+//! Plots without a window: what is done to a line before it is drawn (smoothing,
+//! steps as seconds, the pixel-column reduction), the reference lines a metric
+//! has, the colour each compared run keeps, and plots written as PNG files for
+//! `latent-studio compare --plot`. Nothing here knows egui or candle.
+
+pub mod lines;
+pub mod png;
+pub mod references;
+
+use crate::theme::{Rgb, SERIES};
+
+/// A colour for each of `names` (runs' folder names) that stays the run's own
+/// whatever else is compared with it: the palette entry its name hashes to, or,
+/// where an earlier run of the list took that one, the next free entry.
+pub fn run_colours<S: AsRef<str>>(names: &[S]) -> Vec<Rgb> {
+    let mut taken = [false; SERIES.len()];
+    names
+        .iter()
+        .map(|name| {
+            // FNV-1a: the same on every machine and every run of the studio.
+            let hash = name
+                .as_ref()
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+            let start = (hash % SERIES.len() as u64) as usize;
+            let slot = (0..SERIES.len())
+                .map(|k| (start + k) % SERIES.len())
+                .find(|&k| !taken[k])
+                .unwrap_or(start);
+            taken[slot] = true;
+            SERIES[slot]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_keeps_its_colour_in_other_company() {
+        let alone = run_colours(&["dcgan-glyph-digits-004"]);
+        let with_others = run_colours(&["dcgan-glyph-digits-004", "vae-007", "ring-001"]);
+        assert_eq!(alone[0], with_others[0]);
+        let eight: Vec<String> = (0..8).map(|i| format!("run-{i:03}")).collect();
+        let colours = run_colours(&eight);
+        for (i, a) in colours.iter().enumerate() {
+            assert!(!colours[i + 1..].contains(a), "each run its own colour");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Reference lines: values a metric is read against (D's equilibrium, the
+//! unigram entropy of a text), drawn as faint horizontal lines on its plot.
+
+/// A horizontal line on a plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// What it marks, for its tooltip and legend.
+    pub label: String,
+    /// Its value.
+    pub value: f64,
+}
+
+/// The reference lines of `metric`; `latest` gives the latest value of another
+/// metric of the same run (the unigram entropy is measured on the run's text).
+pub fn references(metric: &str, latest: impl Fn(&str) -> Option<f64>) -> Vec<Reference> {
+    let line = |label: &str, value: f64| Reference {
+        label: label.to_string(),
+        value,
+    };
+    match metric {
+        "d_real" | "d_fake" => vec![line("equilibrium: D outputs ½ everywhere", 0.5)],
+        "d_loss" => vec![line(
+            "equilibrium of the standard loss: 2·ln 2",
+            2.0 * std::f64::consts::LN_2,
+        )],
+        "train_bpc" | "val_bpc" => latest("unigram_bpc")
+            .map(|v| vec![line("unigram entropy of the text (no context)", v)])
+            .unwrap_or_default(),
+        "high_quality_pct" => vec![line("95%: the census's bar for high quality", 95.0)],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_have_their_reference_lines() {
+        let none = |_: &str| None;
+        assert_eq!(references("d_real", none)[0].value, 0.5);
+        assert!((references("d_loss", none)[0].value - 1.386_294).abs() < 1e-6);
+        assert!(references("val_bpc", none).is_empty(), "no text measured");
+        let unigram = |m: &str| (m == "unigram_bpc").then_some(4.2);
+        assert_eq!(references("val_bpc", unigram)[0].value, 4.2);
+        assert!(references("frechet_distance", unigram).is_empty());
+    }
+}

@@ -1,0 +1,38 @@
+//! A live change asked for while a run goes: made by the experiment (or refused),
+//! answered to the front end, and recorded in the run folder's `live_changes.csv`.
+
+use super::RunLoop;
+use crate::runs::changes_file::{self, LiveChange};
+use crate::worker::protocol::Event;
+
+impl RunLoop {
+    /// Changes `key` to `value` (TOML text) in the running experiment.
+    pub(super) fn set_live(&mut self, key: String, value: String) {
+        let changed = match self.run.as_mut() {
+            Some(r) => crate::experiments::live::change(&mut *r.exp, &key, &value)
+                .map(|sentence| (r.step, sentence, r.folder.clone())),
+            None => Err(crate::StudioError::Spec("no run is going".into())),
+        };
+        match changed {
+            Ok((step, sentence, folder)) => {
+                if let Some(folder) = folder {
+                    let change = LiveChange {
+                        step,
+                        key: key.clone(),
+                        value: value.clone(),
+                    };
+                    let path = folder.root().join(changes_file::CHANGES_FILE);
+                    if let Err(e) = changes_file::append(&path, &change) {
+                        self.emit(Event::Problem(format!("change not recorded: {e}")));
+                    }
+                }
+                self.emit(Event::LiveChanged { step, key, value });
+                self.emit(Event::Notice(sentence));
+            }
+            Err(e) => self.emit(Event::LiveRefused {
+                key,
+                reason: e.to_string(),
+            }),
+        }
+    }
+}

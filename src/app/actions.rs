@@ -46,10 +46,24 @@ pub enum UiAction {
     ExportLabPng(LabSlot),
     /// Export a lab slot's images, one frame each, as an animated GIF (there and back).
     ExportLabGif(LabSlot),
-    /// Read the runs folder again, for the Runs tab.
+    /// Read the runs folder (and the added folders) again, for the Runs tab.
     ScanRuns,
     /// Compare these run folders' metrics in the Runs tab.
     CompareRuns(Vec<std::path::PathBuf>),
+    /// Write a run's note and tags into its folder.
+    SaveRunNotes(std::path::PathBuf, crate::runs::notes::RunNotes),
+    /// Rename a run folder.
+    RenameRun(std::path::PathBuf, String),
+    /// Move a run folder to the trash beside it.
+    TrashRun(std::path::PathBuf),
+    /// List the runs of another folder too (typed, dropped or chosen).
+    AddRunsFolder(std::path::PathBuf),
+    /// Ask for a folder of runs to list too.
+    AddRunsFolderDialog,
+    /// Stop listing an added folder.
+    RemoveRunsFolder(std::path::PathBuf),
+    /// Start a new run of this spec (a run's settings, trained again).
+    TrainAgain(Box<ExperimentSpec>),
     /// Open a run folder (paused, ready to continue or explore) and show its training.
     OpenRun(std::path::PathBuf),
     /// Close the window.

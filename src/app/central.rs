@@ -69,7 +69,7 @@ impl StudioApp {
             }
         }
         if tab == Tab::Runs {
-            if self.state.runs.is_none() && !dialog_open {
+            if self.state.runs.is_none() && !self.runs_scan_pending {
                 self.actions.push(super::actions::UiAction::ScanRuns);
             }
             self.runs_list.ui(ui, &self.state, &mut self.actions);

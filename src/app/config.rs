@@ -25,6 +25,8 @@ pub enum StartView {
     LabPrior,
     /// A character model's Generate tab, or a PixelCNN's Draw tab.
     Generate,
+    /// The Runs tab.
+    Runs,
 }
 
 /// How the app is set up.
@@ -35,6 +37,8 @@ pub struct StudioConfig {
     pub worker: WorkerConfig,
     /// Where new run folders go.
     pub runs_dir: PathBuf,
+    /// Other folders whose runs the Runs tab lists too.
+    pub runs_folders: Vec<PathBuf>,
     /// Press Start at once.
     pub autostart: bool,
     /// Screenshot to take: file and seconds after start.

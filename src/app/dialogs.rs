@@ -10,8 +10,6 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::data::preview::{self, DatasetPreview, DatasetSource};
 use crate::experiments::ExperimentSpec;
-use crate::experiments::run_compare::{self, RunSeries};
-use crate::experiments::run_summary::{self, RunSummary};
 use crate::runs::atomic::write_atomic;
 use crate::runs::render;
 use crate::view::RgbImage;
@@ -67,11 +65,8 @@ pub enum DialogOutcome {
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
     Exported(Result<PathBuf, String>),
-    /// The runs folder was read: its runs and how many folders could not be read
-    /// (or why the folder itself could not be).
-    RunsScanned(Result<(Vec<RunSummary>, usize), String>),
-    /// The metrics of runs to compare were read (or one could not be).
-    RunsCompared(Result<Vec<RunSeries>, String>),
+    /// A folder of runs was chosen, for the Runs tab to list.
+    RunsFolderChosen(PathBuf),
     /// An input of style transfer or DeepDream was chosen (or dropped) and checked.
     InputChosen {
         /// What the file is for.
@@ -183,26 +178,11 @@ impl DialogRunner {
         });
     }
 
-    /// Reads the run folders under `dir` (no dialog).
-    pub fn scan_runs(&self, dir: PathBuf, wake: impl Fn() + Send + 'static) {
-        self.spawn(wake, move |_| {
-            let scanned = if dir.is_dir() {
-                run_summary::scan(&dir)
-                    .map(|(runs, unreadable)| (runs, unreadable.len()))
-                    .map_err(|e| e.to_string())
-            } else {
-                // No runs yet: the folder is made by the first run.
-                Ok((Vec::new(), 0))
-            };
-            Some(DialogOutcome::RunsScanned(scanned))
-        });
-    }
-
-    /// Reads the metrics of the run folders `folders`, to compare them (no dialog).
-    pub fn compare_runs(&self, folders: Vec<PathBuf>, wake: impl Fn() + Send + 'static) {
-        self.spawn(wake, move |_| {
-            let loaded = run_compare::load(&folders).map_err(|e| e.to_string());
-            Some(DialogOutcome::RunsCompared(loaded))
+    /// Asks for a folder of runs.
+    pub fn pick_runs_folder(&self, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, |d| {
+            d.pick_folder("Add a folder of runs")
+                .map(DialogOutcome::RunsFolderChosen)
         });
     }
 

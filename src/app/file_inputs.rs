@@ -139,8 +139,7 @@ impl StudioApp {
                 .state
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
-            DialogOutcome::RunsScanned(runs) => self.state.runs = Some(runs),
-            DialogOutcome::RunsCompared(runs) => self.state.comparison = Some(runs),
+            DialogOutcome::RunsFolderChosen(folder) => self.add_runs_folder(folder),
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
                     s.data.source = TextSource::File;

@@ -13,6 +13,8 @@ pub mod lab_state;
 pub mod lab_tools;
 pub mod panels;
 mod perform;
+pub mod run_files;
+mod runs_tab;
 pub mod state;
 pub mod theme;
 mod window;
@@ -48,6 +50,12 @@ pub struct StudioApp {
     pub state: AppState,
     worker: Option<WorkerHandle>,
     dialogs: DialogRunner,
+    /// The Runs tab's disk work.
+    run_files: run_files::RunFiles,
+    /// When the runs were last asked to be read.
+    runs_scanned_at: Option<Instant>,
+    /// A read of the runs is queued and not answered yet.
+    runs_scan_pending: bool,
     actions: Actions,
     canvas: Gan2dCanvas,
     gallery: Gallery,
@@ -81,6 +89,7 @@ impl StudioApp {
     ) -> Self {
         let mut state = AppState::new(config.initial);
         state.delay_ms = config.delay_ms;
+        state.runs_folders = config.runs_folders;
         let (tab, page) = match config.view {
             StartView::Training => (Tab::Training, None),
             StartView::Dataset => (Tab::Dataset, None),
@@ -90,6 +99,7 @@ impl StudioApp {
             StartView::LabConcepts => (Tab::Lab, Some(LabPage::Concepts)),
             StartView::LabPrior => (Tab::Lab, Some(LabPage::Prior)),
             StartView::Generate => (Tab::Lab, None),
+            StartView::Runs => (Tab::Runs, None),
         };
         if let Some(page) = page {
             state.lab.page = page;
@@ -115,6 +125,9 @@ impl StudioApp {
             state,
             worker,
             dialogs: DialogRunner::new(file_dialogs),
+            run_files: run_files::RunFiles::new(waker(&wake)),
+            runs_scanned_at: None,
+            runs_scan_pending: false,
             actions: Actions::default(),
             canvas: Gan2dCanvas::default(),
             gallery: Gallery::default(),
@@ -169,6 +182,8 @@ impl StudioApp {
         for outcome in outcomes {
             self.on_dialog(outcome);
         }
+        self.drain_run_files();
+        self.refresh_live_runs(ctx);
         if std::mem::take(&mut self.autostart) {
             self.actions.push(UiAction::Start);
         }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::StudioApp;
 use super::actions::UiAction;
+use super::run_files::RunJob;
 use super::state::Level;
 use crate::data::preview::DatasetSource;
 use crate::experiments::ExperimentSpec;
@@ -48,13 +49,35 @@ impl StudioApp {
             }
             UiAction::OpenRunDialog => return self.dialogs.open_run(waker(&self.wake)),
             UiAction::CompareRuns(folders) => {
-                self.state.comparison = None;
-                return self.dialogs.compare_runs(folders, waker(&self.wake));
+                return self.run_files.send(RunJob::Compare(folders));
             }
-            UiAction::ScanRuns => {
-                return self
-                    .dialogs
-                    .scan_runs(self.runs_dir.clone(), waker(&self.wake));
+            UiAction::ScanRuns => return self.scan_runs(),
+            UiAction::SaveRunNotes(folder, notes) => {
+                return self.run_files.send(RunJob::SaveNotes(folder, notes));
+            }
+            UiAction::RenameRun(folder, name) => {
+                return self.run_files.send(RunJob::Rename(folder, name));
+            }
+            UiAction::TrashRun(folder) => return self.run_files.send(RunJob::Trash(folder)),
+            UiAction::AddRunsFolder(folder) => return self.add_runs_folder(folder),
+            UiAction::AddRunsFolderDialog => {
+                return self.dialogs.pick_runs_folder(waker(&self.wake));
+            }
+            UiAction::RemoveRunsFolder(folder) => {
+                self.state.runs_folders.retain(|f| *f != folder);
+                return self.scan_runs();
+            }
+            UiAction::TrainAgain(spec) => {
+                if self.state.is_active() {
+                    self.state.say(
+                        Level::Warning,
+                        "stop the current run before training another",
+                    );
+                    return;
+                }
+                self.state.draft = *spec;
+                self.tab = super::Tab::Training;
+                return self.perform(ctx, UiAction::Start);
             }
             UiAction::OpenRun(folder) => {
                 self.tab = super::Tab::Training;

@@ -8,7 +8,7 @@ use super::lab_state::LabState;
 use crate::data::preview::DatasetPreview;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::run_compare::RunSeries;
-use crate::experiments::run_summary::RunSummary;
+use crate::experiments::run_summary::Scanned;
 use crate::runs::changes_file::LiveChange;
 use crate::view::{Gan2dView, TextSample, View};
 use crate::worker::{Event, Progress, RunEnd, RunInfo};
@@ -57,9 +57,14 @@ pub struct AppState {
     /// takes a change only when the worker accepts it; until then its widget shows
     /// the value asked for.
     pub live_pending: std::collections::BTreeMap<String, String>,
-    /// The run folders under the runs folder, newest first, as last read (`None`:
-    /// to be read again), and how many could not be read; or why none could.
-    pub runs: Option<Result<(Vec<RunSummary>, usize), String>>,
+    /// The run folders under the runs folder and the added folders, newest first,
+    /// as last read (`None`: to be read again), and the folders that could not be
+    /// read with why; or why none could.
+    pub runs: Option<Result<Scanned, String>>,
+    /// Folders besides the runs folder whose runs the Runs tab lists.
+    pub runs_folders: Vec<PathBuf>,
+    /// Thumbnails of runs' last samples: run folder → (the picture, its thumbnail).
+    pub run_thumbs: std::collections::HashMap<PathBuf, (PathBuf, crate::view::RgbImage)>,
     /// The runs being compared in the Runs tab, once read (or why they could not be).
     pub comparison: Option<Result<Vec<RunSeries>, String>>,
 }
@@ -144,6 +149,8 @@ impl AppState {
             text_samples: Vec::new(),
             live_pending: Default::default(),
             runs: None,
+            runs_folders: Vec::new(),
+            run_thumbs: Default::default(),
             comparison: None,
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),

@@ -43,6 +43,10 @@ pub struct WindowArgs {
     /// A run folder to open at start, paused (continue it, or explore an autoencoder's lab).
     #[arg(long, value_name = "DIR")]
     pub run: Option<PathBuf>,
+    /// List the runs under this folder too in the Runs tab (repeatable; new runs
+    /// still go to `runs/`).
+    #[arg(long = "runs", value_name = "DIR")]
+    pub runs_folders: Vec<PathBuf>,
     /// What the central area shows at start (the lab pages need an autoencoder).
     #[arg(long, value_enum, default_value_t = StartView::Training)]
     pub view: StartView,
@@ -83,6 +87,7 @@ pub fn run(args: WindowArgs) -> anyhow::Result<()> {
         initial,
         worker,
         runs_dir: Path::new("runs").to_path_buf(),
+        runs_folders: args.runs_folders.clone(),
         autostart: args.autostart,
         screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
         quit_after: args.quit_after,

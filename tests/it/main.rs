@@ -21,4 +21,5 @@ mod optimise_input;
 mod pixel_cnn;
 mod quality;
 mod ui;
+mod ui_runs;
 mod worker_protocol;

@@ -43,7 +43,7 @@ impl FileDialogs for SaveTo {
     }
 }
 
-fn app(runs_dir: PathBuf) -> StudioApp {
+pub(crate) fn app(runs_dir: PathBuf) -> StudioApp {
     app_with(runs_dir, Arc::new(NoDialogs))
 }
 
@@ -56,6 +56,7 @@ fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
             ..WorkerConfig::default()
         },
         runs_dir,
+        runs_folders: Vec::new(),
         autostart: false,
         screenshot: None,
         quit_after: None,
@@ -67,7 +68,7 @@ fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
     StudioApp::new(config, dialogs, Arc::new(|| {}))
 }
 
-fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
+pub(crate) fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
     Harness::builder()
         .with_size([1400.0, 900.0])
         .build_ui_state(
@@ -88,7 +89,7 @@ fn choose_architecture(h: &mut Harness<'_, StudioApp>, label: &str) {
 }
 
 /// Presses Start and steps the UI until the run has ended (at most two minutes).
-fn run_to_the_end(h: &mut Harness<'_, StudioApp>) {
+pub(crate) fn run_to_the_end(h: &mut Harness<'_, StudioApp>) {
     h.get_by_label("Start").click();
     h.step();
     step_until(h, Duration::from_secs(120), |a| {
@@ -97,7 +98,7 @@ fn run_to_the_end(h: &mut Harness<'_, StudioApp>) {
 }
 
 /// Steps the UI until `done` holds, or panics after `timeout`.
-fn step_until(
+pub(crate) fn step_until(
     h: &mut Harness<'_, StudioApp>,
     timeout: Duration,
     done: impl Fn(&StudioApp) -> bool,
@@ -580,45 +581,4 @@ fn deep_dream_runs_from_the_window_with_its_octaves_plotted() {
     let octaves = h.state().state.series("octave").expect("octaves").to_vec();
     assert_eq!(octaves.first().map(|p| p[1]), Some(1.0));
     assert_eq!(octaves.last().map(|p| p[1]), Some(2.0));
-}
-
-/// The Runs tab, there whatever the architecture, lists the run a Start wrote (with
-/// its status and headline) and opens it with a click.
-#[test]
-fn the_runs_tab_lists_a_finished_run_and_opens_it() {
-    let dir = tempfile::tempdir().expect("dir");
-    let mut h = harness(app(dir.path().to_path_buf()));
-    h.step();
-    // A short run of the default preset.
-    h.state_mut().state.draft.schedule_mut().steps = 30;
-    run_to_the_end(&mut h);
-    h.get_by_label("Runs").click();
-    h.step();
-    step_until(&mut h, Duration::from_secs(20), |a| {
-        a.state.runs.as_ref().is_some_and(|r| r.is_ok())
-    });
-    h.run_steps(2);
-    let runs = match &h.state().state.runs {
-        Some(Ok((runs, 0))) => runs.clone(),
-        other => panic!("runs not read: {other:?}"),
-    };
-    assert_eq!(runs.len(), 1);
-    assert_eq!(runs[0].status.label(), "finished");
-    assert_eq!(runs[0].headline, "modes_captured");
-    let name = runs[0]
-        .folder
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("name")
-        .to_string();
-    // The row shows its status, and its name opens it.
-    h.get_by_label("finished");
-    h.get_by_label(&name).click();
-    h.step();
-    step_until(&mut h, Duration::from_secs(20), |a| a.state.is_paused());
-    assert_eq!(
-        h.state().state.run_dir().cloned(),
-        Some(runs[0].folder.clone()),
-        "the run opened, paused"
-    );
 }

@@ -1,60 +1,119 @@
-//! The Runs tab: every run folder under the runs folder, newest first, with its
-//! architecture, status, steps, wall time and headline metric (last and best);
-//! sorted by any column, filtered by text; a run opens with a click.
+//! The Runs tab: every run folder under the runs folder and the folders added,
+//! newest first, with a thumbnail of its last sample, its architecture, status,
+//! steps, wall time, headline metric (last and best) and tags; sorted by any
+//! column, filtered by text or architecture. A run opens with a click on its
+//! name; its details (note, tags, what to do with it) open below the list.
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::run_details::RunDetails;
+use super::runs_table::{self, Column};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
-use crate::experiments::run_summary::{self, RunSummary};
-
-/// A column of the list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Column {
-    /// The run folder's name.
-    Name,
-    /// The architecture.
-    Architecture,
-    /// Finished, stopped, incomplete.
-    Status,
-    /// Steps done.
-    Steps,
-    /// Training time.
-    Wall,
-    /// The headline metric's last value.
-    Last,
-    /// Its best value.
-    Best,
-    /// When it last changed (the default, newest first).
-    #[default]
-    Date,
-}
+use crate::experiments::run_summary::{RunSummary, folder_name};
 
 /// The list's choices.
 #[derive(Default)]
 pub struct RunsList {
-    sort: Column,
-    ascending: bool,
+    pub(super) sort: Column,
+    pub(super) ascending: bool,
     filter: String,
+    /// Only runs of this architecture (key), if chosen.
+    architecture: Option<&'static str>,
     /// The runs ticked for a comparison.
-    ticked: std::collections::BTreeSet<std::path::PathBuf>,
+    pub(super) ticked: BTreeSet<PathBuf>,
     /// Showing the comparison of the ticked runs instead of the list.
     comparing: bool,
     /// The comparison's choices.
     compare: super::runs_compare::CompareView,
+    /// A folder of runs typed to be added.
+    typed_folder: String,
+    /// The run whose details show.
+    pub(super) details: RunDetails,
+    /// Thumbnail textures: run folder → (the picture shown, its texture).
+    pub(super) thumbs: std::collections::HashMap<PathBuf, (PathBuf, egui::TextureHandle)>,
 }
 
 /// Most runs compared at once (one colour each).
 const MAX_COMPARED: usize = 8;
 
 impl RunsList {
+    /// The runs being compared, while the comparison shows.
+    pub fn compared(&self) -> Option<Vec<PathBuf>> {
+        self.comparing
+            .then(|| self.ticked.iter().cloned().collect())
+    }
+
     /// Draws the tab.
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
         if self.comparing {
             return self.comparison_ui(ui, state);
         }
-        ui.horizontal(|ui| {
+        self.toolbar_ui(ui, state, actions);
+        self.folders_ui(ui, state, actions);
+        let (runs, unreadable) = match &state.runs {
+            None => {
+                ui.label("Reading the runs folder…");
+                return;
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+                return;
+            }
+            Some(Ok((runs, unreadable))) => (runs, unreadable),
+        };
+        if !unreadable.is_empty() {
+            ui.collapsing(
+                format!("{} folder(s) could not be read", unreadable.len()),
+                |ui| {
+                    for (path, why) in unreadable {
+                        ui.label(format!("{}: {why}", path.display()));
+                    }
+                },
+            );
+        }
+        let needle = self.filter.to_lowercase();
+        let mut shown: Vec<&RunSummary> = runs
+            .iter()
+            .filter(|r| self.architecture.is_none_or(|a| r.architecture == a))
+            .filter(|r| needle.is_empty() || haystack(r).contains(&needle))
+            .collect();
+        runs_table::sort(self.sort, self.ascending, &mut shown);
+        if shown.is_empty() {
+            ui.label(if runs.is_empty() {
+                "No runs yet: press Start, or train one with `latent-studio train`."
+            } else {
+                "No run matches the filter."
+            });
+            return;
+        }
+        self.load_thumbnails(ui.ctx(), state);
+        let chosen = self.details.folder().cloned();
+        let detail = chosen.and_then(|f| runs.iter().find(|r| r.folder == f));
+        let table_height = if detail.is_some() {
+            (ui.available_height() * 0.55).max(120.0)
+        } else {
+            ui.available_height()
+        };
+        egui::ScrollArea::both()
+            .id_salt("runs-table")
+            .max_height(table_height)
+            .show(ui, |ui| runs_table::ui(self, ui, &shown, actions));
+        if let Some(run) = detail {
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("run-details")
+                .show(ui, |ui| self.details.ui(ui, run, state, actions));
+        }
+    }
+
+    /// Refresh, Compare, the filters, adding a folder.
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Refresh")
-                .on_hover_text("Read the runs folder again.")
+                .on_hover_text("Read the runs folders again.")
                 .clicked()
             {
                 actions.push(UiAction::ScanRuns);
@@ -66,7 +125,7 @@ impl RunsList {
                     egui::Button::new(format!("Compare ({n})")),
                 )
                 .on_hover_text(
-                    "Tick two to eight runs: one plot per metric they share, a line per run.",
+                    "Tick two to eight runs: what differs in their settings, and one plot per metric they share with a line per run.",
                 )
                 .on_disabled_hover_text("Tick two to eight runs to compare them.")
                 .clicked()
@@ -75,100 +134,77 @@ impl RunsList {
                 self.comparing = true;
             }
             ui.label("Filter");
-            ui.text_edit_singleline(&mut self.filter)
-                .on_hover_text("Show the runs whose name, architecture or status contains this.");
+            ui.add(egui::TextEdit::singleline(&mut self.filter).desired_width(140.0))
+                .on_hover_text(
+                    "Show the runs whose name, architecture, status, tags or note contain this.",
+                );
+            let keys: BTreeSet<&'static str> = match &state.runs {
+                Some(Ok((runs, _))) => runs.iter().map(|r| r.architecture).collect(),
+                _ => BTreeSet::new(),
+            };
+            egui::ComboBox::from_id_salt("runs-architecture")
+                .selected_text(self.architecture.unwrap_or("every architecture"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.architecture, None, "every architecture");
+                    for key in keys {
+                        ui.selectable_value(&mut self.architecture, Some(key), key);
+                    }
+                });
         });
-        let (runs, unreadable) = match &state.runs {
-            None => {
-                ui.label("Reading the runs folder…");
-                return;
+    }
+
+    /// The folders listed, and a way to add one (typed, chosen or dropped).
+    fn folders_ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Also list runs in")
+                .on_hover_text("A folder holding run folders (or a run folder itself); you can also drop one on the window, or start with `window --runs DIR`.");
+            let typed = ui.add(
+                egui::TextEdit::singleline(&mut self.typed_folder)
+                    .hint_text("type a folder path")
+                    .desired_width(220.0),
+            );
+            let enter = typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let path = self.typed_folder.trim().to_string();
+            if (ui
+                .add_enabled(!path.is_empty(), egui::Button::new("Add"))
+                .clicked()
+                || enter)
+                && !path.is_empty()
+            {
+                actions.push(UiAction::AddRunsFolder(PathBuf::from(path)));
+                self.typed_folder.clear();
             }
-            Some(Err(e)) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-                return;
+            if ui
+                .button("Choose…")
+                .on_hover_text("Choose a folder in a dialog (where the desktop offers one; else type its path).")
+                .clicked()
+            {
+                actions.push(UiAction::AddRunsFolderDialog);
             }
-            Some(Ok((runs, unreadable))) => (runs, *unreadable),
-        };
-        if unreadable > 0 {
-            ui.label(format!(
-                "{unreadable} folder(s) could not be read (`latent-studio runs` names them)"
-            ));
-        }
-        let needle = self.filter.to_lowercase();
-        let mut shown: Vec<&RunSummary> = runs
-            .iter()
-            .filter(|r| needle.is_empty() || haystack(r).contains(&needle))
-            .collect();
-        self.sort(&mut shown);
-        if shown.is_empty() {
-            ui.label("No runs yet: press Start, or train one with `latent-studio train`.");
-            return;
-        }
-        egui::ScrollArea::both().show(ui, |ui| {
-            egui::Grid::new("runs-list").striped(true).show(ui, |ui| {
-                ui.label("");
-                for (column, title) in [
-                    (Column::Name, "run"),
-                    (Column::Architecture, "architecture"),
-                    (Column::Status, "status"),
-                    (Column::Steps, "steps"),
-                    (Column::Wall, "wall time"),
-                    (Column::Last, "headline (last)"),
-                    (Column::Best, "best"),
-                ] {
-                    let arrow = match (self.sort == column, self.ascending) {
-                        (true, true) => " ▲",
-                        (true, false) => " ▼",
-                        _ => "",
-                    };
-                    if ui
-                        .button(format!("{title}{arrow}"))
-                        .on_hover_text("Sort by this column (again: the other way).")
-                        .clicked()
-                    {
-                        self.ascending = if self.sort == column {
-                            !self.ascending
-                        } else {
-                            true
-                        };
-                        self.sort = column;
-                    }
+            for folder in &state.runs_folders {
+                if ui
+                    .small_button(format!("{} ×", folder.display()))
+                    .on_hover_text("Stop listing this folder's runs (nothing is deleted).")
+                    .clicked()
+                {
+                    actions.push(UiAction::RemoveRunsFolder(folder.clone()));
                 }
-                ui.end_row();
-                for r in shown {
-                    let mut ticked = self.ticked.contains(&r.folder);
-                    if ui
-                        .checkbox(&mut ticked, "")
-                        .on_hover_text("Tick to compare this run with others.")
-                        .changed()
-                    {
-                        if ticked {
-                            self.ticked.insert(r.folder.clone());
-                        } else {
-                            self.ticked.remove(&r.folder);
-                        }
-                    }
-                    let name = folder_name(r);
-                    if ui
-                        .link(&name)
-                        .on_hover_text(format!(
-                            "{} — open it, paused, to continue or explore it",
-                            r.folder.display()
-                        ))
-                        .clicked()
-                    {
-                        actions.push(UiAction::OpenRun(r.folder.clone()));
-                    }
-                    ui.label(r.architecture);
-                    ui.label(r.status.label());
-                    ui.label(format!("{}/{}", r.steps, r.planned));
-                    ui.label(r.wall_s.map_or_else(|| "-".into(), |s| format!("{s:.0} s")));
-                    ui.label(format!("{} {}", r.headline, figure(r.last)));
-                    ui.label(figure(r.best));
-                    ui.end_row();
-                }
-            });
+            }
         });
+    }
+
+    /// Makes textures of thumbnails that arrived (UI work: the decoding was done
+    /// off the UI thread).
+    fn load_thumbnails(&mut self, ctx: &egui::Context, state: &AppState) {
+        for (run, (picture, thumb)) in &state.run_thumbs {
+            if self.thumbs.get(run).map(|t| &t.0) == Some(picture) {
+                continue;
+            }
+            let image = egui::ColorImage::from_rgb([thumb.width, thumb.height], &thumb.pixels);
+            let name = format!("run-thumb-{}", run.display());
+            let texture = ctx.load_texture(name, image, egui::TextureOptions::LINEAR);
+            self.thumbs.insert(run.clone(), (picture.clone(), texture));
+        }
     }
 
     /// The ticked runs compared, with a way back to the list.
@@ -190,56 +226,18 @@ impl RunsList {
             Some(Ok(runs)) => self.compare.ui(ui, runs),
         }
     }
-
-    /// Orders `runs` by the chosen column.
-    fn sort(&self, runs: &mut [&RunSummary]) {
-        let key = |r: &RunSummary| -> (String, f64) {
-            match self.sort {
-                Column::Name => (folder_name(r), 0.0),
-                Column::Architecture => (r.architecture.to_string(), 0.0),
-                Column::Status => (r.status.label().to_string(), 0.0),
-                Column::Steps => (String::new(), r.steps as f64),
-                Column::Wall => (String::new(), r.wall_s.unwrap_or(-1.0)),
-                Column::Last => (String::new(), r.last.unwrap_or(f64::NEG_INFINITY)),
-                Column::Best => (String::new(), r.best.unwrap_or(f64::NEG_INFINITY)),
-                Column::Date => (String::new(), 0.0),
-            }
-        };
-        if self.sort == Column::Date {
-            // The scan lists them newest first.
-            if self.ascending {
-                runs.reverse();
-            }
-            return;
-        }
-        runs.sort_by(|a, b| {
-            let (ka, kb) = (key(a), key(b));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-        });
-        if !self.ascending {
-            runs.reverse();
-        }
-    }
-}
-
-/// The run folder's name.
-fn folder_name(r: &RunSummary) -> String {
-    run_summary::folder_name(&r.folder)
 }
 
 /// What the filter looks in, lower case.
 fn haystack(r: &RunSummary) -> String {
     format!(
-        "{} {} {} {}",
-        folder_name(r),
+        "{} {} {} {} {} {}",
+        folder_name(&r.folder),
         r.name,
         r.architecture,
-        r.status.label()
+        r.status.label(),
+        r.notes.tags.join(" "),
+        r.notes.note
     )
     .to_lowercase()
-}
-
-/// A metric's value, or a dash.
-fn figure(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), run_summary::figure)
 }

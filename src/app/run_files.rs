@@ -1,0 +1,142 @@
+//! The Runs tab's disk work, off the UI thread: reading run folders (the list,
+//! a comparison's metrics, thumbnails of last samples) and changing them (notes,
+//! rename, move to the trash). One named thread takes the jobs in order; the
+//! window drains the outcomes each frame.
+
+use std::path::PathBuf;
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::experiments::run_compare::{self, RunSeries};
+use crate::experiments::run_summary::{self, Scanned};
+use crate::runs::manage;
+use crate::runs::notes::{self, RunNotes};
+use crate::view::RgbImage;
+
+/// Side of a run's thumbnail in the list, in pixels.
+pub const THUMB_SIDE: u32 = 40;
+
+/// What to do.
+#[derive(Clone, Debug)]
+pub enum RunJob {
+    /// List the run folders under each folder.
+    Scan(Vec<PathBuf>),
+    /// Read these runs' metrics to compare them.
+    Compare(Vec<PathBuf>),
+    /// Make thumbnails of these runs' last samples: (run folder, picture).
+    Thumbnails(Vec<(PathBuf, PathBuf)>),
+    /// Write a run's note and tags.
+    SaveNotes(PathBuf, RunNotes),
+    /// Rename a run folder.
+    Rename(PathBuf, String),
+    /// Move a run folder to the trash.
+    Trash(PathBuf),
+}
+
+/// What came of a job.
+#[derive(Clone, Debug)]
+pub enum RunOutcome {
+    /// The runs listed, newest first, and the folders that could not be read (with
+    /// why); or why no folder could be read at all.
+    Scanned(Result<Scanned, String>),
+    /// A comparison's metrics (or why a run could not be read).
+    Compared(Result<Vec<RunSeries>, String>),
+    /// Thumbnails made: (run folder, picture it shows, thumbnail).
+    Thumbnails(Vec<(PathBuf, PathBuf, RgbImage)>),
+    /// A change was made (a sentence for the log) or refused (why); the list is
+    /// to be read again.
+    Changed(Result<String, String>),
+}
+
+/// The thread and its two channels.
+pub struct RunFiles {
+    jobs: Sender<RunJob>,
+    outcomes: Receiver<RunOutcome>,
+}
+
+impl RunFiles {
+    /// Starts the thread; `wake` is called after each outcome (to repaint).
+    pub fn new(wake: impl Fn() + Send + 'static) -> Self {
+        let (jobs, inbox) = unbounded::<RunJob>();
+        let (outbox, outcomes) = unbounded();
+        let spawned = std::thread::Builder::new()
+            .name("run-files".into())
+            .spawn(move || {
+                for job in inbox {
+                    if outbox.send(perform(job)).is_err() {
+                        break;
+                    }
+                    wake();
+                }
+            });
+        if let Err(e) = spawned {
+            // Without the thread the jobs are done nowhere: say so once each.
+            let (tx, rx) = unbounded();
+            let _ = tx.send(RunOutcome::Scanned(Err(format!(
+                "cannot read run folders: no thread ({e})"
+            ))));
+            return Self {
+                jobs: unbounded().0,
+                outcomes: rx,
+            };
+        }
+        Self { jobs, outcomes }
+    }
+
+    /// Queues a job.
+    pub fn send(&self, job: RunJob) {
+        let _ = self.jobs.send(job);
+    }
+
+    /// Outcomes that have arrived.
+    pub fn outcomes(&self) -> impl Iterator<Item = RunOutcome> + '_ {
+        self.outcomes.try_iter()
+    }
+}
+
+/// Does one job (on the thread).
+pub fn perform(job: RunJob) -> RunOutcome {
+    match job {
+        RunJob::Scan(dirs) => RunOutcome::Scanned(scan(&dirs)),
+        RunJob::Compare(folders) => {
+            RunOutcome::Compared(run_compare::load(&folders).map_err(|e| e.to_string()))
+        }
+        RunJob::Thumbnails(wanted) => RunOutcome::Thumbnails(
+            wanted
+                .into_iter()
+                .filter_map(|(run, picture)| {
+                    let thumb = manage::thumbnail(&picture, THUMB_SIDE).ok()?;
+                    Some((run, picture, thumb))
+                })
+                .collect(),
+        ),
+        RunJob::SaveNotes(folder, n) => RunOutcome::Changed(
+            notes::write(&folder, &n)
+                .map(|()| format!("notes of {} saved", run_summary::folder_name(&folder)))
+                .map_err(|e| e.to_string()),
+        ),
+        RunJob::Rename(folder, name) => RunOutcome::Changed(
+            manage::rename(&folder, &name)
+                .map(|to| format!("renamed {} to {}", folder.display(), to.display()))
+                .map_err(|e| e.to_string()),
+        ),
+        RunJob::Trash(folder) => RunOutcome::Changed(
+            manage::trash(&folder)
+                .map(|to| format!("moved {} to {}", folder.display(), to.display()))
+                .map_err(|e| e.to_string()),
+        ),
+    }
+}
+
+/// The runs under every folder of `dirs`, newest first. A folder that does not
+/// exist yet holds no runs (the runs folder is made by the first run).
+fn scan(dirs: &[PathBuf]) -> Result<Scanned, String> {
+    let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        let (r, u) = run_summary::scan(dir).map_err(|e| e.to_string())?;
+        runs.extend(r);
+        unreadable.extend(u);
+    }
+    runs.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.folder.cmp(&b.folder)));
+    Ok((runs, unreadable))
+}

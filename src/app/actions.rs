@@ -50,6 +50,8 @@ pub enum UiAction {
     ScanRuns,
     /// Compare these run folders' metrics in the Runs tab.
     CompareRuns(Vec<std::path::PathBuf>),
+    /// Read these saved samples of compared runs, to show them side by side.
+    LoadRunSamples(Vec<std::path::PathBuf>),
     /// Write a run's note and tags into its folder.
     SaveRunNotes(std::path::PathBuf, crate::runs::notes::RunNotes),
     /// Rename a run folder.

@@ -52,6 +52,9 @@ impl StudioApp {
                 return self.run_files.send(RunJob::Compare(folders));
             }
             UiAction::ScanRuns => return self.scan_runs(),
+            UiAction::LoadRunSamples(paths) => {
+                return self.run_files.send(RunJob::Samples(paths));
+            }
             UiAction::SaveRunNotes(folder, notes) => {
                 return self.run_files.send(RunJob::SaveNotes(folder, notes));
             }

@@ -25,6 +25,8 @@ pub enum RunJob {
     Compare(Vec<PathBuf>),
     /// Make thumbnails of these runs' last samples: (run folder, picture).
     Thumbnails(Vec<(PathBuf, PathBuf)>),
+    /// Read these saved samples (pictures or text) to show side by side.
+    Samples(Vec<PathBuf>),
     /// Write a run's note and tags.
     SaveNotes(PathBuf, RunNotes),
     /// Rename a run folder.
@@ -43,10 +45,24 @@ pub enum RunOutcome {
     Compared(Result<Vec<RunSeries>, String>),
     /// Thumbnails made: (run folder, picture it shows, thumbnail).
     Thumbnails(Vec<(PathBuf, PathBuf, RgbImage)>),
+    /// Saved samples read: each file's picture or text, or why it could not be read.
+    Samples(Vec<(PathBuf, Result<SavedSample, String>)>),
     /// A change was made (a sentence for the log) or refused (why); the list is
     /// to be read again.
     Changed(Result<String, String>),
 }
+
+/// A saved sample, read back.
+#[derive(Clone, Debug)]
+pub enum SavedSample {
+    /// A picture (a sample grid, a 2-D canvas).
+    Picture(RgbImage),
+    /// What a character model wrote.
+    Text(String),
+}
+
+/// Largest side of a sample shown side by side, in pixels.
+const SAMPLE_SIDE: u32 = 512;
 
 /// The thread and its two channels.
 pub struct RunFiles {
@@ -107,6 +123,23 @@ pub fn perform(job: RunJob) -> RunOutcome {
                 .filter_map(|(run, picture)| {
                     let thumb = manage::thumbnail(&picture, THUMB_SIDE).ok()?;
                     Some((run, picture, thumb))
+                })
+                .collect(),
+        ),
+        RunJob::Samples(paths) => RunOutcome::Samples(
+            paths
+                .into_iter()
+                .map(|p| {
+                    let read = if p.extension().is_some_and(|x| x == "txt") {
+                        std::fs::read_to_string(&p)
+                            .map(SavedSample::Text)
+                            .map_err(|e| format!("{}: {e}", p.display()))
+                    } else {
+                        manage::thumbnail(&p, SAMPLE_SIDE)
+                            .map(SavedSample::Picture)
+                            .map_err(|e| e.to_string())
+                    };
+                    (p, read)
                 })
                 .collect(),
         ),

@@ -65,6 +65,13 @@ impl StudioApp {
                     self.state.runs = Some(runs);
                 }
                 RunOutcome::Compared(runs) => self.state.comparison = Some(runs),
+                RunOutcome::Samples(read) => {
+                    // A bounded cache: the samples of the step shown, and a few before.
+                    if self.state.run_samples.len() > 64 {
+                        self.state.run_samples.clear();
+                    }
+                    self.state.run_samples.extend(read);
+                }
                 RunOutcome::Thumbnails(made) => {
                     for (run, picture, thumb) in made {
                         self.state.run_thumbs.insert(run, (picture, thumb));

@@ -65,6 +65,9 @@ pub struct AppState {
     pub runs_folders: Vec<PathBuf>,
     /// Thumbnails of runs' last samples: run folder → (the picture, its thumbnail).
     pub run_thumbs: std::collections::HashMap<PathBuf, (PathBuf, crate::view::RgbImage)>,
+    /// Saved samples of compared runs, read for the side-by-side view (by file).
+    pub run_samples:
+        std::collections::HashMap<PathBuf, Result<super::run_files::SavedSample, String>>,
     /// The runs being compared in the Runs tab, once read (or why they could not be).
     pub comparison: Option<Result<Vec<RunSeries>, String>>,
 }
@@ -151,6 +154,7 @@ impl AppState {
             runs: None,
             runs_folders: Vec::new(),
             run_thumbs: Default::default(),
+            run_samples: Default::default(),
             comparison: None,
             text_problem: None,
             input_thumbs: std::collections::HashMap::new(),

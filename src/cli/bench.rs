@@ -37,7 +37,13 @@ pub struct BenchArgs {
 /// The registry's benchmark names, for the argument parser.
 fn bench_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(
-        registry::benches().map(|b| clap::builder::PossibleValue::new(b.name).help(b.about)),
+        registry::benches()
+            .map(|b| clap::builder::PossibleValue::new(b.name).help(b.about))
+            .chain(
+                super::bench_runs::BENCHES
+                    .iter()
+                    .map(|(name, about)| clap::builder::PossibleValue::new(*name).help(*about)),
+            ),
     )
 }
 
@@ -47,9 +53,16 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         for b in registry::benches() {
             println!("{:<18} {}", b.name, b.about);
         }
+        for (name, about) in super::bench_runs::BENCHES {
+            println!("{name:<18} {about}");
+        }
         return Ok(());
     }
     let name = args.model.as_deref().unwrap_or_default();
+    if super::bench_runs::BENCHES.iter().any(|(n, _)| *n == name) {
+        let times = super::bench_runs::run(name, args.steps.max(1), args.warmup)?;
+        return report(name, 1, times);
+    }
     let bench: &Bench = registry::benches()
         .find(|b| b.name == name)
         .with_context(|| format!("no benchmark called {name}"))?;
@@ -83,16 +96,23 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             once(&mut exp, i as u64)?;
             times.push(t.elapsed().as_secs_f64());
         }
-        times.sort_by(f64::total_cmp);
-        let median = times[times.len() / 2];
-        // A reader that stops early (`| head -1`) is not an error.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "latent-studio {name} threads={threads} median_step_ms={:.2}",
-            median * 1e3
-        );
-        let _ = writeln!(out, "steps_per_s={:.4}", 1.0 / median);
-        Ok(())
+        report(name, threads, times)
     })
+}
+
+/// Prints the median step and, last, `steps_per_s=…`.
+fn report(name: &str, threads: usize, mut times: Vec<f64>) -> anyhow::Result<()> {
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    // A reader that stops early (`| head -1`) is not an error.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "latent-studio {name} threads={threads} median_step_ms={:.2} min_ms={:.2} max_ms={:.2}",
+        median * 1e3,
+        times[0] * 1e3,
+        times[times.len() - 1] * 1e3
+    );
+    let _ = writeln!(out, "steps_per_s={:.4}", 1.0 / median);
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The command line: the same worker as the window, headless.
 
 pub mod bench;
+pub mod bench_runs;
 pub mod compare;
 pub mod dataset;
 pub mod generate;

@@ -24,6 +24,35 @@ pub struct RunSeries {
     pub changes: Vec<LiveChange>,
     /// Its `config.toml`, as text (`None` if it has none).
     pub config: Option<String>,
+    /// Its saved samples (`samples/step-NNNNNN.png` or `.txt`) by step, in order.
+    pub samples: Vec<(u64, PathBuf)>,
+}
+
+impl RunSeries {
+    /// The saved sample nearest `step` (the last at or before it, else the first).
+    pub fn sample_at(&self, step: u64) -> Option<&(u64, PathBuf)> {
+        let i = self.samples.partition_point(|(s, _)| *s <= step);
+        self.samples.get(i.saturating_sub(1))
+    }
+}
+
+/// The samples in `dir` by step: `step-NNNNNN.png` (or `.txt`), sorted.
+fn samples(dir: &Path) -> Vec<(u64, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(u64, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "txt"))
+        .filter_map(|p| {
+            let stem = p.file_stem()?.to_str()?;
+            let step = stem.strip_prefix("step-")?.parse().ok()?;
+            Some((step, p))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 impl RunSeries {
@@ -83,6 +112,7 @@ fn read(folder: &Path) -> Result<RunSeries> {
         clock,
         changes: changes_file::read(&folder.join(changes_file::CHANGES_FILE)),
         config: std::fs::read_to_string(run.config_path()).ok(),
+        samples: samples(&run.samples_dir()),
     })
 }
 
@@ -187,7 +217,7 @@ mod tests {
             &["10,1.2,0.6,90,1.0"],
         );
         write(&c, "step,loss,elapsed_s", &["10,3.0,1.0"]);
-        let runs = load(&[a.clone(), b, c]).expect("load");
+        let runs = load(&[a.clone(), b.clone(), c]).expect("load");
         assert_eq!(runs[0].label, "a");
         assert_eq!(
             runs[0].series("g_loss"),
@@ -205,6 +235,20 @@ mod tests {
             "it is the clock"
         );
         assert_eq!(runs[0].config, None, "no config.toml written");
+        std::fs::create_dir_all(b.join("samples")).expect("dir");
+        for name in ["step-000010.png", "step-000030.png", "notes.png"] {
+            std::fs::write(b.join("samples").join(name), b"x").expect("sample");
+        }
+        let b = &load(std::slice::from_ref(&b)).expect("load")[0];
+        let steps: Vec<u64> = b.samples.iter().map(|s| s.0).collect();
+        assert_eq!(steps, [10, 30], "only step-N files, by step");
+        assert_eq!(b.sample_at(29).map(|s| s.0), Some(10));
+        assert_eq!(b.sample_at(30).map(|s| s.0), Some(30));
+        assert_eq!(
+            b.sample_at(5).map(|s| s.0),
+            Some(10),
+            "the first if none before"
+        );
         assert_eq!(shared_metrics(&runs), vec!["d_loss", "g_loss"]);
         assert_eq!(
             shared_metrics(&runs[2..]),

@@ -9,10 +9,18 @@ pub mod references;
 
 use crate::theme::{Rgb, SERIES};
 
+/// The colours runs get: the series palette without its brown and grey, which
+/// read as a dull red and as "disabled" beside the others; one each for the
+/// eight runs a comparison holds at most.
+const RUN_PALETTE: [Rgb; 8] = [
+    SERIES[0], SERIES[1], SERIES[2], SERIES[3], SERIES[4], SERIES[6], SERIES[8], SERIES[9],
+];
+
 /// A colour for each of `names` (runs' folder names) that stays the run's own
 /// whatever else is compared with it: the palette entry its name hashes to, or,
 /// where an earlier run of the list took that one, the next free entry.
 pub fn run_colours<S: AsRef<str>>(names: &[S]) -> Vec<Rgb> {
+    const SERIES: [Rgb; 8] = RUN_PALETTE;
     let mut taken = [false; SERIES.len()];
     names
         .iter()

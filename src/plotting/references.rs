@@ -18,15 +18,11 @@ pub fn references(metric: &str, latest: impl Fn(&str) -> Option<f64>) -> Vec<Ref
         value,
     };
     match metric {
-        "d_real" | "d_fake" => vec![line("equilibrium: D outputs ½ everywhere", 0.5)],
-        "d_loss" => vec![line(
-            "equilibrium of the standard loss: 2·ln 2",
-            2.0 * std::f64::consts::LN_2,
-        )],
+        "d_real" | "d_fake" => vec![line("equilibrium ½", 0.5)],
+        "d_loss" => vec![line("equilibrium 2·ln 2", 2.0 * std::f64::consts::LN_2)],
         "train_bpc" | "val_bpc" => latest("unigram_bpc")
-            .map(|v| vec![line("unigram entropy of the text (no context)", v)])
+            .map(|v| vec![line("unigram entropy", v)])
             .unwrap_or_default(),
-        "high_quality_pct" => vec![line("95%: the census's bar for high quality", 95.0)],
         _ => Vec::new(),
     }
 }

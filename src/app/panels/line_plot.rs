@@ -5,9 +5,12 @@
 //! live change, sensible axes for one point, and lines reduced to what the plot's
 //! pixel columns can show so long runs draw fast.
 
+use std::sync::Arc;
+
 use egui::Color32;
 use egui_plot::{GridInput, GridMark, HLine, Legend, Line, LineStyle, Plot, VLine};
 
+use super::line_cache::{self, Shown};
 use crate::experiments::run_summary::figure;
 use crate::plotting::lines;
 use crate::plotting::references::Reference;
@@ -90,31 +93,6 @@ pub struct PlotExtras<'a> {
     pub counts: bool,
 }
 
-/// A line as drawn: its points on the chosen axes, smoothed, and the raw ones.
-struct Shown {
-    raw: Vec<[f64; 2]>,
-    smoothed: Vec<[f64; 2]>,
-}
-
-fn shown(line: &PlotLine, tools: &PlotTools) -> Shown {
-    let points = if tools.x_time {
-        lines::by_time(line.points, line.clock).unwrap_or_else(|| line.points.to_vec())
-    } else {
-        line.points.to_vec()
-    };
-    let raw: Vec<[f64; 2]> = if tools.log_y {
-        points
-            .into_iter()
-            .filter(|p| p[1] > 0.0)
-            .map(|p| [p[0], p[1].log10()])
-            .collect()
-    } else {
-        points
-    };
-    let smoothed = lines::smooth(&raw, tools.smoothing);
-    Shown { raw, smoothed }
-}
-
 fn whole_number_marks(input: GridInput) -> Vec<GridMark> {
     let mut marks = egui_plot::log_grid_spacer(10)(input);
     marks.retain(|m| m.step_size >= 1.0);
@@ -130,7 +108,15 @@ pub fn ui(
     extras: &PlotExtras,
     tools: &PlotTools,
 ) {
-    let drawn: Vec<Shown> = lines_in.iter().map(|l| shown(l, tools)).collect();
+    let ctx = ui.ctx().clone();
+    let line_ids: Vec<egui::Id> = (0..lines_in.len())
+        .map(|k| ui.scope_id().with(("plot-line", &id, k)))
+        .collect();
+    let drawn: Vec<Arc<Shown>> = lines_in
+        .iter()
+        .zip(&line_ids)
+        .map(|(l, &lid)| line_cache::shown(&ctx, lid, l, tools))
+        .collect();
     let mut plot = Plot::new(id)
         .width(size[0])
         .height(size[1])
@@ -145,10 +131,10 @@ pub fn ui(
         plot = plot.y_axis_formatter(|mark, _| figure(10f64.powf(mark.value)));
     }
     // A line of one point (or of one value) gets a readable range, not a sliver.
-    let ys = drawn.iter().flat_map(|d| d.raw.iter().map(|p| p[1]));
+    let ys = drawn.iter().filter_map(|d| d.y_range).flatten();
     if let (Some(y), Some(x)) = (
         lines::axis_range(ys),
-        lines::axis_range(drawn.iter().flat_map(|d| d.raw.iter().map(|p| p[0]))),
+        lines::axis_range(drawn.iter().filter_map(|d| d.x_range).flatten()),
     ) {
         plot = plot
             .include_y(y[0])
@@ -167,17 +153,14 @@ pub fn ui(
     let response = plot.show(ui, |plot_ui| {
         let bounds = plot_ui.plot_bounds();
         let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
-        for (line, d) in lines_in.iter().zip(&drawn) {
-            if tools.smoothing > 0.0 {
+        for (line, &lid) in lines_in.iter().zip(&line_ids) {
+            let smoothing = tools.smoothing > 0.0;
+            let reduced = line_cache::reduced(&ctx, lid, x0, x1, columns, smoothing);
+            if smoothing {
                 let faint = line.colour.gamma_multiply(0.3);
-                plot_ui.line(
-                    Line::new(line.label, lines::reduce(&d.raw, x0, x1, columns)).color(faint),
-                );
+                plot_ui.line(Line::new(line.label, reduced[0].clone()).color(faint));
             }
-            plot_ui.line(
-                Line::new(line.label, lines::reduce(&d.smoothed, x0, x1, columns))
-                    .color(line.colour),
-            );
+            plot_ui.line(Line::new(line.label, reduced[1].clone()).color(line.colour));
         }
         for r in extras.references {
             let value = if tools.log_y {
@@ -217,7 +200,7 @@ fn readout_ui(
     x: f64,
     span: f64,
     lines_in: &[PlotLine],
-    drawn: &[Shown],
+    drawn: &[Arc<Shown>],
     extras: &PlotExtras,
     tools: &PlotTools,
     at: &dyn Fn(f64, &[[f64; 2]]) -> f64,

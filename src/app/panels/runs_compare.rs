@@ -3,6 +3,9 @@
 //! in the legend; click it to hide the line), under the plot tools.
 
 use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
+use super::runs_samples::SamplesSideBySide;
+use crate::app::actions::Actions;
+use crate::app::state::AppState;
 use crate::app::theme;
 use crate::experiments::run_compare::{RunSeries, shared_metrics};
 use crate::plotting::references::references;
@@ -16,11 +19,20 @@ pub struct CompareView {
     pub tools: PlotTools,
     /// List every setting, not only those that differ.
     pub all_settings: bool,
+    /// Showing the samples side by side instead of the plots.
+    samples_shown: bool,
+    samples: SamplesSideBySide,
 }
 
 impl CompareView {
     /// Draws the comparison of `runs`.
-    pub fn ui(&mut self, ui: &mut egui::Ui, runs: &[RunSeries]) {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        runs: &[RunSeries],
+        state: &AppState,
+        actions: &mut Actions,
+    ) {
         let metrics = shared_metrics(runs);
         let names: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
         let colours: Vec<egui::Color32> =
@@ -28,6 +40,16 @@ impl CompareView {
         egui::ScrollArea::vertical().show(ui, |ui| {
             self.settings_ui(ui, runs, &colours);
             ui.separator();
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.samples_shown, false, "Plots")
+                    .on_hover_text("One plot per metric the runs share.");
+                ui.selectable_value(&mut self.samples_shown, true, "Samples side by side")
+                    .on_hover_text("Each run's saved samples at the same step, one row per run.");
+            });
+            if self.samples_shown {
+                self.samples.ui(ui, runs, &colours, state, actions);
+                return;
+            }
             if metrics.is_empty() {
                 ui.label("These runs share no metric.");
                 return;

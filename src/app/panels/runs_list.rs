@@ -48,7 +48,7 @@ impl RunsList {
     /// Draws the tab.
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
         if self.comparing {
-            return self.comparison_ui(ui, state);
+            return self.comparison_ui(ui, state, actions);
         }
         self.toolbar_ui(ui, state, actions);
         self.folders_ui(ui, state, actions);
@@ -208,7 +208,7 @@ impl RunsList {
     }
 
     /// The ticked runs compared, with a way back to the list.
-    fn comparison_ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+    fn comparison_ui(&mut self, ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
         if ui
             .button("Back to all runs")
             .on_hover_text("Back to the list of runs.")
@@ -223,7 +223,7 @@ impl RunsList {
             Some(Err(e)) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
-            Some(Ok(runs)) => self.compare.ui(ui, runs),
+            Some(Ok(runs)) => self.compare.ui(ui, runs, state, actions),
         }
     }
 }

@@ -1,0 +1,117 @@
+//! Runs' samples side by side: one row per compared run, each showing its saved
+//! sample (picture or text) nearest the step of one slider that moves them all.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::app::actions::{Actions, UiAction};
+use crate::app::run_files::SavedSample;
+use crate::app::state::AppState;
+use crate::experiments::run_compare::RunSeries;
+
+/// The view's state: the step chosen, what was asked for, the textures made.
+#[derive(Default)]
+pub struct SamplesSideBySide {
+    /// The step shown (`None`: the last one saved).
+    step: Option<u64>,
+    asked: HashSet<PathBuf>,
+    textures: HashMap<PathBuf, egui::TextureHandle>,
+}
+
+impl SamplesSideBySide {
+    /// Draws the rows of `runs` (in their colours).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        runs: &[RunSeries],
+        colours: &[egui::Color32],
+        state: &AppState,
+        actions: &mut Actions,
+    ) {
+        let steps: Vec<u64> = runs
+            .iter()
+            .flat_map(|r| r.samples.iter().map(|s| s.0))
+            .collect::<BTreeSet<u64>>()
+            .into_iter()
+            .collect();
+        let Some(&last) = steps.last() else {
+            ui.label("These runs saved no samples.");
+            return;
+        };
+        let mut index = self
+            .step
+            .map_or(steps.len() - 1, |s| steps.partition_point(|&x| x < s))
+            .min(steps.len() - 1);
+        ui.horizontal(|ui| {
+            ui.label("step");
+            let slider = egui::Slider::new(&mut index, 0..=steps.len() - 1)
+                .custom_formatter(|i, _| {
+                    steps.get(i as usize).map_or(String::new(), u64::to_string)
+                })
+                .show_value(true);
+            if ui
+                .add(slider)
+                .on_hover_text("Every run shows its saved sample nearest this step.")
+                .changed()
+            {
+                self.step = Some(steps[index]);
+            }
+            if ui
+                .button("last")
+                .on_hover_text("Follow the last saved step.")
+                .clicked()
+            {
+                self.step = None;
+            }
+        });
+        let step = self.step.unwrap_or(last);
+        let mut wanted = Vec::new();
+        let width = ui.available_width();
+        for (run, &colour) in runs.iter().zip(colours) {
+            ui.separator();
+            let Some((at, path)) = run.sample_at(step) else {
+                ui.colored_label(colour, format!("{}: no samples", run.label));
+                continue;
+            };
+            ui.colored_label(colour, format!("{} · step {at}", run.label));
+            match state.run_samples.get(path) {
+                Some(Ok(SavedSample::Picture(picture))) => {
+                    let texture = self.textures.entry(path.clone()).or_insert_with(|| {
+                        let image = egui::ColorImage::from_rgb(
+                            [picture.width, picture.height],
+                            &picture.pixels,
+                        );
+                        ui.ctx().load_texture(
+                            format!("run-sample-{}", path.display()),
+                            image,
+                            egui::TextureOptions::NEAREST,
+                        )
+                    });
+                    let size = texture.size_vec2();
+                    let scale = (220.0 / size.y).min(width / size.x.max(1.0)).min(2.0);
+                    ui.image((texture.id(), size * scale));
+                }
+                Some(Ok(SavedSample::Text(text))) => {
+                    ui.label(egui::RichText::new(text.as_str()).monospace());
+                }
+                Some(Err(why)) => {
+                    ui.colored_label(ui.visuals().warn_fg_color, why);
+                }
+                None => {
+                    ui.label("reading…");
+                    if self.asked.insert(path.clone()) {
+                        wanted.push(path.clone());
+                    }
+                }
+            }
+        }
+        if !wanted.is_empty() {
+            actions.push(UiAction::LoadRunSamples(wanted));
+        }
+        // Textures of pictures the cache let go are dropped too.
+        self.textures
+            .retain(|p, _| state.run_samples.contains_key(p));
+        // Asked and answered: a picture the cache lets go later is asked for again.
+        self.asked.retain(|p| !state.run_samples.contains_key(p));
+    }
+}

@@ -45,6 +45,7 @@ fn main() {
         }
         Some(CliCommand::Runs(args)) => latent_studio::cli::runs::run(args),
         Some(CliCommand::Compare(args)) => latent_studio::cli::compare::run(args),
+        Some(CliCommand::Sweep(args)) => latent_studio::cli::sweep::run(args),
         Some(CliCommand::Dataset(args)) => latent_studio::cli::dataset::run(args),
         Some(CliCommand::Bench(args)) => latent_studio::cli::bench::run(args),
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod headless;
 pub mod optimise_input;
 pub mod runs;
+pub mod sweep;
 pub mod train;
 pub mod window;
 
@@ -44,6 +45,8 @@ pub enum CliCommand {
     /// Compare run folders: each shared metric's last and best, the settings that
     /// differ, and the overlaid curves as a PNG.
     Compare(compare::CompareArgs),
+    /// Train every combination of up to three settings, one run each, into a sweep folder.
+    Sweep(sweep::SweepArgs),
     /// Load a dataset, print its size and labels, and write a grid of examples.
     Dataset(dataset::DatasetArgs),
     /// Time the training step of a benchmark model (the PyTorch twins' shapes).

@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::experiments::registry::Better;
 use crate::experiments::run_compare::better;
-use crate::experiments::run_summary::{RunSummary, figure, folder_name, scan};
+use crate::experiments::run_summary::{RunSummary, figure, scan};
 
 /// Options of `runs`.
 #[derive(Debug, Args)]
@@ -54,12 +54,18 @@ pub fn run(args: RunsArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    let width = all
+        .iter()
+        .map(|r| r.display_name().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24);
     println!(
-        "{:<40} {:<18} {:<10} {:>13} {:>8}  headline (last, best)",
+        "{:<width$} {:<18} {:<10} {:>13} {:>8}  headline (last, best)",
         "run", "architecture", "status", "steps", "wall"
     );
     for r in &all {
-        println!("{}", row(r));
+        println!("{}", row(r, width));
     }
     if all.is_empty() {
         println!("(no runs)");
@@ -83,7 +89,7 @@ fn sort(runs: &mut [RunSummary], key: &str) {
         };
     match key {
         "date" => {}
-        "name" => runs.sort_by_key(|r| folder_name(&r.folder)),
+        "name" => runs.sort_by_key(RunSummary::display_name),
         "architecture" => runs.sort_by_key(|r| r.architecture),
         "status" => runs.sort_by_key(|r| r.status.label()),
         "steps" => runs.sort_by_key(|r| std::cmp::Reverse(r.steps)),
@@ -117,6 +123,7 @@ fn json(r: &RunSummary) -> String {
     serde_json::json!({
         "folder": r.folder.display().to_string(),
         "name": r.name,
+        "group": r.group,
         "architecture": r.architecture,
         "status": r.status.label(),
         "steps": r.steps,
@@ -132,12 +139,12 @@ fn json(r: &RunSummary) -> String {
 }
 
 /// One line of the list.
-fn row(r: &RunSummary) -> String {
-    let name = folder_name(&r.folder);
+fn row(r: &RunSummary, width: usize) -> String {
+    let name = r.display_name();
     let wall = r.wall_s.map_or_else(|| "-".into(), duration);
     let figure = |v: Option<f64>| v.map_or_else(|| "-".into(), figure);
     format!(
-        "{name:<40} {:<18} {:<10} {:>13} {wall:>8}  {} {}, {}",
+        "{name:<width$} {:<18} {:<10} {:>13} {wall:>8}  {} {}, {}",
         r.architecture,
         r.status.label(),
         format!("{}/{}", r.steps, r.planned),

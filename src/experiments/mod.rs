@@ -18,6 +18,7 @@ pub mod pixel_drawing;
 pub mod registry;
 pub mod run_compare;
 pub mod run_summary;
+pub mod run_sweep;
 #[macro_use]
 pub mod spec;
 

@@ -77,6 +77,18 @@ pub struct RunSummary {
     pub last_sample: Option<PathBuf>,
     /// Its `config.toml`, as text.
     pub config: String,
+    /// The sweep folder it belongs to (its name), if it is one of a sweep's runs.
+    pub group: Option<String>,
+}
+
+impl RunSummary {
+    /// Its name in a list: the folder's name, after its sweep's (`sweep-…/lr_g-0.001`).
+    pub fn display_name(&self) -> String {
+        match &self.group {
+            Some(g) => format!("{g}/{}", folder_name(&self.folder)),
+            None => folder_name(&self.folder),
+        }
+    }
 }
 
 /// Reads the run folder `folder`; an error names what is missing or unreadable.
@@ -150,6 +162,7 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         notes: notes::read(folder),
         last_sample: newest_sample(&run.samples_dir()),
         config: text,
+        group: None,
     })
 }
 
@@ -196,9 +209,23 @@ pub fn scan(root: &Path) -> Result<Scanned> {
     let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
     for entry in entries.flatten() {
         let path = entry.path();
-        // `.trash/` holds deleted runs; a folder without a config is not a run.
+        // `.trash/` holds deleted runs; a folder without a config is not a run, but
+        // a sweep's folder holds runs, listed as its group.
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden || !path.join("config.toml").is_file() {
+        if hidden {
+            continue;
+        }
+        if path.join(super::run_sweep::SWEEP_FILE).is_file() {
+            let group = folder_name(&path);
+            let (inner, broken) = scan(&path)?;
+            runs.extend(inner.into_iter().map(|mut r| {
+                r.group = Some(group.clone());
+                r
+            }));
+            unreadable.extend(broken);
+            continue;
+        }
+        if !path.join("config.toml").is_file() {
             continue;
         }
         match summarise(&path) {

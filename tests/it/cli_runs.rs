@@ -173,3 +173,58 @@ fn a_run_folder_has_one_writer_at_a_time() {
     let ended = std::fs::read_to_string(out.join("ended.toml")).expect("ended.toml");
     assert!(ended.contains("finished"), "{ended}");
 }
+
+/// A sweep trains every combination into one folder, lists them as its group, and
+/// the same command again finds nothing left to train.
+#[test]
+fn a_sweep_trains_every_combination_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let root = dir.path().join("runs");
+    let sweep = |extra: &[&str]| {
+        studio()
+            .args(["sweep", "gan2d_ring", "--steps", "10", "--parallel", "2"])
+            .args(["--vary", "train.lr_g=0.001,0.0005"])
+            .args(["--vary", "train.generator_loss=minimax,non_saturating"])
+            .args(extra)
+            .arg("--out")
+            .arg(root.join("grid"))
+            .output()
+            .expect("sweep")
+    };
+    let first = sweep(&[]);
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(said.contains("4 runs, 0 done, 4 to train"), "{said}");
+    let run = root.join("grid/lr_g-0.0005_generator_loss-minimax");
+    let config = std::fs::read_to_string(run.join("config.toml")).expect("config");
+    assert!(
+        config.contains("lr_g = 0.0005") && config.contains("\"minimax\""),
+        "{config}"
+    );
+    let again = sweep(&[]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("4 done, 0 to train"));
+    let other = sweep(&["--set", "seed=9"]);
+    assert!(
+        !other.status.success(),
+        "another sweep in the same folder is refused"
+    );
+    let listed = studio()
+        .arg("runs")
+        .arg(&root)
+        .args(["--json"])
+        .output()
+        .expect("runs");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter()
+            .all(|r| r["group"] == "grid" && r["status"] == "finished")
+    );
+}

@@ -11,7 +11,7 @@ use super::run_details::RunDetails;
 use super::runs_table::{self, Column};
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
-use crate::experiments::run_summary::{RunSummary, folder_name};
+use crate::experiments::run_summary::RunSummary;
 
 /// The list's choices.
 #[derive(Default)]
@@ -232,7 +232,7 @@ impl RunsList {
 fn haystack(r: &RunSummary) -> String {
     format!(
         "{} {} {} {} {} {}",
-        folder_name(&r.folder),
+        r.display_name(),
         r.name,
         r.architecture,
         r.status.label(),

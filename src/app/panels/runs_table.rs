@@ -2,7 +2,7 @@
 
 use super::runs_list::RunsList;
 use crate::app::actions::{Actions, UiAction};
-use crate::experiments::run_summary::{self, RunStatus, RunSummary, folder_name};
+use crate::experiments::run_summary::{self, RunStatus, RunSummary};
 
 /// A column of the list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -38,7 +38,7 @@ pub fn sort(column: Column, ascending: bool, runs: &mut [&RunSummary]) {
     }
     let key = |r: &RunSummary| -> (String, f64) {
         match column {
-            Column::Name => (folder_name(&r.folder), 0.0),
+            Column::Name => (r.display_name(), 0.0),
             Column::Architecture => (r.architecture.to_string(), 0.0),
             Column::Status => (r.status.label().to_string(), 0.0),
             Column::Steps => (String::new(), r.steps as f64),
@@ -126,7 +126,7 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
             ui.allocate_space(egui::vec2(side, side));
         }
     }
-    let name = folder_name(&r.folder);
+    let name = r.display_name();
     let mut tip = format!(
         "{} — open it, paused, to continue or explore it",
         r.folder.display()

@@ -26,6 +26,13 @@ impl StudioApp {
         if paths.is_empty() {
             return;
         }
+        // Folders dropped on the Runs tab: their runs are listed too.
+        if self.tab == super::Tab::Runs {
+            for folder in paths {
+                self.add_runs_folder(folder);
+            }
+            return;
+        }
         if matches!(self.state.draft, ExperimentSpec::CharLstm(_)) && !self.state.is_active() {
             let path = paths.into_iter().next();
             return self.dialogs.open_text(path, waker(&self.wake));

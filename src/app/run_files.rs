@@ -161,15 +161,66 @@ pub fn perform(job: RunJob) -> RunOutcome {
     }
 }
 
-/// The runs under every folder of `dirs`, newest first. A folder that does not
-/// exist yet holds no runs (the runs folder is made by the first run).
+/// The runs under every folder of `dirs` (the first is the runs folder; the others
+/// were added, and may be a run folder themselves), newest first. The runs folder
+/// holds no runs before the first run makes it; an added folder that cannot be
+/// read is named with why.
 fn scan(dirs: &[PathBuf]) -> Result<Scanned, String> {
     let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
-        let (r, u) = run_summary::scan(dir).map_err(|e| e.to_string())?;
-        runs.extend(r);
-        unreadable.extend(u);
+    for (i, dir) in dirs.iter().enumerate() {
+        if dir.join("config.toml").is_file() {
+            match run_summary::summarise(dir) {
+                Ok(s) => runs.push(s),
+                Err(e) => unreadable.push((dir.clone(), e.to_string())),
+            }
+            continue;
+        }
+        if !dir.is_dir() {
+            if i > 0 {
+                unreadable.push((dir.clone(), "no such folder".into()));
+            }
+            continue;
+        }
+        match run_summary::scan(dir) {
+            Ok((r, u)) => {
+                runs.extend(r);
+                unreadable.extend(u);
+            }
+            Err(e) => unreadable.push((dir.clone(), e.to_string())),
+        }
     }
+    // A run reached twice (its folder and its parent both added) is listed once.
+    runs.sort_by(|a, b| a.folder.cmp(&b.folder));
+    runs.dedup_by(|a, b| a.folder == b.folder);
     runs.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.folder.cmp(&b.folder)));
     Ok((runs, unreadable))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_folders_are_listed_and_a_missing_one_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = dir.path().join("elsewhere/one-run");
+        std::fs::create_dir_all(&run).expect("dir");
+        let spec = crate::presets::default_spec().expect("default");
+        std::fs::write(run.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+        let dirs = vec![
+            dir.path().join("runs"),
+            run.clone(),
+            dir.path().join("elsewhere"),
+            dir.path().join("gone"),
+        ];
+        let RunOutcome::Scanned(Ok((runs, unreadable))) = perform(RunJob::Scan(dirs)) else {
+            panic!("not scanned")
+        };
+        assert_eq!(runs.len(), 1, "the run once, though reached twice");
+        assert_eq!(runs[0].folder, run);
+        assert_eq!(
+            unreadable,
+            vec![(dir.path().join("gone"), "no such folder".to_string())]
+        );
+    }
 }

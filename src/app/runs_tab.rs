@@ -23,20 +23,9 @@ impl StudioApp {
         self.runs_scan_pending = true;
     }
 
-    /// Lists the runs of `folder` too (a folder that is itself a run adds its parent).
+    /// Lists the runs of `folder` too (or the run it is); the run-files thread
+    /// reads it and says if it cannot.
     pub(super) fn add_runs_folder(&mut self, folder: PathBuf) {
-        let folder = if folder.join("config.toml").is_file() {
-            folder.parent().map_or(folder.clone(), |p| p.to_path_buf())
-        } else {
-            folder
-        };
-        if !folder.is_dir() {
-            self.state.say(
-                Level::Warning,
-                format!("{}: no such folder", folder.display()),
-            );
-            return;
-        }
         if folder != self.runs_dir && !self.state.runs_folders.contains(&folder) {
             self.state.runs_folders.push(folder);
         }

@@ -2,8 +2,9 @@
 //! (`step,key,value`, the value as TOML text), so plots can mark where each was
 //! made, also for runs read back from disk.
 
-use std::fs::OpenOptions;
 use std::path::Path;
+
+use super::metrics_file::{append_writer, csv_err};
 
 use crate::{Result, StudioError};
 
@@ -24,13 +25,8 @@ pub struct LiveChange {
 /// Appends `change` to the file at `path`, writing the header first if it is new.
 pub fn append(path: &Path, change: &LiveChange) -> Result<()> {
     let fresh = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| StudioError::io(path, e))?;
-    let mut writer = csv::Writer::from_writer(file);
-    let fail = |e: csv::Error| StudioError::Spec(format!("{}: {e}", path.display()));
+    let mut writer = append_writer(path)?;
+    let fail = |e| csv_err(path, e);
     if fresh {
         writer
             .write_record(["step", "key", "value"])

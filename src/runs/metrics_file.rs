@@ -42,12 +42,7 @@ impl MetricsFile {
                 )));
             }
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| StudioError::io(path, e))?;
-        let mut writer = csv::Writer::from_writer(file);
+        let mut writer = append_writer(path)?;
         if !existing {
             writer.write_record(&header).map_err(|e| csv_err(path, e))?;
             writer.flush().map_err(|e| StudioError::io(path, e))?;
@@ -107,6 +102,17 @@ pub fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>)> {
     Ok((names, rows))
 }
 
-fn csv_err(path: &Path, e: csv::Error) -> StudioError {
+/// A CSV writer that appends to `path` (made if missing).
+pub(super) fn append_writer(path: &Path) -> Result<csv::Writer<File>> {
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| StudioError::io(path, e))?;
+    Ok(csv::Writer::from_writer(file))
+}
+
+/// A CSV error, with the file it concerns.
+pub(super) fn csv_err(path: &Path, e: csv::Error) -> StudioError {
     StudioError::Spec(format!("{}: {e}", path.display()))
 }

@@ -75,8 +75,8 @@ pub struct RunSummary {
     pub notes: RunNotes,
     /// The newest sample picture in `samples/`, if any.
     pub last_sample: Option<PathBuf>,
-    /// Its `config.toml`, as text.
-    pub config: String,
+    /// Its spec, from `config.toml`.
+    pub spec: ExperimentSpec,
     /// The sweep folder it belongs to (its name), if it is one of a sweep's runs.
     pub group: Option<String>,
 }
@@ -161,7 +161,7 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         finals,
         notes: notes::read(folder),
         last_sample: newest_sample(&run.samples_dir()),
-        config: text,
+        spec,
         group: None,
     })
 }

@@ -159,6 +159,15 @@ fn ticking_two_runs_compares_their_lines_and_settings() {
         legends,
         "as many of the first"
     );
+    // The finals against the setting that differs, one plot per such setting.
+    h.get_by_label("Finals by setting").click();
+    h.run_steps(3);
+    h.get_by_label("d_loss at the end, by train.lr_g");
+    assert_eq!(
+        h.query_all_by_label_contains("at the end, by").count(),
+        1,
+        "one setting differs"
+    );
 }
 
 /// A note and tags typed in a run's details are kept in its folder.

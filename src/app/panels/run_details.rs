@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
-use crate::experiments::ExperimentSpec;
 use crate::experiments::run_summary::{RunStatus, RunSummary, folder_name};
 use crate::runs::notes::RunNotes;
 
@@ -71,14 +70,7 @@ impl RunDetails {
             ui.colored_label(ui.visuals().error_fg_color, format!("failed: {why}"));
         }
         let running = run.status == RunStatus::Running;
-        let spec = ExperimentSpec::from_toml(&run.config);
-        self.actions_ui(ui, run, state, spec.as_ref().ok(), running, actions);
-        if let Err(e) = &spec {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("its settings cannot be used here: {e}"),
-            );
-        }
+        self.actions_ui(ui, run, state, running, actions);
         ui.add_space(4.0);
         ui.label("Note");
         ui.add(
@@ -116,7 +108,6 @@ impl RunDetails {
         ui: &mut egui::Ui,
         run: &RunSummary,
         state: &AppState,
-        spec: Option<&ExperimentSpec>,
         running: bool,
         actions: &mut Actions,
     ) {
@@ -133,27 +124,21 @@ impl RunDetails {
             }
             let busy = state.is_active();
             if ui
-                .add_enabled(spec.is_some() && !busy, egui::Button::new("Train again"))
+                .add_enabled(!busy, egui::Button::new("Train again"))
                 .on_hover_text("A new run with the same settings, in a new folder.")
-                .on_disabled_hover_text(if busy {
-                    "Stop the current run first."
-                } else {
-                    "Its settings cannot be read."
-                })
+                .on_disabled_hover_text("Stop the current run first.")
                 .clicked()
-                && let Some(spec) = spec
             {
-                actions.push(UiAction::TrainAgain(Box::new(spec.clone())));
+                actions.push(UiAction::TrainAgain(Box::new(run.spec.clone())));
             }
             if ui
-                .add_enabled(spec.is_some(), egui::Button::new("Use these settings"))
+                .button("Use these settings")
                 .on_hover_text(
                     "Load its settings into the setup panel, to change one and press Start.",
                 )
                 .clicked()
-                && let Some(spec) = spec
             {
-                actions.push(UiAction::LoadSpec(Box::new(spec.clone())));
+                actions.push(UiAction::LoadSpec(Box::new(run.spec.clone())));
             }
         });
     }

@@ -3,6 +3,7 @@
 //! in the legend; click it to hide the line), under the plot tools.
 
 use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
+use super::runs_finals::FinalsBySetting;
 use super::runs_samples::SamplesSideBySide;
 use crate::app::actions::Actions;
 use crate::app::state::AppState;
@@ -19,9 +20,22 @@ pub struct CompareView {
     pub tools: PlotTools,
     /// List every setting, not only those that differ.
     pub all_settings: bool,
-    /// Showing the samples side by side instead of the plots.
-    samples_shown: bool,
+    /// What shows below the settings.
+    shown: Shown,
     samples: SamplesSideBySide,
+    finals: FinalsBySetting,
+}
+
+/// What the comparison shows below the settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Shown {
+    /// One plot per shared metric.
+    #[default]
+    Plots,
+    /// The runs' saved samples at one step.
+    Samples,
+    /// Final values against the settings that differ.
+    Finals,
 }
 
 impl CompareView {
@@ -38,17 +52,33 @@ impl CompareView {
         let colours: Vec<egui::Color32> =
             run_colours(&names).into_iter().map(theme::colour).collect();
         egui::ScrollArea::vertical().show(ui, |ui| {
-            self.settings_ui(ui, runs, &colours);
+            let texts: Vec<&str> = runs
+                .iter()
+                .map(|r| r.config.as_deref().unwrap_or(""))
+                .collect();
+            let rows = match config_diff::compare(&texts, true) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    Vec::new()
+                }
+            };
+            self.settings_ui(ui, runs, &colours, &rows);
             ui.separator();
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.samples_shown, false, "Plots")
+                ui.selectable_value(&mut self.shown, Shown::Plots, "Plots")
                     .on_hover_text("One plot per metric the runs share.");
-                ui.selectable_value(&mut self.samples_shown, true, "Samples side by side")
+                ui.selectable_value(&mut self.shown, Shown::Samples, "Samples side by side")
                     .on_hover_text("Each run's saved samples at the same step, one row per run.");
+                ui.selectable_value(&mut self.shown, Shown::Finals, "Finals by setting")
+                    .on_hover_text(
+                        "A metric's last value of each run against each setting they differ in (a sweep's chart).",
+                    );
             });
-            if self.samples_shown {
-                self.samples.ui(ui, runs, &colours, state, actions);
-                return;
+            match self.shown {
+                Shown::Samples => return self.samples.ui(ui, runs, &colours, state, actions),
+                Shown::Finals => return self.finals.ui(ui, runs, &colours, &rows),
+                Shown::Plots => {}
             }
             if metrics.is_empty() {
                 ui.label("These runs share no metric.");
@@ -110,7 +140,13 @@ impl CompareView {
     }
 
     /// The table of settings that differ between `runs` (all with the switch).
-    fn settings_ui(&mut self, ui: &mut egui::Ui, runs: &[RunSeries], colours: &[egui::Color32]) {
+    fn settings_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        runs: &[RunSeries],
+        colours: &[egui::Color32],
+        all: &[SettingRow],
+    ) {
         ui.horizontal(|ui| {
             ui.strong("What differs");
             ui.checkbox(&mut self.all_settings, "all settings")
@@ -118,17 +154,10 @@ impl CompareView {
                     "List every setting of the runs' config.toml, not only those that differ.",
                 );
         });
-        let texts: Vec<&str> = runs
+        let rows: Vec<&SettingRow> = all
             .iter()
-            .map(|r| r.config.as_deref().unwrap_or(""))
+            .filter(|r| self.all_settings || r.differs())
             .collect();
-        let rows: Vec<SettingRow> = match config_diff::compare(&texts, self.all_settings) {
-            Ok(rows) => rows,
-            Err(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-                return;
-            }
-        };
         if rows.is_empty() {
             ui.label("Their settings are the same.");
             return;
@@ -141,7 +170,7 @@ impl CompareView {
                     ui.colored_label(colour, &run.label);
                 }
                 ui.end_row();
-                for row in &rows {
+                for row in rows {
                     if row.differs() {
                         ui.strong(&row.key);
                     } else {

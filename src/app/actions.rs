@@ -50,6 +50,17 @@ pub enum UiAction {
     ScanRuns,
     /// Compare these run folders' metrics in the Runs tab.
     CompareRuns(Vec<std::path::PathBuf>),
+    /// Train every combination of `vary` (`key=v1,v2`) on `spec`, as a sweep.
+    StartSweep {
+        /// The experiment every run starts from.
+        spec: Box<ExperimentSpec>,
+        /// Up to three `key=v1,v2,…`.
+        vary: Vec<String>,
+        /// Steps of each run.
+        steps: u64,
+        /// Runs at once.
+        parallel: usize,
+    },
     /// Read these saved samples of compared runs, to show them side by side.
     LoadRunSamples(Vec<std::path::PathBuf>),
     /// Write a run's note and tags into its folder.

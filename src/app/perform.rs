@@ -52,6 +52,31 @@ impl StudioApp {
                 return self.run_files.send(RunJob::Compare(folders));
             }
             UiAction::ScanRuns => return self.scan_runs(),
+            UiAction::StartSweep {
+                spec,
+                vary,
+                steps,
+                parallel,
+            } => {
+                let folder =
+                    RunFolder::next_free(&self.runs_dir, &format!("sweep {}", spec.name()));
+                let Ok(exe) = std::env::current_exe() else {
+                    return self.state.say(
+                        Level::Error,
+                        "cannot find the studio's own program to run the grid",
+                    );
+                };
+                self.run_files
+                    .send(RunJob::Sweep(Box::new(super::run_files::SweepJob {
+                        exe,
+                        spec: *spec,
+                        vary,
+                        steps,
+                        parallel,
+                        folder,
+                    })));
+                return self.scan_runs();
+            }
             UiAction::LoadRunSamples(paths) => {
                 return self.run_files.send(RunJob::Samples(paths));
             }

@@ -27,6 +27,8 @@ pub enum RunJob {
     Thumbnails(Vec<(PathBuf, PathBuf)>),
     /// Read these saved samples (pictures or text) to show side by side.
     Samples(Vec<PathBuf>),
+    /// Start a sweep in a process of its own.
+    Sweep(Box<SweepJob>),
     /// Write a run's note and tags.
     SaveNotes(PathBuf, RunNotes),
     /// Rename a run folder.
@@ -50,6 +52,74 @@ pub enum RunOutcome {
     /// A change was made (a sentence for the log) or refused (why); the list is
     /// to be read again.
     Changed(Result<String, String>),
+}
+
+/// A sweep to start: the program to run (the studio itself), the experiment, the
+/// settings varied, the steps and runs at once, and the new sweep folder.
+#[derive(Clone, Debug)]
+pub struct SweepJob {
+    /// The `latent-studio` program.
+    pub exe: PathBuf,
+    /// The experiment every run starts from.
+    pub spec: crate::experiments::ExperimentSpec,
+    /// Up to three `key=v1,v2,…`.
+    pub vary: Vec<String>,
+    /// Steps of each run.
+    pub steps: u64,
+    /// Runs at once.
+    pub parallel: usize,
+    /// The sweep folder to make.
+    pub folder: PathBuf,
+}
+
+/// Checks every combination, writes the experiment as `base.toml` into the sweep
+/// folder and starts `latent-studio sweep` on it, its output in `sweep.log`.
+pub fn start_sweep(job: &SweepJob) -> Result<String, String> {
+    use crate::experiments::run_sweep::Sweep;
+    let base = job.folder.join("base.toml");
+    let sweep = Sweep::new(
+        &base.display().to_string(),
+        &job.spec,
+        &job.vary,
+        &[],
+        Some(job.steps),
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&job.folder).map_err(|e| format!("{}: {e}", job.folder.display()))?;
+    let toml = job.spec.to_toml().map_err(|e| e.to_string())?;
+    crate::runs::atomic::write_atomic(&base, toml.as_bytes()).map_err(|e| e.to_string())?;
+    let log_path = job.folder.join("sweep.log");
+    let log =
+        std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|e| e.to_string())?;
+    let mut command = std::process::Command::new(&job.exe);
+    command.arg("sweep").arg(&base);
+    for v in &job.vary {
+        command.args(["--vary", v]);
+    }
+    command
+        .args([
+            "--steps",
+            &job.steps.to_string(),
+            "--parallel",
+            &job.parallel.to_string(),
+        ])
+        .arg("--out")
+        .arg(&job.folder)
+        .stdout(log)
+        .stderr(log_err);
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start the grid: {e}"))?;
+    // Reaped when it ends, so it leaves no zombie behind.
+    let _ = std::thread::Builder::new()
+        .name("sweep-wait".into())
+        .spawn(move || child.wait());
+    Ok(format!(
+        "grid of {} runs started into {} (its progress: sweep.log)",
+        sweep.combinations().len(),
+        job.folder.display()
+    ))
 }
 
 /// A saved sample, read back.
@@ -143,6 +213,7 @@ pub fn perform(job: RunJob) -> RunOutcome {
                 })
                 .collect(),
         ),
+        RunJob::Sweep(job) => RunOutcome::Changed(start_sweep(&job)),
         RunJob::SaveNotes(folder, n) => RunOutcome::Changed(
             notes::write(&folder, &n)
                 .map(|()| format!("notes of {} saved", run_summary::folder_name(&folder)))

@@ -80,7 +80,10 @@ impl StudioApp {
     /// While a run goes and the Runs tab shows, reads the list (and a comparison
     /// that holds the live run) again every [`LIVE_REFRESH`].
     pub(super) fn refresh_live_runs(&mut self, ctx: &egui::Context) {
-        if self.tab != super::Tab::Runs || !self.state.is_active() {
+        // A run of this window, or one another process trains (a grid's).
+        let others = matches!(&self.state.runs, Some(Ok((runs, _)))
+            if runs.iter().any(|r| r.status == crate::experiments::run_summary::RunStatus::Running));
+        if self.tab != super::Tab::Runs || !(self.state.is_active() || others) {
             return;
         }
         let due = self

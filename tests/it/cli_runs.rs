@@ -228,3 +228,34 @@ fn a_sweep_trains_every_combination_once() {
             .all(|r| r["group"] == "grid" && r["status"] == "finished")
     );
 }
+
+/// The window's "Run a grid" starts the same sweep in a process of its own: every
+/// combination is checked first, and the runs land in the sweep folder.
+#[test]
+fn the_windows_grid_runs_a_sweep_in_a_process_of_its_own() {
+    use latent_studio::app::run_files::{SweepJob, start_sweep};
+    let dir = tempfile::tempdir().expect("dir");
+    let spec = latent_studio::presets::default_spec().expect("default");
+    let job = |vary: &str| SweepJob {
+        exe: env!("CARGO_BIN_EXE_latent-studio").into(),
+        spec: spec.clone(),
+        vary: vec![vary.to_string()],
+        steps: 10,
+        parallel: 1,
+        folder: dir.path().join("sweep"),
+    };
+    let refused = start_sweep(&job("train.lr_g=0.001,-1")).expect_err("a bad value");
+    assert!(refused.contains("train.lr_g=-1"), "{refused}");
+    assert!(!dir.path().join("sweep").exists(), "nothing written");
+    let said = start_sweep(&job("train.lr_g=0.001,0.0005")).expect("started");
+    assert!(said.contains("grid of 2 runs"), "{said}");
+    let finished = |name: &str| {
+        std::fs::read_to_string(dir.path().join("sweep").join(name).join("ended.toml"))
+            .is_ok_and(|t| t.contains("finished"))
+    };
+    let start = std::time::Instant::now();
+    while !(finished("lr_g-0.001") && finished("lr_g-0.0005")) {
+        assert!(start.elapsed().as_secs() < 120, "the grid did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

@@ -29,6 +29,7 @@ pub mod run_controls;
 pub mod run_details;
 pub mod runs_compare;
 pub mod runs_finals;
+pub mod runs_grid;
 pub mod runs_list;
 pub mod runs_samples;
 pub mod runs_table;

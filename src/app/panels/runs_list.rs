@@ -31,6 +31,8 @@ pub struct RunsList {
     typed_folder: String,
     /// The run whose details show.
     pub(super) details: RunDetails,
+    /// The "Run a grid" form.
+    grid: super::runs_grid::RunGrid,
     /// Thumbnail textures: run folder → (the picture shown, its texture).
     pub(super) thumbs: std::collections::HashMap<PathBuf, (PathBuf, egui::TextureHandle)>,
 }
@@ -51,6 +53,7 @@ impl RunsList {
             return self.comparison_ui(ui, state, actions);
         }
         self.toolbar_ui(ui, state, actions);
+        self.grid.ui(ui, state, actions);
         self.folders_ui(ui, state, actions);
         let (runs, unreadable) = match &state.runs {
             None => {
@@ -142,6 +145,7 @@ impl RunsList {
                 Some(Ok((runs, _))) => runs.iter().map(|r| r.architecture).collect(),
                 _ => BTreeSet::new(),
             };
+            self.grid.button_ui(ui);
             egui::ComboBox::from_id_salt("runs-architecture")
                 .selected_text(self.architecture.unwrap_or("every architecture"))
                 .show_ui(ui, |ui| {

@@ -126,7 +126,7 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
             ui.allocate_space(egui::vec2(side, side));
         }
     }
-    let name = r.display_name();
+    let name = short(&r.display_name(), 44);
     let mut tip = format!(
         "{} — open it, paused, to continue or explore it",
         r.folder.display()
@@ -161,7 +161,39 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
     }
 }
 
+/// `text` in at most `max` characters: its start and end around an ellipsis (a
+/// sweep's runs differ at the end of their names).
+fn short(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.to_string();
+    }
+    let head = max / 3;
+    let tail = max - head - 1;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 /// A metric's value, or a dash.
 fn figure(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), run_summary::figure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn long_names_keep_their_start_and_end() {
+        assert_eq!(short("ring-001", 44), "ring-001");
+        let long = "sweep-ring/lr_g-0.0005_generator_loss-non_saturating";
+        let s = short(long, 20);
+        assert_eq!(s.chars().count(), 20);
+        assert!(
+            s.starts_with("sweep-") && s.ends_with("_saturating"),
+            "{s}"
+        );
+    }
 }

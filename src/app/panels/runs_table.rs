@@ -2,7 +2,7 @@
 
 use super::runs_list::RunsList;
 use crate::app::actions::{Actions, UiAction};
-use crate::experiments::run_summary::{self, RunStatus, RunSummary};
+use crate::experiments::run_summary::{self, RunStatus, RunSummary, folder_name};
 
 /// A column of the list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -126,7 +126,11 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
             ui.allocate_space(egui::vec2(side, side));
         }
     }
-    let name = short(&r.display_name(), 44);
+    // A sweep's runs differ in their own names: the sweep's is the one shortened.
+    let name = match &r.group {
+        Some(g) => format!("{}/{}", short(g, 16), folder_name(&r.folder)),
+        None => folder_name(&r.folder),
+    };
     let mut tip = format!(
         "{} — open it, paused, to continue or explore it",
         r.folder.display()
@@ -161,8 +165,7 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
     }
 }
 
-/// `text` in at most `max` characters: its start and end around an ellipsis (a
-/// sweep's runs differ at the end of their names).
+/// `text` in at most `max` characters: its start and end around an ellipsis.
 fn short(text: &str, max: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= max {
@@ -191,9 +194,6 @@ mod tests {
         let long = "sweep-ring/lr_g-0.0005_generator_loss-non_saturating";
         let s = short(long, 20);
         assert_eq!(s.chars().count(), 20);
-        assert!(
-            s.starts_with("sweep-") && s.ends_with("_saturating"),
-            "{s}"
-        );
+        assert!(s.starts_with("sweep-") && s.ends_with("_saturating"), "{s}");
     }
 }

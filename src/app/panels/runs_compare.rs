@@ -24,7 +24,13 @@ pub struct CompareView {
     shown: Shown,
     samples: SamplesSideBySide,
     finals: FinalsBySetting,
+    /// The settings table of the runs last drawn, kept while their configs are the
+    /// same (a live refresh reloads the metrics, not the settings).
+    settings: Option<SettingsTable>,
 }
+
+/// The configs a settings table was made from, and the table (or why not).
+type SettingsTable = (Vec<Option<String>>, Result<Vec<SettingRow>, String>);
 
 /// What the comparison shows below the settings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,16 +58,19 @@ impl CompareView {
         let colours: Vec<egui::Color32> =
             run_colours(&names).into_iter().map(theme::colour).collect();
         egui::ScrollArea::vertical().show(ui, |ui| {
-            let texts: Vec<&str> = runs
-                .iter()
-                .map(|r| r.config.as_deref().unwrap_or(""))
-                .collect();
-            let rows = match config_diff::compare(&texts, true) {
-                Ok(rows) => rows,
-                Err(e) => {
+            let configs: Vec<Option<String>> = runs.iter().map(|r| r.config.clone()).collect();
+            if self.settings.as_ref().is_none_or(|(c, _)| *c != configs) {
+                let texts: Vec<&str> = configs.iter().map(|c| c.as_deref().unwrap_or("")).collect();
+                let rows = config_diff::compare(&texts, true);
+                self.settings = Some((configs, rows));
+            }
+            let rows = match self.settings.as_ref().map(|(_, rows)| rows.clone()) {
+                Some(Ok(rows)) => rows,
+                Some(Err(e)) => {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                     Vec::new()
                 }
+                None => Vec::new(),
             };
             self.settings_ui(ui, runs, &colours, &rows);
             ui.separator();

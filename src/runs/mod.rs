@@ -11,5 +11,6 @@ pub mod metrics_file;
 pub mod notes;
 pub mod render;
 pub mod run_state;
+pub mod sample_grid;
 
 pub use folder::RunFolder;

@@ -168,6 +168,29 @@ fn ticking_two_runs_compares_their_lines_and_settings() {
         1,
         "one setting differs"
     );
+    // The last samples in a grid by that setting: a column per value, each run's
+    // picture in its column once read off the UI thread.
+    h.get_by_label("Sample grid").click();
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        a.state.run_samples.values().filter(|s| s.is_ok()).count() >= 2
+    });
+    h.run_steps(3);
+    h.get_by_label("columns by train.lr_g");
+    assert_eq!(
+        h.query_all_by_label("0.0003").count(),
+        2,
+        "the value in the settings table and heading its column"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("reading…").count(),
+        0,
+        "both samples shown"
+    );
+    assert_eq!(
+        h.query_all_by_label_contains("step 30").count(),
+        2,
+        "a cell per run"
+    );
 }
 
 /// A note and tags typed in a run's details are kept in its folder.

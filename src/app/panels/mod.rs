@@ -31,6 +31,7 @@ pub mod runs_compare;
 pub mod runs_finals;
 pub mod runs_grid;
 pub mod runs_list;
+pub mod runs_sample_grid;
 pub mod runs_samples;
 pub mod runs_table;
 pub mod seed_rows;

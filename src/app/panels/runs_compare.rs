@@ -4,6 +4,7 @@
 
 use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
 use super::runs_finals::FinalsBySetting;
+use super::runs_sample_grid::SampleGridView;
 use super::runs_samples::SamplesSideBySide;
 use crate::app::actions::Actions;
 use crate::app::state::AppState;
@@ -24,6 +25,7 @@ pub struct CompareView {
     shown: Shown,
     samples: SamplesSideBySide,
     finals: FinalsBySetting,
+    grid: SampleGridView,
     /// The settings table of the runs last drawn, kept while their configs are the
     /// same (a live refresh reloads the metrics, not the settings).
     settings: Option<SettingsTable>,
@@ -42,6 +44,8 @@ enum Shown {
     Samples,
     /// Final values against the settings that differ.
     Finals,
+    /// The last samples in a grid by two differing settings.
+    Grid,
 }
 
 impl CompareView {
@@ -83,10 +87,15 @@ impl CompareView {
                     .on_hover_text(
                         "A metric's last value of each run against each setting they differ in (a sweep's chart).",
                     );
+                ui.selectable_value(&mut self.shown, Shown::Grid, "Sample grid")
+                    .on_hover_text(
+                        "Each run's last sample in a grid: one setting they differ in across, another down.",
+                    );
             });
             match self.shown {
                 Shown::Samples => return self.samples.ui(ui, runs, &colours, state, actions),
                 Shown::Finals => return self.finals.ui(ui, runs, &colours, &rows),
+                Shown::Grid => return self.grid.ui(ui, runs, &colours, &rows, state, actions),
                 Shown::Plots => {}
             }
             if metrics.is_empty() {

@@ -7,8 +7,8 @@
 //! only on the seed and its index, so a set is the same on any machine and any number
 //! of threads.
 
+use crate::nn::rng::SeededRng;
 use ab_glyph::{Font, FontRef, PxScale};
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
@@ -170,7 +170,7 @@ fn draw_sample(
     out: &mut [u8],
 ) {
     let mut rng =
-        StdRng::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17));
+        SeededRng::seed_from_u64(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17));
     let Some(font) = masters
         .glyphs
         .get(rng.random_range(0..masters.glyphs.len().max(1)))

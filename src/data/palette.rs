@@ -1,7 +1,7 @@
 //! A colour palette learned by k-means, for models that predict one of a few
 //! colours per pixel (PixelCNN on colour pictures).
 
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand::{Rng, SeedableRng};
 
 /// Pixels used to fit a palette (a random sample of the images').
@@ -20,7 +20,7 @@ impl Palette {
     /// `k` colours fitted to `rgb` (3 bytes a pixel) by k-means (k-means++ start,
     /// seeded), on at most 20,000 pixels drawn from it.
     pub fn fit(rgb: &[u8], k: usize, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed ^ 0xC0_10_0E);
+        let mut rng = SeededRng::seed_from_u64(seed ^ 0xC0_10_0E);
         let all = rgb.len() / 3;
         let take = all.min(FIT_PIXELS);
         let pixels: Vec<[f32; 3]> = (0..take)
@@ -131,7 +131,7 @@ mod tests {
             [30, 40, 220],
             [240, 240, 240],
         ];
-        let mut rng = StdRng::seed_from_u64(1);
+        let mut rng = SeededRng::seed_from_u64(1);
         let mut rgb = Vec::new();
         for (i, c) in truth.iter().enumerate() {
             for _ in 0..(500 * (i + 1)) {

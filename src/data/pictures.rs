@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
+use crate::nn::rng::SeededRng;
 use image::imageops::FilterType;
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
@@ -164,7 +164,7 @@ pub fn landscape(width: usize, height: usize) -> RgbImage {
 /// A stained-glass mosaic: Voronoi cells of saturated colours, each with a little
 /// grain, between dark lead lines; the same picture for the same `seed`.
 pub fn mosaic(width: usize, height: usize, seed: u64) -> RgbImage {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = SeededRng::seed_from_u64(seed);
     let cells = 60;
     let centres: Vec<(f32, f32)> = (0..cells)
         .map(|_| {

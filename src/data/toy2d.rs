@@ -188,7 +188,7 @@ impl Toy2d {
     /// the trained model will use.
     pub fn preview(self, n: usize, seed: u64) -> Gan2dView {
         let mixture = self.mixture();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let mut rng = crate::nn::rng::SeededRng::seed_from_u64(seed);
         let (lo, hi) = self.view_range();
         Gan2dView {
             step: 0,
@@ -210,7 +210,7 @@ impl Toy2d {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::rngs::StdRng;
+    use crate::nn::rng::SeededRng;
 
     #[test]
     fn a_data_preview_draws_the_distribution_over_the_models_view() {
@@ -241,7 +241,7 @@ mod tests {
     fn samples_cluster_around_their_modes() {
         for dist in Toy2d::ALL {
             let mix = dist.mixture();
-            let mut rng = StdRng::seed_from_u64(3);
+            let mut rng = SeededRng::seed_from_u64(3);
             let pts = mix.sample(&mut rng, 5000);
             let census = mix.census(&pts);
             // 3σ in 2-D holds 98.9% of an isotropic Gaussian's mass.

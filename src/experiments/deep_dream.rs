@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use candle_core::{Device, IndexOp, Tensor, Var};
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
@@ -101,7 +101,7 @@ pub struct DeepDream {
     /// The picture at the current octave's size.
     image: Tensor,
     steps: u64,
-    rng: StdRng,
+    rng: SeededRng,
     wanted: Vec<String>,
 }
 
@@ -137,7 +137,7 @@ impl DeepDream {
         let image = bases[0].clone();
         Ok(Self {
             wanted: vec![layer.clone()],
-            rng: StdRng::seed_from_u64(spec.seed),
+            rng: SeededRng::seed_from_u64(spec.seed),
             spec,
             net,
             original,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use candle_core::{Device, Tensor, Var};
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,7 @@ pub struct Gan2d {
     d: Mlp,
     opt_g: Optim,
     opt_d: Optim,
-    rng: StdRng,
+    rng: SeededRng,
     mixture: Mixture,
     /// Fixed noise for the census, so its figures change only when G does.
     census_z: Tensor,
@@ -138,7 +138,7 @@ impl Gan2d {
     /// Builds both networks with weights drawn from the spec's seed.
     pub fn new(spec: Gan2dSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
-        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut rng = SeededRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let m = &spec.model;
         let g_sizes: Vec<usize> = std::iter::once(m.latent_dim)
@@ -375,7 +375,7 @@ pub fn sample_mode_distance(mixture: &Mixture, samples: &[[f32; 2]]) -> f64 {
 }
 
 /// `n` standard-normal latent vectors, `[n, dim]`.
-fn noise(rng: &mut StdRng, n: usize, dim: usize, device: &Device) -> Result<Tensor> {
+fn noise(rng: &mut SeededRng, n: usize, dim: usize, device: &Device) -> Result<Tensor> {
     let data: Vec<f32> = (0..n * dim).map(|_| StandardNormal.sample(rng)).collect();
     Ok(Tensor::from_vec(data, (n, dim), device)?)
 }

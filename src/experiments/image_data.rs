@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::nn::rng::SeededRng;
 use candle_core::{Device, Tensor};
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +119,7 @@ impl ImageData {
 fn split_tail(set: ImageSet) -> (ImageSet, ImageSet) {
     let n = set.len();
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = StdRng::seed_from_u64(0x5EED);
+    let mut rng = SeededRng::seed_from_u64(0x5EED);
     for i in (1..n).rev() {
         order.swap(i, rng.random_range(0..=i));
     }

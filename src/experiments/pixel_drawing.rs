@@ -6,8 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::nn::rng::SeededRng;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use super::pixel_classes::PixelClasses;
 use crate::Result;
@@ -84,7 +84,7 @@ pub struct Drawing {
     original: Option<Vec<u32>>,
     next: usize,
     per_update: usize,
-    rng: StdRng,
+    rng: SeededRng,
     started: Instant,
 }
 
@@ -122,7 +122,7 @@ impl Drawing {
             original,
             next: 0,
             per_update: request.pixels_per_update.max(1),
-            rng: StdRng::seed_from_u64(request.seed),
+            rng: SeededRng::seed_from_u64(request.seed),
             started: Instant::now(),
         })
     }

@@ -3,9 +3,9 @@
 //! exist at several scales. Random shallow convolutional features reproduce textures
 //! well (Ustyuzhaninov et al., ICLR 2017); nothing has to be downloaded or trained.
 
+use crate::nn::rng::SeededRng;
 use candle_core::{Device, Tensor};
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 
 use super::{FeatureNet, Pooling};
@@ -24,7 +24,7 @@ pub fn layer_names() -> Vec<String> {
 /// The network for `seed`: He-normal weights (variance 2 / fan-in, so activations
 /// keep their scale through the ReLUs) and small random biases.
 pub fn network(seed: u64, device: &Device) -> Result<FeatureNet> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = SeededRng::seed_from_u64(seed);
     let mut convs = Vec::new();
     let mut channels_in = 3;
     let names = layer_names();

@@ -1,8 +1,8 @@
 //! Convolution layers with seeded DCGAN initialisation (weights from N(0, 0.02²)),
 //! on the fast convolutions of [`super::fast_conv`].
 
+use crate::nn::rng::SeededRng;
 use candle_core::{Device, Tensor};
-use rand::rngs::StdRng;
 
 use super::fast_conv::{self, ConvGeometry, Layouts};
 use super::params::ParamStore;
@@ -29,7 +29,7 @@ impl Conv {
         k: usize,
         stride: usize,
         padding: usize,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let (w, b) = weight_and_bias(params, name, &[c_out, c_in, k, k], c_out, rng, device)?;
@@ -51,7 +51,7 @@ impl Conv {
         k: usize,
         stride: usize,
         padding: usize,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let shape = [c_out, c_in, k, k];
@@ -109,7 +109,7 @@ impl UpConv {
         c_in: usize,
         c_out: usize,
         k: usize,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let (w, b) = weight_and_bias(params, name, &[c_in, c_out, k, k], c_out, rng, device)?;
@@ -128,7 +128,7 @@ impl UpConv {
         c_in: usize,
         c_out: usize,
         k: usize,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let shape = [c_in, c_out, k, k];
@@ -172,7 +172,7 @@ pub fn weight_and_bias(
     name: &str,
     shape: &[usize],
     bias_len: usize,
-    rng: &mut StdRng,
+    rng: &mut SeededRng,
     device: &Device,
 ) -> Result<(Tensor, Tensor)> {
     let w = params.normal(&format!("{name}.weight"), shape, INIT_STD, rng, device)?;
@@ -188,7 +188,7 @@ pub fn uniform_weight_and_bias(
     shape: &[usize],
     bias_len: usize,
     fan_in: usize,
-    rng: &mut StdRng,
+    rng: &mut SeededRng,
     device: &Device,
 ) -> Result<(Tensor, Tensor)> {
     let bound = 1.0 / (fan_in.max(1) as f32).sqrt();

@@ -77,6 +77,22 @@ impl FusedAdam {
     pub fn set_learning_rate(&mut self, lr: f64) {
         self.settings.lr = lr;
     }
+
+    /// The update count and each variable's moments, to continue exactly.
+    pub fn state(&self) -> candle_core::Result<OptimState> {
+        Ok(OptimState {
+            updates: self.step as u64,
+            slots: slots_of(&self.vars)?,
+        })
+    }
+
+    /// Takes up `state` (from [`FusedAdam::state`] of the same variables).
+    pub fn restore(&mut self, state: &OptimState) -> candle_core::Result<()> {
+        restore_slots(&self.vars, &state.slots, 2)?;
+        self.step = i32::try_from(state.updates)
+            .map_err(|_| candle_core::Error::Msg("adam: update count out of range".into()))?;
+        Ok(())
+    }
 }
 
 /// RMSProp (PyTorch's: α = 0.99, ε = 1e-8, no momentum) over a set of variables,
@@ -121,6 +137,118 @@ impl FusedRmsProp {
     pub fn set_learning_rate(&mut self, lr: f64) {
         self.lr = lr;
     }
+
+    /// Each variable's mean square, to continue exactly.
+    pub fn state(&self) -> candle_core::Result<OptimState> {
+        Ok(OptimState {
+            updates: 0,
+            slots: slots_of(&self.vars)?,
+        })
+    }
+
+    /// Takes up `state` (from [`FusedRmsProp::state`] of the same variables).
+    pub fn restore(&mut self, state: &OptimState) -> candle_core::Result<()> {
+        restore_slots(&self.vars, &state.slots, 1)
+    }
+}
+
+/// Each variable's running averages as tensors of its shape (none before its
+/// first update).
+fn slots_of(vars: &[(Var, Moments)]) -> candle_core::Result<Vec<Vec<candle_core::Tensor>>> {
+    vars.iter()
+        .map(|(var, moments)| {
+            let slots = moments
+                .0
+                .lock()
+                .map_err(|_| candle_core::Error::Msg("optimiser state poisoned".into()))?;
+            slots
+                .iter()
+                .map(|storage| {
+                    let device = candle_core::Device::Cpu;
+                    match storage {
+                        CpuStorage::F32(v) => {
+                            candle_core::Tensor::from_slice(v, var.shape(), &device)
+                        }
+                        CpuStorage::F64(v) => {
+                            candle_core::Tensor::from_slice(v, var.shape(), &device)
+                        }
+                        _ => candle_core::bail!("optimiser: f32 or f64 moments"),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Sets each variable's running averages from `slots` (as [`slots_of`] made them):
+/// as many variables, `count` averages each (or none: not yet updated), each of its
+/// variable's shape. Nothing changes unless all fit.
+fn restore_slots(
+    vars: &[(Var, Moments)],
+    slots: &[Vec<candle_core::Tensor>],
+    count: usize,
+) -> candle_core::Result<()> {
+    check_slots(vars.iter().map(|(v, _)| v), slots, count)?;
+    for ((var, moments), saved) in vars.iter().zip(slots) {
+        let storages = saved
+            .iter()
+            .map(|t| {
+                let t = t.to_dtype(var.dtype())?.flatten_all()?;
+                Ok(match var.dtype() {
+                    candle_core::DType::F64 => CpuStorage::F64(t.to_vec1()?),
+                    _ => CpuStorage::F32(t.to_dtype(candle_core::DType::F32)?.to_vec1()?),
+                })
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        *moments
+            .0
+            .lock()
+            .map_err(|_| candle_core::Error::Msg("optimiser state poisoned".into()))? = storages;
+    }
+    Ok(())
+}
+
+/// Whether `slots` fit `vars`: one entry per variable, each empty or `count`
+/// tensors of the variable's shape.
+pub(super) fn check_slots<'a>(
+    vars: impl ExactSizeIterator<Item = &'a Var>,
+    slots: &[Vec<candle_core::Tensor>],
+    count: usize,
+) -> candle_core::Result<()> {
+    if vars.len() != slots.len() {
+        candle_core::bail!(
+            "the saved optimiser state holds {} variables, the model {}",
+            slots.len(),
+            vars.len()
+        );
+    }
+    for (i, (var, saved)) in vars.zip(slots).enumerate() {
+        if !(saved.is_empty() || saved.len() == count) {
+            candle_core::bail!(
+                "optimiser state of variable {i}: {} averages, not {count}",
+                saved.len()
+            );
+        }
+        if let Some(t) = saved.iter().find(|t| t.dims() != var.dims()) {
+            candle_core::bail!(
+                "optimiser state of variable {i}: shape {:?}, the variable's {:?}",
+                t.dims(),
+                var.dims()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An optimiser's running state: its update count (Adam's bias correction) and, for
+/// each of its variables in order, the running averages it keeps (Adam's two
+/// moments, RMSProp's mean square; none before the variable's first update).
+#[derive(Clone, Debug, Default)]
+pub struct OptimState {
+    /// Updates made so far.
+    pub updates: u64,
+    /// Each variable's running averages.
+    pub slots: Vec<Vec<candle_core::Tensor>>,
 }
 
 /// The float variables of `vars`, each with its (not yet made) running averages.

@@ -3,8 +3,8 @@
 //! for the layers after, shows it), so every output depends only on earlier pixels
 //! in raster order. "Same" padding, stride 1, on the fast convolutions.
 
+use crate::nn::rng::SeededRng;
 use candle_core::{DType, Device, Tensor};
-use rand::rngs::StdRng;
 
 use super::conv::uniform_weight_and_bias;
 use super::fast_conv::{self, ConvGeometry};
@@ -38,7 +38,7 @@ impl MaskedConv {
         c_out: usize,
         k: usize,
         mask: Mask,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let shape = [c_out, c_in, k, k];

@@ -1,8 +1,8 @@
 //! A multi-layer perceptron with seeded weights.
 
 use crate::nn::dense::Dense;
+use crate::nn::rng::SeededRng;
 use candle_core::{Device, Module, Tensor};
-use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
 use super::activations;
@@ -60,7 +60,7 @@ impl Mlp {
         prefix: &str,
         sizes: &[usize],
         activation: Activation,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let mut layers = Vec::with_capacity(sizes.len().saturating_sub(1));

@@ -24,7 +24,9 @@ pub mod mlp;
 pub mod optim;
 pub mod params;
 pub(crate) mod patches;
+pub mod rng;
 pub mod sampling;
+pub mod tensor_optim;
 mod transposes;
 
 /// Whether to use candle's own convolutions, bias adds and batch norm instead of the

@@ -1,11 +1,13 @@
 //! The optimisers a user can pick, behind one enum.
 
+use candle_core::Var;
 use candle_core::backprop::GradStore;
-use candle_core::{Tensor, Var};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW, SGD};
+use candle_nn::{Optimizer, SGD};
 use serde::{Deserialize, Serialize};
 
+pub use super::fused_optim::OptimState;
 use super::fused_optim::{AdamSettings, FusedAdam, FusedRmsProp};
+use super::tensor_optim::{RmsProp, TensorAdam};
 use super::use_candle_ops;
 use crate::Result;
 
@@ -26,8 +28,8 @@ pub enum OptimizerKind {
 pub enum Optim {
     /// Adam, one in-place pass per variable.
     Adam(FusedAdam),
-    /// Adam in candle_nn's tensor ops (where [`use_candle_ops`] says so).
-    CandleAdam(AdamW),
+    /// Adam in candle's tensor ops (where [`use_candle_ops`] says so).
+    CandleAdam(TensorAdam),
     /// SGD.
     Sgd(SGD),
     /// RMSProp, one in-place pass per variable.
@@ -49,16 +51,7 @@ impl Optim {
                     eps: 1e-8,
                 };
                 if candle {
-                    Optim::CandleAdam(AdamW::new(
-                        vars,
-                        ParamsAdamW {
-                            lr,
-                            beta1,
-                            beta2: settings.beta2,
-                            eps: settings.eps,
-                            weight_decay: 0.0,
-                        },
-                    )?)
+                    Optim::CandleAdam(TensorAdam::new(vars, settings))
                 } else {
                     Optim::Adam(FusedAdam::new(vars, settings))
                 }
@@ -91,41 +84,27 @@ impl Optim {
             Optim::CandleRmsProp(o) => o.lr = lr,
         }
     }
-}
 
-/// RMSProp in candle's tensor ops: θ ← θ − lr·g / (√v + ε), v ← α·v + (1 − α)·g²
-/// (PyTorch's formulation); the reference [`FusedRmsProp`] is tested against.
-pub struct RmsProp {
-    vars: Vec<Var>,
-    square_avg: Vec<Tensor>,
-    lr: f64,
-}
-
-impl RmsProp {
-    const ALPHA: f64 = FusedRmsProp::ALPHA;
-    const EPS: f64 = FusedRmsProp::EPS;
-
-    /// RMSProp over `vars`.
-    pub fn new(vars: Vec<Var>, lr: f64) -> Result<Self> {
-        let square_avg = vars
-            .iter()
-            .map(|v| v.zeros_like())
-            .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(Self {
-            vars,
-            square_avg,
-            lr,
+    /// Its running state (SGD keeps none), for a checkpoint.
+    pub fn state(&self) -> Result<OptimState> {
+        Ok(match self {
+            Optim::Adam(o) => o.state()?,
+            Optim::CandleAdam(o) => o.state(),
+            Optim::Sgd(_) => OptimState::default(),
+            Optim::RmsProp(o) => o.state()?,
+            Optim::CandleRmsProp(o) => o.state(),
         })
     }
 
-    /// One update from `grads`.
-    pub fn step(&mut self, grads: &GradStore) -> Result<()> {
-        for (var, avg) in self.vars.iter().zip(self.square_avg.iter_mut()) {
-            let Some(g) = grads.get(var) else { continue };
-            let g = g.detach();
-            *avg = ((&*avg * Self::ALPHA)? + (g.sqr()? * (1.0 - Self::ALPHA))?)?;
-            let update = (g / (avg.sqrt()? + Self::EPS)?)?;
-            var.set(&(var.as_tensor() - (update * self.lr)?)?)?;
+    /// Takes up a state [`Optim::state`] gave, so updates go on as if never
+    /// stopped; an error (and no change) if it belongs to other variables.
+    pub fn restore(&mut self, state: &OptimState) -> Result<()> {
+        match self {
+            Optim::Adam(o) => o.restore(state)?,
+            Optim::CandleAdam(o) => o.restore(state)?,
+            Optim::Sgd(_) => {}
+            Optim::RmsProp(o) => o.restore(state)?,
+            Optim::CandleRmsProp(o) => o.restore(state)?,
         }
         Ok(())
     }

@@ -1,13 +1,13 @@
 //! A named set of trainable tensors with seeded initialisation.
 //!
 //! candle's CPU device cannot be seeded, so weights are drawn here from a seeded
-//! `StdRng`: the same seed gives the same network, run after run.
+//! `SeededRng`: the same seed gives the same network, run after run.
 
 use std::collections::HashMap;
 
+use crate::nn::rng::SeededRng;
 use candle_core::{DType, Device, Tensor, Var};
 use rand::Rng;
-use rand::rngs::StdRng;
 
 use crate::{Result, StudioError};
 
@@ -31,7 +31,7 @@ impl ParamStore {
         name: &str,
         shape: &[usize],
         bound: f32,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Tensor> {
         let n: usize = shape.iter().product();
@@ -45,7 +45,7 @@ impl ParamStore {
         name: &str,
         shape: &[usize],
         std: f32,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Tensor> {
         let n: usize = shape.iter().product();

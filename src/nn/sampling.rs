@@ -145,8 +145,8 @@ pub fn draw(probs: &[f32], rng: &mut impl Rng) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nn::rng::SeededRng;
     use rand::SeedableRng;
-    use rand::rngs::StdRng;
 
     #[test]
     fn reweighting_a_known_distribution() {
@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn temperature_near_zero_is_greedy() {
         let logits = [0.1f32, 2.0, 1.9, -3.0];
-        let mut rng = StdRng::seed_from_u64(1);
+        let mut rng = SeededRng::seed_from_u64(1);
         for _ in 0..200 {
             let t = Sampling::Temperature { temperature: 1e-5 };
             assert_eq!(
@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn top_k_never_leaves_the_k_most_likely() {
         let logits = [0.3f32, 1.0, -0.5, 0.9, 0.0, 0.2];
-        let mut rng = StdRng::seed_from_u64(2);
+        let mut rng = SeededRng::seed_from_u64(2);
         let rule = Sampling::TopK {
             k: 2,
             temperature: 5.0,

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::nn::dense::Dense;
+use crate::nn::rng::SeededRng;
 use candle_core::{Device, Module, Tensor};
-use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::data::ImageSet;
@@ -46,7 +46,7 @@ impl Classifier {
         seed: u64,
         device: &Device,
     ) -> Result<Self> {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = SeededRng::seed_from_u64(seed);
         let mut params = ParamStore::new();
         let inputs = image_size * image_size * channels;
         let body = Mlp::new(
@@ -106,7 +106,7 @@ impl Classifier {
             1e-3,
             0.9,
         )?;
-        let mut rng = StdRng::seed_from_u64(seed ^ 0xC1A5_51F1);
+        let mut rng = SeededRng::seed_from_u64(seed ^ 0xC1A5_51F1);
         for _ in 0..steps {
             let idx: Vec<usize> = (0..128).map(|_| rng.random_range(0..set.len())).collect();
             let x = images_tensor(set, &idx, device)?;

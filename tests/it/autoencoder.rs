@@ -362,7 +362,7 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     use rand::SeedableRng;
     let spec = autoencoder_default(AutoencoderKind::Vae).expect("built-in preset");
     let (dev, mut params) = (Device::Cpu, ParamStore::new());
-    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let mut rng = latent_studio::nn::rng::SeededRng::seed_from_u64(5);
     let enc = Encoder::new(&spec, true, &mut params, &mut rng, &dev).expect("encoder");
     let dec = Decoder::new(&spec, &mut params, &mut rng, &dev).expect("decoder");
     let s = spec.data.image_size;

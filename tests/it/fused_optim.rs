@@ -7,7 +7,7 @@ use crate::common::numeric::{max_diff, seq};
 use candle_core::{DType, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use latent_studio::nn::fused_optim::{AdamSettings, FusedAdam, FusedRmsProp};
-use latent_studio::nn::optim::RmsProp;
+use latent_studio::nn::tensor_optim::RmsProp;
 
 /// Loss of step `k`: Σ r_k · (a·bᵀ) + Σ (c², on odd steps only), with `b` used
 /// transposed so that its gradient arrives as a transposed (strided) tensor.

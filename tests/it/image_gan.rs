@@ -174,7 +174,7 @@ fn a_detached_discriminator_passes_the_same_gradient_to_g_and_computes_none_for_
         presets::image_gan_default(latent_studio::experiments::image_gan::spec::GanLoss::Gan)
             .expect("built-in preset");
     let (dev, mut params) = (Device::Cpu, ParamStore::new());
-    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut rng = latent_studio::nn::rng::SeededRng::seed_from_u64(7);
     let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
     let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
     let z = crate::common::numeric::normal(8, &[8, spec.model.latent_dim]);
@@ -234,13 +234,13 @@ fn channels_last_feature_maps_give_the_channels_first_results() {
     ];
     for spec in specs {
         let (dev, mut params) = (Device::Cpu, ParamStore::new());
-        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let mut rng = latent_studio::nn::rng::SeededRng::seed_from_u64(3);
         let g = Generator::new(&spec, &mut params, &mut rng, &dev).expect("G");
         let d = Discriminator::new(&spec, &mut params, &mut rng, &dev).expect("D");
         let z = crate::common::numeric::normal(5, &[6, spec.model.latent_dim]);
         let run = |g: &Generator, d: &Discriminator| {
             let images = g.forward(&z, Mode::Train).expect("images");
-            let mut drop = rand::rngs::StdRng::seed_from_u64(9);
+            let mut drop = latent_studio::nn::rng::SeededRng::seed_from_u64(9);
             let logits = d
                 .forward(&images, Mode::Train, Some(&mut drop))
                 .expect("logits");

@@ -3,7 +3,7 @@
 
 use candle_core::Tensor;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::{Autoencoder, randn};
 use crate::experiments::image_data;
@@ -82,7 +82,7 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
         )),
         LabQuery::Latent(LatentQuery::Prior { count, seed }) => {
             let n = (*count).clamp(1, MAX_IMAGES);
-            let mut rng = StdRng::seed_from_u64(*seed);
+            let mut rng = SeededRng::seed_from_u64(*seed);
             let z = randn(&mut rng, &[n, ae.spec.model.latent_dim], &ae.device)?;
             images(ae, &z, (n as f64).sqrt().ceil() as usize)
         }

@@ -4,7 +4,7 @@
 //! Linear(hidden → 2ch·(s/4)²)+ReLU → ConvT(2ch→ch)+ReLU → ConvT(ch→c) → logits.
 
 use candle_core::{Device, Tensor};
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::spec::AutoencoderSpec;
 use crate::Result;
@@ -21,7 +21,7 @@ fn linear(
     name: &str,
     fan_in: usize,
     fan_out: usize,
-    rng: &mut StdRng,
+    rng: &mut SeededRng,
     device: &Device,
 ) -> Result<Dense> {
     let (w, b) = uniform_weight_and_bias(
@@ -53,7 +53,7 @@ impl Encoder {
         spec: &AutoencoderSpec,
         variational: bool,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let (c, ch, s) = (
@@ -128,7 +128,7 @@ impl Decoder {
     pub fn new(
         spec: &AutoencoderSpec,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let (c, ch, s) = (

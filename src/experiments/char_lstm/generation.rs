@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::model::{CharNet, LstmState};
 use super::stepper::StepState;
@@ -62,7 +62,7 @@ impl<'a> Generator<'a> {
     ) -> Result<String> {
         let (state, mut last) = self.prime(prompt, 1)?;
         let (stepper, mut state) = (self.net.stepper()?, StepState::from_tensors(&state)?);
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = SeededRng::seed_from_u64(seed);
         let mut out = String::with_capacity(length);
         for _ in 0..length {
             let logits = stepper.step(&[last], &mut state);
@@ -101,7 +101,7 @@ impl<'a> Generator<'a> {
 pub struct Job {
     slot: LabSlot,
     rules: Vec<Sampling>,
-    rngs: Vec<StdRng>,
+    rngs: Vec<SeededRng>,
     state: StepState,
     last: Vec<u32>,
     columns: Vec<String>,
@@ -129,7 +129,7 @@ impl Job {
             slot: request.slot,
             rules,
             rngs: (0..n)
-                .map(|_| StdRng::seed_from_u64(request.seed))
+                .map(|_| SeededRng::seed_from_u64(request.seed))
                 .collect(),
             state: StepState::from_tensors(&state)?,
             last: vec![last; n],

@@ -16,7 +16,7 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::loss::cross_entropy;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::live::not_live;
 use super::registry::wrong_architecture;
@@ -63,7 +63,7 @@ impl CharLstm {
     pub fn new(spec: CharLstmSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let corpus = load_corpus(&spec)?;
-        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut rng = SeededRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let net = CharNet::new(
             &spec.model,
@@ -335,7 +335,7 @@ impl TrainedModel {
             .ok_or_else(|| StudioError::Checkpoint("the checkpoint holds no vocabulary".into()))
             .and_then(vocab_from_tensor)?;
         let mut params = ParamStore::new();
-        let mut rng = StdRng::seed_from_u64(0);
+        let mut rng = SeededRng::seed_from_u64(0);
         let net = CharNet::new(&spec.model, vocab.len(), &mut params, &mut rng, device)?;
         params.load(tensors)?;
         Ok(Self {

@@ -4,7 +4,7 @@
 
 use candle_core::{D, Device, Module, Tensor};
 use candle_nn::Embedding;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::spec::CharLstmModel;
 use super::stepper::Stepper;
@@ -59,7 +59,7 @@ impl CharNet {
         spec: &CharLstmModel,
         vocab: usize,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let (e, h) = (spec.embedding, spec.hidden);
@@ -233,7 +233,7 @@ mod tests {
         };
         let d = Device::Cpu;
         let mut params = ParamStore::new();
-        let net = CharNet::new(&spec, 12, &mut params, &mut StdRng::seed_from_u64(3), &d)?;
+        let net = CharNet::new(&spec, 12, &mut params, &mut SeededRng::seed_from_u64(3), &d)?;
         let ids = Tensor::from_vec((0..30u32).map(|i| i * 7 % 12).collect(), (3, 10), &d)?;
         let state = net.forward_reference(&ids, &net.zero_state(3, &d)?)?.1;
         let (a, sa) = net.forward_fused(&ids, &state)?;

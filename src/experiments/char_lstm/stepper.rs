@@ -153,7 +153,7 @@ impl Stepper {
 mod tests {
     use candle_core::Device;
     use rand::SeedableRng;
-    use rand::rngs::StdRng;
+    use crate::nn::rng::SeededRng;
 
     use super::*;
     use crate::experiments::char_lstm::model::CharNet;
@@ -175,7 +175,7 @@ mod tests {
             &spec,
             13,
             &mut ParamStore::new(),
-            &mut StdRng::seed_from_u64(5),
+            &mut SeededRng::seed_from_u64(5),
             &d,
         )?;
         let prompt = Tensor::from_vec((0..12u32).map(|i| i * 5 % 13).collect(), (3, 4), &d)?;

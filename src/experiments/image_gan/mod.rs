@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
@@ -46,7 +46,7 @@ pub struct ImageGan {
     d: Discriminator,
     opt_g: Optim,
     opt_d: Optim,
-    rng: StdRng,
+    rng: SeededRng,
     data: ImageSet,
     /// Held-out real images, for the quality measurements.
     held_out: ImageSet,
@@ -66,7 +66,7 @@ impl ImageGan {
     pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
-        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut rng = SeededRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let g = Generator::new(&spec, &mut params, &mut rng, device)?;
         let d = Discriminator::new(&spec, &mut params, &mut rng, device)?;
@@ -228,7 +228,7 @@ impl ImageGan {
             return Ok(Metrics::new());
         };
         let n = self.spec.quality.samples;
-        let mut rng = StdRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
+        let mut rng = SeededRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
         let mut batches = Vec::new();
         for start in (0..n).step_by(100) {
             let z = latent(&mut rng, (n - start).min(100), &self.spec, &self.device)?;
@@ -356,7 +356,7 @@ impl Experiment for ImageGan {
 }
 
 /// `n` latent vectors from the spec's prior, `[n, latent_dim]`.
-fn latent(rng: &mut StdRng, n: usize, spec: &ImageGanSpec, device: &Device) -> Result<Tensor> {
+fn latent(rng: &mut SeededRng, n: usize, spec: &ImageGanSpec, device: &Device) -> Result<Tensor> {
     let dim = spec.model.latent_dim;
     let data: Vec<f32> = match spec.model.latent {
         LatentPrior::Gaussian => (0..n * dim).map(|_| StandardNormal.sample(rng)).collect(),

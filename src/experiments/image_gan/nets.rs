@@ -8,7 +8,7 @@
 use crate::nn::dense::Dense;
 use candle_core::{Device, Tensor};
 use rand::Rng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::spec::{ImageGanSpec, OutputActivation};
 use crate::Result;
@@ -38,7 +38,7 @@ fn linear(
     name: &str,
     fan_in: usize,
     fan_out: usize,
-    rng: &mut StdRng,
+    rng: &mut SeededRng,
     device: &Device,
 ) -> Result<Dense> {
     let (w, b) = weight_and_bias(params, name, &[fan_out, fan_in], fan_out, rng, device)?;
@@ -60,7 +60,7 @@ impl Generator {
     pub fn new(
         spec: &ImageGanSpec,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let m = &spec.model;
@@ -146,7 +146,7 @@ impl Discriminator {
     pub fn new(
         spec: &ImageGanSpec,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let m = &spec.model;
@@ -214,7 +214,7 @@ impl Discriminator {
     /// The feature maps after the first convolution are kept in the feature layout;
     /// channels last, the last layer reads them through its weight reordered to
     /// match (its parameters keep the channels-first order).
-    pub fn forward(&self, x: &Tensor, mode: Mode, rng: Option<&mut StdRng>) -> Result<Tensor> {
+    pub fn forward(&self, x: &Tensor, mode: Mode, rng: Option<&mut SeededRng>) -> Result<Tensor> {
         let mut rng = rng;
         let mut h = x.clone();
         let mut layout = Layout::ChannelsFirst;
@@ -251,7 +251,7 @@ impl Discriminator {
 
 /// Inverted dropout with a seeded mask, of images in `layout`. The mask is drawn in
 /// channels-first order whatever the layout, so a seed drops the same units.
-fn dropout(xs: &Tensor, layout: Layout, p: f64, rng: &mut StdRng) -> Result<Tensor> {
+fn dropout(xs: &Tensor, layout: Layout, p: f64, rng: &mut SeededRng) -> Result<Tensor> {
     let n = xs.elem_count();
     let keep = 1.0 - p;
     let mask: Vec<f32> = (0..n)

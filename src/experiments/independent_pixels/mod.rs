@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use candle_core::{D, Device, Tensor};
 use candle_nn::loss::cross_entropy;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand::{Rng, SeedableRng};
 
 use super::live::not_live;
@@ -42,7 +42,7 @@ pub struct IndependentPixels {
     /// One row of logits per pixel, `[s · s, classes]`.
     logits: Tensor,
     opt: Optim,
-    rng: StdRng,
+    rng: SeededRng,
     data: ImageSet,
     held_out: ImageSet,
     classes: PixelClasses,
@@ -67,7 +67,7 @@ impl IndependentPixels {
             0.9,
         )?;
         Ok(Self {
-            rng: StdRng::seed_from_u64(spec.seed),
+            rng: SeededRng::seed_from_u64(spec.seed),
             spec,
             device: device.clone(),
             params,
@@ -116,7 +116,7 @@ impl IndependentPixels {
     /// Draws `n` images, every pixel on its own, `[n · s · s]` classes.
     pub fn sample(&self, n: usize, seed: u64) -> Result<Vec<u32>> {
         let probs = self.distributions()?;
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = SeededRng::seed_from_u64(seed);
         Ok((0..n)
             .flat_map(|_| probs.iter().map(|p| draw(p, &mut rng)).collect::<Vec<_>>())
             .collect())

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use candle_core::{D, Device, Tensor};
 use candle_nn::loss::cross_entropy;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand::{Rng, SeedableRng};
 
 use super::live::not_live;
@@ -38,7 +38,7 @@ pub struct PixelCnn {
     params: ParamStore,
     net: PixelNet,
     opt: Optim,
-    rng: StdRng,
+    rng: SeededRng,
     data: ImageSet,
     held_out: ImageSet,
     /// How it sees a pixel: a grey level, or a palette colour.
@@ -65,7 +65,7 @@ impl PixelCnn {
     pub fn new(spec: PixelCnnSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
-        let mut rng = StdRng::seed_from_u64(spec.seed);
+        let mut rng = SeededRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let classes = PixelClasses::fit(&data, spec.model.levels, spec.model.palette, spec.seed);
         let net = PixelNet::new(&spec.model, spec.classes(), &mut params, &mut rng, device)?;
@@ -197,7 +197,7 @@ impl PixelCnn {
             None => vec![0; n * s * s],
         };
         let keep = given.map(|(_, k)| k);
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = SeededRng::seed_from_u64(seed);
         for r in 0..s {
             for c in 0..s {
                 if keep.is_some_and(|k| k.get(r * s + c).copied().unwrap_or(false)) {

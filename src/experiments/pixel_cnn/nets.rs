@@ -3,7 +3,7 @@
 //! logits over the intensity levels at every pixel.
 
 use candle_core::{Device, Tensor};
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 
 use super::spec::PixelCnnModel;
 use crate::Result;
@@ -35,7 +35,7 @@ impl PixelNet {
         spec: &PixelCnnModel,
         classes: usize,
         params: &mut ParamStore,
-        rng: &mut StdRng,
+        rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Self> {
         let h = spec.channels;
@@ -117,7 +117,7 @@ mod tests {
                 gated,
             };
             let mut params = ParamStore::new();
-            let net = PixelNet::new(&spec, 4, &mut params, &mut StdRng::seed_from_u64(5), &d)?;
+            let net = PixelNet::new(&spec, 4, &mut params, &mut SeededRng::seed_from_u64(5), &d)?;
             let s = 8;
             let x = Var::from_tensor(&Tensor::randn(0f32, 1.0, (1, 1, s, s), &d)?)?;
             for (r, c) in [(0, 0), (4, 3), (7, 7), (2, 7)] {

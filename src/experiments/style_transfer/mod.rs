@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use candle_core::{Device, Tensor, Var};
 use rand::SeedableRng;
-use rand::rngs::StdRng;
+use crate::nn::rng::SeededRng;
 use rand_distr::{Distribution, Uniform};
 
 pub use spec::{
@@ -99,7 +99,7 @@ impl StyleTransfer {
         let start = match spec.optimise.start {
             StartFrom::Content => content_t,
             StartFrom::Noise => {
-                let mut rng = StdRng::seed_from_u64(spec.seed);
+                let mut rng = SeededRng::seed_from_u64(spec.seed);
                 let u = Uniform::new(0.0f32, 1.0).map_err(|e| StudioError::Spec(e.to_string()))?;
                 let n = 3 * content.width * content.height;
                 let v: Vec<f32> = (0..n).map(|_| u.sample(&mut rng)).collect();

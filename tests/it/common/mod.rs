@@ -142,7 +142,7 @@ pub fn write_tiny_vgg16(path: &std::path::Path, width: usize) {
     use rand::SeedableRng;
     use rand_distr::Distribution;
     let d = Device::Cpu;
-    let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+    let mut rng = latent_studio::nn::rng::SeededRng::seed_from_u64(16);
     let mut tensors = HashMap::new();
     let (mut at, mut cin) = (0, 3);
     for n in latent_studio::features::vgg::VGG16 {

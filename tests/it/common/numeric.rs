@@ -21,7 +21,7 @@ pub fn seq(n: usize, k: f64, dtype: DType, shape: &[usize]) -> Tensor {
 pub fn normal(seed: u64, shape: &[usize]) -> Tensor {
     use rand::SeedableRng;
     use rand_distr::{Distribution, StandardNormal};
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut rng = latent_studio::nn::rng::SeededRng::seed_from_u64(seed);
     let n = shape.iter().product();
     let v: Vec<f32> = (0..n).map(|_| StandardNormal.sample(&mut rng)).collect();
     Tensor::from_vec(v, shape, &Device::Cpu).expect("normal")

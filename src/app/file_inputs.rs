@@ -145,7 +145,7 @@ impl StudioApp {
             DialogOutcome::PresetSaved(Err(e)) => self
                 .state
                 .say(Level::Error, format!("preset not saved: {e}")),
-            DialogOutcome::RunFolderChosen(folder) => self.send(Command::OpenRun { folder }),
+            DialogOutcome::RunFolderChosen(folder) => self.send(Command::open_run(folder)),
             DialogOutcome::RunsFolderChosen(folder) => self.add_runs_folder(folder),
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {

@@ -109,7 +109,7 @@ impl StudioApp {
         let worker = match WorkerHandle::spawn(worker_config) {
             Ok(w) => {
                 if let Some(folder) = config.open_run {
-                    w.send(Command::OpenRun { folder });
+                    w.send(Command::open_run(folder));
                 }
                 Some(w)
             }

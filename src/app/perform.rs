@@ -109,7 +109,7 @@ impl StudioApp {
             }
             UiAction::OpenRun(folder) => {
                 self.tab = super::Tab::Training;
-                Command::OpenRun { folder }
+                Command::open_run(folder)
             }
             UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiAction::PreviewDataset => {

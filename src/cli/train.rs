@@ -1,4 +1,5 @@
-//! `latent-studio train <preset> [--steps N] [--out DIR] [--set key=value]…`
+//! `latent-studio train <preset> [--steps N] [--out DIR] [--set key=value]…`, and
+//! `latent-studio train --continue RUN [--steps N]`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,8 +14,14 @@ use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// A preset: a TOML file, or a built-in name such as `gan2d_ring`.
-    pub preset: String,
-    /// Training steps (overrides `schedule.steps`).
+    #[arg(required_unless_present = "continue_run")]
+    pub preset: Option<String>,
+    /// Continue this run folder from its checkpoint, exactly where it stopped (its
+    /// rows after the checkpoint are taken again).
+    #[arg(long = "continue", value_name = "RUN", conflicts_with_all = ["preset", "out", "set"])]
+    pub continue_run: Option<PathBuf>,
+    /// Training steps (overrides `schedule.steps`); with `--continue`, this many
+    /// more (default: up to the run's length, or as many again once reached).
     #[arg(long)]
     pub steps: Option<u64>,
     /// The run folder to write (default: a new folder under `runs/`).
@@ -30,7 +37,11 @@ pub struct TrainArgs {
 
 /// Runs the training; an error is printed as one line by `main`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
-    let mut spec = super::load_preset(&args.preset)?;
+    if let Some(run) = args.continue_run.clone() {
+        return continue_run(run, args);
+    }
+    let preset = args.preset.clone().unwrap_or_default();
+    let mut spec = super::load_preset(&preset)?;
     for assignment in &args.set {
         spec.set(assignment)?;
     }
@@ -47,30 +58,61 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             out.display()
         );
     }
-    let mut config = WorkerConfig::default();
-    if let Some(t) = args.threads {
-        config.threads = t;
-    }
-    let worker = WorkerHandle::spawn(config)?;
-    let interrupted = super::headless::interrupt_flag();
     let options = RunOptions {
         out_dir: Some(out.clone()),
         start_paused: false,
     };
-    if !worker.send(Command::Start {
+    let start = Command::Start {
         spec: Box::new(spec.clone()),
         options,
-    }) {
+    };
+    follow(start, &out, spec.schedule().steps, args.threads)
+}
+
+/// `train --continue RUN`: the run folder's checkpoint, taken up where it was.
+fn continue_run(run: PathBuf, args: TrainArgs) -> anyhow::Result<()> {
+    let checkpoint = run.join(crate::runs::folder::CHECKPOINT_FILE);
+    if !checkpoint.exists() {
+        anyhow::bail!(
+            "{}: no checkpoint to continue from (is it a run folder?)",
+            run.display()
+        );
+    }
+    let open = Command::OpenRun {
+        folder: run.clone(),
+        more_steps: args.steps,
+        start_paused: false,
+    };
+    follow(open, &run, args.steps.unwrap_or(0), args.threads)
+}
+
+/// Sends `start` to a new worker and follows the run it starts in `out` to its end.
+fn follow(
+    start: Command,
+    out: &std::path::Path,
+    steps: u64,
+    threads: Option<usize>,
+) -> anyhow::Result<()> {
+    let mut config = WorkerConfig::default();
+    if let Some(t) = threads {
+        config.threads = t;
+    }
+    let worker = WorkerHandle::spawn(config)?;
+    let interrupted = super::headless::interrupt_flag();
+    if !worker.send(start) {
         anyhow::bail!("the worker thread is not running");
     }
-    let bar = ProgressBar::new(spec.schedule().steps);
+    let bar = ProgressBar::new(steps);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} steps · {per_sec} · ETA {eta} · {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
-    let on_started =
-        |info: &crate::worker::RunInfo| bar.set_length(info.last_step - info.first_step);
+    let on_started = |info: &crate::worker::RunInfo| {
+        bar.set_length(info.last_step);
+        bar.set_position(info.first_step);
+        bar.reset_eta();
+    };
     let outcome = super::headless::drive(&worker, &bar, &interrupted, on_started, short_summary)?;
     let secs = started.elapsed().as_secs_f64();
     let how = if outcome.stopped {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use candle_core::{Device, Tensor};
 
-use super::ExperimentSpec;
+use super::{ExperimentSpec, TrainState};
 use crate::runs::checkpoint as file;
 use crate::{Result, StudioError};
 
@@ -16,8 +16,11 @@ pub struct Checkpoint {
     pub spec: ExperimentSpec,
     /// The training step it was written at.
     pub step: u64,
-    /// Its tensors by name.
+    /// Its weights by name.
     pub tensors: HashMap<String, Tensor>,
+    /// What training goes on from besides the weights; `None` in a checkpoint of
+    /// weights alone (an older version's, or one saved for sharing).
+    pub state: Option<TrainState>,
 }
 
 /// Writes `tensors` with `spec` and `step` to `path`, atomically.
@@ -27,7 +30,34 @@ pub fn save(
     step: u64,
     tensors: &[(String, Tensor)],
 ) -> Result<()> {
-    file::save(path, spec.architecture(), &spec.to_toml()?, step, tensors)
+    file::save(
+        path,
+        spec.architecture(),
+        &spec.to_toml()?,
+        step,
+        tensors,
+        None,
+    )
+}
+
+/// Writes a resumable checkpoint: the weights `tensors` and the training `state`
+/// with `spec` and `step` to `path`, atomically.
+pub fn save_resumable(
+    path: &Path,
+    spec: &ExperimentSpec,
+    step: u64,
+    tensors: &[(String, Tensor)],
+    state: &TrainState,
+) -> Result<()> {
+    let (json, state_tensors) = state.to_parts()?;
+    file::save(
+        path,
+        spec.architecture(),
+        &spec.to_toml()?,
+        step,
+        tensors,
+        Some((&json, &state_tensors)),
+    )
 }
 
 /// Reads a checkpoint written by [`save`]; any other file, or one whose spec does
@@ -37,9 +67,17 @@ pub fn load(path: &Path, device: &Device) -> Result<Checkpoint> {
     let spec = ExperimentSpec::from_toml(&raw.spec_toml).map_err(|e| {
         StudioError::Checkpoint(format!("{}: its spec is invalid: {e}", path.display()))
     })?;
+    let state = match raw.state {
+        Some(parts) => Some(
+            TrainState::from_parts(&parts.json, parts.tensors)
+                .map_err(|e| StudioError::Checkpoint(format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     Ok(Checkpoint {
         spec,
         step: raw.step,
         tensors: raw.tensors,
+        state,
     })
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::canvas::{resize, to_image, to_tensor};
 use super::live::not_live;
-use super::{Experiment, ExperimentSpec, Metrics, Schedule, StepPart};
+use super::{Experiment, ExperimentSpec, Metrics, Schedule, StepPart, TrainState};
 use crate::data::pictures::PictureSource;
 use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, Preset, SampleKind, Setting, SettingKind, Tools,
@@ -296,6 +296,20 @@ impl Experiment for DeepDream {
         self.image = image.to_dtype(candle_core::DType::F32)?;
         self.octave = octave;
         self.steps = octave as u64 * self.spec.iterations_per_octave();
+        Ok(())
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_rng("rng", &self.rng)?;
+        state.put("steps", &self.steps)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        let steps: u64 = state.get("steps")?;
+        self.rng = state.rng("rng")?;
+        self.steps = steps;
         Ok(())
     }
 }

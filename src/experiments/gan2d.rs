@@ -14,7 +14,7 @@ use super::gan_knobs::{
 };
 use super::live::not_live;
 use super::spec::Schedule;
-use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart};
+use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
 use crate::data::toy2d::{Mixture, Toy2d};
 use crate::experiments::registry::{
     Architecture, Better, Headline, Preset, SampleKind, Tools, wrong_architecture,
@@ -339,6 +339,20 @@ impl Experiment for Gan2d {
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
         self.params.load(tensors)
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_rng("rng", &self.rng)?;
+        state.put_optim("opt_g", &self.opt_g)?;
+        state.put_optim("opt_d", &self.opt_d)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        state.restore_optim("opt_g", &mut self.opt_g)?;
+        state.restore_optim("opt_d", &mut self.opt_d)
     }
 }
 

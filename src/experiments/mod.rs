@@ -21,6 +21,7 @@ pub mod run_summary;
 pub mod run_sweep;
 #[macro_use]
 pub mod spec;
+pub mod train_state;
 
 use std::collections::HashMap;
 
@@ -76,7 +77,7 @@ pub enum GeneratorLoss {
 
 /// When a model measures its held-out data: at the first logged row, then each time
 /// the step count passes a multiple of `every`, and once more at the end.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct EvalCadence {
     last: Option<u64>,
 }
@@ -167,7 +168,18 @@ pub trait Experiment: Send {
 
     /// Loads weights saved by [`Experiment::tensors`]; nothing changes on error.
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()>;
+
+    /// Everything besides the weights that training goes on from (optimiser
+    /// averages, random generators, counters, stream positions), so that a run
+    /// continued from a checkpoint takes the steps the uninterrupted run takes.
+    fn train_state(&self) -> Result<TrainState>;
+
+    /// Takes up a state [`Experiment::train_state`] gave (after
+    /// [`Experiment::load_tensors`]); on error the experiment is to be dropped.
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()>;
 }
+
+pub use train_state::TrainState;
 
 /// Builds the experiment a spec describes, on `device`.
 pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experiment>> {

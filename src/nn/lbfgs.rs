@@ -16,6 +16,13 @@ pub struct Lbfgs {
     current: Option<(f64, Vec<f64>)>,
 }
 
+/// A curvature pair `(s, y, ρ)`: a step, the change of the gradient along it, and
+/// 1 / (y · s).
+pub type CurvaturePair = (Vec<f64>, Vec<f64>, f64);
+
+/// What L-BFGS goes on from: its pairs, and the current point's loss and gradient.
+pub type LbfgsMemory = (Vec<CurvaturePair>, Option<(f64, Vec<f64>)>);
+
 /// What one iteration did.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LbfgsStep {
@@ -35,6 +42,23 @@ impl Lbfgs {
             pairs: VecDeque::new(),
             current: None,
         }
+    }
+
+    /// Its curvature pairs `(s, y, ρ)`, oldest first, and the current point's loss
+    /// and gradient if evaluated: what the next iteration goes on from.
+    pub fn memory(&self) -> LbfgsMemory {
+        (self.pairs.iter().cloned().collect(), self.current.clone())
+    }
+
+    /// Takes up what [`Lbfgs::memory`] gave (at most its history's pairs are kept).
+    pub fn remember(
+        &mut self,
+        pairs: Vec<CurvaturePair>,
+        current: Option<(f64, Vec<f64>)>,
+    ) {
+        let skip = pairs.len().saturating_sub(self.history);
+        self.pairs = pairs.into_iter().skip(skip).collect();
+        self.current = current;
     }
 
     /// Forgets the history and the cached loss (after the loss itself changed, e.g.

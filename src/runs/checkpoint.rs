@@ -1,5 +1,8 @@
 //! Checkpoints: weights in safetensors, with the spec (as TOML text) and step in its
 //! metadata, so a checkpoint alone is enough to rebuild and continue an experiment.
+//! A resumable checkpoint also holds the training state (optimiser averages, random
+//! generators, counters): its values as JSON in the metadata, its tensors beside the
+//! weights under names that start with [`STATE_PREFIX`].
 //! This module knows the file; `experiments::checkpoint` parses the spec in it.
 
 use std::collections::HashMap;
@@ -12,31 +15,63 @@ use crate::{Result, StudioError};
 
 const FORMAT: &str = "latent-studio-checkpoint/1";
 
+/// The names of the training state's tensors start with this.
+pub const STATE_PREFIX: &str = "state/";
+
+/// A checkpoint's training state as the file holds it: JSON values and tensors.
+pub struct StateParts {
+    /// The values, as JSON text.
+    pub json: String,
+    /// The tensors by name (without [`STATE_PREFIX`]).
+    pub tensors: HashMap<String, Tensor>,
+}
+
 /// A checkpoint read from disk, its spec as text.
 pub struct CheckpointFile {
     /// The spec of the experiment that wrote it, as TOML.
     pub spec_toml: String,
     /// The training step it was written at.
     pub step: u64,
-    /// Its tensors by name.
+    /// Its weights by name.
     pub tensors: HashMap<String, Tensor>,
+    /// Its training state, if it was written with one.
+    pub state: Option<StateParts>,
 }
 
 /// Writes `tensors` with the spec (its architecture and TOML text) and `step` to
-/// `path`, atomically.
+/// `path`, atomically, with the training state (JSON values and tensors) if given.
 pub fn save(
     path: &Path,
     architecture: &str,
     spec_toml: &str,
     step: u64,
     tensors: &[(String, Tensor)],
+    state: Option<(&str, &[(String, Tensor)])>,
 ) -> Result<()> {
     let mut meta = HashMap::new();
+    let state_names: Vec<String> = state
+        .map(|(_, ts)| {
+            ts.iter()
+                .map(|(n, _)| format!("{STATE_PREFIX}{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some((json, _)) = state {
+        meta.insert("train_state".to_string(), json.to_string());
+    }
     meta.insert("format".to_string(), FORMAT.to_string());
     meta.insert("architecture".to_string(), architecture.to_string());
     meta.insert("step".to_string(), step.to_string());
     meta.insert("spec".to_string(), spec_toml.to_string());
-    let data: Vec<(&str, &Tensor)> = tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    let mut data: Vec<(&str, &Tensor)> = tensors.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    if let Some((_, ts)) = state {
+        data.extend(
+            state_names
+                .iter()
+                .map(String::as_str)
+                .zip(ts.iter().map(|(_, t)| t)),
+        );
+    }
     let bytes = safetensors::serialize(data, Some(meta))
         .map_err(|e| StudioError::Checkpoint(format!("{}: {e}", path.display())))?;
     write_atomic(path, &bytes)
@@ -61,11 +96,24 @@ pub fn load(path: &Path, device: &Device) -> Result<CheckpointFile> {
         .get("step")
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| bad("no step in its metadata".into()))?;
-    let tensors =
+    let all =
         candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| bad(e.to_string()))?;
+    let mut tensors = HashMap::new();
+    let mut state_tensors = HashMap::new();
+    for (name, t) in all {
+        match name.strip_prefix(STATE_PREFIX) {
+            Some(key) => state_tensors.insert(key.to_string(), t),
+            None => tensors.insert(name, t),
+        };
+    }
+    let state = meta.get("train_state").map(|json| StateParts {
+        json: json.clone(),
+        tensors: state_tensors,
+    });
     Ok(CheckpointFile {
         spec_toml: spec_text.clone(),
         step,
         tensors,
+        state,
     })
 }

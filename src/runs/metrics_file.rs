@@ -102,6 +102,40 @@ pub fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>)> {
     Ok((names, rows))
 }
 
+/// Drops the rows of the CSV file at `path` (`metrics.csv`, `live_changes.csv`:
+/// the step first) after `step`, atomically; the header and the rows up to `step`
+/// stay as they were written. A continued run rewinds its history this way to its
+/// checkpoint, whose later rows it takes again. A missing file is left missing.
+pub fn keep_rows_through(path: &Path, step: u64) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(StudioError::io(path, e)),
+    };
+    let mut lines = text.lines();
+    let mut kept = String::new();
+    if let Some(header) = lines.next() {
+        kept.push_str(header);
+        kept.push('\n');
+    }
+    let mut dropped = false;
+    for line in lines {
+        let first = line.split(',').next().unwrap_or("");
+        match first.parse::<u64>() {
+            Ok(s) if s > step => dropped = true,
+            // Rows up to the step, and anything unreadable, stay as found.
+            _ => {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+    }
+    if dropped {
+        super::atomic::write_atomic(path, kept.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// A CSV writer that appends to `path` (made if missing).
 pub(super) fn append_writer(path: &Path) -> Result<csv::Writer<File>> {
     let file = OpenOptions::new()
@@ -115,4 +149,37 @@ pub(super) fn append_writer(path: &Path) -> Result<csv::Writer<File>> {
 /// A CSV error, with the file it concerns.
 pub(super) fn csv_err(path: &Path, e: csv::Error) -> StudioError {
     StudioError::Spec(format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_after_a_step_are_dropped_and_the_rest_kept_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
+        let mut file = MetricsFile::open(&path, &["loss"]).unwrap();
+        for step in [1u64, 5, 10, 15] {
+            file.append(step, &[Some(step as f64 / 3.0)], step as f64)
+                .unwrap();
+        }
+        drop(file);
+        let before = std::fs::read_to_string(&path).unwrap();
+        keep_rows_through(&path, 10).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(after.lines().count(), 4, "header and three rows: {after}");
+        assert!(
+            before.starts_with(&after),
+            "the kept rows are byte for byte the same"
+        );
+        let (_, rows) = read(&path).unwrap();
+        assert_eq!(rows.last().unwrap().0, 10);
+        // Appending goes on after the kept rows.
+        let mut file = MetricsFile::open(&path, &["loss"]).unwrap();
+        file.append(15, &[Some(1.0)], 15.0).unwrap();
+        assert_eq!(read(&path).unwrap().1.len(), 4);
+        keep_rows_through(&dir.path().join("missing.csv"), 3).unwrap();
+        assert!(!dir.path().join("missing.csv").exists());
+    }
 }

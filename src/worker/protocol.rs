@@ -16,10 +16,16 @@ pub enum Command {
         /// Where it writes and how it starts.
         options: RunOptions,
     },
-    /// Load a run folder's checkpoint and wait, paused, to continue it.
+    /// Continue a run folder from its checkpoint, exactly where it was (its
+    /// metrics after the checkpoint's step are dropped and taken again).
     OpenRun {
         /// The run folder.
         folder: PathBuf,
+        /// Train this many more steps; `None`: up to the run's length, or another
+        /// length if it has reached it.
+        more_steps: Option<u64>,
+        /// Wait, paused, for Resume (the window) or go at once (the command line).
+        start_paused: bool,
     },
     /// Pause between steps.
     Pause,
@@ -52,6 +58,17 @@ pub enum Command {
     Lab(LabQuery),
     /// Stop any run and end the thread.
     Shutdown,
+}
+
+impl Command {
+    /// Continue the run in `folder` as the window does: paused, up to its length.
+    pub fn open_run(folder: PathBuf) -> Self {
+        Command::OpenRun {
+            folder,
+            more_steps: None,
+            start_paused: true,
+        }
+    }
 }
 
 /// How a run writes and starts.

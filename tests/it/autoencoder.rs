@@ -271,7 +271,7 @@ fn the_worker_answers_the_lab_after_a_run_ends_and_from_a_run_folder_and_refuses
     wait_for(&worker, Duration::from_secs(60), |e| {
         matches!(e, Event::Ended(_))
     });
-    assert!(worker.send(Command::OpenRun { folder }));
+    assert!(worker.send(Command::open_run(folder)));
     wait_for(&worker, Duration::from_secs(60), |e| {
         matches!(e, Event::Paused { .. })
     });

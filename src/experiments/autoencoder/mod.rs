@@ -19,7 +19,7 @@ use rand_distr::{Distribution, StandardNormal};
 use super::image_data;
 use super::live::not_live;
 use super::registry::wrong_architecture;
-use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::ImageSet;
 use crate::lab::{LabQuery, LabResult};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
@@ -343,6 +343,31 @@ impl Experiment for Autoencoder {
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
         self.params.load(tensors)
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_rng("rng", &self.rng)?;
+        state.put_optim("opt", &self.opt)?;
+        state.put("steps", &self.steps)?;
+        state.put("cadence", &self.cadence)?;
+        state.put_tensor("view_noise", &self.view_noise)?;
+        state.put_tensor("view_prior", &self.view_prior)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        state.restore_optim("opt", &mut self.opt)?;
+        self.steps = state.get("steps")?;
+        self.cadence = state.get("cadence")?;
+        self.view_noise = state
+            .tensor("view_noise", self.view_noise.dims())?
+            .to_device(&self.device)?;
+        self.view_prior = state
+            .tensor("view_prior", self.view_prior.dims())?
+            .to_device(&self.device)?;
+        Ok(())
     }
 }
 

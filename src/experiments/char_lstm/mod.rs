@@ -20,7 +20,7 @@ use crate::nn::rng::SeededRng;
 
 use super::live::not_live;
 use super::registry::wrong_architecture;
-use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::corpus::{self, Corpus, Vocab};
 use crate::lab::TextQuery;
 use crate::lab::{LabQuery, LabResult, LabSlot};
@@ -311,6 +311,42 @@ impl Experiment for CharLstm {
             }
         }
         self.params.load(tensors)
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_optim("opt", &self.opt)?;
+        state.put("steps", &self.steps)?;
+        state.put("cadence", &self.cadence)?;
+        state.put("positions", &self.positions)?;
+        state.put("layers", &self.state.h.len())?;
+        for (k, (h, c)) in self.state.h.iter().zip(&self.state.c).enumerate() {
+            state.put_tensor(&format!("lstm.h.{k}"), h)?;
+            state.put_tensor(&format!("lstm.c.{k}"), c)?;
+        }
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        let positions: Vec<usize> = state.get("positions")?;
+        let layers: usize = state.get("layers")?;
+        let stride = self.corpus.train.len() / self.spec.train.batch_size.max(1);
+        if positions.len() != self.positions.len() || positions.iter().any(|&p| p > self.corpus.train.len()) || layers != self.state.h.len() || positions[0] > stride {
+            return Err(crate::StudioError::Checkpoint(
+                "the checkpoint's text positions do not fit this text and batch".into(),
+            ));
+        }
+        let carried = |name: &str, k: usize, like: &Tensor| -> Result<Tensor> {
+            Ok(state.tensor(&format!("lstm.{name}.{k}"), like.dims())?.to_device(&self.device)?)
+        };
+        let h = (0..layers).map(|k| carried("h", k, &self.state.h[k])).collect::<Result<Vec<_>>>()?;
+        let c = (0..layers).map(|k| carried("c", k, &self.state.c[k])).collect::<Result<Vec<_>>>()?;
+        state.restore_optim("opt", &mut self.opt)?;
+        self.steps = state.get("steps")?;
+        self.cadence = state.get("cadence")?;
+        self.positions = positions;
+        self.state = LstmState { h, c };
+        Ok(())
     }
 }
 

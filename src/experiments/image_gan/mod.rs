@@ -23,7 +23,7 @@ use super::gan_knobs::{apply_knob, gradient_norm};
 use super::image_data;
 use super::live::not_live;
 use super::registry::wrong_architecture;
-use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart};
+use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
 use crate::Result;
 use crate::data::ImageSet;
 use crate::nn::gradient_penalty::gradient_penalty;
@@ -352,6 +352,29 @@ impl Experiment for ImageGan {
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
         self.params.load(tensors)
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_rng("rng", &self.rng)?;
+        state.put_optim("opt_g", &self.opt_g)?;
+        state.put_optim("opt_d", &self.opt_d)?;
+        state.put_tensor("view_z", &self.view_z)?;
+        state.put("g_steps", &self.g_steps)?;
+        state.put("last_quality", &self.last_quality)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        state.restore_optim("opt_g", &mut self.opt_g)?;
+        state.restore_optim("opt_d", &mut self.opt_d)?;
+        self.view_z = state
+            .tensor("view_z", self.view_z.dims())?
+            .to_device(&self.device)?;
+        self.g_steps = state.get("g_steps")?;
+        self.last_quality = state.get("last_quality")?;
+        Ok(())
     }
 }
 

@@ -18,7 +18,7 @@ use super::live::not_live;
 use super::pixel_classes::PixelClasses;
 use super::pixel_drawing::{self, Drawing, PixelModel};
 use super::registry::wrong_architecture;
-use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart};
+use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::ImageSet;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
@@ -302,6 +302,23 @@ impl Experiment for PixelCnn {
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
         self.classes.load_with(&self.params, tensors)
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_rng("rng", &self.rng)?;
+        state.put_optim("opt", &self.opt)?;
+        state.put("steps", &self.steps)?;
+        state.put("cadence", &self.cadence)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        self.rng = state.rng("rng")?;
+        state.restore_optim("opt", &mut self.opt)?;
+        self.steps = state.get("steps")?;
+        self.cadence = state.get("cadence")?;
+        Ok(())
     }
 }
 

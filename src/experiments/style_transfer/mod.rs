@@ -23,7 +23,7 @@ pub use spec::{
 use super::canvas::{preserve_colour, to_image, to_tensor, total_variation};
 use super::live::not_live;
 use super::registry::wrong_architecture;
-use super::{Experiment, ExperimentSpec, Metrics, StepPart};
+use super::{Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::pictures::resize;
 use crate::features::FeatureNet;
 use crate::nn::gram::gram;
@@ -313,6 +313,43 @@ impl Experiment for StyleTransfer {
         self.pixels.set(&t.to_dtype(candle_core::DType::F32)?)?;
         self.lbfgs.reset();
         self.terms = self.losses(self.pixels.as_tensor())?.terms;
+        Ok(())
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put_optim("adam", &self.adam)?;
+        let (pairs, current) = self.lbfgs.memory();
+        let cpu = candle_core::Device::Cpu;
+        let rhos: Vec<f64> = pairs.iter().map(|p| p.2).collect();
+        state.put("lbfgs.rho", &rhos)?;
+        for (i, (s_i, y_i, _)) in pairs.iter().enumerate() {
+            state.put_tensor(&format!("lbfgs.s.{i}"), &Tensor::new(s_i.as_slice(), &cpu)?)?;
+            state.put_tensor(&format!("lbfgs.y.{i}"), &Tensor::new(y_i.as_slice(), &cpu)?)?;
+        }
+        state.put("lbfgs.loss", &current.as_ref().map(|c| c.0))?;
+        if let Some((_, grad)) = &current {
+            state.put_tensor("lbfgs.grad", &Tensor::new(grad.as_slice(), &cpu)?)?;
+        }
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        let n = self.pixels.elem_count();
+        let vector = |key: &str| -> Result<Vec<f64>> { Ok(state.tensor(key, &[n])?.to_vec1()?) };
+        let rhos: Vec<f64> = state.get("lbfgs.rho")?;
+        let pairs = rhos
+            .iter()
+            .enumerate()
+            .map(|(i, &rho)| Ok((vector(&format!("lbfgs.s.{i}"))?, vector(&format!("lbfgs.y.{i}"))?, rho)))
+            .collect::<Result<Vec<_>>>()?;
+        let loss: Option<f64> = state.get("lbfgs.loss")?;
+        let current = match loss {
+            Some(l) => Some((l, vector("lbfgs.grad")?)),
+            None => None,
+        };
+        state.restore_optim("adam", &mut self.adam)?;
+        self.lbfgs.remember(pairs, current);
         Ok(())
     }
 }

@@ -11,6 +11,17 @@ impl RunLoop {
         let Some(step) = self.run.as_ref().map(|r| r.step) else {
             return;
         };
+        // A last row on the logging schedule is one an unstopped run writes too: it
+        // goes before the checkpoint. Off the schedule, the checkpoint goes first,
+        // holding the state before the row, so a continued run drops that row and
+        // takes the steps (and the row averages) an unstopped run takes.
+        let on_schedule = self.run.as_ref().is_some_and(|r| {
+            let every = r.exp.spec().schedule().log_every.max(1);
+            r.step % every == 0 || r.last_logged == Some(r.step)
+        });
+        if !on_schedule {
+            self.end_checkpoint();
+        }
         if self
             .run
             .as_ref()
@@ -19,8 +30,8 @@ impl RunLoop {
         {
             self.emit(Event::Problem(format!("last metrics not logged: {e}")));
         }
-        if let Err(e) = self.checkpoint() {
-            self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
+        if on_schedule {
+            self.end_checkpoint();
         }
         self.write_sample();
         self.send_progress(true);
@@ -34,6 +45,12 @@ impl RunLoop {
         // The model stays for the latent lab until the next run starts.
         self.retained = self.run.take().map(|r| r.exp);
         self.emit(Event::Ended(end));
+    }
+
+    fn end_checkpoint(&mut self) {
+        if let Err(e) = self.checkpoint() {
+            self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
+        }
     }
 
     pub(super) fn fail(&mut self, message: String) {

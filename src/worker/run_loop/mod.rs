@@ -1,6 +1,7 @@
 //! The worker's loop: owns the experiment, steps it, answers commands, writes the
 //! run folder and reports events.
 
+mod carried;
 mod ending;
 mod lab_queries;
 mod live_changes;
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
+
+use carried::LoopState;
 
 use super::protocol::{Command, Event, MetricRow, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
@@ -157,17 +160,29 @@ impl RunLoop {
                 }
                 self.start(*spec, options, None)?;
             }
-            Command::OpenRun { folder } => {
+            Command::OpenRun {
+                folder,
+                more_steps,
+                start_paused,
+            } => {
                 if self.run.is_some() {
                     self.end(|step| RunEnd::Stopped { step });
                 }
                 let run = RunFolder::open(&folder)?;
                 let ckpt = checkpoint::load(&run.checkpoint_path(), &self.device)?;
+                let mut spec = ckpt.spec.clone();
+                // The run's length: as asked, else its own, else another as long.
+                let length = spec.schedule().steps;
+                spec.schedule_mut().steps = match more_steps {
+                    Some(n) => ckpt.step + n,
+                    None if ckpt.step < length => length,
+                    None => ckpt.step + length,
+                };
                 let options = RunOptions {
                     out_dir: Some(folder),
-                    start_paused: true,
+                    start_paused,
                 };
-                self.start(ckpt.spec.clone(), options, Some(ckpt))?;
+                self.start(spec, options, Some(ckpt))?;
             }
             Command::Pause => {
                 if let Some(r) = self.run.as_mut().filter(|r| !r.paused) {
@@ -225,9 +240,19 @@ impl RunLoop {
         self.retained = None;
         let mut exp = (self.factory)(&spec, &self.device)?;
         let mut first_step = 0;
+        let mut carried = LoopState::default();
         if let Some(ckpt) = &resume {
             exp.load_tensors(&ckpt.tensors)?;
             first_step = ckpt.step;
+            match &ckpt.state {
+                Some(state) => {
+                    exp.load_train_state(state)?;
+                    carried = LoopState::from_state(state)?;
+                }
+                None => self.emit(Event::Notice(
+                    "this checkpoint holds weights only (an older version's): the optimiser starts afresh, so the run will not go on exactly as it would have".into(),
+                )),
+            }
         }
         let names = exp.metric_names();
         let (folder, metrics_file, lock) = match &options.out_dir {
@@ -237,7 +262,20 @@ impl RunLoop {
                 let lock = RunLock::acquire(dir)?;
                 run_state::clear_ended(dir);
                 let folder = if resume.is_some() {
-                    RunFolder::open(dir)?
+                    let folder = RunFolder::open(dir)?;
+                    // Rows after the checkpoint's last one are taken again, as they were.
+                    let through = carried.last_logged.unwrap_or(first_step);
+                    metrics_file::keep_rows_through(&folder.metrics_path(), through)?;
+                    metrics_file::keep_rows_through(
+                        &dir.join(crate::runs::changes_file::CHANGES_FILE),
+                        first_step,
+                    )?;
+                    // Its length may have grown.
+                    crate::runs::atomic::write_atomic(
+                        &folder.config_path(),
+                        spec.to_toml()?.as_bytes(),
+                    )?;
+                    folder
                 } else {
                     RunFolder::create(dir, &spec.to_toml()?)?
                 };
@@ -249,7 +287,11 @@ impl RunLoop {
         if let Some(f) = &folder {
             exp.use_run_folder(f.root());
         }
-        let last_step = first_step + spec.schedule().steps;
+        let last_step = if resume.is_some() {
+            spec.schedule().steps.max(first_step)
+        } else {
+            spec.schedule().steps
+        };
         self.emit(Event::Started(Box::new(RunInfo {
             spec: spec.clone(),
             metric_names: names.iter().map(|s| s.to_string()).collect(),
@@ -283,7 +325,14 @@ impl RunLoop {
                 }));
             }
         }
-        let sums = vec![(0.0, 0); names.len()];
+        // The clock and the partial averages go on from the checkpoint's.
+        if let Some(t) = carried.elapsed_s {
+            elapsed_before_s = t;
+        }
+        let sums = match carried.sums {
+            Some(sums) if sums.len() == names.len() => sums,
+            _ => vec![(0.0, 0); names.len()],
+        };
         self.run = Some(ActiveRun {
             exp,
             names,
@@ -296,8 +345,10 @@ impl RunLoop {
             metrics_file,
             sums,
             last_good: None,
-            // A continued run's history already holds its current step.
-            last_logged: resume.is_some().then_some(first_step),
+            // A continued run's history holds the rows up to its checkpoint's last.
+            last_logged: resume
+                .is_some()
+                .then(|| carried.last_logged.unwrap_or(first_step)),
             last_view: None,
             view_cost: Duration::ZERO,
             last_progress: Instant::now(),
@@ -333,7 +384,8 @@ impl RunLoop {
         let schedule = r.exp.spec().schedule().clone();
         let manual = part != StepPart::Whole || r.paused;
         // The first step is logged too, so plots start at once even for slow models.
-        let first = step == r.speed_origin + 1;
+        // (A continued run has its history already.)
+        let first = step == r.speed_origin + 1 && r.last_logged.is_none();
         // The last row is written by `end`, with a final evaluation.
         let last = step >= r.last_step;
         if !last && (manual || first || step % schedule.log_every == 0) {

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::RunLoop;
+use super::carried::LoopState;
 use crate::Result;
 use crate::experiments::checkpoint;
 use crate::runs::atomic::write_atomic;
@@ -131,7 +132,10 @@ impl RunLoop {
             return Ok(());
         };
         let path = folder.checkpoint_path();
-        match checkpoint::save(&path, &r.exp.spec(), *step, tensors) {
+        let mut state = r.exp.train_state()?;
+        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
+        LoopState::put(&mut state, &r.sums, elapsed_s, r.last_logged)?;
+        match checkpoint::save_resumable(&path, &r.exp.spec(), *step, tensors, &state) {
             Ok(()) => self.emit(Event::Notice(format!("checkpoint saved at step {step}"))),
             Err(e) => self.emit(Event::Problem(format!("checkpoint not written: {e}"))),
         }

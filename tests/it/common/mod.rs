@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use latent_studio::Result;
-use latent_studio::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
+use latent_studio::experiments::{Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use latent_studio::lab::{LabQuery, LabResult, LabSlot, PixelQuery};
 use latent_studio::presets;
 use latent_studio::view::View;
@@ -101,6 +101,17 @@ impl Experiment for Scripted {
         if let Some(t) = tensors.get("count") {
             self.count = t.to_vec1::<f32>()?[0];
         }
+        Ok(())
+    }
+
+    fn train_state(&self) -> Result<TrainState> {
+        let mut state = TrainState::new();
+        state.put("count", &self.count)?;
+        Ok(state)
+    }
+
+    fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
+        self.count = state.get("count")?;
         Ok(())
     }
 }

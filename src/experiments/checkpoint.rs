@@ -49,8 +49,20 @@ pub fn save_resumable(
     tensors: &[(String, Tensor)],
     state: &TrainState,
 ) -> Result<()> {
+    let bytes = encode_resumable(path, spec, step, tensors, state)?;
+    crate::runs::atomic::write_atomic(path, &bytes)
+}
+
+/// The bytes [`save_resumable`] writes (`path` only names the file in an error).
+pub fn encode_resumable(
+    path: &Path,
+    spec: &ExperimentSpec,
+    step: u64,
+    tensors: &[(String, Tensor)],
+    state: &TrainState,
+) -> Result<Vec<u8>> {
     let (json, state_tensors) = state.to_parts()?;
-    file::save(
+    file::encode(
         path,
         spec.architecture(),
         &spec.to_toml()?,

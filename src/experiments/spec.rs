@@ -136,6 +136,21 @@ pub struct Schedule {
     pub sample_every: u64,
     /// Steps between checkpoints written to the run folder.
     pub checkpoint_every: u64,
+    /// Checkpoints kept in `checkpoints/` to rewind and branch from: the last this
+    /// many, and older ones thinned out to cover the whole run (0: the latest only).
+    #[serde(default = "default_keep_checkpoints")]
+    pub keep_checkpoints: u32,
+    /// The most megabytes that history may take (the newest entry is kept regardless).
+    #[serde(default = "default_checkpoint_budget_mb")]
+    pub checkpoint_budget_mb: u64,
+}
+
+fn default_keep_checkpoints() -> u32 {
+    5
+}
+
+fn default_checkpoint_budget_mb() -> u64 {
+    200
 }
 
 impl Default for Schedule {
@@ -145,6 +160,8 @@ impl Default for Schedule {
             log_every: 25,
             sample_every: 500,
             checkpoint_every: 500,
+            keep_checkpoints: default_keep_checkpoints(),
+            checkpoint_budget_mb: default_checkpoint_budget_mb(),
         }
     }
 }
@@ -200,6 +217,12 @@ impl ExperimentSpec {
         if s.log_every == 0 || s.sample_every == 0 || s.checkpoint_every == 0 {
             return Err(StudioError::Spec(
                 "schedule: log_every, sample_every and checkpoint_every must be at least 1".into(),
+            ));
+        }
+        if s.keep_checkpoints > 1000 || s.checkpoint_budget_mb == 0 {
+            return Err(StudioError::Spec(
+                "schedule: keep_checkpoints must be 0-1000 and checkpoint_budget_mb at least 1"
+                    .into(),
             ));
         }
         self.arch().validate()?;

@@ -48,6 +48,19 @@ pub fn save(
     tensors: &[(String, Tensor)],
     state: Option<(&str, &[(String, Tensor)])>,
 ) -> Result<()> {
+    let bytes = encode(path, architecture, spec_toml, step, tensors, state)?;
+    write_atomic(path, &bytes)
+}
+
+/// The bytes [`save`] writes (`path` only names the file in an error).
+pub fn encode(
+    path: &Path,
+    architecture: &str,
+    spec_toml: &str,
+    step: u64,
+    tensors: &[(String, Tensor)],
+    state: Option<(&str, &[(String, Tensor)])>,
+) -> Result<Vec<u8>> {
     let mut meta = HashMap::new();
     let state_names: Vec<String> = state
         .map(|(_, ts)| {
@@ -74,7 +87,7 @@ pub fn save(
     }
     let bytes = safetensors::serialize(data, Some(meta))
         .map_err(|e| StudioError::Checkpoint(format!("{}: {e}", path.display())))?;
-    write_atomic(path, &bytes)
+    Ok(bytes)
 }
 
 /// Reads a checkpoint written by [`save`]; any other file gets an error naming it.

@@ -6,6 +6,7 @@ pub mod changes_file;
 pub mod checkpoint;
 pub mod config_diff;
 pub mod folder;
+pub mod history;
 pub mod manage;
 pub mod metrics_file;
 pub mod notes;

@@ -395,8 +395,19 @@ impl RunLoop {
         if step % schedule.sample_every == 0 || step == self.last_step() {
             self.write_sample();
         }
-        if step % schedule.checkpoint_every == 0 {
-            self.checkpoint()?;
+        if step % schedule.checkpoint_every == 0
+            && let Some(why) = self.checkpoint()?
+        {
+            // A full disk, say: wait for the user rather than train on unsaved.
+            if let Some(r) = self.run.as_mut() {
+                r.paused = true;
+            }
+            self.emit(Event::Paused {
+                step,
+                reason: Some(format!(
+                    "{why}; paused, the last good checkpoint is kept (free some space, then Resume)"
+                )),
+            });
         }
         self.send_progress(false);
         if step >= self.last_step() {

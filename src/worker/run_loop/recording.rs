@@ -8,6 +8,7 @@ use super::carried::LoopState;
 use crate::Result;
 use crate::experiments::checkpoint;
 use crate::runs::atomic::write_atomic;
+use crate::runs::history;
 use crate::runs::render;
 use crate::view::View;
 use crate::worker::protocol::{Event, MetricRow, Progress};
@@ -122,24 +123,43 @@ impl RunLoop {
         }
     }
 
-    /// Keeps a copy of the weights in memory (for NaN recovery) and writes the checkpoint.
-    pub(super) fn checkpoint(&mut self) -> Result<()> {
+    /// Keeps a copy of the weights in memory (for NaN recovery) and writes the
+    /// checkpoint: the latest, and an entry of the run's history (which lets go of
+    /// older entries as its retention says). Returns why it was not written, if not
+    /// (the previous checkpoint and history are then as they were).
+    pub(super) fn checkpoint(&mut self) -> Result<Option<String>> {
         self.snapshot()?;
         let Some(r) = self.run.as_ref() else {
-            return Ok(());
+            return Ok(None);
         };
         let (Some(folder), Some((step, tensors))) = (&r.folder, &r.last_good) else {
-            return Ok(());
+            return Ok(None);
         };
+        let step = *step;
         let path = folder.checkpoint_path();
+        let spec = r.exp.spec();
         let mut state = r.exp.train_state()?;
         let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
         LoopState::put(&mut state, &r.sums, elapsed_s, r.last_logged)?;
-        match checkpoint::save_resumable(&path, &r.exp.spec(), *step, tensors, &state) {
-            Ok(()) => self.emit(Event::Notice(format!("checkpoint saved at step {step}"))),
-            Err(e) => self.emit(Event::Problem(format!("checkpoint not written: {e}"))),
+        let schedule = spec.schedule();
+        let rule = history::Retention {
+            every: schedule.checkpoint_every,
+            keep: schedule.keep_checkpoints,
+            budget_bytes: schedule.checkpoint_budget_mb.saturating_mul(1 << 20),
+        };
+        let written = checkpoint::encode_resumable(&path, &spec, step, tensors, &state)
+            .and_then(|bytes| history::record(folder.root(), step, &bytes, rule));
+        match written {
+            Ok(_) => {
+                self.emit(Event::Notice(format!("checkpoint saved at step {step}")));
+                Ok(None)
+            }
+            Err(e) => {
+                let why = format!("checkpoint of step {step} not written: {e}");
+                self.emit(Event::Problem(why.clone()));
+                Ok(Some(why))
+            }
         }
-        Ok(())
     }
 
     pub(super) fn snapshot(&mut self) -> Result<()> {

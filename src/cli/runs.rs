@@ -134,6 +134,10 @@ fn json(r: &RunSummary) -> String {
         "last": r.last,
         "best": r.best,
         "finals": r.finals,
+        "parent": r.lineage.as_ref().map(|l| l.parent.display().to_string()),
+        "parent_step": r.lineage.as_ref().map(|l| l.parent_step),
+        "history_checkpoints": r.history.entries,
+        "history_bytes": r.history.bytes,
     })
     .to_string()
 }

@@ -14,12 +14,20 @@ use crate::worker::{Command, RunOptions, WorkerConfig, WorkerHandle};
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// A preset: a TOML file, or a built-in name such as `gan2d_ring`.
-    #[arg(required_unless_present = "continue_run")]
+    #[arg(required_unless_present_any = ["continue_run", "from"])]
     pub preset: Option<String>,
     /// Continue this run folder from its checkpoint, exactly where it stopped (its
     /// rows after the checkpoint are taken again).
-    #[arg(long = "continue", value_name = "RUN", conflicts_with_all = ["preset", "out", "set"])]
+    #[arg(long = "continue", value_name = "RUN", conflicts_with_all = ["preset", "out", "set", "from"])]
     pub continue_run: Option<PathBuf>,
+    /// Branch a new run from this run folder's checkpoint (with `--at`, the newest
+    /// at or before that step), with any `--set` changes, into `--out` (default: a
+    /// new folder beside it).
+    #[arg(long, value_name = "RUN", conflicts_with = "preset")]
+    pub from: Option<PathBuf>,
+    /// With `--from`: the step to branch at (the newest checkpoint at or before it).
+    #[arg(long, value_name = "STEP", requires = "from")]
+    pub at: Option<u64>,
     /// Training steps (overrides `schedule.steps`); with `--continue`, this many
     /// more (default: up to the run's length, or as many again once reached).
     #[arg(long)]
@@ -40,11 +48,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     if let Some(run) = args.continue_run.clone() {
         return continue_run(run, args);
     }
+    if let Some(parent) = args.from.clone() {
+        return branch(parent, args);
+    }
     let preset = args.preset.clone().unwrap_or_default();
     let mut spec = super::load_preset(&preset)?;
-    for assignment in &args.set {
-        spec.set(assignment)?;
-    }
+    // All together: their order does not matter.
+    spec.set_all(&args.set)?;
     if let Some(steps) = args.steps {
         spec.schedule_mut().steps = steps;
     }
@@ -84,6 +94,48 @@ fn continue_run(run: PathBuf, args: TrainArgs) -> anyhow::Result<()> {
         start_paused: false,
     };
     follow(open, &run, args.steps.unwrap_or(0), args.threads)
+}
+
+/// `train --from RUN [--at STEP]`: a new run from the parent's checkpoint there.
+fn branch(parent: PathBuf, args: TrainArgs) -> anyhow::Result<()> {
+    use crate::experiments::branch;
+    let started = Instant::now();
+    let device = candle_core::Device::Cpu;
+    let (ckpt, skipped) = branch::pick(&parent, args.at, &device)?;
+    for why in &skipped {
+        eprintln!("warning: passed over {why}");
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let beside = parent.parent().unwrap_or(std::path::Path::new("runs"));
+        let name = parent
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
+        RunFolder::next_free(beside, &format!("{name}-branch-{}", ckpt.step))
+    });
+    let made = branch::prepare(&parent, &ckpt, &args.set, &out, &device)?;
+    let changed = if made.changes.is_empty() {
+        "the same settings".to_string()
+    } else {
+        made.changes
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "branched {} at step {} with {changed} → {} (ready in {:.2} s)",
+        parent.display(),
+        made.step,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let open = Command::OpenRun {
+        folder: out.clone(),
+        more_steps: args.steps,
+        start_paused: false,
+    };
+    follow(open, &out, args.steps.unwrap_or(0), args.threads)
 }
 
 /// Sends `start` to a new worker and follows the run it starts in `out` to its end.

@@ -7,6 +7,7 @@
 //! which declares the module too. A panel of its own is optional: without one, the
 //! window draws the settings its entry declares.
 
+pub mod branch;
 pub mod canvas;
 pub mod checkpoint;
 pub mod feature_choice;

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use super::ExperimentSpec;
 use super::registry::{self, Better};
 use crate::runs::RunFolder;
+use crate::runs::lineage::{self, Lineage};
 use crate::runs::metrics_file::{self, ELAPSED};
 use crate::runs::notes::{self, RunNotes};
 use crate::runs::run_state::{self, EndKind};
@@ -79,6 +80,49 @@ pub struct RunSummary {
     pub spec: ExperimentSpec,
     /// The sweep folder it belongs to (its name), if it is one of a sweep's runs.
     pub group: Option<String>,
+    /// The run it branched from and the step, if it is a branch.
+    pub lineage: Option<Lineage>,
+    /// Its checkpoint history: how many entries, their bytes, first and last step.
+    pub history: History,
+}
+
+/// A run's checkpoint history at a glance.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    /// Entries in `checkpoints/`.
+    pub entries: usize,
+    /// Their bytes together.
+    pub bytes: u64,
+    /// The steps of the oldest and newest entry.
+    pub span: Option<(u64, u64)>,
+}
+
+impl History {
+    /// Reads the history of the run folder `folder`.
+    pub fn of(folder: &Path) -> Self {
+        let entries = crate::runs::history::list(folder);
+        Self {
+            entries: entries.len(),
+            bytes: entries.iter().map(|e| e.bytes).sum(),
+            span: entries
+                .first()
+                .zip(entries.last())
+                .map(|(a, b)| (a.step, b.step)),
+        }
+    }
+
+    /// "5 checkpoints, 2.1 MB, steps 2000–5000", or that it keeps none.
+    pub fn describe(&self) -> String {
+        match self.span {
+            Some((a, b)) => format!(
+                "{} checkpoint{}, {:.1} MB, steps {a}–{b}",
+                self.entries,
+                if self.entries == 1 { "" } else { "s" },
+                self.bytes as f64 / (1 << 20) as f64
+            ),
+            None => "no checkpoint history (only the latest checkpoint)".into(),
+        }
+    }
 }
 
 impl RunSummary {
@@ -163,6 +207,8 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         last_sample: newest_sample(&run.samples_dir()),
         spec,
         group: None,
+        lineage: lineage::of_run(folder),
+        history: History::of(folder),
     })
 }
 

@@ -200,8 +200,10 @@ impl ExperimentSpec {
 
     /// Parses a spec from TOML text and checks it.
     pub fn from_toml(text: &str) -> Result<Self> {
+        // A branch's config.toml starts with its lineage, which is not the spec's.
+        let text = crate::runs::lineage::strip(text);
         let spec: ExperimentSpec =
-            toml::from_str(text).map_err(|e| StudioError::Spec(one_line(&e.to_string())))?;
+            toml::from_str(&text).map_err(|e| StudioError::Spec(one_line(&e.to_string())))?;
         spec.validate()?;
         Ok(spec)
     }
@@ -233,29 +235,44 @@ impl ExperimentSpec {
     /// the spec (`train.lr_g`, `model.g_hidden`, `seed`) and `value` is a TOML value
     /// (a bare word that is not valid TOML is taken as a string).
     pub fn set(&mut self, assignment: &str) -> Result<()> {
-        let Some((key, raw)) = assignment.split_once('=') else {
-            return Err(StudioError::Spec(format!(
-                "--set expects key=value, got '{assignment}'"
-            )));
-        };
-        let key = key.trim();
-        let raw = raw.trim();
+        self.set_all(&[assignment])
+    }
+
+    /// Applies several overrides (as [`ExperimentSpec::set`]) together: the spec is
+    /// checked once all are in, so their order does not matter
+    /// (`data.source=idx` before `data.path=…` is fine). Nothing changes on error.
+    pub fn set_all<S: AsRef<str>>(&mut self, assignments: &[S]) -> Result<()> {
         let mut root =
             toml::Value::try_from(&*self).map_err(|e| StudioError::Spec(e.to_string()))?;
-        let mut slot = &mut root;
-        for part in key.split('.') {
-            let table = slot.as_table_mut().ok_or_else(|| unknown_key(key))?;
-            slot = table.get_mut(part).ok_or_else(|| unknown_key(key))?;
+        let mut shown = Vec::new();
+        for assignment in assignments {
+            let assignment = assignment.as_ref();
+            let Some((key, raw)) = assignment.split_once('=') else {
+                return Err(StudioError::Spec(format!(
+                    "--set expects key=value, got '{assignment}'"
+                )));
+            };
+            let (key, raw) = (key.trim(), raw.trim());
+            if key == "architecture" {
+                return Err(StudioError::Spec(
+                    "the architecture cannot be changed with --set; pick another preset".into(),
+                ));
+            }
+            let mut slot = &mut root;
+            for part in key.split('.') {
+                let table = slot.as_table_mut().ok_or_else(|| unknown_key(key))?;
+                slot = table.get_mut(part).ok_or_else(|| unknown_key(key))?;
+            }
+            *slot = parse_value(raw);
+            shown.push(format!("{key}={raw}"));
         }
-        if key == "architecture" {
-            return Err(StudioError::Spec(
-                "the architecture cannot be changed with --set; pick another preset".into(),
-            ));
-        }
-        *slot = parse_value(raw);
         let text = toml::to_string(&root).map_err(|e| StudioError::Spec(e.to_string()))?;
         let updated: ExperimentSpec = toml::from_str(&text).map_err(|e| {
-            StudioError::Spec(format!("--set {key}={raw}: {}", one_line(&e.to_string())))
+            StudioError::Spec(format!(
+                "--set {}: {}",
+                shown.join(" "),
+                one_line(&e.to_string())
+            ))
         })?;
         updated.validate()?;
         *self = updated;

@@ -15,6 +15,10 @@ use crate::nn::optim::{Optim, OptimState};
 use crate::nn::rng::{RngState, SeededRng};
 use crate::{Result, StudioError};
 
+/// The key under which the run loop keeps the step of the last row it wrote
+/// before the checkpoint (a branch copies its parent's rows up to it).
+pub const LAST_LOGGED: &str = "loop.last_logged";
+
 /// A run's training state by name.
 #[derive(Clone, Debug, Default)]
 pub struct TrainState {
@@ -87,6 +91,7 @@ impl TrainState {
     pub fn put_optim(&mut self, key: &str, optim: &Optim) -> Result<()> {
         let state = optim.state()?;
         let counts: Vec<usize> = state.slots.iter().map(Vec::len).collect();
+        self.put(&format!("{key}.rule"), &optim.rule())?;
         self.put(&format!("{key}.updates"), &state.updates)?;
         self.put(&format!("{key}.slots"), &counts)?;
         for (i, slots) in state.slots.iter().enumerate() {
@@ -97,8 +102,14 @@ impl TrainState {
         Ok(())
     }
 
-    /// Hands the optimiser state kept under `key` to `optim`.
+    /// Hands the optimiser state kept under `key` to `optim`. A state of another
+    /// rule (a branch that changed Adam for SGD, say) is not taken: `optim` starts
+    /// afresh.
     pub fn restore_optim(&self, key: &str, optim: &mut Optim) -> Result<()> {
+        let rule: String = self.get(&format!("{key}.rule"))?;
+        if rule != optim.rule() {
+            return Ok(());
+        }
         let updates: u64 = self.get(&format!("{key}.updates"))?;
         let counts: Vec<usize> = self.get(&format!("{key}.slots"))?;
         let slots = counts
@@ -189,6 +200,10 @@ mod tests {
         let mut other = Optim::new(OptimizerKind::Adam, vec![var.clone()], 0.1, 0.9).unwrap();
         back.restore_optim("opt", &mut other).unwrap();
         assert_eq!(other.state().unwrap().updates, 1);
+        // Another rule starts afresh instead.
+        let mut sgd = Optim::new(OptimizerKind::RmsProp, vec![var.clone()], 0.1, 0.9).unwrap();
+        back.restore_optim("opt", &mut sgd).unwrap();
+        assert!(sgd.state().unwrap().slots.iter().all(Vec::is_empty));
         assert!(
             back.get::<u64>("nothing")
                 .unwrap_err()

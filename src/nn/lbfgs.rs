@@ -51,11 +51,7 @@ impl Lbfgs {
     }
 
     /// Takes up what [`Lbfgs::memory`] gave (at most its history's pairs are kept).
-    pub fn remember(
-        &mut self,
-        pairs: Vec<CurvaturePair>,
-        current: Option<(f64, Vec<f64>)>,
-    ) {
+    pub fn remember(&mut self, pairs: Vec<CurvaturePair>, current: Option<(f64, Vec<f64>)>) {
         let skip = pairs.len().saturating_sub(self.history);
         self.pairs = pairs.into_iter().skip(skip).collect();
         self.current = current;

@@ -85,6 +85,15 @@ impl Optim {
         }
     }
 
+    /// Its rule's name (`adam`, `sgd`, `rmsprop`), whichever ops carry it out.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Optim::Adam(_) | Optim::CandleAdam(_) => "adam",
+            Optim::Sgd(_) => "sgd",
+            Optim::RmsProp(_) | Optim::CandleRmsProp(_) => "rmsprop",
+        }
+    }
+
     /// Its running state (SGD keeps none), for a checkpoint.
     pub fn state(&self) -> Result<OptimState> {
         Ok(match self {

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use super::atomic::write_atomic;
 use crate::{Result, StudioError};
 
+/// The spec's file name inside a run folder.
+pub const CONFIG_FILE: &str = "config.toml";
+
 /// The checkpoint's file name inside a run folder.
 pub const CHECKPOINT_FILE: &str = "checkpoint.safetensors";
 
@@ -73,7 +76,7 @@ impl RunFolder {
 
     /// `config.toml`.
     pub fn config_path(&self) -> PathBuf {
-        self.root.join("config.toml")
+        self.root.join(CONFIG_FILE)
     }
 
     /// `metrics.csv`.

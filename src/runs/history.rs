@@ -202,7 +202,11 @@ mod tests {
         // Gaps grow with age, and none is wider than the entry's age.
         for w in kept.windows(2) {
             let gap = w[1] - w[0];
-            assert!(gap <= (2000 - w[0]).max(10), "gap {gap} at {}: {kept:?}", w[0]);
+            assert!(
+                gap <= (2000 - w[0]).max(10),
+                "gap {gap} at {}: {kept:?}",
+                w[0]
+            );
         }
     }
 
@@ -242,15 +246,25 @@ mod tests {
             let bytes = format!("checkpoint {step}");
             record(run, step, bytes.as_bytes(), rule(2, u64::MAX)).unwrap();
         }
-        assert_eq!(std::fs::read(run.join(CHECKPOINT_FILE)).unwrap(), b"checkpoint 30");
+        assert_eq!(
+            std::fs::read(run.join(CHECKPOINT_FILE)).unwrap(),
+            b"checkpoint 30"
+        );
         // A stray temporary file is not an entry.
         std::fs::write(run.join(HISTORY_DIR).join(".tmp-abc"), b"x").unwrap();
         let steps: Vec<u64> = list(run).iter().map(|e| e.step).collect();
-        assert_eq!(steps, vec![20, 30], "10 is neither recent nor on the spacing");
+        assert_eq!(
+            steps,
+            vec![20, 30],
+            "10 is neither recent nor on the spacing"
+        );
         assert_eq!(at_or_before(run, 25).unwrap().step, 20);
         assert!(at_or_before(run, 5).is_none());
         // Writing the next latest does not change the entry it was linked to.
         record(run, 40, b"checkpoint 40", rule(2, u64::MAX)).unwrap();
-        assert_eq!(std::fs::read(entry_path(run, 30)).unwrap(), b"checkpoint 30");
+        assert_eq!(
+            std::fs::read(entry_path(run, 30)).unwrap(),
+            b"checkpoint 30"
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod checkpoint;
 pub mod config_diff;
 pub mod folder;
 pub mod history;
+pub mod lineage;
 pub mod manage;
 pub mod metrics_file;
 pub mod notes;

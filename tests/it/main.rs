@@ -9,6 +9,7 @@ mod channel_ops;
 mod char_lstm;
 mod checkpoint;
 mod cli;
+mod cli_branch;
 mod cli_continue;
 mod cli_runs;
 mod common;

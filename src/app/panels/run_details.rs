@@ -66,6 +66,22 @@ impl RunDetails {
             }
         });
         ui.label(run.folder.display().to_string());
+        if let Some(l) = &run.lineage {
+            let gone = if l.parent.exists() {
+                ""
+            } else {
+                " (no longer there)"
+            };
+            ui.label(format!(
+                "branched from {} at step {}{gone}",
+                l.parent.display(),
+                l.parent_step
+            ));
+        }
+        ui.label(format!("history: {}", run.history.describe()))
+            .on_hover_text(
+                "Checkpoints kept in its checkpoints/ folder to rewind to and branch from: the last few, and older ones thinned out (schedule.keep_checkpoints, schedule.checkpoint_budget_mb).",
+            );
         if let (RunStatus::Failed, Some(why)) = (run.status, &run.failure) {
             ui.colored_label(ui.visuals().error_fg_color, format!("failed: {why}"));
         }

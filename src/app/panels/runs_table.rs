@@ -23,6 +23,8 @@ pub enum Column {
     Best,
     /// Its tags.
     Tags,
+    /// The run it branched from.
+    Parent,
     /// When it last changed (the default, newest first).
     #[default]
     Date,
@@ -46,6 +48,7 @@ pub fn sort(column: Column, ascending: bool, runs: &mut [&RunSummary]) {
             Column::Last => (String::new(), r.last.unwrap_or(f64::NEG_INFINITY)),
             Column::Best => (String::new(), r.best.unwrap_or(f64::NEG_INFINITY)),
             Column::Tags => (r.notes.tags.join(","), 0.0),
+            Column::Parent => (parent_text(r), 0.0),
             Column::Date => (String::new(), 0.0),
         }
     };
@@ -72,6 +75,7 @@ pub fn ui(list: &mut RunsList, ui: &mut egui::Ui, shown: &[&RunSummary], actions
             (Column::Last, "headline (last)"),
             (Column::Best, "best"),
             (Column::Tags, "tags"),
+            (Column::Parent, "branch of"),
         ] {
             let arrow = match (list.sort == column, list.ascending) {
                 (true, true) => " ▲",
@@ -151,6 +155,18 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
     ui.label(format!("{} {}", r.headline, figure(r.last)));
     ui.label(figure(r.best));
     ui.label(r.notes.tags.join(", "));
+    match &r.lineage {
+        Some(l) => {
+            ui.label(parent_text(r)).on_hover_text(format!(
+                "branched from {} at its step {}",
+                l.parent.display(),
+                l.parent_step
+            ));
+        }
+        None => {
+            ui.label("");
+        }
+    }
     let open = list.details.folder() == Some(&r.folder);
     if ui
         .selectable_label(open, "details")
@@ -163,6 +179,13 @@ fn row_ui(list: &mut RunsList, ui: &mut egui::Ui, r: &RunSummary, actions: &mut 
             list.details.open(r);
         }
     }
+}
+
+/// "parent @ step" for a branch, else nothing.
+fn parent_text(r: &RunSummary) -> String {
+    r.lineage.as_ref().map_or_else(String::new, |l| {
+        format!("{} @ {}", short(&folder_name(&l.parent), 24), l.parent_step)
+    })
 }
 
 /// `text` in at most `max` characters: its start and end around an ellipsis.

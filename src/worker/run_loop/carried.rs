@@ -4,6 +4,7 @@
 
 use crate::Result;
 use crate::experiments::TrainState;
+use crate::experiments::train_state::LAST_LOGGED;
 
 /// The loop's part of a checkpoint's training state.
 #[derive(Debug, Default)]
@@ -27,7 +28,7 @@ impl LoopState {
     ) -> Result<()> {
         state.put("loop.sums", &sums)?;
         state.put("loop.elapsed_s", &elapsed_s)?;
-        state.put("loop.last_logged", &last_logged)
+        state.put(LAST_LOGGED, &last_logged)
     }
 
     /// The loop's part of `state` (absent parts stay `None`).
@@ -35,7 +36,7 @@ impl LoopState {
         Ok(Self {
             sums: state.get("loop.sums").ok(),
             elapsed_s: state.get("loop.elapsed_s").ok(),
-            last_logged: state.get("loop.last_logged").ok().flatten(),
+            last_logged: state.get(LAST_LOGGED).ok().flatten(),
         })
     }
 }

@@ -270,11 +270,11 @@ impl RunLoop {
                         &dir.join(crate::runs::changes_file::CHANGES_FILE),
                         first_step,
                     )?;
-                    // Its length may have grown.
-                    crate::runs::atomic::write_atomic(
-                        &folder.config_path(),
-                        spec.to_toml()?.as_bytes(),
-                    )?;
+                    // Its length may have grown; a branch keeps its lineage.
+                    let lineage = crate::runs::lineage::recorded(dir);
+                    let config =
+                        crate::runs::lineage::with_lineage(&spec.to_toml()?, lineage.as_ref());
+                    crate::runs::atomic::write_atomic(&folder.config_path(), config.as_bytes())?;
                     folder
                 } else {
                     RunFolder::create(dir, &spec.to_toml()?)?

@@ -79,6 +79,11 @@ pub enum UiAction {
     TrainAgain(Box<ExperimentSpec>),
     /// Open a run folder (paused, ready to continue or explore) and show its training.
     OpenRun(std::path::PathBuf),
+    /// Get ready to branch this run at this step: its checkpoint there read, its
+    /// settings put in the setup panel; Start then makes the branch.
+    BranchFrom(std::path::PathBuf, u64),
+    /// Give up the branch being set up (Start makes a new run again).
+    CancelBranch,
     /// Close the window.
     Quit,
 }

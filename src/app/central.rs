@@ -116,7 +116,9 @@ impl StudioApp {
                 }
             });
             ui.separator();
-            ui.vertical(|ui| panels::metric_plots::ui(ui, &self.state, &mut self.plot_tools));
+            ui.vertical(|ui| {
+                panels::metric_plots::ui(ui, &self.state, &mut self.plot_tools, &mut self.actions)
+            });
         });
     }
 }

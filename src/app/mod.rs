@@ -3,6 +3,7 @@
 //! of the frame.
 
 pub mod actions;
+pub mod branching;
 mod central;
 mod config;
 pub mod dialogs;

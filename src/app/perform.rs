@@ -17,6 +17,19 @@ impl StudioApp {
     /// Carries out one thing a panel asked for this frame.
     pub(super) fn perform(&mut self, ctx: &egui::Context, action: UiAction) {
         let command = match action {
+            UiAction::Start if self.state.branching.is_some() => {
+                if let Some(pending) = self.state.branching.clone() {
+                    self.start_branch(pending);
+                }
+                return;
+            }
+            UiAction::BranchFrom(parent, step) => return self.branch_from(parent, step),
+            UiAction::CancelBranch => {
+                self.state.branching = None;
+                return self
+                    .state
+                    .say(Level::Info, "branch given up: Start makes a new run");
+            }
             UiAction::Start => {
                 let spec = self.state.draft.clone();
                 let out_dir = RunFolder::next_free(&self.runs_dir, spec.name());
@@ -38,6 +51,10 @@ impl StudioApp {
             }
             UiAction::Send(command) => command,
             UiAction::LoadSpec(spec) => {
+                // Another architecture cannot be a branch of this run.
+                if spec.architecture() != self.state.draft.architecture() {
+                    self.state.branching = None;
+                }
                 self.state.draft = *spec;
                 return;
             }

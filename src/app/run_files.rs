@@ -35,6 +35,10 @@ pub enum RunJob {
     Rename(PathBuf, String),
     /// Move a run folder to the trash.
     Trash(PathBuf),
+    /// Read a run's checkpoint at or before a step, to branch it.
+    BranchPick(PathBuf, u64),
+    /// Write a branch's folder.
+    BranchWrite(Box<super::branching::BranchWrite>),
 }
 
 /// What came of a job.
@@ -52,6 +56,10 @@ pub enum RunOutcome {
     /// A change was made (a sentence for the log) or refused (why); the list is
     /// to be read again.
     Changed(Result<String, String>),
+    /// A parent's checkpoint read for a branch (or why not).
+    BranchPicked(Result<super::branching::Picked, String>),
+    /// A branch's folder written, with the settings it changed (or why not).
+    BranchWritten(Result<(PathBuf, Vec<(String, String)>), String>),
 }
 
 /// A sweep to start: the program to run (the studio itself), the experiment, the
@@ -224,6 +232,8 @@ pub fn perform(job: RunJob) -> RunOutcome {
                 .map(|to| format!("renamed {} to {}", folder.display(), to.display()))
                 .map_err(|e| e.to_string()),
         ),
+        RunJob::BranchPick(parent, step) => super::branching::pick(&parent, step),
+        RunJob::BranchWrite(job) => super::branching::write(&job),
         RunJob::Trash(folder) => RunOutcome::Changed(
             manage::trash(&folder)
                 .map(|to| format!("moved {} to {}", folder.display(), to.display()))

@@ -66,6 +66,11 @@ impl StudioApp {
                         self.state.run_thumbs.insert(run, (picture, thumb));
                     }
                 }
+                RunOutcome::BranchPicked(picked) => self.branch_picked(picked),
+                RunOutcome::BranchWritten(made) => {
+                    self.branch_written(made);
+                    self.scan_runs();
+                }
                 RunOutcome::Changed(result) => {
                     match result {
                         Ok(said) => self.state.say(Level::Info, said),

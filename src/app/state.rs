@@ -23,6 +23,8 @@ const MAX_LOG: usize = 200;
 pub struct AppState {
     /// The spec that Start will run (edited by the setup panel).
     pub draft: ExperimentSpec,
+    /// A branch being set up: Start makes it from the draft instead of a new run.
+    pub branching: Option<super::branching::PendingBranch>,
     /// The current or last run.
     pub run: Option<RunState>,
     /// The latest picture of a 2-D GAN.
@@ -140,6 +142,7 @@ impl AppState {
     pub fn new(draft: ExperimentSpec) -> Self {
         Self {
             draft,
+            branching: None,
             run: None,
             gan2d_view: None,
             dataset: None,

@@ -99,6 +99,7 @@ fn big_runs() -> Vec<RunSeries> {
             changes: Vec::new(),
             config: Some(format!("seed = {r}\n")),
             samples: Vec::new(),
+            lineage: None,
         })
         .collect()
 }

@@ -178,7 +178,17 @@ fn png_plots(runs: &[RunSeries], metrics: &[String], args: &CompareArgs) -> Vec<
                             lines::by_time(points, &run.clock).unwrap_or_else(|| points.to_vec())
                         }
                     };
-                    let smoothed = lines::smooth(&raw, args.smooth);
+                    let mut smoothed = lines::smooth(&raw, args.smooth);
+                    // A branch grows from its parent's line (smoothed over its history).
+                    if let Some(fork) = run.fork_among(&runs) {
+                        let cut = match args.x {
+                            XAxis::Step => fork as f64,
+                            XAxis::Time => lines::by_time(&[[fork as f64, 0.0]], &run.clock)
+                                .map_or(fork as f64, |p| p[0][0]),
+                        };
+                        let from = smoothed.partition_point(|p| p[0] <= cut).saturating_sub(1);
+                        smoothed.drain(..from);
+                    }
                     Some(PngLine {
                         label: run.label.clone(),
                         colour,

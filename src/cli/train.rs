@@ -105,14 +105,10 @@ fn branch(parent: PathBuf, args: TrainArgs) -> anyhow::Result<()> {
     for why in &skipped {
         eprintln!("warning: passed over {why}");
     }
-    let out = args.out.clone().unwrap_or_else(|| {
-        let beside = parent.parent().unwrap_or(std::path::Path::new("runs"));
-        let name = parent
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "run".into());
-        RunFolder::next_free(beside, &format!("{name}-branch-{}", ckpt.step))
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| branch::default_folder(&parent, ckpt.step));
     let made = branch::prepare(&parent, &ckpt, &args.set, &out, &device)?;
     let changed = if made.changes.is_empty() {
         "the same settings".to_string()

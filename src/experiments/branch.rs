@@ -93,13 +93,31 @@ pub fn apply(
 ) -> Result<(ExperimentSpec, Vec<(String, String)>)> {
     let mut new = spec.clone();
     new.set_all(sets)?;
-    let (old_text, new_text) = (spec.to_toml()?, new.to_toml()?);
+    let changes = changes_between(spec, &new)?;
+    Ok((new, changes))
+}
+
+/// The dotted keys whose values differ from `old` to `new`, with the new values.
+pub fn changes_between(
+    old: &ExperimentSpec,
+    new: &ExperimentSpec,
+) -> Result<Vec<(String, String)>> {
+    let (old_text, new_text) = (old.to_toml()?, new.to_toml()?);
     let rows = config_diff::compare(&[&old_text, &new_text], false).map_err(StudioError::Spec)?;
-    let changes = rows
+    Ok(rows
         .into_iter()
         .map(|r| (r.key, r.values[1].clone().unwrap_or_default()))
-        .collect();
-    Ok((new, changes))
+        .collect())
+}
+
+/// Where a branch of `parent` at `step` goes by default: a new folder beside it.
+pub fn default_folder(parent: &Path, step: u64) -> PathBuf {
+    let beside = parent.parent().unwrap_or(Path::new("runs"));
+    let name = parent
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    RunFolder::next_free(beside, &format!("{name}-branch-{step}"))
 }
 
 /// Writes the branch of `parent` from `ckpt` (see [`pick`]) with the settings
@@ -112,13 +130,32 @@ pub fn prepare(
     out: &Path,
     device: &Device,
 ) -> Result<Branch> {
+    let (spec, _) = apply(&ckpt.spec, sets)?;
+    prepare_spec(parent, ckpt, spec, out, device)
+}
+
+/// [`prepare`] with the branch's whole spec (the window's setup panel edits one).
+pub fn prepare_spec(
+    parent: &Path,
+    ckpt: &Checkpoint,
+    spec: ExperimentSpec,
+    out: &Path,
+    device: &Device,
+) -> Result<Branch> {
     if out.join(CHECKPOINT_FILE).exists() {
         return Err(StudioError::Spec(format!(
             "{}: already holds a run; choose another folder for the branch",
             out.display()
         )));
     }
-    let (spec, changes) = apply(&ckpt.spec, sets)?;
+    if spec.architecture() != ckpt.spec.architecture() {
+        return Err(StudioError::Spec(format!(
+            "a branch of a {} run must be a {} too",
+            ckpt.spec.architecture(),
+            ckpt.spec.architecture()
+        )));
+    }
+    let changes = changes_between(&ckpt.spec, &spec)?;
     let step = ckpt.step;
     // Does the change fit the parent's networks? Build it and hand it their state.
     let shapes = |e: StudioError| {

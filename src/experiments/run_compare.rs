@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::registry::Better;
 use crate::runs::RunFolder;
 use crate::runs::changes_file::{self, LiveChange};
+use crate::runs::lineage::{self, Lineage};
 use crate::runs::metrics_file::{self, ELAPSED};
 use crate::{Result, StudioError};
 
@@ -26,6 +27,8 @@ pub struct RunSeries {
     pub config: Option<String>,
     /// Its saved samples (`samples/step-NNNNNN.png` or `.txt`) by step, in order.
     pub samples: Vec<(u64, PathBuf)>,
+    /// The run it branched from and the step, if it is a branch.
+    pub lineage: Option<Lineage>,
 }
 
 impl RunSeries {
@@ -63,6 +66,31 @@ impl RunSeries {
             .find(|(n, _)| n == metric)
             .map(|(_, p)| p.as_slice())
     }
+
+    /// The step this run branched from a run among `runs` at, if it did: its line
+    /// is then drawn from there, on its parent's, so a family reads as a tree.
+    pub fn fork_among(&self, runs: &[RunSeries]) -> Option<u64> {
+        let l = self.lineage.as_ref()?;
+        runs.iter()
+            .any(|r| r.folder != self.folder && lineage::same_folder(&r.folder, &l.parent))
+            .then_some(l.parent_step)
+    }
+
+    /// The points of `metric` this run draws among `runs`: from its fork on (from
+    /// its last row at or before the fork) when its parent is drawn too, else all.
+    pub fn own_series(&self, metric: &str, runs: &[RunSeries]) -> Option<&[[f64; 2]]> {
+        let points = self.series(metric)?;
+        Some(match self.fork_among(runs) {
+            Some(fork) => from_fork(points, fork),
+            None => points,
+        })
+    }
+}
+
+/// `points` from the last at or before `fork` on (all of them if none is).
+pub fn from_fork(points: &[[f64; 2]], fork: u64) -> &[[f64; 2]] {
+    let after = points.partition_point(|p| p[0] <= fork as f64);
+    &points[after.saturating_sub(1)..]
 }
 
 /// Reads the metrics of each folder; an error names the folder it could not read.
@@ -113,6 +141,7 @@ fn read(folder: &Path) -> Result<RunSeries> {
         changes: changes_file::read(&folder.join(changes_file::CHANGES_FILE)),
         config: std::fs::read_to_string(run.config_path()).ok(),
         samples: samples(&run.samples_dir()),
+        lineage: lineage::of_run(folder),
     })
 }
 
@@ -196,6 +225,38 @@ mod tests {
             csv.push('\n');
         }
         std::fs::write(dir.join("metrics.csv"), csv).expect("write");
+    }
+
+    #[test]
+    fn a_branch_is_drawn_from_its_fork_when_its_parent_is_drawn_too() {
+        let root = tempfile::tempdir().expect("dir");
+        let (parent, branch) = (root.path().join("parent"), root.path().join("branch"));
+        let rows = ["1,1.0", "10,2.0", "20,3.0", "30,4.0"];
+        write(&parent, "step,loss", &rows);
+        write(
+            &branch,
+            "step,loss",
+            &["1,1.0", "10,2.0", "20,5.0", "30,6.0"],
+        );
+        let config = lineage::with_lineage(
+            "architecture = \"gan2d\"\n",
+            Some(&Lineage {
+                parent: "../parent".into(),
+                parent_step: 15,
+            }),
+        );
+        std::fs::write(branch.join("config.toml"), config).expect("config");
+        let both = load(&[parent.clone(), branch.clone()]).expect("load");
+        assert_eq!(both[1].fork_among(&both), Some(15));
+        // From its last row at or before the fork, so it joins its parent's line.
+        let own = both[1].own_series("loss", &both).expect("loss");
+        assert_eq!(own, &[[10.0, 2.0], [20.0, 5.0], [30.0, 6.0]]);
+        assert_eq!(both[0].own_series("loss", &both).expect("loss").len(), 4);
+        // Alone, a branch draws its whole history.
+        let alone = load(&[branch]).expect("load");
+        assert_eq!(alone[0].fork_among(&alone), None);
+        assert_eq!(alone[0].own_series("loss", &alone).expect("loss").len(), 4);
+        assert_eq!(from_fork(&[[20.0, 1.0]], 5), &[[20.0, 1.0]]);
     }
 
     #[test]

@@ -51,6 +51,23 @@ pub fn by_time(points: &[[f64; 2]], clock: &[[f64; 2]]) -> Option<Vec<[f64; 2]>>
     Some(points.iter().map(|&[x, y]| [seconds(x), y]).collect())
 }
 
+/// The step a run was at `seconds` into training, by its `[step, seconds]` clock
+/// (between two rows, in proportion; before the first, its step; after the last,
+/// the last step). `None` without a clock.
+pub fn step_at_time(clock: &[[f64; 2]], seconds: f64) -> Option<f64> {
+    let i = clock.partition_point(|c| c[1] < seconds);
+    Some(
+        match (i.checked_sub(1).and_then(|j| clock.get(j)), clock.get(i)) {
+            (Some(a), Some(b)) if b[1] > a[1] => {
+                a[0] + (b[0] - a[0]) * (seconds - a[1]) / (b[1] - a[1])
+            }
+            (_, Some(b)) => b[0],
+            (Some(a), None) => a[0],
+            (None, None) => return None,
+        },
+    )
+}
+
 /// At most about four points per pixel column: for each of `columns` equal slices
 /// of `[x_min, x_max]`, its first and last point and its lowest and highest (in x
 /// order), which draw the same line as all of them (the "M4" reduction, as W&B's
@@ -131,6 +148,19 @@ pub fn value_at(points: &[[f64; 2]], x: f64) -> Option<[f64; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_reads_back_as_the_step_of_the_clock() {
+        let clock = [[0.0, 0.0], [100.0, 10.0], [200.0, 30.0]];
+        assert_eq!(step_at_time(&clock, 10.0), Some(100.0));
+        assert_eq!(step_at_time(&clock, 20.0), Some(150.0));
+        assert_eq!(step_at_time(&clock, -5.0), Some(0.0));
+        assert_eq!(step_at_time(&clock, 99.0), Some(200.0));
+        assert_eq!(step_at_time(&[], 1.0), None);
+        // And it undoes by_time.
+        let secs = by_time(&[[150.0, 0.0]], &clock).unwrap()[0][0];
+        assert_eq!(step_at_time(&clock, secs), Some(150.0));
+    }
 
     #[test]
     fn smoothing_matches_a_hand_computation() {

@@ -469,3 +469,40 @@ fn a_live_change_is_answered_by_key() {
         (0, "train.lr_d", "0.002")
     );
 }
+
+/// A run opened (paused) and stopped without a step is left as it was: no row,
+/// record or length is changed by looking at it.
+#[test]
+fn a_run_opened_and_closed_without_a_step_is_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
+    let mut spec = presets::default_spec().expect("built-in preset");
+    // Stopped off its logging schedule: its last row is one a continued run retakes.
+    spec.set_all(&["schedule.steps=35", "schedule.log_every=10"])
+        .expect("set");
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options: RunOptions {
+            out_dir: Some(run.clone()),
+            start_paused: false,
+        },
+    });
+    wait_for(&worker, Duration::from_secs(60), |e| matches!(e, Event::Ended(_)));
+    let files = ["metrics.csv", "config.toml", "ended.toml"];
+    let read = |f: &str| std::fs::read_to_string(run.join(f)).expect(f);
+    let before: Vec<String> = files.iter().map(|f| read(f)).collect();
+    worker.send(Command::open_run(run.clone()));
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Paused { .. })
+    });
+    worker.send(Command::Stop);
+    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    let after: Vec<String> = files.iter().map(|f| read(f)).collect();
+    assert_eq!(after, before);
+    assert!(before[0].lines().last().is_some_and(|l| l.starts_with("35,")));
+}

@@ -24,7 +24,7 @@ pub(super) struct Shown {
 
 /// What the shown points depend on: the data (its length and last point), the
 /// clock's length and the tools.
-type DataKey = (usize, [u64; 2], usize, bool, bool, u64);
+type DataKey = (usize, [u64; 2], usize, bool, bool, u64, Option<u64>);
 
 /// What a reduction depends on besides the data: the view's x range and width.
 type ViewKey = (u64, u64, usize);
@@ -48,6 +48,7 @@ fn data_key(line: &PlotLine, tools: &PlotTools) -> DataKey {
         tools.x_time,
         tools.log_y,
         tools.smoothing.to_bits(),
+        line.from_step.map(f64::to_bits),
     )
 }
 
@@ -66,7 +67,18 @@ fn compute(line: &PlotLine, tools: &PlotTools) -> Shown {
     } else {
         points
     };
-    let smoothed = lines::smooth(&raw, tools.smoothing);
+    let mut raw = raw;
+    let mut smoothed = lines::smooth(&raw, tools.smoothing);
+    if let Some(step) = line.from_step {
+        let cut = if tools.x_time {
+            lines::by_time(&[[step, 0.0]], line.clock).map_or(step, |p| p[0][0])
+        } else {
+            step
+        };
+        let keep_from = raw.partition_point(|p| p[0] <= cut).saturating_sub(1);
+        raw.drain(..keep_from);
+        smoothed.drain(..keep_from);
+    }
     Shown {
         x_range: lines::axis_range(raw.iter().map(|p| p[0])),
         y_range: lines::axis_range(raw.iter().map(|p| p[1])),

@@ -71,6 +71,9 @@ pub struct PlotLine<'a> {
     pub points: &'a [[f64; 2]],
     /// `[step, seconds]` of its run.
     pub clock: &'a [[f64; 2]],
+    /// Draw it from this step on (a branch drawn on its parent's line: smoothed over
+    /// its whole history, shown from its last point at or before the fork).
+    pub from_step: Option<f64>,
 }
 
 /// A mark on the x axis: a step where a setting was changed, with what changed.
@@ -91,6 +94,31 @@ pub struct PlotExtras<'a> {
     pub markers: &'a [Marker<'a>],
     /// Mark only whole numbers on the value axis (a plot of counts).
     pub counts: bool,
+    /// What a right-click offers.
+    pub menu: PlotMenu,
+}
+
+/// What a right-click on a plot offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotMenu {
+    /// Nothing.
+    None,
+    /// "Branch from step N": every line is one run's (the training plots).
+    BranchRun,
+    /// "Branch <line> from step N" for each line, one run per line (a comparison).
+    BranchEachLine,
+}
+
+/// What a right-click on a plot asked for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PlotAsk {
+    /// A new run from line `line`'s run at `step`.
+    BranchFrom {
+        /// The line (its run) asked for.
+        line: usize,
+        /// The step under the pointer.
+        step: u64,
+    },
 }
 
 fn whole_number_marks(input: GridInput) -> Vec<GridMark> {
@@ -107,8 +135,9 @@ pub fn ui(
     lines_in: &[PlotLine],
     extras: &PlotExtras,
     tools: &PlotTools,
-) {
+) -> Option<PlotAsk> {
     let ctx = ui.ctx().clone();
+    let menu_id = ui.scope_id().with(("plot-menu-x", &id));
     let line_ids: Vec<egui::Id> = (0..lines_in.len())
         .map(|k| ui.scope_id().with(("plot-line", &id, k)))
         .collect();
@@ -185,12 +214,55 @@ pub fn ui(
         }
         plot_ui.pointer_coordinate().map(|p| p.x)
     });
+    // Where a right-click landed, for the menu it opens.
+    if response.response.secondary_clicked()
+        && let Some(pos) = response.response.interact_pointer_pos()
+    {
+        let x = response.transform.value_from_position(pos).x;
+        ctx.data_mut(|d| d.insert_temp(menu_id, x));
+    }
+    let mut ask = None;
+    if extras.menu != PlotMenu::None && !lines_in.is_empty() {
+        response.response.context_menu(|ui| {
+            let x: f64 = ctx.data(|d| d.get_temp(menu_id)).unwrap_or(0.0);
+            let step_of = |line: &PlotLine| -> u64 {
+                let step = if tools.x_time {
+                    lines::step_at_time(line.clock, x).unwrap_or(x)
+                } else {
+                    x
+                };
+                step.max(0.0).round() as u64
+            };
+            let tip = "A new run from the newest checkpoint at or before this step, with \
+                       settings you may change first (those that keep the networks' shapes).";
+            let wanted: Vec<(usize, String)> = match extras.menu {
+                PlotMenu::BranchRun => {
+                    vec![(0, format!("Branch from step {}…", step_of(&lines_in[0])))]
+                }
+                _ => lines_in
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| (k, format!("Branch {} from step {}…", l.label, step_of(l))))
+                    .collect(),
+            };
+            for (line, text) in wanted {
+                if ui.button(text).on_hover_text(tip).clicked() {
+                    ask = Some(PlotAsk::BranchFrom {
+                        line,
+                        step: step_of(&lines_in[line]),
+                    });
+                    ui.close();
+                }
+            }
+        });
+    }
     if let Some(x) = response.inner {
         let span = (response.transform.bounds().width()).abs().max(1e-9);
         response.response.on_hover_ui(|ui| {
             readout_ui(ui, x, span, lines_in, &drawn, extras, tools, &at);
         });
     }
+    ask
 }
 
 /// The value of every line at `x`, and the live changes near it.

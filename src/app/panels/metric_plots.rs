@@ -1,6 +1,7 @@
 //! Live plots of a run's metrics, grouped by what they tell.
 
-use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
+use super::line_plot::{self, Marker, PlotAsk, PlotExtras, PlotLine, PlotMenu, PlotTools};
+use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::plotting::references::{Reference, references};
@@ -194,7 +195,7 @@ const COUNTS: &[&str] = &[
 ];
 
 /// Draws the plots in a grid of two columns, under the plot tools.
-pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools) {
+pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &mut Actions) {
     let groups: Vec<&Group> = GROUPS
         .iter()
         .filter(|g| {
@@ -238,6 +239,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools) {
                                 colour: theme::series(k),
                                 points: state.series(metric)?,
                                 clock: &run.clock,
+                                from_step: None,
                             })
                         })
                         .collect();
@@ -250,10 +252,16 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools) {
                         references: &references,
                         markers: &markers,
                         counts: group.metrics.iter().all(|(m, _)| COUNTS.contains(m)),
+                        // A run with a folder can be branched from any step.
+                        menu: if state.run_dir().is_some() {
+                            PlotMenu::BranchRun
+                        } else {
+                            PlotMenu::None
+                        },
                     };
                     let mut shown_tools = tools.clone();
                     shown_tools.log_y |= group.log10;
-                    line_plot::ui(
+                    let ask = line_plot::ui(
                         ui,
                         group.title,
                         [width, height],
@@ -261,6 +269,11 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools) {
                         &extras,
                         &shown_tools,
                     );
+                    if let (Some(PlotAsk::BranchFrom { step, .. }), Some(dir)) =
+                        (ask, state.run_dir())
+                    {
+                        actions.push(UiAction::BranchFrom(dir.clone(), step));
+                    }
                 });
             }
         });

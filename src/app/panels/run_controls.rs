@@ -5,15 +5,56 @@ use crate::app::state::{AppState, RunStatus};
 use crate::experiments::StepPart;
 use crate::worker::Command;
 
+/// What is being branched, and a way out.
+fn branch_banner(
+    ui: &mut egui::Ui,
+    b: &crate::app::branching::PendingBranch,
+    actions: &mut Actions,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let name = crate::experiments::run_summary::folder_name(&b.parent);
+        ui.label(egui::RichText::new(format!("Branch of {name} at step {}", b.step)).strong())
+            .on_hover_text(format!(
+                "{}: its checkpoint of step {} (asked: {}). Settings that change the networks' shapes cannot be branched.",
+                b.parent.display(),
+                b.step,
+                b.asked
+            ));
+        ui.label("Change any setting below, then Start branch.");
+        if ui
+            .small_button("Cancel branch")
+            .on_hover_text("Start makes a new run from scratch again.")
+            .clicked()
+        {
+            actions.push(UiAction::CancelBranch);
+        }
+    });
+}
+
 /// Draws the run controls.
 pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     let active = state.is_active();
     let running = state.is_running();
     let paused = state.is_paused();
+    if let Some(b) = &state.branching {
+        branch_banner(ui, b, actions);
+    }
+    let branching = state.branching.is_some();
     ui.horizontal_wrapped(|ui| {
+        let (label, tip) = if branching {
+            (
+                "Start branch",
+                "Write the branch's run folder from the parent's checkpoint and the settings below, and train it (a run in progress is stopped first).",
+            )
+        } else {
+            (
+                "Start",
+                "Build the networks from the settings below and start training.",
+            )
+        };
         if ui
-            .add_enabled(!active, egui::Button::new("Start"))
-            .on_hover_text("Build the networks from the settings below and start training.")
+            .add_enabled(!active || branching, egui::Button::new(label))
+            .on_hover_text(tip)
             .clicked()
         {
             actions.push(UiAction::Start);

@@ -2,11 +2,11 @@
 //! they share with one line per run in a colour of its own (the run's folder name
 //! in the legend; click it to hide the line), under the plot tools.
 
-use super::line_plot::{self, Marker, PlotExtras, PlotLine, PlotTools};
+use super::line_plot::{self, Marker, PlotAsk, PlotExtras, PlotLine, PlotMenu, PlotTools};
 use super::runs_finals::FinalsBySetting;
 use super::runs_sample_grid::SampleGridView;
 use super::runs_samples::SamplesSideBySide;
-use crate::app::actions::Actions;
+use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::app::theme;
 use crate::experiments::run_compare::{RunSeries, shared_metrics};
@@ -130,6 +130,8 @@ impl CompareView {
                                         colour,
                                         points: run.series(metric)?,
                                         clock: &run.clock,
+                                        // A branch grows from its parent's line.
+                                        from_step: run.fork_among(runs).map(|s| s as f64),
                                     })
                                 })
                                 .collect();
@@ -141,8 +143,14 @@ impl CompareView {
                                 references: &refs,
                                 markers: &markers,
                                 counts: false,
+                                menu: PlotMenu::BranchEachLine,
                             };
-                            line_plot::ui(
+                            let folders: Vec<&std::path::PathBuf> = runs
+                                .iter()
+                                .filter(|r| r.series(metric).is_some())
+                                .map(|r| &r.folder)
+                                .collect();
+                            let ask = line_plot::ui(
                                 ui,
                                 ("compare", metric.as_str()),
                                 [width, height],
@@ -150,6 +158,11 @@ impl CompareView {
                                 &extras,
                                 &self.tools,
                             );
+                            if let Some(PlotAsk::BranchFrom { line, step }) = ask
+                                && let Some(folder) = folders.get(line)
+                            {
+                                actions.push(UiAction::BranchFrom((*folder).clone(), step));
+                            }
                         });
                     }
                 });

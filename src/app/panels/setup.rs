@@ -12,12 +12,14 @@ use super::{
 
 /// Draws the settings of the draft spec.
 pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
-    let active = state.is_active();
+    // A branch being set up edits its draft, whatever runs meanwhile.
+    let branching = state.branching.is_some();
+    let active = state.is_active() && !branching;
     ui.horizontal(|ui| {
         let label = ui.label("Architecture").id;
         let current = state.draft.architecture();
         let current_label = registry::find(current).map_or(current, |a| a.label);
-        ui.add_enabled_ui(!active, |ui| {
+        ui.add_enabled_ui(!active && !branching, |ui| {
             egui::ComboBox::from_id_salt("architecture")
                 .selected_text(current_label)
                 .show_ui(ui, |ui| {

@@ -11,6 +11,12 @@ impl RunLoop {
         let Some(step) = self.run.as_ref().map(|r| r.step) else {
             return;
         };
+        // Opened and closed without a step: its folder stays as it was.
+        if self.untouched() {
+            self.retained = self.run.take().map(|r| r.exp);
+            self.emit(Event::Ended(how(step)));
+            return;
+        }
         // A last row on the logging schedule is one an unstopped run writes too: it
         // goes before the checkpoint. Off the schedule, the checkpoint goes first,
         // holding the state before the row, so a continued run drops that row and

@@ -8,6 +8,9 @@ use crate::worker::protocol::Event;
 impl RunLoop {
     /// Changes `key` to `value` (TOML text) in the running experiment.
     pub(super) fn set_live(&mut self, key: String, value: String) {
+        if let Err(e) = self.rewind_if_pending() {
+            self.emit(Event::Problem(format!("run folder not rewound: {e}")));
+        }
         let changed = match self.run.as_mut() {
             Some(r) => crate::experiments::live::change(&mut *r.exp, &key, &value)
                 .map(|sentence| (r.step, sentence, r.folder.clone())),

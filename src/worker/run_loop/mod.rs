@@ -6,6 +6,7 @@ mod ending;
 mod lab_queries;
 mod live_changes;
 mod recording;
+mod rewind;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -69,6 +70,8 @@ struct ActiveRun {
     speed: Speed,
     /// The step this session of the run started from.
     speed_origin: u64,
+    /// A continued run's rewind, until it first moves on.
+    rewind: Option<rewind::Rewind>,
     /// When this session of the run started, and the training time before it.
     session_start: Instant,
     elapsed_before_s: f64,
@@ -255,28 +258,19 @@ impl RunLoop {
             }
         }
         let names = exp.metric_names();
+        let mut rewind = None;
         let (folder, metrics_file, lock) = match &options.out_dir {
             Some(dir) => {
                 // One writer per folder: take its lock before writing anything.
                 std::fs::create_dir_all(dir).map_err(|e| crate::StudioError::io(dir, e))?;
                 let lock = RunLock::acquire(dir)?;
-                run_state::clear_ended(dir);
                 let folder = if resume.is_some() {
-                    let folder = RunFolder::open(dir)?;
-                    // Rows after the checkpoint's last one are taken again, as they were.
+                    // Rewound to the checkpoint when it first moves on.
                     let through = carried.last_logged.unwrap_or(first_step);
-                    metrics_file::keep_rows_through(&folder.metrics_path(), through)?;
-                    metrics_file::keep_rows_through(
-                        &dir.join(crate::runs::changes_file::CHANGES_FILE),
-                        first_step,
-                    )?;
-                    // Its length may have grown; a branch keeps its lineage.
-                    let lineage = crate::runs::lineage::recorded(dir);
-                    let config =
-                        crate::runs::lineage::with_lineage(&spec.to_toml()?, lineage.as_ref());
-                    crate::runs::atomic::write_atomic(&folder.config_path(), config.as_bytes())?;
-                    folder
+                    rewind = Some(rewind::Rewind::new(dir, &spec, first_step, through)?);
+                    RunFolder::open(dir)?
                 } else {
+                    run_state::clear_ended(dir);
                     RunFolder::create(dir, &spec.to_toml()?)?
                 };
                 let file = MetricsFile::open(&folder.metrics_path(), &names)?;
@@ -309,7 +303,9 @@ impl RunLoop {
                 .map(|n| columns.iter().position(|c| c == n))
                 .collect();
             let clock = columns.iter().position(|c| c == metrics_file::ELAPSED);
-            for (step, cells) in rows {
+            // The rows the rewind keeps.
+            let through = rewind.as_ref().map_or(u64::MAX, |r| r.through);
+            for (step, cells) in rows.into_iter().filter(|(step, _)| *step <= through) {
                 let values = index
                     .iter()
                     .map(|i| i.and_then(|i| cells.get(i).copied().flatten()))
@@ -356,6 +352,7 @@ impl RunLoop {
             speed_origin: first_step,
             session_start: Instant::now(),
             elapsed_before_s,
+            rewind,
         });
         self.snapshot()?;
         self.send_view(true)?;
@@ -370,6 +367,7 @@ impl RunLoop {
 
     /// Runs one (part of a) step and whatever is due after it.
     fn advance(&mut self, part: StepPart) -> Result<()> {
+        self.rewind_if_pending()?;
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };

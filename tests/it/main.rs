@@ -24,5 +24,6 @@ mod pixel_cnn;
 mod quality;
 mod resume;
 mod ui;
+mod ui_branch;
 mod ui_runs;
 mod worker_protocol;

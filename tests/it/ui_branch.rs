@@ -19,16 +19,23 @@ fn a_right_click_on_a_plot_branches_the_run_with_a_changed_setting() {
         .env("RAYON_NUM_THREADS", "1")
         .args(["train", "gan2d_ring", "--steps", "60", "--out"])
         .arg(&parent)
-        .args(["--set", "schedule.log_every=5", "--set", "schedule.checkpoint_every=10"])
+        .args([
+            "--set",
+            "schedule.log_every=5",
+            "--set",
+            "schedule.checkpoint_every=10",
+        ])
         .status()
         .expect("train");
     assert!(status.success());
     let mut h = harness(app(dir.path().to_path_buf()));
     h.step();
     h.get_by_label("Runs").click();
-    step_until(&mut h, Duration::from_secs(20), |a| {
-        matches!(&a.state.runs, Some(Ok((runs, _))) if runs.len() == 1)
-    });
+    step_until(
+        &mut h,
+        Duration::from_secs(20),
+        |a| matches!(&a.state.runs, Some(Ok((runs, _))) if runs.len() == 1),
+    );
     h.run_steps(2);
     h.get_by_label("parent").click();
     step_until(&mut h, Duration::from_secs(20), |a| a.state.is_paused());
@@ -52,14 +59,26 @@ fn a_right_click_on_a_plot_branches_the_run_with_a_changed_setting() {
     let asked: u64 = item
         .accesskit_node()
         .label()
-        .and_then(|l| l.split_whitespace().nth(3).map(|s| s.trim_end_matches('…').to_string()))
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(3)
+                .map(|s| s.trim_end_matches('…').to_string())
+        })
         .and_then(|s| s.parse().ok())
         .expect("a step in the menu");
     item.click();
-    step_until(&mut h, Duration::from_secs(20), |a| a.state.branching.is_some());
+    step_until(&mut h, Duration::from_secs(20), |a| {
+        a.state.branching.is_some()
+    });
     let pending = h.state().state.branching.clone().expect("branching");
-    assert!(pending.step <= asked && pending.step % 10 == 0, "{pending:?} for {asked}");
-    assert!(pending.step >= 10, "a checkpoint of the history: {pending:?}");
+    assert!(
+        pending.step <= asked && pending.step % 10 == 0,
+        "{pending:?} for {asked}"
+    );
+    assert!(
+        pending.step >= 10,
+        "a checkpoint of the history: {pending:?}"
+    );
     h.run_steps(2);
     h.get_by_label_contains("Branch of parent at step");
     // Change one setting of the branch, then start it.
@@ -71,8 +90,7 @@ fn a_right_click_on_a_plot_branches_the_run_with_a_changed_setting() {
     h.get_by_label("Start branch").click();
     step_until(&mut h, Duration::from_secs(60), |a| {
         a.state.branching.is_none()
-            && a
-                .state
+            && a.state
                 .run_dir()
                 .is_some_and(|d| d.to_string_lossy().contains("branch"))
             && !a.state.is_active()
@@ -101,6 +119,13 @@ fn a_right_click_on_a_plot_branches_the_run_with_a_changed_setting() {
         })
         .count();
     assert_eq!(mine[..shared], theirs[..shared]);
-    assert!(mine.last().is_some_and(|l| l.starts_with("60,")), "{mine:?}");
-    assert_ne!(mine.last(), theirs.last(), "another learning rate, another end");
+    assert!(
+        mine.last().is_some_and(|l| l.starts_with("60,")),
+        "{mine:?}"
+    );
+    assert_ne!(
+        mine.last(),
+        theirs.last(),
+        "another learning rate, another end"
+    );
 }

@@ -492,7 +492,9 @@ fn a_run_opened_and_closed_without_a_step_is_left_as_it_was() {
             start_paused: false,
         },
     });
-    wait_for(&worker, Duration::from_secs(60), |e| matches!(e, Event::Ended(_)));
+    wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(e, Event::Ended(_))
+    });
     let files = ["metrics.csv", "config.toml", "ended.toml"];
     let read = |f: &str| std::fs::read_to_string(run.join(f)).expect(f);
     let before: Vec<String> = files.iter().map(|f| read(f)).collect();
@@ -501,8 +503,15 @@ fn a_run_opened_and_closed_without_a_step_is_left_as_it_was() {
         matches!(e, Event::Paused { .. })
     });
     worker.send(Command::Stop);
-    wait_for(&worker, Duration::from_secs(10), |e| matches!(e, Event::Ended(_)));
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
     let after: Vec<String> = files.iter().map(|f| read(f)).collect();
     assert_eq!(after, before);
-    assert!(before[0].lines().last().is_some_and(|l| l.starts_with("35,")));
+    assert!(
+        before[0]
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("35,"))
+    );
 }

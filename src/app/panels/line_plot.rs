@@ -96,6 +96,8 @@ pub struct PlotExtras<'a> {
     pub counts: bool,
     /// What a right-click offers.
     pub menu: PlotMenu,
+    /// A step to mark with a cursor (the comparison's timeline).
+    pub cursor: Option<f64>,
 }
 
 /// What a right-click on a plot offers.
@@ -210,6 +212,13 @@ pub fn ui(
                 VLine::new("live change", at(m.step, m.clock))
                     .color(Color32::from_rgb(250, 200, 40).gamma_multiply(0.6))
                     .style(LineStyle::dotted_dense()),
+            );
+        }
+        if let (Some(step), Some(line)) = (extras.cursor, lines_in.first()) {
+            plot_ui.vline(
+                VLine::new("timeline", at(step, line.clock))
+                    .color(Color32::WHITE.gamma_multiply(0.7))
+                    .width(1.5),
             );
         }
         plot_ui.pointer_coordinate().map(|p| p.x)

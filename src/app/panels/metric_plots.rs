@@ -253,6 +253,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &
                         markers: &markers,
                         counts: group.metrics.iter().all(|(m, _)| COUNTS.contains(m)),
                         // A run with a folder can be branched from any step.
+                        cursor: None,
                         menu: if state.run_dir().is_some() {
                             PlotMenu::BranchRun
                         } else {

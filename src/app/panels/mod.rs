@@ -34,6 +34,7 @@ pub mod runs_list;
 pub mod runs_sample_grid;
 pub mod runs_samples;
 pub mod runs_table;
+pub mod runs_timeline;
 pub mod seed_rows;
 pub mod setup;
 pub mod status_bar;

@@ -6,6 +6,7 @@ use super::line_plot::{self, Marker, PlotAsk, PlotExtras, PlotLine, PlotMenu, Pl
 use super::runs_finals::FinalsBySetting;
 use super::runs_sample_grid::SampleGridView;
 use super::runs_samples::SamplesSideBySide;
+use super::runs_timeline::Timeline;
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::app::theme;
@@ -26,6 +27,8 @@ pub struct CompareView {
     samples: SamplesSideBySide,
     finals: FinalsBySetting,
     grid: SampleGridView,
+    /// The step every picture shows, and the plots mark.
+    timeline: Timeline,
     /// The settings table of the runs last drawn, kept while their configs are the
     /// same (a live refresh reloads the metrics, not the settings).
     settings: Option<SettingsTable>,
@@ -92,10 +95,24 @@ impl CompareView {
                         "Each run's last sample in a grid: one setting they differ in across, another down.",
                     );
             });
+            let steps: Vec<u64> = runs
+                .iter()
+                .flat_map(|r| r.samples.iter().map(|s| s.0))
+                .collect::<std::collections::BTreeSet<u64>>()
+                .into_iter()
+                .collect();
+            if self.shown != Shown::Finals {
+                self.timeline.ui(ui, &steps);
+            }
+            let step = self.timeline.step();
             match self.shown {
-                Shown::Samples => return self.samples.ui(ui, runs, &colours, state, actions),
+                Shown::Samples => {
+                    return self.samples.ui(ui, runs, &colours, step, state, actions);
+                }
                 Shown::Finals => return self.finals.ui(ui, runs, &colours, &rows),
-                Shown::Grid => return self.grid.ui(ui, runs, &colours, &rows, state, actions),
+                Shown::Grid => {
+                    return self.grid.ui(ui, runs, &colours, &rows, step, state, actions);
+                }
                 Shown::Plots => {}
             }
             if metrics.is_empty() {
@@ -144,6 +161,7 @@ impl CompareView {
                                 markers: &markers,
                                 counts: false,
                                 menu: PlotMenu::BranchEachLine,
+                                cursor: step.map(|s| s as f64),
                             };
                             let folders: Vec<&std::path::PathBuf> = runs
                                 .iter()

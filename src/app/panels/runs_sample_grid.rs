@@ -1,5 +1,6 @@
-//! The compared runs' last samples in a grid: one setting they differ in across,
-//! another (or none) down — a sweep's pictures side by side by their settings.
+//! The compared runs' samples in a grid (at the timeline's step, else their last):
+//! one setting they differ in across, another (or none) down — a sweep's pictures
+//! side by side by their settings.
 
 use super::runs_samples::SamplePictures;
 use crate::app::actions::Actions;
@@ -24,6 +25,7 @@ impl SampleGridView {
         runs: &[RunSeries],
         colours: &[egui::Color32],
         rows: &[SettingRow],
+        step: Option<u64>,
         state: &AppState,
         actions: &mut Actions,
     ) {
@@ -68,7 +70,7 @@ impl SampleGridView {
                 });
         })
         .response
-        .on_hover_text("Each run's last saved sample, placed by its values of the two settings.");
+        .on_hover_text("Each run's saved sample (at the timeline's step), placed by its values of the two settings.");
         if down.as_deref() == Some(across.as_str()) {
             down = None;
         }
@@ -99,7 +101,7 @@ impl SampleGridView {
                     for runs_here in cells {
                         ui.vertical(|ui| {
                             ui.set_max_width(cell);
-                            self.cell_ui(ui, runs, colours, runs_here, state, cell);
+                            self.cell_ui(ui, runs, colours, runs_here, step, state, cell);
                         });
                     }
                     ui.end_row();
@@ -108,14 +110,15 @@ impl SampleGridView {
         self.pictures.finish(state, actions);
     }
 
-    /// One cell: the first of its runs' last sample, named in its colour, and how
-    /// many more runs share the cell.
+    /// One cell: the first of its runs' sample at `step` (else its last), named in
+    /// its colour, and how many more runs share the cell.
     fn cell_ui(
         &mut self,
         ui: &mut egui::Ui,
         runs: &[RunSeries],
         colours: &[egui::Color32],
         here: &[usize],
+        step: Option<u64>,
         state: &AppState,
         cell: f32,
     ) {
@@ -127,7 +130,11 @@ impl SampleGridView {
         let name = egui::RichText::new(&run.label).small().color(colours[k]);
         ui.add(egui::Label::new(name).truncate())
             .on_hover_text(&run.label);
-        match run.samples.last() {
+        let sample = match step {
+            Some(s) => run.sample_at(s),
+            None => run.samples.last(),
+        };
+        match sample {
             Some((step, path)) => {
                 self.pictures.show(ui, state, path, egui::vec2(cell, cell));
                 let more = if here.len() > 1 {

@@ -1,7 +1,7 @@
 //! Runs' samples side by side: one row per compared run, each showing its saved
-//! sample (picture or text) nearest the step of one slider that moves them all.
+//! sample (picture or text) nearest the step of the comparison's timeline.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::app::actions::{Actions, UiAction};
@@ -9,11 +9,9 @@ use crate::app::run_files::SavedSample;
 use crate::app::state::AppState;
 use crate::experiments::run_compare::RunSeries;
 
-/// The view's state: the step chosen and the pictures shown.
+/// The view's state: the pictures shown (the step is the comparison's timeline's).
 #[derive(Default)]
 pub struct SamplesSideBySide {
-    /// The step shown (`None`: the last one saved).
-    step: Option<u64>,
     pictures: SamplePictures,
 }
 
@@ -79,56 +77,29 @@ impl SamplePictures {
 }
 
 impl SamplesSideBySide {
-    /// Draws the rows of `runs` (in their colours).
+    /// Draws the rows of `runs` (in their colours) at the timeline's `step` (`None`:
+    /// each run's last saved sample).
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         runs: &[RunSeries],
         colours: &[egui::Color32],
+        step: Option<u64>,
         state: &AppState,
         actions: &mut Actions,
     ) {
-        let steps: Vec<u64> = runs
-            .iter()
-            .flat_map(|r| r.samples.iter().map(|s| s.0))
-            .collect::<BTreeSet<u64>>()
-            .into_iter()
-            .collect();
-        let Some(&last) = steps.last() else {
+        if runs.iter().all(|r| r.samples.is_empty()) {
             ui.label("These runs saved no samples.");
             return;
-        };
-        let mut index = self
-            .step
-            .map_or(steps.len() - 1, |s| steps.partition_point(|&x| x < s))
-            .min(steps.len() - 1);
-        ui.horizontal(|ui| {
-            ui.label("step");
-            let slider = egui::Slider::new(&mut index, 0..=steps.len() - 1)
-                .custom_formatter(|i, _| {
-                    steps.get(i as usize).map_or(String::new(), u64::to_string)
-                })
-                .show_value(true);
-            if ui
-                .add(slider)
-                .on_hover_text("Every run shows its saved sample nearest this step.")
-                .changed()
-            {
-                self.step = Some(steps[index]);
-            }
-            if ui
-                .button("last")
-                .on_hover_text("Follow the last saved step.")
-                .clicked()
-            {
-                self.step = None;
-            }
-        });
-        let step = self.step.unwrap_or(last);
+        }
         let width = ui.available_width();
         for (run, &colour) in runs.iter().zip(colours) {
             ui.separator();
-            let Some((at, path)) = run.sample_at(step) else {
+            let at = match step {
+                Some(s) => run.sample_at(s),
+                None => run.samples.last(),
+            };
+            let Some((at, path)) = at else {
                 ui.colored_label(colour, format!("{}: no samples", run.label));
                 continue;
             };

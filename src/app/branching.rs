@@ -52,14 +52,16 @@ pub struct BranchWrite {
 pub fn pick(parent: &Path, asked: u64) -> RunOutcome {
     RunOutcome::BranchPicked(
         branch::pick(parent, Some(asked), &Device::Cpu)
-            .map(|(ckpt, skipped)| Picked {
-                pending: PendingBranch {
-                    parent: parent.to_path_buf(),
-                    step: ckpt.step,
-                    asked,
-                },
-                spec: ckpt.spec,
-                skipped,
+            .map(|(ckpt, skipped)| {
+                Box::new(Picked {
+                    pending: PendingBranch {
+                        parent: parent.to_path_buf(),
+                        step: ckpt.step,
+                        asked,
+                    },
+                    spec: ckpt.spec,
+                    skipped,
+                })
             })
             .map_err(|e| e.to_string()),
     )
@@ -101,7 +103,7 @@ impl StudioApp {
     }
 
     /// The parent's checkpoint read: its settings into the setup panel.
-    pub(super) fn branch_picked(&mut self, picked: Result<Picked, String>) {
+    pub(super) fn branch_picked(&mut self, picked: Result<Box<Picked>, String>) {
         match picked {
             Ok(p) => {
                 for why in &p.skipped {
@@ -121,7 +123,7 @@ impl StudioApp {
                         pending.step
                     ),
                 );
-                self.state.draft = p.spec;
+                self.state.draft = p.spec.clone();
                 self.state.branching = Some(pending);
                 self.tab = super::Tab::Training;
             }

@@ -57,7 +57,7 @@ pub enum RunOutcome {
     /// to be read again.
     Changed(Result<String, String>),
     /// A parent's checkpoint read for a branch (or why not).
-    BranchPicked(Result<super::branching::Picked, String>),
+    BranchPicked(Result<Box<super::branching::Picked>, String>),
     /// A branch's folder written, with the settings it changed (or why not).
     BranchWritten(Result<(PathBuf, Vec<(String, String)>), String>),
 }

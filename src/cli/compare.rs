@@ -180,7 +180,7 @@ fn png_plots(runs: &[RunSeries], metrics: &[String], args: &CompareArgs) -> Vec<
                     };
                     let mut smoothed = lines::smooth(&raw, args.smooth);
                     // A branch grows from its parent's line (smoothed over its history).
-                    if let Some(fork) = run.fork_among(&runs) {
+                    if let Some(fork) = run.fork_among(runs) {
                         let cut = match args.x {
                             XAxis::Step => fork as f64,
                             XAxis::Time => lines::by_time(&[[fork as f64, 0.0]], &run.clock)

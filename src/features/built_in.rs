@@ -58,7 +58,7 @@ mod tests {
     #[test]
     fn the_same_seed_gives_the_same_features_at_every_scale() -> Result<()> {
         let d = Device::Cpu;
-        let x = Tensor::rand(0f32, 1.0, (1, 3, 32, 32), &d)?;
+        let x = crate::nn::rng::uniform_tensor(1, &[1, 3, 32, 32], &d)?;
         let names = layer_names();
         let a = network(3, &d)?.forward(&x, &names)?;
         let b = network(3, &d)?.forward(&x, &names)?;

@@ -180,7 +180,8 @@ mod tests {
         for (i, name) in layer_names(blocks).iter().enumerate() {
             let idx = torchvision_indices(blocks)[i];
             let k = key(idx, name);
-            let w = Tensor::randn(0f32, 0.3, (width, cin, 3, 3), &d).expect("w");
+            let w =
+                crate::nn::rng::normal_tensor(i as u64, 0.3, &[width, cin, 3, 3], &d).expect("w");
             m.insert(format!("{k}.weight"), w);
             m.insert(
                 format!("{k}.bias"),
@@ -194,7 +195,7 @@ mod tests {
     #[test]
     fn torchvision_timm_and_named_layouts_load() -> Result<()> {
         let d = Device::Cpu;
-        let x = Tensor::rand(0f32, 1.0, (1, 3, 32, 32), &d)?;
+        let x = crate::nn::rng::uniform_tensor(1, &[1, 3, 32, 32], &d)?;
         for (blocks, variant) in [(VGG16, "VGG16"), (VGG19, "VGG19")] {
             for layout in [
                 tiny(blocks, 4, |i, _| format!("features.{i}")),

@@ -52,6 +52,39 @@ impl RngState {
     }
 }
 
+/// A tensor of `shape` drawn from N(0, std²) by a generator seeded with `seed`
+/// (candle's own `randn` on the CPU cannot be seeded).
+pub fn normal_tensor(
+    seed: u64,
+    std: f64,
+    shape: &[usize],
+    device: &candle_core::Device,
+) -> candle_core::Result<candle_core::Tensor> {
+    use rand_distr::Distribution;
+    let mut rng = <SeededRng as rand::SeedableRng>::seed_from_u64(seed);
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n)
+        .map(|_| {
+            let z: f64 = rand_distr::StandardNormal.sample(&mut rng);
+            (z * std) as f32
+        })
+        .collect::<Vec<f32>>();
+    candle_core::Tensor::from_vec(v, shape, device)
+}
+
+/// A tensor of `shape` drawn uniformly from [0, 1) by a generator seeded with `seed`.
+pub fn uniform_tensor(
+    seed: u64,
+    shape: &[usize],
+    device: &candle_core::Device,
+) -> candle_core::Result<candle_core::Tensor> {
+    use rand::Rng;
+    let mut rng = <SeededRng as rand::SeedableRng>::seed_from_u64(seed);
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n).map(|_| rng.random::<f32>()).collect();
+    candle_core::Tensor::from_vec(v, shape, device)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

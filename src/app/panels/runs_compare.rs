@@ -4,7 +4,7 @@
 
 use super::line_plot::{self, Marker, PlotAsk, PlotExtras, PlotLine, PlotMenu, PlotTools};
 use super::runs_finals::FinalsBySetting;
-use super::runs_sample_grid::SampleGridView;
+use super::runs_sample_grid::{GridInput, SampleGridView};
 use super::runs_samples::SamplesSideBySide;
 use super::runs_timeline::Timeline;
 use crate::app::actions::{Actions, UiAction};
@@ -111,7 +111,14 @@ impl CompareView {
                 }
                 Shown::Finals => return self.finals.ui(ui, runs, &colours, &rows),
                 Shown::Grid => {
-                    return self.grid.ui(ui, runs, &colours, &rows, step, state, actions);
+                    let input = GridInput {
+                        runs,
+                        colours: &colours,
+                        rows: &rows,
+                        step,
+                        state,
+                    };
+                    return self.grid.ui(ui, &input, actions);
                 }
                 Shown::Plots => {}
             }

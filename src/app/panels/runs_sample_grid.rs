@@ -9,6 +9,21 @@ use crate::experiments::run_compare::RunSeries;
 use crate::runs::config_diff::SettingRow;
 use crate::runs::sample_grid;
 
+/// What the grid shows: the runs in their colours, their settings side by side, the
+/// timeline's step (`None`: their last samples) and the app's state (the pictures).
+pub struct GridInput<'a> {
+    /// The runs compared.
+    pub runs: &'a [RunSeries],
+    /// Their colours.
+    pub colours: &'a [egui::Color32],
+    /// Their settings side by side.
+    pub rows: &'a [SettingRow],
+    /// The timeline's step.
+    pub step: Option<u64>,
+    /// The app's state.
+    pub state: &'a AppState,
+}
+
 /// The view's choices: the settings across and down, and the pictures shown.
 #[derive(Default)]
 pub struct SampleGridView {
@@ -19,16 +34,14 @@ pub struct SampleGridView {
 
 impl SampleGridView {
     /// Draws the grid of `runs`, whose settings side by side are `rows`.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        runs: &[RunSeries],
-        colours: &[egui::Color32],
-        rows: &[SettingRow],
-        step: Option<u64>,
-        state: &AppState,
-        actions: &mut Actions,
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, input: &GridInput, actions: &mut Actions) {
+        let GridInput {
+            runs: _,
+            colours: _,
+            rows,
+            step: _,
+            state,
+        } = *input;
         let keys: Vec<&str> = rows
             .iter()
             .filter(|r| r.differs())
@@ -101,7 +114,7 @@ impl SampleGridView {
                     for runs_here in cells {
                         ui.vertical(|ui| {
                             ui.set_max_width(cell);
-                            self.cell_ui(ui, runs, colours, runs_here, step, state, cell);
+                            self.cell_ui(ui, input, runs_here, cell);
                         });
                     }
                     ui.end_row();
@@ -112,16 +125,14 @@ impl SampleGridView {
 
     /// One cell: the first of its runs' sample at `step` (else its last), named in
     /// its colour, and how many more runs share the cell.
-    fn cell_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        runs: &[RunSeries],
-        colours: &[egui::Color32],
-        here: &[usize],
-        step: Option<u64>,
-        state: &AppState,
-        cell: f32,
-    ) {
+    fn cell_ui(&mut self, ui: &mut egui::Ui, input: &GridInput, here: &[usize], cell: f32) {
+        let GridInput {
+            runs,
+            colours,
+            step,
+            state,
+            ..
+        } = *input;
         let Some(&k) = here.first() else {
             ui.weak("no run");
             return;

@@ -218,17 +218,21 @@ mod tests {
     fn inputs(dtype: DType) -> candle_core::Result<(Var, [Var; 3], Tensor, Tensor)> {
         let (t, b, h, e) = (5, 3, 4, 6);
         let d = &Device::Cpu;
-        let var = |std: f64, shape: &[usize]| -> candle_core::Result<Var> {
-            Var::from_tensor(&Tensor::randn(0f64, std, shape, d)?.to_dtype(dtype)?)
+        // Seeded draws: the same inputs every run.
+        let normal = |seed: u64, std: f64, shape: &[usize]| -> candle_core::Result<Tensor> {
+            crate::nn::rng::normal_tensor(seed, std, shape, d)?.to_dtype(dtype)
         };
-        let x = var(1.0, &[t, b, e])?;
+        let var = |seed: u64, std: f64, shape: &[usize]| -> candle_core::Result<Var> {
+            Var::from_tensor(&normal(seed, std, shape)?)
+        };
+        let x = var(1, 1.0, &[t, b, e])?;
         let ws = [
-            var(0.5, &[4 * h, e])?,
-            var(0.5, &[4 * h, h])?,
-            var(0.5, &[4 * h])?,
+            var(2, 0.5, &[4 * h, e])?,
+            var(3, 0.5, &[4 * h, h])?,
+            var(4, 0.5, &[4 * h])?,
         ];
-        let s = Tensor::randn(0f64, 0.5, (2, b, h), d)?.to_dtype(dtype)?;
-        let r = Tensor::randn(0f64, 1.0, (t, b, h), d)?.to_dtype(dtype)?;
+        let s = normal(5, 0.5, &[2, b, h])?;
+        let r = normal(6, 1.0, &[t, b, h])?;
         Ok((x, ws, s, r))
     }
 

@@ -515,3 +515,53 @@ fn a_run_opened_and_closed_without_a_step_is_left_as_it_was() {
             .is_some_and(|l| l.starts_with("35,"))
     );
 }
+
+/// A checkpoint that cannot be written (here its history's folder is a file; a
+/// full disk goes the same way) pauses the run with the reason, rather than
+/// training on unsaved.
+#[test]
+fn a_checkpoint_that_cannot_be_written_pauses_the_run_with_why() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    std::fs::create_dir_all(&run).expect("run folder");
+    std::fs::write(run.join("checkpoints"), b"in the way").expect("block the history");
+    let worker = WorkerHandle::spawn(WorkerConfig {
+        threads: 1,
+        ..WorkerConfig::default()
+    })
+    .expect("spawn");
+    let mut spec = presets::default_spec().expect("built-in preset");
+    spec.set_all(&["schedule.steps=50", "schedule.checkpoint_every=3"])
+        .expect("set");
+    worker.send(Command::Start {
+        spec: Box::new(spec),
+        options: RunOptions {
+            out_dir: Some(run.clone()),
+            start_paused: false,
+        },
+    });
+    let e = wait_for(&worker, Duration::from_secs(60), |e| {
+        matches!(
+            e,
+            Event::Paused {
+                reason: Some(_),
+                ..
+            } | Event::Ended(_)
+        )
+    });
+    let Event::Paused {
+        step,
+        reason: Some(why),
+    } = e
+    else {
+        panic!("not paused: {e:?}")
+    };
+    assert_eq!(step, 3);
+    assert!(why.contains("checkpoint of step 3 not written"), "{why}");
+    assert!(why.contains("paused"), "{why}");
+    assert!(
+        !run.join("checkpoint.safetensors").exists(),
+        "nothing half-written"
+    );
+    worker.send(Command::Stop);
+}

@@ -133,6 +133,37 @@ impl TrainState {
             .map_err(|e| StudioError::Checkpoint(format!("optimiser state '{key}': {e}")))
     }
 
+    /// The state of a model trained like most: by one generator, one optimiser, a
+    /// step count and an evaluation cadence.
+    pub fn of_one_model(
+        rng: &SeededRng,
+        opt: &Optim,
+        steps: u64,
+        cadence: &super::EvalCadence,
+    ) -> Result<Self> {
+        let mut state = Self::new();
+        state.put_rng("rng", rng)?;
+        state.put_optim("opt", opt)?;
+        state.put("steps", &steps)?;
+        state.put("cadence", cadence)?;
+        Ok(state)
+    }
+
+    /// Takes up what [`TrainState::of_one_model`] kept.
+    pub fn restore_one_model(
+        &self,
+        rng: &mut SeededRng,
+        opt: &mut Optim,
+        steps: &mut u64,
+        cadence: &mut super::EvalCadence,
+    ) -> Result<()> {
+        let (new_rng, new_steps, new_cadence) =
+            (self.rng("rng")?, self.get("steps")?, self.get("cadence")?);
+        self.restore_optim("opt", opt)?;
+        (*rng, *steps, *cadence) = (new_rng, new_steps, new_cadence);
+        Ok(())
+    }
+
     /// The values as JSON text and the tensors, for the checkpoint file.
     pub fn to_parts(&self) -> Result<(String, Vec<(String, Tensor)>)> {
         let json = serde_json::to_string(&self.values)

@@ -346,21 +346,20 @@ impl Experiment for Autoencoder {
     }
 
     fn train_state(&self) -> Result<TrainState> {
-        let mut state = TrainState::new();
-        state.put_rng("rng", &self.rng)?;
-        state.put_optim("opt", &self.opt)?;
-        state.put("steps", &self.steps)?;
-        state.put("cadence", &self.cadence)?;
+        let mut state =
+            TrainState::of_one_model(&self.rng, &self.opt, self.steps, &self.cadence)?;
         state.put_tensor("view_noise", &self.view_noise)?;
         state.put_tensor("view_prior", &self.view_prior)?;
         Ok(state)
     }
 
     fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
-        self.rng = state.rng("rng")?;
-        state.restore_optim("opt", &mut self.opt)?;
-        self.steps = state.get("steps")?;
-        self.cadence = state.get("cadence")?;
+        state.restore_one_model(
+            &mut self.rng,
+            &mut self.opt,
+            &mut self.steps,
+            &mut self.cadence,
+        )?;
         self.view_noise = state
             .tensor("view_noise", self.view_noise.dims())?
             .to_device(&self.device)?;

@@ -202,20 +202,16 @@ impl Experiment for IndependentPixels {
     }
 
     fn train_state(&self) -> Result<TrainState> {
-        let mut state = TrainState::new();
-        state.put_rng("rng", &self.rng)?;
-        state.put_optim("opt", &self.opt)?;
-        state.put("steps", &self.steps)?;
-        state.put("cadence", &self.cadence)?;
-        Ok(state)
+        TrainState::of_one_model(&self.rng, &self.opt, self.steps, &self.cadence)
     }
 
     fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
-        self.rng = state.rng("rng")?;
-        state.restore_optim("opt", &mut self.opt)?;
-        self.steps = state.get("steps")?;
-        self.cadence = state.get("cadence")?;
-        Ok(())
+        state.restore_one_model(
+            &mut self.rng,
+            &mut self.opt,
+            &mut self.steps,
+            &mut self.cadence,
+        )
     }
 }
 

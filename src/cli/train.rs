@@ -81,6 +81,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
 
 /// `train --continue RUN`: the run folder's checkpoint, taken up where it was.
 fn continue_run(run: PathBuf, args: TrainArgs) -> anyhow::Result<()> {
+    if args.steps == Some(0) {
+        anyhow::bail!("--steps 0: nothing to continue (give the steps to train on)");
+    }
     let checkpoint = run.join(crate::runs::folder::CHECKPOINT_FILE);
     if !checkpoint.exists() {
         anyhow::bail!(

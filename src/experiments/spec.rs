@@ -216,6 +216,11 @@ impl ExperimentSpec {
     /// Checks values that parse but make no sense (a batch of zero, …).
     pub fn validate(&self) -> Result<()> {
         let s = self.schedule();
+        if s.steps == 0 {
+            return Err(StudioError::Spec(
+                "schedule.steps must be at least 1 (a run of no steps would still take one)".into(),
+            ));
+        }
         if s.log_every == 0 || s.sample_every == 0 || s.checkpoint_every == 0 {
             return Err(StudioError::Spec(
                 "schedule: log_every, sample_every and checkpoint_every must be at least 1".into(),

@@ -123,6 +123,37 @@ fn bad_input_exits_non_zero_with_one_line() {
         &["train", "gan2d_ring", "--set", "train.batch_size=-3"],
         "train.batch_size",
     );
+    // No steps is refused, not run as one.
+    let none = dir.path().join("none");
+    fails_with(
+        &[
+            "train",
+            "gan2d_ring",
+            "--steps",
+            "0",
+            "--out",
+            none.to_str().expect("utf8"),
+        ],
+        "schedule.steps must be at least 1",
+    );
+    assert!(!none.exists(), "nothing written for no steps");
+    // Several overrides are checked together, in any order.
+    let idx = dir.path().join("idx-folder");
+    fails_with(
+        &[
+            "train",
+            "dcgan_glyphs",
+            "--set",
+            "data.source=idx",
+            "--set",
+            &format!("data.path={}", idx.display()),
+            "--steps",
+            "1",
+            "--out",
+            dir.path().join("idx-run").to_str().expect("utf8"),
+        ],
+        "idx-folder",
+    );
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").expect("write");
     let unwritable = file.join("run");

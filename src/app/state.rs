@@ -311,6 +311,14 @@ impl AppState {
                     self.say(Level::Warning, e.to_string());
                 }
             }
+            Event::PastChanges(past) => {
+                if let Some(run) = self.run.as_mut() {
+                    run.changes = past
+                        .into_iter()
+                        .map(|(step, key, value)| LiveChange { step, key, value })
+                        .collect();
+                }
+            }
             Event::LiveRefused { key, reason } => {
                 self.live_pending.remove(&key);
                 self.say(Level::Warning, reason);

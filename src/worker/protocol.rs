@@ -113,6 +113,9 @@ pub enum Event {
         /// The value, as TOML text.
         value: String,
     },
+    /// A continued run's live changes up to its checkpoint, read from its folder
+    /// (after its history's rows): `(step, key, value)` each, for the plots' marks.
+    PastChanges(Vec<(u64, String, String)>),
     /// A live change was refused; nothing changed.
     LiveRefused {
         /// The dotted key.

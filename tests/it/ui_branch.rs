@@ -96,6 +96,14 @@ fn a_right_click_on_a_plot_branches_the_run_with_a_changed_setting() {
             && !a.state.is_active()
     });
     let branch = h.state().state.run_dir().cloned().expect("branch folder");
+    // The plots mark the branch's change at its fork (read back from its folder).
+    let marks = &h.state().state.run.as_ref().expect("run").changes;
+    assert!(
+        marks
+            .iter()
+            .any(|c| c.step == pending.step && c.key == "train.lr_g" && c.value == "0.0003"),
+        "{marks:?}"
+    );
     let config = std::fs::read_to_string(branch.join("config.toml")).expect("config");
     assert!(config.starts_with("parent = \"../parent\""), "{config}");
     assert!(config.contains(&format!("parent_step = {}", pending.step)));

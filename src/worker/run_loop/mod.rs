@@ -321,6 +321,18 @@ impl RunLoop {
                 }));
             }
         }
+        // And the marks of its live changes up to the checkpoint.
+        if let Some(f) = folder.as_ref().filter(|_| resume.is_some()) {
+            let path = f.root().join(crate::runs::changes_file::CHANGES_FILE);
+            let past: Vec<(u64, String, String)> = crate::runs::changes_file::read(&path)
+                .into_iter()
+                .filter(|c| c.step <= first_step)
+                .map(|c| (c.step, c.key, c.value))
+                .collect();
+            if !past.is_empty() {
+                self.emit(Event::PastChanges(past));
+            }
+        }
         // The clock and the partial averages go on from the checkpoint's.
         if let Some(t) = carried.elapsed_s {
             elapsed_before_s = t;

@@ -18,13 +18,13 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use carried::LoopState;
 
-use super::protocol::{Command, Event, MetricRow, RunEnd, RunInfo, RunOptions};
+use super::protocol::{Command, Event, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
 use crate::Result;
 use crate::experiments::checkpoint;
 use crate::experiments::{Experiment, ExperimentSpec, Metrics, StepPart};
 use crate::runs::RunFolder;
-use crate::runs::metrics_file::{self, MetricsFile};
+use crate::runs::metrics_file::MetricsFile;
 use crate::runs::run_state::{self, RunLock};
 
 /// The loop's state between commands.
@@ -295,43 +295,8 @@ impl RunLoop {
         })));
         // A continued run shows its history first, and its clock goes on.
         let mut elapsed_before_s = 0.0;
-        if let Some(f) = folder.as_ref().filter(|_| resume.is_some())
-            && let Ok((columns, rows)) = metrics_file::read(&f.metrics_path())
-        {
-            let index: Vec<Option<usize>> = names
-                .iter()
-                .map(|n| columns.iter().position(|c| c == n))
-                .collect();
-            let clock = columns.iter().position(|c| c == metrics_file::ELAPSED);
-            // The rows the rewind keeps.
-            let through = rewind.as_ref().map_or(u64::MAX, |r| r.through);
-            for (step, cells) in rows.into_iter().filter(|(step, _)| *step <= through) {
-                let values = index
-                    .iter()
-                    .map(|i| i.and_then(|i| cells.get(i).copied().flatten()))
-                    .collect();
-                let elapsed_s = clock.and_then(|i| cells.get(i).copied().flatten());
-                if let Some(t) = elapsed_s {
-                    elapsed_before_s = t;
-                }
-                self.emit(Event::Metrics(MetricRow {
-                    step,
-                    values,
-                    elapsed_s,
-                }));
-            }
-        }
-        // And the marks of its live changes up to the checkpoint.
-        if let Some(f) = folder.as_ref().filter(|_| resume.is_some()) {
-            let path = f.root().join(crate::runs::changes_file::CHANGES_FILE);
-            let past: Vec<(u64, String, String)> = crate::runs::changes_file::read(&path)
-                .into_iter()
-                .filter(|c| c.step <= first_step)
-                .map(|c| (c.step, c.key, c.value))
-                .collect();
-            if !past.is_empty() {
-                self.emit(Event::PastChanges(past));
-            }
+        if let (Some(f), Some(r)) = (folder.as_ref(), rewind.as_ref()) {
+            elapsed_before_s = self.replay_history(f, &names, r);
         }
         // The clock and the partial averages go on from the checkpoint's.
         if let Some(t) = carried.elapsed_s {

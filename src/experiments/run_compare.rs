@@ -133,15 +133,18 @@ fn read(folder: &Path) -> Result<RunSeries> {
         .collect();
     let label = super::run_summary::folder_name(folder);
     let run = RunFolder::open_any(folder);
+    let config = std::fs::read_to_string(run.config_path()).ok();
     Ok(RunSeries {
         folder: folder.to_path_buf(),
         label,
         metrics,
         clock,
         changes: changes_file::read(&folder.join(changes_file::CHANGES_FILE)),
-        config: std::fs::read_to_string(run.config_path()).ok(),
+        lineage: config
+            .as_deref()
+            .and_then(|c| lineage::in_config(folder, c)),
+        config,
         samples: samples(&run.samples_dir()),
-        lineage: lineage::of_run(folder),
     })
 }
 

@@ -207,7 +207,7 @@ pub fn summarise(folder: &Path) -> Result<RunSummary> {
         last_sample: newest_sample(&run.samples_dir()),
         spec,
         group: None,
-        lineage: lineage::of_run(folder),
+        lineage: lineage::in_config(folder, &text),
         history: History::of(folder),
     })
 }

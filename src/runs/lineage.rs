@@ -72,10 +72,10 @@ pub fn recorded(run: &Path) -> Option<Lineage> {
     read(&std::fs::read_to_string(run.join(super::folder::CONFIG_FILE)).ok()?)
 }
 
-/// The lineage recorded in the run folder `run`'s `config.toml`, if any, its
-/// parent as a path one can open (a relative one is relative to `run`).
-pub fn of_run(run: &Path) -> Option<Lineage> {
-    let mut l = recorded(run)?;
+/// The lineage `config` (the text of `run`'s `config.toml`, already read) records,
+/// its parent as a path one can open (a relative one is relative to `run`).
+pub fn in_config(run: &Path, config: &str) -> Option<Lineage> {
+    let mut l = read(config)?;
     if l.parent.is_relative() {
         let joined = run.join(&l.parent);
         l.parent = std::fs::canonicalize(&joined).unwrap_or(joined);

@@ -48,6 +48,8 @@ pub enum UiAction {
     ExportLabGif(LabSlot),
     /// Read the runs folder (and the added folders) again, for the Runs tab.
     ScanRuns,
+    /// Read the runs unless a read is on its way already (File → Recent runs).
+    ScanRunsOnce,
     /// Compare these run folders' metrics in the Runs tab.
     CompareRuns(Vec<std::path::PathBuf>),
     /// Train every combination of `vary` (`key=v1,v2`) on `spec`, as a sweep.

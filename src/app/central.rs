@@ -16,6 +16,24 @@ pub(super) enum Tab {
 }
 
 impl StudioApp {
+    /// The tabs shown now, in order (number keys 1, 2, … choose them).
+    pub(super) fn visible_tabs(&self) -> Vec<Tab> {
+        let shown = self
+            .state
+            .run
+            .as_ref()
+            .map_or(&self.state.draft, |r| &r.info.spec);
+        let mut tabs = vec![Tab::Training];
+        if tools_of(shown).lab.is_some() {
+            tabs.push(Tab::Lab);
+        }
+        if shown.image_data().is_some() {
+            tabs.push(Tab::Dataset);
+        }
+        tabs.push(Tab::Runs);
+        tabs
+    }
+
     /// Draws the central area.
     pub(super) fn central_ui(&mut self, ui: &mut egui::Ui, dialog_open: bool) {
         let shown = self
@@ -38,7 +56,7 @@ impl StudioApp {
             let mut picked = tab;
             ui.horizontal(|ui| {
             ui.selectable_value(&mut picked, Tab::Training, "Training")
-                .on_hover_text("Samples and plots of the run.");
+                .on_hover_text("Samples and plots of the run. (key 1; the next tabs 2, 3, …)");
             if is_pixel {
                 ui.selectable_value(&mut picked, Tab::Lab, "Draw").on_hover_text(
                     "Watch images drawn pixel by pixel, with the model's uncertainty; complete half an image.",

@@ -45,6 +45,8 @@ pub struct StudioConfig {
     pub screenshot: Option<(PathBuf, f64)>,
     /// Close after this many seconds.
     pub quit_after: Option<f64>,
+    /// Close once the run started at launch has ended, printing its speed.
+    pub quit_when_done: bool,
     /// Repaint continuously and record frame times.
     pub frame_stats: bool,
     /// Milliseconds between steps at start.

@@ -67,6 +67,8 @@ pub enum DialogOutcome {
     Exported(Result<PathBuf, String>),
     /// A folder of runs was chosen, for the Runs tab to list.
     RunsFolderChosen(PathBuf),
+    /// No dialog could open (or the user types paths): the window asks for the path.
+    TypePath(super::typed_path::PathAsk),
     /// An input of style transfer or DeepDream was chosen (or dropped) and checked.
     InputChosen {
         /// What the file is for.
@@ -117,17 +119,31 @@ pub enum FolderKind {
 /// Runs dialogs one at a time on a background thread.
 pub struct DialogRunner {
     dialogs: Arc<dyn FileDialogs>,
+    /// Type every path instead of opening dialogs.
+    pub always_type: Arc<AtomicBool>,
     busy: Arc<AtomicBool>,
     tx: Sender<DialogOutcome>,
     rx: Receiver<DialogOutcome>,
 }
 
 impl DialogRunner {
-    /// A runner over `dialogs`.
-    pub fn new(dialogs: Arc<dyn FileDialogs>) -> Self {
+    /// A runner over `native` dialogs, with the typed-path fallback (its questions
+    /// arrive among the outcomes; `wake` repaints the window for them).
+    pub fn new(native: Arc<dyn FileDialogs>, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
         let (tx, rx) = unbounded();
+        let always_type = Arc::new(AtomicBool::new(false));
+        let asks = tx.clone();
+        let dialogs = Arc::new(super::typed_path::WithFallback {
+            native,
+            always_type: always_type.clone(),
+            ask: Arc::new(move |ask| {
+                let _ = asks.send(DialogOutcome::TypePath(ask));
+                wake();
+            }),
+        });
         Self {
             dialogs,
+            always_type,
             busy: Arc::new(AtomicBool::new(false)),
             tx,
             rx,

@@ -133,7 +133,7 @@ impl StudioApp {
             DialogOutcome::PresetLoaded(Ok(spec)) => {
                 self.state
                     .say(Level::Info, format!("loaded preset {}", spec.name()));
-                self.state.draft = *spec;
+                self.switch_to(*spec);
             }
             DialogOutcome::PresetLoaded(Err(e)) => self
                 .state
@@ -147,6 +147,10 @@ impl StudioApp {
                 .say(Level::Error, format!("preset not saved: {e}")),
             DialogOutcome::RunFolderChosen(folder) => self.send(Command::open_run(folder)),
             DialogOutcome::RunsFolderChosen(folder) => self.add_runs_folder(folder),
+            DialogOutcome::TypePath(ask) => {
+                // One question at a time: an older one is answered "cancelled".
+                self.typed_path = Some(super::typed_path_ui::TypedPath::new(ask));
+            }
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
                     s.data.source = TextSource::File;

@@ -10,6 +10,7 @@ pub mod dialogs;
 mod file_inputs;
 pub mod frame_stats;
 pub mod gallery_history;
+mod keys;
 pub mod lab_state;
 pub mod lab_tools;
 pub mod panels;
@@ -17,7 +18,10 @@ mod perform;
 pub mod run_files;
 mod runs_tab;
 pub mod state;
+pub mod switching;
 pub mod theme;
+pub mod typed_path;
+mod typed_path_ui;
 mod window;
 
 use central::Tab;
@@ -27,6 +31,7 @@ pub use window::run_window;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use actions::{Actions, UiAction};
@@ -77,6 +82,11 @@ pub struct StudioApp {
     autostart: bool,
     screenshot: Option<(PathBuf, f64)>,
     quit_after: Option<f64>,
+    quit_when_done: bool,
+    /// A path being typed where no file dialog could open.
+    typed_path: Option<typed_path_ui::TypedPath>,
+    /// Frames drawn since the window opened.
+    frames: u64,
     /// Frame times, when asked for.
     pub frame_stats: Option<FrameStats>,
 }
@@ -90,6 +100,7 @@ impl StudioApp {
     ) -> Self {
         let mut state = AppState::new(config.initial);
         state.delay_ms = config.delay_ms;
+        state.nice = config.worker.nice;
         state.runs_folders = config.runs_folders;
         let (tab, page) = match config.view {
             StartView::Training => (Tab::Training, None),
@@ -125,7 +136,7 @@ impl StudioApp {
         Self {
             state,
             worker,
-            dialogs: DialogRunner::new(file_dialogs),
+            dialogs: DialogRunner::new(file_dialogs, wake.clone()),
             run_files: run_files::RunFiles::new(waker(&wake)),
             runs_scanned_at: None,
             runs_scan_pending: false,
@@ -147,6 +158,9 @@ impl StudioApp {
             autostart: config.autostart,
             screenshot: config.screenshot,
             quit_after: config.quit_after,
+            quit_when_done: config.quit_when_done,
+            frames: 0,
+            typed_path: None,
             frame_stats: config.frame_stats.then(FrameStats::default),
         }
     }
@@ -204,6 +218,23 @@ impl StudioApp {
                 ctx.request_repaint_after(Duration::from_millis(100));
             }
         }
+        if self.quit_when_done
+            && let Some(run) = self.state.run.as_ref()
+            && let state::RunStatus::Ended(_) = run.status
+        {
+            self.quit_when_done = false;
+            if let Some(p) = &run.progress {
+                println!(
+                    "window: ended at step {} after {:.1} s of training ({:.2} steps/s), {} frames in {:.1} s",
+                    p.step,
+                    p.elapsed_s,
+                    (p.step - run.info.first_step) as f64 / p.elapsed_s.max(1e-9),
+                    self.frames,
+                    self.opened.elapsed().as_secs_f64(),
+                );
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if self.frame_stats.is_some() {
             ctx.request_repaint();
         }
@@ -212,9 +243,21 @@ impl StudioApp {
     /// Draws every panel, then carries out what they asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let frame_start = self.frame_stats.as_mut().map(FrameStats::frame_started);
+        self.frames += 1;
         let dialog_open = self.dialogs.is_busy();
+        self.keys(&ui.ctx().clone());
         egui::Panel::top("menu").show(ui, |ui| {
-            panels::menu_bar::ui(ui, &self.state, dialog_open, &mut self.actions);
+            let mut type_paths = self.dialogs.always_type.load(Ordering::Relaxed);
+            panels::menu_bar::ui(
+                ui,
+                &self.state,
+                dialog_open,
+                &mut type_paths,
+                &mut self.actions,
+            );
+            self.dialogs
+                .always_type
+                .store(type_paths, Ordering::Relaxed);
         });
         egui::Panel::bottom("status").show(ui, |ui| panels::status_bar::ui(ui, &self.state));
         egui::Panel::left("setup")
@@ -229,6 +272,8 @@ impl StudioApp {
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui, dialog_open));
+        self.switch_question_ui(&ui.ctx().clone());
+        self.typed_path_ui(&ui.ctx().clone());
         for action in self.actions.take() {
             self.perform(ui.ctx(), action);
         }

@@ -50,14 +50,7 @@ impl StudioApp {
                 return;
             }
             UiAction::Send(command) => command,
-            UiAction::LoadSpec(spec) => {
-                // Another architecture cannot be a branch of this run.
-                if spec.architecture() != self.state.draft.architecture() {
-                    self.state.branching = None;
-                }
-                self.state.draft = *spec;
-                return;
-            }
+            UiAction::LoadSpec(spec) => return self.switch_to(*spec),
             UiAction::OpenPresetDialog => return self.dialogs.open_preset(waker(&self.wake)),
             UiAction::SavePresetDialog => {
                 return self
@@ -69,6 +62,8 @@ impl StudioApp {
                 return self.run_files.send(RunJob::Compare(folders));
             }
             UiAction::ScanRuns => return self.scan_runs(),
+            UiAction::ScanRunsOnce if self.runs_scan_pending => return,
+            UiAction::ScanRunsOnce => return self.scan_runs(),
             UiAction::StartSweep {
                 spec,
                 vary,

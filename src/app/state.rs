@@ -27,6 +27,8 @@ pub struct AppState {
     pub branching: Option<super::branching::PendingBranch>,
     /// The current or last run.
     pub run: Option<RunState>,
+    /// Another preset or architecture chosen during a run: the window asks first.
+    pub pending_switch: Option<super::switching::PendingSwitch>,
     /// The latest picture of a 2-D GAN.
     pub gan2d_view: Option<Gan2dView>,
     /// The dataset shown in the browser.
@@ -39,6 +41,8 @@ pub struct AppState {
     pub view_generation: u64,
     /// Milliseconds the worker sleeps between steps (the speed slider).
     pub delay_ms: u64,
+    /// The training threads' nice value (19: lowest priority; 0: normal).
+    pub nice: i32,
     /// Messages for the status bar, newest last.
     pub log: Vec<LogLine>,
     /// The lab (an autoencoder's latent space, a character model's text).
@@ -144,12 +148,14 @@ impl AppState {
             draft,
             branching: None,
             run: None,
+            pending_switch: None,
             gan2d_view: None,
             dataset: None,
             dataset_error: None,
             gallery: GalleryHistory::new(120),
             view_generation: 0,
             delay_ms: 0,
+            nice: 19,
             log: Vec::new(),
             lab: LabState::default(),
             text_samples: Vec::new(),
@@ -216,6 +222,18 @@ impl AppState {
         }
     }
 
+    /// Clears what the last run showed (its plots, samples and lab answers), for a
+    /// new choice of experiment; the run itself stays in its folder.
+    pub fn forget_last_run(&mut self) {
+        self.run = None;
+        self.gan2d_view = None;
+        self.gallery.clear();
+        self.text_samples.clear();
+        self.lab = LabState::default();
+        self.live_pending.clear();
+        self.view_generation += 1;
+    }
+
     /// Folds one event from the worker into the state.
     pub fn apply(&mut self, event: Event) {
         match event {
@@ -254,6 +272,8 @@ impl AppState {
                     }
                 }
             }
+            // A view still on its way from a run the window has let go of.
+            Event::View(_) if self.run.is_none() => {}
             Event::View(view) => match *view {
                 View::Gan2d(v) => {
                     self.gan2d_view = Some(v);

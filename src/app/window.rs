@@ -6,6 +6,11 @@ use std::sync::Arc;
 use super::dialogs::NativeDialogs;
 use super::{StudioApp, StudioConfig};
 
+/// The longest the window waits to show what the worker sent (at most this many
+/// frames a second come from training: a plot that gains a row a second needs
+/// one). Input (the mouse, keys) repaints at once as usual.
+pub const REPAINT_GAP: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Opens the window (`size` in points) and runs until it closes.
 pub fn run_window(config: StudioConfig, size: [f32; 2]) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
@@ -19,7 +24,10 @@ pub fn run_window(config: StudioConfig, size: [f32; 2]) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || ctx.request_repaint());
+            // News from the worker repaints within REPAINT_GAP, several pieces of news
+            // in one frame: a frame costs the CPU that training needs.
+            let wake: Arc<dyn Fn() + Send + Sync> =
+                Arc::new(move || ctx.request_repaint_after(REPAINT_GAP));
             Ok(Box::new(StudioApp::new(
                 config,
                 Arc::new(NativeDialogs),

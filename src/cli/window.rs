@@ -28,6 +28,13 @@ pub struct WindowArgs {
     /// Close the window after this many seconds.
     #[arg(long, value_name = "SECS")]
     pub quit_after: Option<f64>,
+    /// Close the window once the run has ended, printing its steps and training
+    /// seconds (with `--autostart`: how `scripts/window_speed.sh` times the window).
+    #[arg(long)]
+    pub quit_when_done: bool,
+    /// Change a setting of the preset, `KEY=VALUE` (repeatable; checked together).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Print frame-time percentiles when the window closes.
     #[arg(long)]
     pub frame_stats: bool,
@@ -70,10 +77,11 @@ impl WindowArgs {
 
 /// Opens the window with `args` and runs until it closes.
 pub fn run(args: WindowArgs) -> anyhow::Result<()> {
-    let initial = match &args.preset {
+    let mut initial = match &args.preset {
         Some(p) => super::load_preset(p)?,
         None => presets::default_spec()?,
     };
+    initial.set_all(&args.set)?;
     let size = parse_size(&args.size).unwrap_or([1400.0, 900.0]);
     let mut worker = WorkerConfig {
         nice: args.nice,
@@ -91,6 +99,7 @@ pub fn run(args: WindowArgs) -> anyhow::Result<()> {
         autostart: args.autostart,
         screenshot: args.screenshot.clone().map(|p| (p, args.screenshot_after)),
         quit_after: args.quit_after,
+        quit_when_done: args.quit_when_done,
         frame_stats: args.frame_stats,
         delay_ms: args.delay_ms,
         view: args.view,

@@ -143,6 +143,10 @@ pub struct Schedule {
     /// The most megabytes that history may take (the newest entry is kept regardless).
     #[serde(default = "default_checkpoint_budget_mb")]
     pub checkpoint_budget_mb: u64,
+    /// A time budget: the run ends after this many seconds of training, pauses left
+    /// out (0: no limit; the run ends at `steps`, whichever comes first).
+    #[serde(default)]
+    pub seconds: u64,
 }
 
 fn default_keep_checkpoints() -> u32 {
@@ -162,6 +166,7 @@ impl Default for Schedule {
             checkpoint_every: 500,
             keep_checkpoints: default_keep_checkpoints(),
             checkpoint_budget_mb: default_checkpoint_budget_mb(),
+            seconds: 0,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `metrics.csv`: a header row `step,<metric>,…,elapsed_s`, then one row per logged
 //! step, flushed as it goes so a crash loses at most the row being written.
-//! `elapsed_s` is the wall-clock time since the run started, in seconds (pauses included).
+//! `elapsed_s` is the training time since the run started, in seconds (pauses left out;
+//! a continued run goes on from its checkpoint's).
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};

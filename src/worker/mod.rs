@@ -2,6 +2,7 @@
 //! talks to a front end (window or CLI) through [`Command`]s and [`Event`]s on
 //! bounded channels.
 
+pub mod cpu_share;
 mod priority;
 pub mod protocol;
 mod run_loop;

@@ -53,6 +53,13 @@ pub enum Command {
     },
     /// Write a checkpoint now.
     SaveCheckpoint,
+    /// Set the nice value of the training thread and its compute threads (19: the
+    /// lowest priority, the window stays smooth; 0: normal). Raising the priority
+    /// again may need a permission the system refuses: the answer says so.
+    SetPriority {
+        /// The nice value, -20 to 19.
+        nice: i32,
+    },
     /// Ask the latent lab a question about the running model, or the last one that
     /// ended (queued queries for the same slot are dropped in favour of the newest).
     Lab(LabQuery),
@@ -166,6 +173,11 @@ pub struct Progress {
     pub last_step: u64,
     /// Recent speed.
     pub steps_per_sec: f64,
+    /// Seconds of training so far (pauses left out).
+    pub elapsed_s: f64,
+    /// The training thread's share of the CPU time it wanted, over the last few
+    /// seconds (`None` until measured, or where the system does not say).
+    pub cpu_share: Option<f64>,
 }
 
 /// How a run ended.

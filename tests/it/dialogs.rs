@@ -37,7 +37,7 @@ fn next_outcome(runner: &DialogRunner) -> DialogOutcome {
 fn a_saved_preset_loads_back_and_a_broken_one_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("mine.toml");
-    let runner = DialogRunner::new(Arc::new(Answer(path.clone())));
+    let runner = DialogRunner::new(Arc::new(Answer(path.clone())), Arc::new(|| {}));
     let mut spec = presets::default_spec().expect("built-in preset");
     spec.set("train.lr_d=0.0002").expect("set");
     runner.save_preset(spec.clone(), || {});
@@ -78,7 +78,7 @@ fn datasets_preview_and_galleries_export_off_the_ui_thread() {
                 .expect("png");
         }
     }
-    let runner = DialogRunner::new(Arc::new(Answer(dir.path().to_path_buf())));
+    let runner = DialogRunner::new(Arc::new(Answer(dir.path().to_path_buf())), Arc::new(|| {}));
     runner.open_dataset(FolderKind::Pictures, 32, 1, || {});
     let preview = match next_outcome(&runner) {
         DialogOutcome::DatasetPreviewed(Ok(p)) => p,
@@ -106,7 +106,7 @@ fn datasets_preview_and_galleries_export_off_the_ui_thread() {
     }
     // Export three frames as a GIF and read it back.
     let gif = dir.path().join("history.gif");
-    let exporter = DialogRunner::new(Arc::new(Answer(gif.clone())));
+    let exporter = DialogRunner::new(Arc::new(Answer(gif.clone())), Arc::new(|| {}));
     let frames: Vec<_> = (0..3u8)
         .map(|i| ImageGrid::tile(i as u64, &[i * 100; 16], 1, 4, 4, 1, 1).image)
         .collect();

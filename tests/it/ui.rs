@@ -60,6 +60,7 @@ fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
         autostart: false,
         screenshot: None,
         quit_after: None,
+        quit_when_done: false,
         frame_stats: false,
         delay_ms: 0,
         view: latent_studio::app::StartView::Training,
@@ -373,8 +374,17 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
         h.state_mut().state.draft.set(setting).expect("setting");
     }
     run_to_the_end(&mut h);
-    // The Draw tab draws once by itself.
+    // The Draw tab waits for a click: drawing shares the worker with training.
     h.get_by_label("Draw").click();
+    for _ in 0..5 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        h.state().state.lab.drawing.is_none(),
+        "the Draw tab drew before it was asked"
+    );
+    h.get_by_label("Start drawing").click();
     h.step();
     step_until(&mut h, Duration::from_secs(120), |a| {
         a.state.lab.drawing.as_ref().is_some_and(|d| d.done)

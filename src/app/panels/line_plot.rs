@@ -44,7 +44,7 @@ impl PlotTools {
             ui.selectable_value(&mut self.x_time, false, "step")
                 .on_hover_text("Steps on the x axis.");
             ui.selectable_value(&mut self.x_time, true, "time")
-                .on_hover_text("Wall-clock seconds of training on the x axis (pauses included).");
+                .on_hover_text("Seconds of training on the x axis (pauses left out).");
             ui.separator();
             ui.add(
                 egui::Slider::new(&mut self.smoothing, 0.0..=lines::MAX_SMOOTHING)

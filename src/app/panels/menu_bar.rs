@@ -4,8 +4,17 @@ use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::presets;
 
-/// Draws the menu bar.
-pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut Actions) {
+/// Runs offered under File → Recent runs.
+const RECENT: usize = 8;
+
+/// Draws the menu bar. `type_paths`: ask for paths as text instead of dialogs.
+pub fn ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    dialog_open: bool,
+    type_paths: &mut bool,
+    actions: &mut Actions,
+) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             ui.add_enabled_ui(!dialog_open, |ui| {
@@ -23,6 +32,9 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
                     actions.push(UiAction::OpenRunDialog);
                 }
             });
+            recent_runs(ui, state, actions);
+            ui.checkbox(type_paths, "Type paths instead of dialogs")
+                .on_hover_text("Ask for every file or folder as typed text (where the system's file dialogs do not work, e.g. over SSH). The window does so by itself when no dialog can open.");
             ui.separator();
             if ui.button("Quit").clicked() {
                 actions.push(UiAction::Quit);
@@ -30,8 +42,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
         });
         ui.separator();
         let label = ui.label("Preset:").id;
-        let active = state.is_active();
-        ui.add_enabled_ui(!active, |ui| {
+        {
             egui::ComboBox::from_id_salt("preset")
                 .selected_text(state.draft.name())
                 .show_ui(ui, |ui| {
@@ -45,7 +56,41 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, dialog_open: bool, actions: &mut 
                 })
                 .response
                 .labelled_by(label)
-                .on_hover_text("A ready experiment from presets/ (stop the run to change it).");
-        });
+                .on_hover_text("A ready experiment from presets/ (during a run, the window asks before stopping it).");
+        }
     });
+}
+
+/// File → Recent runs: the newest run folders, to open paused.
+fn recent_runs(ui: &mut egui::Ui, state: &AppState, actions: &mut Actions) {
+    let response = ui.menu_button("Recent runs", |ui| match &state.runs {
+        Some(Ok((runs, _))) if !runs.is_empty() => {
+            for run in runs.iter().take(RECENT) {
+                let label = format!("{} · {} · step {}", run.name, run.architecture, run.steps);
+                if ui
+                    .button(label)
+                    .on_hover_text(format!(
+                        "Open {} paused, to continue it or explore it.",
+                        run.folder.display()
+                    ))
+                    .clicked()
+                {
+                    actions.push(UiAction::OpenRun(run.folder.clone()));
+                    ui.close();
+                }
+            }
+        }
+        Some(Ok(_)) => {
+            ui.label("No runs yet.");
+        }
+        Some(Err(e)) => {
+            ui.label(format!("The runs could not be read: {e}"));
+        }
+        None => {
+            ui.label("Reading the runs…");
+        }
+    });
+    if response.response.hovered() && state.runs.is_none() {
+        actions.push(UiAction::ScanRunsOnce);
+    }
 }

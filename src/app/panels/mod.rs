@@ -27,6 +27,7 @@ pub mod pixel_draw;
 pub mod pixel_region;
 pub mod run_controls;
 pub mod run_details;
+pub mod run_progress;
 pub mod runs_compare;
 pub mod runs_finals;
 pub mod runs_grid;

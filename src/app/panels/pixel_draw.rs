@@ -26,7 +26,8 @@ pub struct PixelDraw {
     canvas: CachedImage,
     heat: CachedImage,
     gallery: Vec<CachedImage>,
-    /// Whether the page has asked for a drawing yet (it draws once on its own).
+    /// Whether the page has asked for a drawing yet (it waits for a click: a drawing
+    /// shares the worker with training).
     started: bool,
 }
 
@@ -83,12 +84,10 @@ impl PixelDraw {
                 ui.radio_value(&mut self.per_update, n, label)
                     .on_hover_text(tip);
             }
-            let first = !self.started && lab.drawing.is_none();
             if ui
                 .button("Start drawing")
-                .on_hover_text("Draw new images (a new press starts over).")
+                .on_hover_text("Draw new images (a new press starts over). Drawing shares the CPU with training.")
                 .clicked()
-                || first
             {
                 self.started = true;
                 actions.push(UiAction::Lab(LabQuery::Pixels(PixelQuery::Draw(
@@ -105,6 +104,9 @@ impl PixelDraw {
         });
         if let Some(e) = lab.errors.get(&LabSlot::Pixels) {
             ui.colored_label(theme::WARNING, e);
+        }
+        if !self.started && lab.drawing.is_none() {
+            ui.weak("Press Start drawing to watch the model draw.");
         }
         ui.separator();
         ui.horizontal_top(|ui| {

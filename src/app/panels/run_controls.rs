@@ -1,7 +1,7 @@
 //! Start, pause, stop, single steps and speed.
 
 use crate::app::actions::{Actions, UiAction};
-use crate::app::state::{AppState, RunStatus};
+use crate::app::state::AppState;
 use crate::experiments::StepPart;
 use crate::worker::Command;
 
@@ -62,14 +62,14 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         if running {
             if ui
                 .button("Pause")
-                .on_hover_text("Pause after the current step.")
+                .on_hover_text("Pause after the current step. (Space)")
                 .clicked()
             {
                 actions.push(UiAction::Send(Command::Pause));
             }
         } else if ui
             .add_enabled(paused, egui::Button::new("Resume"))
-            .on_hover_text("Continue training from where it paused.")
+            .on_hover_text("Continue training from where it paused. (Space)")
             .clicked()
         {
             actions.push(UiAction::Send(Command::Resume));
@@ -99,10 +99,14 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             (
                 "Step both",
                 StepPart::Whole,
-                "While paused: one whole step (D updates, then G).",
+                "While paused: one whole step (D updates, then G). (S)",
             ),
         ];
-        let one_step = [("Step", StepPart::Whole, "While paused: one training step.")];
+        let one_step = [(
+            "Step",
+            StepPart::Whole,
+            "While paused: one training step. (S)",
+        )];
         let steps: &[_] = if is_gan { &gan_steps } else { &one_step };
         for &(label, part, tip) in steps {
             if ui
@@ -129,38 +133,10 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     });
     if ui
         .add_enabled(active, egui::Button::new("Save checkpoint"))
-        .on_hover_text("Write the weights to the run folder now.")
+        .on_hover_text("Write the weights to the run folder now. (Ctrl+S)")
         .clicked()
     {
         actions.push(UiAction::Send(Command::SaveCheckpoint));
     }
-    if let Some(run) = &state.run {
-        let (step, last, speed) = match run.progress {
-            Some(p) => (p.step, p.last_step, p.steps_per_sec),
-            None => (run.info.first_step, run.info.last_step, 0.0),
-        };
-        let fraction = if last > 0 {
-            step as f32 / last as f32
-        } else {
-            0.0
-        };
-        let what = match &run.status {
-            RunStatus::Running if speed < 10.0 => {
-                format!("step {step}/{last} · {speed:.2} steps/s")
-            }
-            RunStatus::Running => format!("step {step}/{last} · {speed:.0} steps/s"),
-            RunStatus::Paused(_) => format!("paused at step {step}/{last}"),
-            RunStatus::Ended(_) => format!("ended at step {step}/{last}"),
-        };
-        ui.add(egui::ProgressBar::new(fraction).text(what));
-        match &run.status {
-            RunStatus::Paused(Some(reason)) => {
-                ui.colored_label(crate::app::theme::WARNING, reason);
-            }
-            RunStatus::Ended(crate::worker::RunEnd::Failed(msg)) => {
-                ui.colored_label(crate::app::theme::ERROR, format!("failed: {msg}"));
-            }
-            _ => {}
-        }
-    }
+    super::run_progress::ui(ui, state, actions);
 }

@@ -19,7 +19,8 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         let label = ui.label("Architecture").id;
         let current = state.draft.architecture();
         let current_label = registry::find(current).map_or(current, |a| a.label);
-        ui.add_enabled_ui(!active && !branching, |ui| {
+        // A branch keeps its parent's architecture; during a run the window asks first.
+        ui.add_enabled_ui(!branching, |ui| {
             egui::ComboBox::from_id_salt("architecture")
                 .selected_text(current_label)
                 .show_ui(ui, |ui| {
@@ -37,7 +38,8 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 })
                 .response
                 .labelled_by(label)
-                .on_hover_text("Which kind of model to train (stop the run to change it).");
+                .on_hover_text("Which kind of model to train (during a run, the window asks before stopping it).")
+                .on_disabled_hover_text("A branch keeps the architecture of the run it branches from (Cancel the branch to choose another).");
         });
     });
     match fixed_panel(state.draft.architecture()) {

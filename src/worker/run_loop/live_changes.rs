@@ -39,3 +39,19 @@ impl RunLoop {
         }
     }
 }
+
+impl RunLoop {
+    /// Sets the training threads' priority (this thread and the compute pool's).
+    pub(super) fn set_priority(&mut self, nice: i32) {
+        let nice = nice.clamp(-20, 19);
+        let mine = crate::worker::set_current_thread_nice(nice);
+        let pool: Vec<bool> = rayon::broadcast(|_| crate::worker::set_current_thread_nice(nice));
+        if mine && pool.iter().all(|&ok| ok) {
+            self.emit(Event::Notice(format!("training priority: nice {nice}")));
+        } else {
+            self.emit(Event::Problem(format!(
+                "the system refused training priority nice {nice} (a higher priority than before needs permission; start the studio with --nice {nice} instead)"
+            )));
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! run folder and reports events.
 
 mod carried;
+mod clock;
 mod ending;
 mod lab_queries;
 mod live_changes;
@@ -17,6 +18,7 @@ use candle_core::{Device, Tensor};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use carried::LoopState;
+use clock::Speed;
 
 use super::protocol::{Command, Event, RunEnd, RunInfo, RunOptions};
 use super::{Factory, WorkerConfig};
@@ -72,9 +74,10 @@ struct ActiveRun {
     speed_origin: u64,
     /// A continued run's rewind, until it first moves on.
     rewind: Option<rewind::Rewind>,
-    /// When this session of the run started, and the training time before it.
-    session_start: Instant,
-    elapsed_before_s: f64,
+    /// Seconds of training, pauses left out.
+    clock: clock::TrainClock,
+    /// The training thread's share of the CPU.
+    cpu_share: crate::worker::cpu_share::CpuShare,
 }
 
 impl RunLoop {
@@ -189,14 +192,14 @@ impl RunLoop {
             }
             Command::Pause => {
                 if let Some(r) = self.run.as_mut().filter(|r| !r.paused) {
-                    r.paused = true;
+                    r.set_paused(true);
                     let step = r.step;
                     self.emit(Event::Paused { step, reason: None });
                 }
             }
             Command::Resume => {
                 if let Some(r) = self.run.as_mut().filter(|r| r.paused) {
-                    r.paused = false;
+                    r.set_paused(false);
                     self.emit(Event::Resumed);
                 }
             }
@@ -223,6 +226,7 @@ impl RunLoop {
                     r.delay = Duration::from_millis(millis.min(5000));
                 }
             }
+            Command::SetPriority { nice } => self.set_priority(nice),
             Command::SaveCheckpoint => {
                 if self.run.is_some() {
                     self.checkpoint()?;
@@ -327,8 +331,8 @@ impl RunLoop {
             last_progress: Instant::now(),
             speed: Speed::new(first_step),
             speed_origin: first_step,
-            session_start: Instant::now(),
-            elapsed_before_s,
+            clock: clock::TrainClock::new(elapsed_before_s, !options.start_paused),
+            cpu_share: Default::default(),
             rewind,
         });
         self.snapshot()?;
@@ -375,7 +379,7 @@ impl RunLoop {
         {
             // A full disk, say: wait for the user rather than train on unsaved.
             if let Some(r) = self.run.as_mut() {
-                r.paused = true;
+                r.set_paused(true);
             }
             self.emit(Event::Paused {
                 step,
@@ -385,7 +389,18 @@ impl RunLoop {
             });
         }
         self.send_progress(false);
-        if step >= self.last_step() {
+        let out_of_time = schedule.seconds > 0
+            && self
+                .run
+                .as_ref()
+                .is_some_and(|r| r.clock.seconds() >= schedule.seconds as f64);
+        if out_of_time {
+            self.emit(Event::Notice(format!(
+                "its time budget of {} s is spent (schedule.seconds)",
+                schedule.seconds
+            )));
+        }
+        if step >= self.last_step() || out_of_time {
             self.end(|step| RunEnd::Finished { step });
         }
         Ok(())
@@ -400,7 +415,7 @@ impl RunLoop {
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };
-        r.paused = true;
+        r.set_paused(true);
         let restored = match &r.last_good {
             Some((step, tensors)) => {
                 let map = tensors.iter().cloned().collect();
@@ -434,6 +449,12 @@ impl RunLoop {
 }
 
 impl ActiveRun {
+    fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+        self.cpu_share.reset();
+        self.clock.set_running(!paused);
+    }
+
     fn accumulate(&mut self, metrics: &Metrics) {
         for (name, value) in metrics {
             if let Some(i) = self.names.iter().position(|n| n == name) {
@@ -441,38 +462,6 @@ impl ActiveRun {
                 self.sums[i].1 += 1;
             }
         }
-    }
-}
-
-/// Steps per second, smoothed.
-struct Speed {
-    at: Instant,
-    step: u64,
-    rate: f64,
-}
-
-impl Speed {
-    fn new(step: u64) -> Self {
-        Self {
-            at: Instant::now(),
-            step,
-            rate: 0.0,
-        }
-    }
-
-    fn update(&mut self, step: u64) -> f64 {
-        let dt = self.at.elapsed().as_secs_f64();
-        if dt > 0.0 && step >= self.step {
-            let now = (step - self.step) as f64 / dt;
-            self.rate = if self.rate == 0.0 {
-                now
-            } else {
-                0.7 * self.rate + 0.3 * now
-            };
-        }
-        self.at = Instant::now();
-        self.step = step;
-        self.rate
     }
 }
 

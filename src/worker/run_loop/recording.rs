@@ -13,8 +13,9 @@ use crate::runs::render;
 use crate::view::View;
 use crate::worker::protocol::{Event, MetricRow, Progress};
 
-/// Views wait at least this many times as long as the last one took to make.
-const VIEW_COST_FACTOR: u32 = 4;
+/// Views wait at least this many times as long as the last one took to make: views
+/// take at most a twentieth of the worker's time, so watching costs little speed.
+const VIEW_COST_FACTOR: u32 = 19;
 
 /// How often a progress event is sent at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -38,7 +39,7 @@ impl RunLoop {
             .map(|&(s, n)| (n > 0).then(|| s / n as f64))
             .collect();
         r.sums.iter_mut().for_each(|s| *s = (0.0, 0));
-        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
+        let elapsed_s = r.clock.seconds();
         let row = MetricRow {
             step: r.step,
             values,
@@ -62,7 +63,7 @@ impl RunLoop {
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };
-        // Views of a big model are costly: keep them under a fifth of the worker's time.
+        // Views of a big model are costly: keep them to a small share of the worker's time.
         let gap = interval.max(r.view_cost * VIEW_COST_FACTOR);
         let due = r.last_view.is_none_or(|t| t.elapsed() >= gap);
         if !(force || due) {
@@ -91,6 +92,14 @@ impl RunLoop {
             step: r.step,
             last_step: r.last_step,
             steps_per_sec: r.speed.update(r.step),
+            elapsed_s: r.clock.seconds(),
+            // A slowed-down run waits by choice: that is not starvation.
+            cpu_share: if r.delay.is_zero() {
+                r.cpu_share.sample()
+            } else {
+                r.cpu_share.reset();
+                None
+            },
         };
         // Progress alone does not wake the window: it shows with the next view or row.
         if self.events.send(Event::Progress(p)).is_err() {
@@ -139,7 +148,7 @@ impl RunLoop {
         let path = folder.checkpoint_path();
         let spec = r.exp.spec();
         let mut state = r.exp.train_state()?;
-        let elapsed_s = r.elapsed_before_s + r.session_start.elapsed().as_secs_f64();
+        let elapsed_s = r.clock.seconds();
         LoopState::put(&mut state, &r.sums, elapsed_s, r.last_logged)?;
         let schedule = spec.schedule();
         let rule = history::Retention {

@@ -34,7 +34,7 @@ for round in $(seq "${ROUNDS:-3}"); do
     echo "headless: $hsteps steps in $hsecs s: $h steps/s"
     extra=()
     [ -n "${FRAME_STATS:-}" ] && extra+=(--frame-stats)
-    window=("$bin" window --preset "$preset" "${budget[@]}" --autostart --quit-when-done --size "$size" "${extra[@]}")
+    window=("$bin" window --preset "$preset" "${budget[@]}" --autostart --quit-when-done --no-restore --view training --size "$size" "${extra[@]}")
     if [ -z "${DISPLAY:-}" ]; then
         w=${size%x*}; hgt=${size#*x}
         window=(xvfb-run -a -s "-screen 0 ${w}x${hgt}x24" "${window[@]}")

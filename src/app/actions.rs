@@ -86,6 +86,8 @@ pub enum UiAction {
     BranchFrom(std::path::PathBuf, u64),
     /// Give up the branch being set up (Start makes a new run again).
     CancelBranch,
+    /// Open the Help window (the glossary and the keys).
+    ShowHelp,
     /// Close the window.
     Quit,
 }

@@ -55,4 +55,12 @@ pub struct StudioConfig {
     pub view: StartView,
     /// A run folder to open at start (paused, ready to continue or explore).
     pub open_run: Option<PathBuf>,
+    /// Remember the session (draft, tab, folders) when the window closes.
+    pub persist: bool,
+    /// Ask for paths as text instead of opening file dialogs.
+    pub type_paths: bool,
+    /// The longest the window waits to show the worker's news, in milliseconds: the
+    /// window's wake reads it, the app sets it for what is shown (see
+    /// [`crate::app::news_gap_ms`]).
+    pub news_gap_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }

@@ -1,5 +1,5 @@
 //! The window's keys: Space pauses and resumes, S steps while paused, Ctrl+S writes a
-//! checkpoint, 1, 2, … choose the tabs. None acts while a text field has the keyboard.
+//! checkpoint, 1, 2, … choose the tabs, F1 opens Help. None acts while a text field has the keyboard.
 
 use super::StudioApp;
 use super::actions::UiAction;
@@ -14,6 +14,9 @@ impl StudioApp {
             || self.typed_path.is_some()
         {
             return;
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
+            self.help_open = !self.help_open;
         }
         let (space, s, ctrl_s, digit) = ctx.input_mut(|i| {
             let ctrl_s = i.consume_key(egui::Modifiers::COMMAND, egui::Key::S);

@@ -10,6 +10,7 @@ pub mod dialogs;
 mod file_inputs;
 pub mod frame_stats;
 pub mod gallery_history;
+mod icon;
 mod keys;
 pub mod lab_state;
 pub mod lab_tools;
@@ -17,6 +18,8 @@ pub mod panels;
 mod perform;
 pub mod run_files;
 mod runs_tab;
+mod session;
+pub use session::{Restore, Session};
 pub mod state;
 pub mod switching;
 pub mod theme;
@@ -85,6 +88,13 @@ pub struct StudioApp {
     quit_when_done: bool,
     /// A path being typed where no file dialog could open.
     typed_path: Option<typed_path_ui::TypedPath>,
+    /// Remember the session when the window closes.
+    persist: bool,
+    /// The window's wake reads it (see [`news_gap_ms`]).
+    news_gap: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether the Help window is open, and what its search field holds.
+    help_open: bool,
+    help_filter: String,
     /// Frames drawn since the window opened.
     frames: u64,
     /// Frame times, when asked for.
@@ -133,10 +143,14 @@ impl StudioApp {
                 None
             }
         };
+        let dialogs = DialogRunner::new(file_dialogs, wake.clone());
+        dialogs
+            .always_type
+            .store(config.type_paths, Ordering::Relaxed);
         Self {
             state,
             worker,
-            dialogs: DialogRunner::new(file_dialogs, wake.clone()),
+            dialogs,
             run_files: run_files::RunFiles::new(waker(&wake)),
             runs_scanned_at: None,
             runs_scan_pending: false,
@@ -161,6 +175,10 @@ impl StudioApp {
             quit_when_done: config.quit_when_done,
             frames: 0,
             typed_path: None,
+            help_open: false,
+            persist: config.persist,
+            news_gap: config.news_gap_ms.clone(),
+            help_filter: String::new(),
             frame_stats: config.frame_stats.then(FrameStats::default),
         }
     }
@@ -191,6 +209,16 @@ impl StudioApp {
                 );
                 self.worker = None;
             }
+        }
+        let shown = self
+            .state
+            .run
+            .as_ref()
+            .map(|r| tools_of(&r.info.spec).samples);
+        let gap = news_gap_ms(shown);
+        if self.news_gap.swap(gap, Ordering::Relaxed) != gap && shown.is_some() {
+            // No view more often than the window shows one.
+            self.send(Command::ViewEvery { millis: gap });
         }
         self.take_dropped_files(ctx);
         let outcomes: Vec<DialogOutcome> = self.dialogs.outcomes().collect();
@@ -274,6 +302,11 @@ impl StudioApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui, dialog_open));
         self.switch_question_ui(&ui.ctx().clone());
         self.typed_path_ui(&ui.ctx().clone());
+        panels::help::ui(
+            &ui.ctx().clone(),
+            &mut self.help_open,
+            &mut self.help_filter,
+        );
         for action in self.actions.take() {
             self.perform(ui.ctx(), action);
         }
@@ -312,12 +345,28 @@ impl eframe::App for StudioApp {
         StudioApp::ui(self, ui);
     }
 
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.save_session(storage);
+    }
+
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         if let Some(stats) = &self.frame_stats {
             println!("{}", stats.summary());
         }
         // Dropping the handle stops the run (writing its last checkpoint) and joins the thread.
         self.worker = None;
+    }
+}
+
+/// The longest the window waits to show the worker's news, in milliseconds, for what
+/// it shows (`None`: nothing yet). The 2-D lab animates (GAN Lab's points move every
+/// frame): 10 frames a second. Elsewhere a gallery that changes a few times a second
+/// and plots that gain a row a second need about two: each frame drawn is CPU time
+/// the run does not get (measured by `scripts/window_speed.sh`).
+pub fn news_gap_ms(samples: Option<SampleKind>) -> u64 {
+    match samples {
+        Some(SampleKind::Points2d) => 100,
+        _ => 400,
     }
 }
 

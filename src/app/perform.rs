@@ -123,6 +123,10 @@ impl StudioApp {
                 self.tab = super::Tab::Training;
                 Command::open_run(folder)
             }
+            UiAction::ShowHelp => {
+                self.help_open = true;
+                return;
+            }
             UiAction::Quit => return ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiAction::PreviewDataset => {
                 if let Some(source) = draft_dataset(&self.state.draft) {

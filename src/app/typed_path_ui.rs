@@ -39,12 +39,16 @@ impl StudioApp {
                      under Xvfb, over SSH or in a sandbox). Type the path instead.",
                 );
             }
-            ui.label(format!("Path of {what} (~ is your home folder):"));
-            let edit = ui.add(
-                egui::TextEdit::singleline(&mut typed.text)
-                    .desired_width(f32::INFINITY)
-                    .hint_text("/path/to/…"),
-            );
+            let label = ui
+                .label(format!("Path of {what} (~ is your home folder):"))
+                .id;
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(&mut typed.text)
+                        .desired_width(f32::INFINITY)
+                        .hint_text("/path/to/…"),
+                )
+                .labelled_by(label);
             edit.request_focus();
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if let Some(p) = &problem {

@@ -2,32 +2,48 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use super::dialogs::NativeDialogs;
-use super::{StudioApp, StudioConfig};
-
-/// The longest the window waits to show what the worker sent (at most this many
-/// frames a second come from training: a plot that gains a row a second needs
-/// one). Input (the mouse, keys) repaints at once as usual.
-pub const REPAINT_GAP: std::time::Duration = std::time::Duration::from_millis(250);
+use super::{Restore, Session, StudioApp, StudioConfig, icon};
 
 /// Opens the window (`size` in points) and runs until it closes.
-pub fn run_window(config: StudioConfig, size: [f32; 2]) -> anyhow::Result<()> {
+/// With `restore`, the window comes back as the last session left it (size, draft,
+/// tab, folders; the command line's choices win) and remembers this one; without,
+/// it starts from `config` and remembers nothing.
+pub fn run_window(
+    mut config: StudioConfig,
+    size: [f32; 2],
+    restore: Option<Restore>,
+) -> anyhow::Result<()> {
+    config.persist = restore.is_some();
+    let gap = config.news_gap_ms.clone();
+    gap.store(super::news_gap_ms(None), Ordering::Relaxed);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size(size)
-            .with_title("Latent Studio"),
+            .with_title("Latent Studio")
+            .with_app_id("latent-studio")
+            .with_icon(Arc::new(icon::window_icon())),
+        persist_window: restore.is_some(),
         ..Default::default()
     };
     eframe::run_native(
         "Latent Studio",
         options,
         Box::new(move |cc| {
+            if let (Some(rules), Some(storage)) = (restore, cc.storage)
+                && let Some(session) = Session::load(storage)
+            {
+                session.apply(rules, &mut config);
+            }
             let ctx = cc.egui_ctx.clone();
-            // News from the worker repaints within REPAINT_GAP, several pieces of news
-            // in one frame: a frame costs the CPU that training needs.
-            let wake: Arc<dyn Fn() + Send + Sync> =
-                Arc::new(move || ctx.request_repaint_after(REPAINT_GAP));
+            // News from the worker repaints within the gap, several pieces of news in
+            // one frame: a frame costs the CPU that training needs.
+            let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+                ctx.request_repaint_after(Duration::from_millis(gap.load(Ordering::Relaxed)))
+            });
             Ok(Box::new(StudioApp::new(
                 config,
                 Arc::new(NativeDialogs),

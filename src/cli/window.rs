@@ -54,9 +54,14 @@ pub struct WindowArgs {
     /// still go to `runs/`).
     #[arg(long = "runs", value_name = "DIR")]
     pub runs_folders: Vec<PathBuf>,
-    /// What the central area shows at start (the lab pages need an autoencoder).
-    #[arg(long, value_enum, default_value_t = StartView::Training)]
-    pub view: StartView,
+    /// What the central area shows at start (the lab pages need an autoencoder;
+    /// default: the tab open when the window last closed, else Training).
+    #[arg(long, value_enum)]
+    pub view: Option<StartView>,
+    /// Start from the defaults and the options given, not from what the last
+    /// session left (its size, experiment, tab, folders); remember nothing.
+    #[arg(long)]
+    pub no_restore: bool,
     /// Initial window size, `WIDTHxHEIGHT`.
     #[arg(long, default_value = "1400x900")]
     pub size: String,
@@ -102,10 +107,17 @@ pub fn run(args: WindowArgs) -> anyhow::Result<()> {
         quit_when_done: args.quit_when_done,
         frame_stats: args.frame_stats,
         delay_ms: args.delay_ms,
-        view: args.view,
+        view: args.view.unwrap_or_default(),
         open_run: args.run.clone(),
+        persist: false,
+        type_paths: false,
+        news_gap_ms: Default::default(),
     };
-    crate::app::run_window(config, size)
+    let restore = (!args.no_restore).then_some(crate::app::Restore {
+        draft: args.preset.is_none() && args.run.is_none(),
+        view: args.view.is_none(),
+    });
+    crate::app::run_window(config, size, restore)
 }
 
 /// `WIDTHxHEIGHT` as a size.
@@ -123,7 +135,8 @@ mod tests {
         let args = WindowArgs::defaults();
         assert_eq!(args.nice, 19, "the worker runs at the lowest priority");
         assert_eq!(args.size, "1400x900");
-        assert_eq!(args.view, StartView::Training);
+        assert_eq!(args.view, None, "the last session's tab, else Training");
+        assert!(!args.no_restore);
         assert_eq!(parse_size(&args.size), Some([1400.0, 900.0]));
         assert_eq!(parse_size("800 x 600"), Some([800.0, 600.0]));
         assert_eq!(parse_size("big"), None);

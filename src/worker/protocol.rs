@@ -60,6 +60,12 @@ pub enum Command {
         /// The nice value, -20 to 19.
         nice: i32,
     },
+    /// Send views at most this often (a front end that draws fewer frames needs
+    /// fewer); no effect on a worker that sends none.
+    ViewEvery {
+        /// Milliseconds between views, at least.
+        millis: u64,
+    },
     /// Ask the latent lab a question about the running model, or the last one that
     /// ended (queued queries for the same slot are dropped in favour of the newest).
     Lab(LabQuery),

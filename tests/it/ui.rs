@@ -65,6 +65,9 @@ fn app_with(runs_dir: PathBuf, dialogs: Arc<dyn FileDialogs>) -> StudioApp {
         delay_ms: 0,
         view: latent_studio::app::StartView::Training,
         open_run: None,
+        persist: false,
+        type_paths: false,
+        news_gap_ms: Default::default(),
     };
     StudioApp::new(config, dialogs, Arc::new(|| {}))
 }
@@ -82,7 +85,7 @@ pub(crate) fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
 }
 
 /// Picks an architecture from the setup panel's list by its label.
-fn choose_architecture(h: &mut Harness<'_, StudioApp>, label: &str) {
+pub(crate) fn choose_architecture(h: &mut Harness<'_, StudioApp>, label: &str) {
     h.get_by_label("Architecture").click();
     h.run_steps(3);
     h.get_by_label(label).click();

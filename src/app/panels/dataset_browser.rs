@@ -110,10 +110,20 @@ impl DatasetBrowser {
                             .fill(theme::series(i))
                     })
                     .collect();
+                let names: Vec<String> = p.classes.iter().map(|(n, _)| n.clone()).collect();
                 ui.vertical(|ui| {
                     ui.label("Images per class");
+                    // One mark per class, named by the class (not a numeric axis).
                     Plot::new("class-histogram")
                         .height(ui.available_height().min(300.0))
+                        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+                        .x_axis_formatter(move |mark, _| {
+                            let i = mark.value.round();
+                            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                                return String::new();
+                            }
+                            names.get(i as usize).cloned().unwrap_or_default()
+                        })
                         .show(ui, |plot| plot.bar_chart(BarChart::new("images", bars)));
                 });
             }

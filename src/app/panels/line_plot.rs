@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use egui::Color32;
-use egui_plot::{GridInput, GridMark, HLine, Legend, Line, LineStyle, Plot, VLine};
+use egui_plot::{GridInput, GridMark, HLine, Line, LineStyle, Plot, VLine};
 
 use super::line_cache::{self, Shown};
 use crate::experiments::run_summary::figure;
@@ -39,13 +39,14 @@ impl Default for PlotTools {
 impl PlotTools {
     /// The tools' widgets, in a row.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("x:");
             ui.selectable_value(&mut self.x_time, false, "step")
                 .on_hover_text("Steps on the x axis.");
             ui.selectable_value(&mut self.x_time, true, "time")
                 .on_hover_text("Seconds of training on the x axis (pauses left out).");
             ui.separator();
+            ui.spacing_mut().slider_width = 90.0;
             ui.add(
                 egui::Slider::new(&mut self.smoothing, 0.0..=lines::MAX_SMOOTHING)
                     .text("smoothing")
@@ -148,10 +149,17 @@ pub fn ui(
         .zip(&line_ids)
         .map(|(l, &lid)| line_cache::shown(&ctx, lid, l, tools))
         .collect();
+    // The legend above the plot, never over its lines; a click hides or shows a line.
+    let hidden_id = ui.scope_id().with(("plot-hidden", &id));
+    let mut hidden: Vec<bool> = ctx
+        .data(|d| d.get_temp::<Vec<bool>>(hidden_id))
+        .unwrap_or_default();
+    hidden.resize(lines_in.len(), false);
+    let legend_height = legend_ui(ui, size[0], lines_in, extras.references, &mut hidden);
+    ctx.data_mut(|d| d.insert_temp(hidden_id, hidden.clone()));
     let mut plot = Plot::new(id)
         .width(size[0])
-        .height(size[1])
-        .legend(Legend::default())
+        .height((size[1] - legend_height).max(60.0))
         .show_x(false)
         .show_y(false)
         .x_axis_label(if tools.x_time { "seconds" } else { "step" });
@@ -184,7 +192,12 @@ pub fn ui(
     let response = plot.show(ui, |plot_ui| {
         let bounds = plot_ui.plot_bounds();
         let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
-        for (line, &lid) in lines_in.iter().zip(&line_ids) {
+        for ((line, &lid), _) in lines_in
+            .iter()
+            .zip(&line_ids)
+            .zip(&hidden)
+            .filter(|(_, hide)| !**hide)
+        {
             let smoothing = tools.smoothing > 0.0;
             let reduced = line_cache::reduced(&ctx, lid, x0, x1, columns, smoothing);
             if smoothing {
@@ -272,6 +285,69 @@ pub fn ui(
         });
     }
     ask
+}
+
+/// The legend as a wrapped row of coloured strokes and names, `width` wide; a click
+/// on an entry flips `hidden[k]`. Returns the height it took.
+fn legend_ui(
+    ui: &mut egui::Ui,
+    width: f32,
+    lines_in: &[PlotLine],
+    references: &[Reference],
+    hidden: &mut [bool],
+) -> f32 {
+    let response = ui.allocate_ui(egui::vec2(width, 0.0), |ui| {
+        ui.set_width(width);
+        ui.horizontal_wrapped(|ui| {
+            ui.spacing_mut().item_spacing = egui::vec2(4.0, 0.0);
+            let entry = |ui: &mut egui::Ui, colour: Color32, dashed: bool, text: &str| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(14.0, 10.0), egui::Sense::hover());
+                let y = rect.center().y;
+                let stroke = egui::Stroke::new(2.0, colour);
+                if dashed {
+                    for k in 0..3 {
+                        let x = rect.left() + k as f32 * 5.0;
+                        ui.painter()
+                            .line_segment([egui::pos2(x, y), egui::pos2(x + 3.0, y)], stroke);
+                    }
+                } else {
+                    ui.painter().line_segment(
+                        [egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)],
+                        stroke,
+                    );
+                }
+                ui.add(
+                    egui::Label::new(egui::RichText::new(text).small().color(colour))
+                        .sense(egui::Sense::click()),
+                )
+            };
+            for (k, line) in lines_in.iter().enumerate() {
+                let colour = if hidden[k] {
+                    Color32::DARK_GRAY
+                } else {
+                    line.colour
+                };
+                let r = entry(ui, colour, false, line.label)
+                    .on_hover_text("Click to hide or show this line.");
+                if r.clicked() {
+                    hidden[k] = !hidden[k];
+                }
+                ui.add_space(6.0);
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for r in references {
+                // Two metrics of one plot may share a reference (equilibrium ½).
+                if seen.contains(&r.label.as_str()) {
+                    continue;
+                }
+                seen.push(&r.label);
+                let _ = entry(ui, Color32::GRAY, true, &r.label);
+                ui.add_space(6.0);
+            }
+        });
+    });
+    response.response.rect.height() + ui.spacing().item_spacing.y
 }
 
 /// The value of every line at `x`, and the live changes near it.

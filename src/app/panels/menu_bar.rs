@@ -40,6 +40,16 @@ pub fn ui(
                 actions.push(UiAction::Quit);
             }
         });
+        ui.menu_button("Help", |ui| {
+            if ui
+                .button("What the numbers mean, and the keys (F1)")
+                .on_hover_text("A glossary of every metric on screen, with its unit, and the window's keys.")
+                .clicked()
+            {
+                actions.push(UiAction::ShowHelp);
+                ui.close();
+            }
+        });
         ui.separator();
         let label = ui.label("Preset:").id;
         {

@@ -59,9 +59,8 @@ const GROUPS: &[Group] = &[
         metrics: &[
             ("train_bpc", "training batch"),
             ("val_bpc", "held-out tail"),
-            ("unigram_bpc", "unigram entropy (no context)"),
         ],
-        tip: "Cross-entropy of the next character in bits: a model that ignores context cannot beat the unigram entropy; below it, the model uses what came before.",
+        tip: "Cross-entropy of the next character in bits: a model that ignores context cannot beat the unigram entropy (the dashed line, measured once on the text); below it, the model uses what came before.",
         log10: false,
     },
     Group {
@@ -185,6 +184,11 @@ const GROUPS: &[Group] = &[
     },
 ];
 
+/// Each plot's title and what it shows, for the Help window.
+pub fn glossary() -> impl Iterator<Item = (&'static str, &'static str)> {
+    GROUPS.iter().map(|g| (g.title, g.tip))
+}
+
 /// Metrics that count things (octaves, latent units, classes, modes): their plots
 /// mark only whole numbers on the value axis.
 const COUNTS: &[&str] = &[
@@ -208,6 +212,9 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &
         ui.label("Plots appear here when a run starts.");
         return;
     };
+    // What is visible: a parent's layout may offer more width than the window shows.
+    let visible = ui.clip_rect().right() - ui.cursor().left();
+    ui.set_max_width(visible.min(ui.available_width()));
     tools.ui(ui);
     let markers: Vec<Marker> = run
         .changes
@@ -218,65 +225,145 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &
             text: format!("{} = {}", c.key, c.value),
         })
         .collect();
-    let rows = groups.len().div_ceil(2);
     let spacing = ui.spacing().item_spacing;
-    let width = ((ui.available_width() - spacing.x) / 2.0).max(150.0);
-    let height =
-        ((ui.available_height() - rows as f32 * (22.0 + spacing.y)) / rows as f32).max(90.0);
-    for pair in groups.chunks(2) {
-        ui.horizontal(|ui| {
-            for group in pair {
-                ui.vertical(|ui| {
-                    ui.set_width(width);
-                    ui.label(group.title).on_hover_text(group.tip);
-                    let lines: Vec<PlotLine> = group
-                        .metrics
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(k, (metric, label))| {
-                            Some(PlotLine {
-                                label,
-                                colour: theme::series(k),
-                                points: state.series(metric)?,
-                                clock: &run.clock,
-                                from_step: None,
-                            })
-                        })
-                        .collect();
-                    let references: Vec<Reference> = group
-                        .metrics
-                        .iter()
-                        .flat_map(|(m, _)| references(m, |other| state.latest(other)))
-                        .collect();
-                    let extras = PlotExtras {
-                        references: &references,
-                        markers: &markers,
-                        counts: group.metrics.iter().all(|(m, _)| COUNTS.contains(m)),
-                        // A run with a folder can be branched from any step.
-                        cursor: None,
-                        menu: if state.run_dir().is_some() {
-                            PlotMenu::BranchRun
-                        } else {
-                            PlotMenu::None
-                        },
-                    };
-                    let mut shown_tools = tools.clone();
-                    shown_tools.log_y |= group.log10;
-                    let ask = line_plot::ui(
-                        ui,
-                        group.title,
-                        [width, height],
-                        &lines,
-                        &extras,
-                        &shown_tools,
-                    );
-                    if let (Some(PlotAsk::BranchFrom { step, .. }), Some(dir)) =
-                        (ask, state.run_dir())
-                    {
-                        actions.push(UiAction::BranchFrom(dir.clone(), step));
+    let grid = Grid::fit(
+        ui.available_width().min(visible),
+        ui.available_height(),
+        groups.len(),
+        spacing,
+    );
+    let mut rects: Vec<egui::Rect> = Vec::new();
+    // Plots that do not fit the height scroll; the grid has as many columns as fit.
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for pair in groups.chunks(grid.columns) {
+                ui.horizontal(|ui| {
+                    for group in pair {
+                        let (width, height) = (grid.width, grid.height);
+                        let placed = ui.vertical(|ui| {
+                            ui.set_width(width);
+                            // A long title is cut to the plot's width (the whole in its tooltip).
+                            ui.add(egui::Label::new(group.title).truncate())
+                                .on_hover_text(format!(
+                                    "{}: {} (Help, F1, explains every plot.)",
+                                    group.title, group.tip
+                                ));
+                            let lines: Vec<PlotLine> = group
+                                .metrics
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(k, (metric, label))| {
+                                    Some(PlotLine {
+                                        label,
+                                        colour: theme::series(k),
+                                        points: state.series(metric)?,
+                                        clock: &run.clock,
+                                        from_step: None,
+                                    })
+                                })
+                                .collect();
+                            let references: Vec<Reference> = group
+                                .metrics
+                                .iter()
+                                .flat_map(|(m, _)| references(m, |other| state.latest(other)))
+                                .collect();
+                            let extras = PlotExtras {
+                                references: &references,
+                                markers: &markers,
+                                counts: group.metrics.iter().all(|(m, _)| COUNTS.contains(m)),
+                                // A run with a folder can be branched from any step.
+                                cursor: None,
+                                menu: if state.run_dir().is_some() {
+                                    PlotMenu::BranchRun
+                                } else {
+                                    PlotMenu::None
+                                },
+                            };
+                            let mut shown_tools = tools.clone();
+                            shown_tools.log_y |= group.log10;
+                            let ask = line_plot::ui(
+                                ui,
+                                group.title,
+                                [width, height],
+                                &lines,
+                                &extras,
+                                &shown_tools,
+                            );
+                            if let (Some(PlotAsk::BranchFrom { step, .. }), Some(dir)) =
+                                (ask, state.run_dir())
+                            {
+                                actions.push(UiAction::BranchFrom(dir.clone(), step));
+                            }
+                        });
+                        rects.push(placed.response.rect);
                     }
                 });
             }
         });
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(egui::Id::unique(PLOT_RECTS), rects));
+}
+
+/// Where egui memory keeps the rectangles of the plots drawn last frame (for tests
+/// of the layout).
+pub const PLOT_RECTS: &str = "training plot rects";
+
+/// How the plots are laid out: as many columns as fit (at least [`Grid::MIN_WIDTH`]
+/// each, at most three), each plot as tall as the height allows down to
+/// [`Grid::MIN_HEIGHT`] (then the grid scrolls).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    /// Plots side by side.
+    pub columns: usize,
+    /// Width of each plot.
+    pub width: f32,
+    /// Height of each plot, legend included.
+    pub height: f32,
+}
+
+impl Grid {
+    /// The narrowest a plot gets.
+    pub const MIN_WIDTH: f32 = 220.0;
+    /// The lowest a plot gets.
+    pub const MIN_HEIGHT: f32 = 150.0;
+    /// The height of a title row.
+    const TITLE: f32 = 20.0;
+
+    /// The grid for `plots` plots in `width` × `height` points.
+    pub fn fit(width: f32, height: f32, plots: usize, spacing: egui::Vec2) -> Self {
+        let plots = plots.max(1);
+        let fit = ((width + spacing.x) / (Self::MIN_WIDTH + spacing.x)).floor() as usize;
+        let columns = fit.clamp(1, 3).min(plots);
+        // A scroll bar's room, so the last column is not cut by it.
+        let usable = width - 14.0;
+        let w = ((usable - spacing.x * (columns - 1) as f32) / columns as f32).max(80.0);
+        let rows = plots.div_ceil(columns);
+        let h = (height - rows as f32 * (Self::TITLE + spacing.y)) / rows as f32;
+        Self {
+            columns,
+            width: w,
+            height: h.max(Self::MIN_HEIGHT),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_reflows_into_the_columns_that_fit_and_never_overflows_the_width() {
+        let gap = egui::vec2(8.0, 4.0);
+        for (width, want) in [(300.0, 1), (480.0, 2), (900.0, 3), (2400.0, 3)] {
+            let g = Grid::fit(width, 600.0, 6, gap);
+            assert_eq!(g.columns, want, "at {width} points");
+            let used = g.columns as f32 * g.width + (g.columns - 1) as f32 * gap.x;
+            assert!(used <= width, "{used} > {width}");
+        }
+        // Few plots in a tall space fill it; many scroll at a readable height.
+        assert!(Grid::fit(900.0, 800.0, 2, gap).height > 600.0);
+        assert_eq!(Grid::fit(300.0, 400.0, 6, gap).height, Grid::MIN_HEIGHT);
+        assert_eq!(Grid::fit(900.0, 400.0, 2, gap).columns, 2);
     }
 }

@@ -194,6 +194,8 @@ impl RunLoop {
                 if let Some(r) = self.run.as_mut().filter(|r| !r.paused) {
                     r.set_paused(true);
                     let step = r.step;
+                    // The bar shows the step it paused at, not one 100 ms old.
+                    self.send_progress(true);
                     self.emit(Event::Paused { step, reason: None });
                 }
             }
@@ -227,6 +229,11 @@ impl RunLoop {
                 }
             }
             Command::SetPriority { nice } => self.set_priority(nice),
+            Command::ViewEvery { millis } => {
+                if self.config.view_interval.is_some() {
+                    self.config.view_interval = Some(Duration::from_millis(millis.max(10)));
+                }
+            }
             Command::SaveCheckpoint => {
                 if self.run.is_some() {
                     self.checkpoint()?;
@@ -388,7 +395,8 @@ impl RunLoop {
                 )),
             });
         }
-        self.send_progress(false);
+        // A manual step shows at once.
+        self.send_progress(manual);
         let out_of_time = schedule.seconds > 0
             && self
                 .run

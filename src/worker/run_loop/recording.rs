@@ -14,8 +14,8 @@ use crate::view::View;
 use crate::worker::protocol::{Event, MetricRow, Progress};
 
 /// Views wait at least this many times as long as the last one took to make: views
-/// take at most a twentieth of the worker's time, so watching costs little speed.
-const VIEW_COST_FACTOR: u32 = 19;
+/// take at most a fortieth of the worker's time, so watching costs little speed.
+const VIEW_COST_FACTOR: u32 = 39;
 
 /// How often a progress event is sent at most.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);

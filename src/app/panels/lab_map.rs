@@ -2,7 +2,7 @@
 //! components when the code has more than two dimensions), coloured by label; the
 //! image decoded under the pointer; and a grid of images decoded over the map.
 
-use egui_plot::{Legend, MarkerShape, Plot, PlotPoint, Points};
+use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
 use super::lab_widgets::CachedImage;
 use crate::app::actions::{Actions, UiAction};
@@ -29,18 +29,21 @@ impl MapPage {
         map: &LatentMap,
         actions: &mut Actions,
     ) {
+        // What is visible: a parent's layout may offer more width than the window shows.
+        let visible = (ui.clip_rect().right() - ui.cursor().left()).min(ui.available_width());
+        ui.set_max_width(visible);
         axes_ui(ui, lab, map);
+        key_ui(ui, map);
         let (ax, ay) = lab.axes;
-        let side = (ui.available_height() - 8.0)
-            .min(ui.available_width() * 0.55)
-            .max(200.0);
+        let side = (ui.available_height() - 8.0).min(visible * 0.55).max(200.0);
+        // The column beside the map: what is left of the visible width.
+        let column = (visible - side - 2.0 * ui.spacing().item_spacing.x).max(120.0);
         let mut pointer = None;
         ui.horizontal_top(|ui| {
             let plot = Plot::new("latent-map")
                 .width(side)
                 .height(side)
                 .data_aspect(1.0)
-                .legend(Legend::default())
                 .x_axis_label(axis_name(map, ax))
                 .y_axis_label(axis_name(map, ay))
                 .show(ui, |plot| {
@@ -63,7 +66,8 @@ impl MapPage {
             }
             pointer = hovered.map(|p: PlotPoint| [p.x as f32, p.y as f32]).or(lab.pinned);
             ui.vertical(|ui| {
-                let img_side = (ui.available_width() * 0.45).clamp(96.0, 220.0);
+                ui.set_max_width(column);
+                let img_side = (column * 0.45).clamp(96.0, 220.0);
                 ui.label("Decoded at the pointer")
                     .on_hover_text("Move over the map to decode that point; click to pin it.");
                 if let Some(p) = pointer {
@@ -84,12 +88,13 @@ impl MapPage {
                 ui.checkbox(&mut lab.show_tiles, "Decoded grid")
                     .on_hover_text("Decode a grid of points spanning the map, to see how images change across it.");
                 if lab.show_tiles {
+                    ui.spacing_mut().slider_width = (column - 90.0).clamp(60.0, 200.0);
                     ui.add(egui::Slider::new(&mut lab.tiles, 4..=20).text("per side"))
                         .on_hover_text("Points per side of the grid.");
                     let query = tiles_query(map, lab.axes, lab.tiles);
                     ask_if_new(&mut self.last_tiles, lab.map_generation, query, actions);
                     if let Some(img) = lab.images.get(&LabSlot::MapTiles) {
-                        let room = ui.available_width().min(ui.available_height()).max(120.0);
+                        let room = column.min(ui.available_height()).max(120.0);
                         self.tiles
                             .ui(ui, "lab-tiles", &img.grid.image, img.generation, room);
                     }
@@ -124,7 +129,7 @@ fn axes_ui(ui: &mut egui::Ui, lab: &mut LabState, map: &LatentMap) {
         ui.label("A one-dimensional code: the map is a line.");
         return;
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if map.basis.is_pca {
             ui.label(format!(
                 "{} held-out codes of {} dimensions, projected on principal components",
@@ -147,6 +152,24 @@ fn axes_ui(ui: &mut egui::Ui, lab: &mut LabState, map: &LatentMap) {
         }
         if lab.pinned.is_some() && ui.button("Unpin").clicked() {
             lab.pinned = None;
+        }
+    });
+}
+
+/// The colour of each label, as a row above the map (a legend inside it would cover
+/// the points).
+fn key_ui(ui: &mut egui::Ui, map: &LatentMap) {
+    if map.class_names.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        for (g, name) in map.class_names.iter().enumerate() {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter()
+                .circle_filled(rect.center(), 4.0, theme::series(g));
+            ui.label(egui::RichText::new(name).small());
+            ui.add_space(6.0);
         }
     });
 }

@@ -115,6 +115,24 @@ fn space_pauses_and_a_switch_during_the_paused_run_asks_before_stopping_it() {
     });
 }
 
+/// File → Open run folder…, then steps until the typed-path `question` shows (at
+/// most a second: the dialog's thread asks the window).
+fn ask_for_run_folder(
+    h: &mut egui_kittest::Harness<'_, latent_studio::app::StudioApp>,
+    question: &str,
+) {
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open run folder…").click();
+    for _ in 0..50 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+        if h.query_by_label(question).is_some() {
+            break;
+        }
+    }
+}
+
 #[test]
 fn where_no_dialog_opens_a_typed_path_opens_the_run_folder() {
     let dir = tempfile::tempdir().expect("dir");
@@ -124,18 +142,8 @@ fn where_no_dialog_opens_a_typed_path_opens_the_run_folder() {
     run_to_the_end(&mut h);
     let folder = h.state().state.run_dir().cloned().expect("run folder");
     // File → Open run folder…: the tests' dialogs open nothing, at once.
-    h.get_by_label("File").click();
-    h.run_steps(2);
-    h.get_by_label("Open run folder…").click();
     let question = "Path of the folder (~ is your home folder):";
-    step_until(&mut h, Duration::from_secs(10), |_| true);
-    for _ in 0..50 {
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-        if h.query_by_label(question).is_some() {
-            break;
-        }
-    }
+    ask_for_run_folder(&mut h, question);
     h.get_by_label_contains("No file dialog could be opened here");
     // A wrong path is named and not taken.
     h.get_by_label(question).type_text("/no/such/folder");
@@ -145,16 +153,7 @@ fn where_no_dialog_opens_a_typed_path_opens_the_run_folder() {
     h.run_steps(2);
     assert!(h.query_by_label(question).is_none(), "Escape cancels");
     // Again, with the run's folder typed.
-    h.get_by_label("File").click();
-    h.run_steps(2);
-    h.get_by_label("Open run folder…").click();
-    for _ in 0..50 {
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-        if h.query_by_label(question).is_some() {
-            break;
-        }
-    }
+    ask_for_run_folder(&mut h, question);
     h.get_by_label(question)
         .type_text(&folder.display().to_string());
     h.run_steps(2);

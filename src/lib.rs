@@ -12,6 +12,7 @@ pub mod data;
 pub mod experiments;
 pub mod features;
 pub mod lab;
+pub mod memory_guard;
 pub mod nn;
 pub mod plotting;
 pub mod presets;
@@ -41,6 +42,9 @@ pub enum StudioError {
     /// A checkpoint does not fit the experiment it is loaded into.
     #[error("{0}")]
     Checkpoint(String),
+    /// What was asked for would need more memory than the machine has available.
+    #[error("{0}")]
+    Memory(String),
 }
 
 /// The crate's result type.

@@ -35,6 +35,7 @@ fn main() {
         unsafe { std::env::set_var("CANDLE_GRAD_DO_NOT_DETACH", "1") };
     }
     let cli = Cli::parse();
+    latent_studio::memory_guard::set_forced(cli.force);
     let result = match cli.command {
         Some(CliCommand::Train(args)) => latent_studio::cli::train::run(args),
         Some(CliCommand::Presets) => {

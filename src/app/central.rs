@@ -120,7 +120,13 @@ impl StudioApp {
             self.lab.ui(ui, &mut self.state, &mut self.actions);
             return;
         }
-        let side = (ui.available_width() * 0.5).min(ui.available_height());
+        // A picture experiment's result deserves the room; its losses need little.
+        let share = if tools.samples == SampleKind::Picture {
+            0.62
+        } else {
+            0.5
+        };
+        let side = (ui.available_width() * share).min(ui.available_height().max(200.0));
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(side);

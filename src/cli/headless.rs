@@ -54,9 +54,18 @@ pub fn drive(
 ) -> anyhow::Result<Outcome> {
     let mut names: Vec<String> = Vec::new();
     let (mut last_row, mut picture, mut stopped) = (String::new(), None, false);
+    let mut started = false;
     loop {
+        if interrupted.load(Ordering::SeqCst) && !started {
+            // Still making its data or networks: nothing is written yet, so leave at
+            // once rather than wait for the build to end (dropping the worker would
+            // join its thread, which finishes the build first).
+            bar.abandon();
+            eprintln!("error: interrupted before training began: nothing was written");
+            std::process::exit(130);
+        }
         if interrupted.load(Ordering::SeqCst) && !stopped {
-            bar.println("interrupted: stopping after this step…");
+            say(bar, "interrupted: stopping after this step…");
             worker.send(Command::Stop);
             stopped = true;
         }
@@ -69,6 +78,7 @@ pub fn drive(
         };
         match event {
             Event::Started(info) => {
+                started = true;
                 on_started(&info);
                 names = info.metric_names;
             }
@@ -89,7 +99,7 @@ pub fn drive(
                 bar.abandon();
                 anyhow::bail!("{reason}");
             }
-            Event::Problem(msg) => bar.println(format!("warning: {msg}")),
+            Event::Problem(msg) => say(bar, &format!("warning: {msg}")),
             Event::Picture(p) => picture = Some(*p),
             Event::Ended(end) => {
                 bar.finish_and_clear();
@@ -106,4 +116,10 @@ pub fn drive(
             _ => {}
         }
     }
+}
+
+/// A line on stderr that shows whether or not stderr is a terminal (the bar's own
+/// `println` prints nothing where the bar is hidden), above the bar where one is drawn.
+pub fn say(bar: &ProgressBar, line: &str) {
+    bar.suspend(|| eprintln!("{line}"));
 }

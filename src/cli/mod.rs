@@ -29,6 +29,10 @@ pub struct Cli {
     /// What to do (default: open the window).
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// Start even where the memory estimate is over what the machine has available
+    /// (the studio refuses such a run, a picture optimisation or a dataset otherwise).
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 /// The subcommands.

@@ -65,7 +65,7 @@ pub struct DreamArgs {
     #[arg(long, conflicts_with = "digit")]
     pub image: Option<PathBuf>,
     /// Dream on one of the studio's glyph digits (0–9).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=9))]
     pub digit: Option<u8>,
     /// Where to write the result (PNG).
     #[arg(long)]
@@ -212,6 +212,8 @@ fn choose_network(
 /// to `out`. `intro` is said once the run has started (a spec that cannot start
 /// fails with its one line alone). A diverging loss or a failure ends it with one line.
 fn run(spec: ExperimentSpec, out: &std::path::Path, intro: &str) -> anyhow::Result<()> {
+    // Found now, not after minutes of work.
+    crate::runs::atomic::check_writable(out)?;
     let interrupted = super::headless::interrupt_flag();
     let steps = spec.schedule().steps;
     let worker = WorkerHandle::spawn(WorkerConfig::default())?;

@@ -12,56 +12,87 @@ struct Idx {
     data: Vec<u8>,
 }
 
-/// Reads an IDX file, gunzipping it if it starts with the gzip magic number.
+/// The most data bytes an IDX file may declare (EMNIST's largest file holds about
+/// 550 MB): a few kB of gzip can claim gigabytes, so what is unpacked is bounded
+/// by the header's declared size, and that by this.
+pub const MAX_IDX_BYTES: usize = 1 << 30;
+
+/// Reads an IDX file, gunzipping it if it starts with the gzip magic number. Only
+/// the bytes its header declares are unpacked.
 fn read_idx(path: &Path) -> Result<Idx, DataError> {
     let raw = std::fs::read(path).map_err(|e| DataError::new(path, e.to_string()))?;
-    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .map_err(|e| DataError::new(path, format!("not a valid gzip file ({e})")))?;
-        out
+    let gz = raw.starts_with(&[0x1f, 0x8b]);
+    let mut stream: Box<dyn Read> = if gz {
+        Box::new(flate2::read::GzDecoder::new(&raw[..]))
     } else {
-        raw
+        Box::new(&raw[..])
     };
-    if bytes.len() < 4 || bytes[0] != 0 || bytes[1] != 0 {
+    let bad_gzip = |e: std::io::Error| DataError::new(path, format!("not a valid gzip file ({e})"));
+    let mut magic = [0u8; 4];
+    let got = read_up_to(&mut stream, &mut magic).map_err(bad_gzip)?;
+    if got < 4 || magic[0] != 0 || magic[1] != 0 {
         return Err(DataError::new(path, "not an IDX file (wrong magic number)"));
     }
-    if bytes[2] != 0x08 {
+    if magic[2] != 0x08 {
         return Err(DataError::new(
             path,
             format!(
                 "IDX data type 0x{:02x} is not supported (only unsigned bytes, 0x08)",
-                bytes[2]
+                magic[2]
             ),
         ));
     }
-    let ndims = bytes[3] as usize;
-    let header = 4 + 4 * ndims;
-    if ndims == 0 || bytes.len() < header {
+    let ndims = magic[3] as usize;
+    let mut header = vec![0u8; 4 * ndims];
+    let got = read_up_to(&mut stream, &mut header).map_err(bad_gzip)?;
+    if ndims == 0 || got < header.len() {
         return Err(DataError::new(path, "truncated IDX header"));
     }
-    let dims: Vec<usize> = (0..ndims)
-        .map(|i| {
-            let b = &bytes[4 + 4 * i..8 + 4 * i];
-            u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize
-        })
+    let dims: Vec<usize> = header
+        .chunks_exact(4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
         .collect();
     let expected = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let Some(expected) = expected else {
         return Err(DataError::new(path, "IDX dimensions overflow"));
     };
-    let found = bytes.len() - header;
-    if found < expected {
+    if expected > MAX_IDX_BYTES {
         return Err(DataError::new(
             path,
-            format!("truncated: dimensions {dims:?} need {expected} bytes of data, found {found}"),
+            format!(
+                "its header declares {dims:?}: {} MB of data, more than the studio loads ({} MB)",
+                expected >> 20,
+                MAX_IDX_BYTES >> 20
+            ),
         ));
     }
-    Ok(Idx {
-        dims,
-        data: bytes[header..header + expected].to_vec(),
-    })
+    let mut data = Vec::new();
+    stream
+        .take(expected as u64)
+        .read_to_end(&mut data)
+        .map_err(bad_gzip)?;
+    if data.len() < expected {
+        return Err(DataError::new(
+            path,
+            format!(
+                "truncated: dimensions {dims:?} need {expected} bytes of data, found {}",
+                data.len()
+            ),
+        ));
+    }
+    Ok(Idx { dims, data })
+}
+
+/// Fills `buf` as far as the stream goes; the bytes read.
+fn read_up_to(stream: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match stream.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 /// Loads an images file (3 dimensions: count, rows, columns) and, optionally, its labels

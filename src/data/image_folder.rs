@@ -126,12 +126,7 @@ fn list(root: &Path) -> Result<(Vec<Labelled>, Vec<String>), DataError> {
 /// One picture, centre-cropped to a square and resized to `size` × `size` ×
 /// `channels` bytes (`[h, w, c]`).
 pub fn decode(path: &Path, size: usize, channels: usize) -> Result<Vec<u8>, String> {
-    let img = image::ImageReader::open(path)
-        .map_err(|e| e.to_string())?
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .decode()
-        .map_err(|e| e.to_string())?;
+    let img = super::picture_file::open(path)?;
     let side = img.width().min(img.height());
     if side == 0 {
         return Err("empty picture".into());

@@ -6,6 +6,7 @@ pub mod idx;
 pub mod image_folder;
 pub mod image_set;
 pub mod palette;
+pub mod picture_file;
 pub mod pictures;
 pub mod preview;
 pub mod toy2d;

@@ -29,7 +29,21 @@ pub enum PictureSource {
     File(std::path::PathBuf),
 }
 
+/// The shortest side a working picture may have, in pixels: the feature networks
+/// halve it four times.
+pub const MIN_SIDE: u32 = 16;
+
 impl PictureSource {
+    /// Refuses a glyph digit that is not 0–9; `what` names the setting.
+    pub fn validate(&self, what: &str) -> crate::Result<()> {
+        match self {
+            PictureSource::Digit(d) if *d > 9 => Err(crate::StudioError::Spec(format!(
+                "{what}: digit {d} does not exist (0–9)"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// A short name for the UI.
     pub fn label(&self) -> String {
         match self {
@@ -59,15 +73,7 @@ impl PictureSource {
 /// Reads a PNG or JPEG (any size, colour or grayscale), turns it upright as its
 /// EXIF orientation says, and scales it so its longer side is `max_side` pixels.
 pub fn read_picture(path: &Path, max_side: usize) -> Result<RgbImage, DataError> {
-    let fail = |e: &dyn std::fmt::Display| DataError::new(path, e.to_string());
-    let reader = image::ImageReader::open(path)
-        .map_err(|e| fail(&e))?
-        .with_guessed_format()
-        .map_err(|e| fail(&e))?;
-    let mut decoder = reader.into_decoder().map_err(|e| fail(&e))?;
-    let orientation = image::ImageDecoder::orientation(&mut decoder).map_err(|e| fail(&e))?;
-    let mut img = image::DynamicImage::from_decoder(decoder).map_err(|e| fail(&e))?;
-    img.apply_orientation(orientation);
+    let img = super::picture_file::open(path).map_err(|e| DataError::new(path, e))?;
     let (w, h) = (img.width() as usize, img.height() as usize);
     if w == 0 || h == 0 {
         return Err(DataError::new(path, "the picture is empty"));
@@ -77,6 +83,17 @@ pub fn read_picture(path: &Path, max_side: usize) -> Result<RgbImage, DataError>
         ((w as f64 * scale).round() as u32).max(1),
         ((h as f64 * scale).round() as u32).max(1),
     );
+    if nw.min(nh) < MIN_SIDE {
+        return Err(DataError::new(
+            path,
+            format!(
+                "the picture is {w} × {h} pixels: scaled to {max_side} px on its longer side, its \
+                 shorter side is {} px, and the networks need at least {MIN_SIDE} (crop it to a \
+                 less elongated shape)",
+                nw.min(nh)
+            ),
+        ));
+    }
     let rgb = img.resize_exact(nw, nh, FilterType::Triangle).to_rgb8();
     Ok(RgbImage {
         width: nw as usize,

@@ -78,7 +78,7 @@ impl DeepDreamSpec {
         if d.jitter > 64 {
             return bad("dream.jitter at most 64 pixels");
         }
-        Ok(())
+        self.picture.validate("picture")
     }
 
     /// Iterations per octave.
@@ -109,6 +109,14 @@ impl DeepDream {
     /// Reads the picture and builds the network.
     pub fn new(spec: DeepDreamSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
+        let size = spec.size;
+        let cost =
+            crate::features::estimate::estimate(&spec.network, size, size * 3 / 4, &spec.dream.layer);
+        crate::memory_guard::check(
+            (cost.megabytes * 1e6) as u64,
+            &format!("a dream at {size} px"),
+            "lower size (--size)",
+        )?;
         let net = super::feature_choice::load(&spec.network, device)?;
         let layer = &spec.dream.layer;
         let Some(channels) = net.channels(layer) else {

@@ -9,6 +9,7 @@ use crate::nn::rng::SeededRng;
 use candle_core::{DType, Device, Tensor, Var};
 use rand::Rng;
 
+use crate::memory_guard::ParamBudget;
 use crate::{Result, StudioError};
 
 /// Tensors by name (`g.0.weight`, …), in creation order: trainable parameters, and
@@ -17,12 +18,18 @@ use crate::{Result, StudioError};
 pub struct ParamStore {
     entries: Vec<(String, Var)>,
     buffers: Vec<String>,
+    /// Each tensor is counted against the memory available before it is made.
+    budget: ParamBudget,
 }
 
 impl ParamStore {
-    /// An empty store.
+    /// An empty store, whose tensors must fit the memory available now (see
+    /// [`crate::memory_guard`]).
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            budget: ParamBudget::now(),
+            ..Self::default()
+        }
     }
 
     /// Creates a tensor of `shape` drawn uniformly from `[-bound, bound]`.
@@ -34,6 +41,7 @@ impl ParamStore {
         rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Tensor> {
+        self.budget.reserve(name, shape)?;
         let n: usize = shape.iter().product();
         let data: Vec<f32> = (0..n).map(|_| rng.random_range(-bound..=bound)).collect();
         self.insert(name, Tensor::from_vec(data, shape, device)?)
@@ -48,6 +56,7 @@ impl ParamStore {
         rng: &mut SeededRng,
         device: &Device,
     ) -> Result<Tensor> {
+        self.budget.reserve(name, shape)?;
         let n: usize = shape.iter().product();
         let dist =
             rand_distr::Normal::new(0f32, std).map_err(|e| StudioError::Spec(e.to_string()))?;
@@ -65,6 +74,7 @@ impl ParamStore {
         value: f32,
         device: &Device,
     ) -> Result<Tensor> {
+        self.budget.reserve(name, shape)?;
         self.insert(
             name,
             (Tensor::ones(shape, DType::F32, device)? * value as f64)?,

@@ -34,6 +34,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Checks, before any work, that `path` can be written as [`write_atomic`] writes
+/// it: its folder exists and takes a new file, and `path` is not a folder.
+pub fn check_writable(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(StudioError::io(
+            path,
+            std::io::Error::other("is a folder, not a file"),
+        ));
+    }
+    tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| StudioError::io(dir, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +72,14 @@ mod tests {
         assert_eq!(names.len(), 1);
         let err = write_atomic(&dir.path().join("missing/b.txt"), b"x").expect_err("no folder");
         assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn writability_is_checked_without_leaving_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        check_writable(&dir.path().join("out.png")).expect("writable");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 0);
+        assert!(check_writable(&dir.path().join("missing/out.png")).is_err());
+        assert!(check_writable(dir.path()).is_err(), "a folder");
     }
 }

@@ -109,6 +109,11 @@ pub fn load(path: &Path, device: &Device) -> Result<CheckpointFile> {
         .get("step")
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| bad("no step in its metadata".into()))?;
+    if let Some((name, index, value)) = first_non_finite(&bytes) {
+        return Err(bad(format!(
+            "its tensor `{name}` holds {value} at index {index}: the weights were saved after training diverged; open an earlier checkpoint of the run's history"
+        )));
+    }
     let all =
         candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| bad(e.to_string()))?;
     let mut tensors = HashMap::new();
@@ -129,4 +134,78 @@ pub fn load(path: &Path, device: &Device) -> Result<CheckpointFile> {
         tensors,
         state,
     })
+}
+
+/// The first value that is NaN or infinite in a safetensors file's floating-point
+/// tensors: `(tensor name, flat index, value)`. Read from the bytes, before any
+/// tensor is made.
+pub fn first_non_finite(bytes: &[u8]) -> Option<(String, usize, f64)> {
+    use safetensors::Dtype;
+    let file = safetensors::SafeTensors::deserialize(bytes).ok()?;
+    let mut names = file.names();
+    names.sort();
+    for name in names {
+        let Ok(view) = file.tensor(name) else {
+            continue;
+        };
+        let data = view.data();
+        let bad = match view.dtype() {
+            Dtype::F32 => data
+                .chunks_exact(4)
+                .map(|c| f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                .enumerate()
+                .find(|(_, v)| !v.is_finite()),
+            Dtype::F64 => data
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .enumerate()
+                .find(|(_, v)| !v.is_finite()),
+            _ => None,
+        };
+        if let Some((index, value)) = bad {
+            return Some((name.to_string(), index, value));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_with(values: &[f32]) -> Vec<u8> {
+        let good = Tensor::new(&[1f32, 2.0], &Device::Cpu).unwrap();
+        let odd = Tensor::new(values, &Device::Cpu).unwrap();
+        encode(
+            Path::new("x.safetensors"),
+            "gan2d",
+            "",
+            3,
+            &[("a.weight".into(), good), ("b.weight".into(), odd)],
+            None,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_nan_or_infinity_is_found_with_its_tensor_and_index() {
+        assert_eq!(first_non_finite(&file_with(&[0.5, -1.0, 3.0])), None);
+        let (name, index, value) = first_non_finite(&file_with(&[0.5, f32::NAN])).unwrap();
+        assert_eq!((name.as_str(), index), ("b.weight", 1));
+        assert!(value.is_nan());
+        let (_, index, value) = first_non_finite(&file_with(&[f32::NEG_INFINITY, 1.0])).unwrap();
+        assert_eq!((index, value), (0, f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn loading_a_checkpoint_with_nan_weights_names_the_tensor() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.safetensors");
+        std::fs::write(&path, file_with(&[f32::NAN, 1.0])).unwrap();
+        let Err(e) = load(&path, &Device::Cpu) else {
+            panic!("a checkpoint with NaN weights was loaded");
+        };
+        let msg = e.to_string();
+        assert!(msg.contains("b.weight") && msg.contains("NaN"), "{msg}");
+    }
 }

@@ -39,12 +39,32 @@ impl RunLock {
             .open(&path)
             .map_err(|e| StudioError::io(&path, e))?;
         match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file, path }),
-            Err(TryLockError::WouldBlock) => Err(StudioError::Spec(format!(
-                "{}: another run is writing this folder right now (its {LOCK_FILE} is held); \
-                 wait for it to end or choose another folder",
-                root.display()
-            ))),
+            Ok(()) => {
+                // Who holds it, for a second process's message (a dead holder's lock
+                // is released by the system, so a stale file is simply taken over).
+                let mut file = file;
+                let holder = format!("pid {}\nhost {}\n", std::process::id(), host_name());
+                let _ = file.set_len(0).and_then(|()| {
+                    use std::io::Write;
+                    file.write_all(holder.as_bytes())
+                });
+                remove_stale_temporaries(root);
+                Ok(Self { _file: file, path })
+            }
+            Err(TryLockError::WouldBlock) => {
+                let who = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|text| holder_of(&text))
+                    .map_or_else(
+                        || "another process".to_string(),
+                        |(pid, host)| format!("process {pid} on {host}"),
+                    );
+                Err(StudioError::Spec(format!(
+                    "{}: this run folder is in use by {who} (its {LOCK_FILE} is held); \
+                     wait for that run to end or choose another folder",
+                    root.display()
+                )))
+            }
             Err(TryLockError::Error(e)) => Err(StudioError::io(&path, e)),
         }
     }
@@ -52,6 +72,50 @@ impl RunLock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// The process id and host written in a lock file's text.
+fn holder_of(text: &str) -> Option<(u32, String)> {
+    let mut pid = None;
+    let mut host = None;
+    for line in text.lines() {
+        match line.split_once(' ') {
+            Some(("pid", v)) => pid = v.trim().parse().ok(),
+            Some(("host", v)) => host = Some(v.trim().to_string()),
+            _ => {}
+        }
+    }
+    Some((pid?, host.unwrap_or_else(|| "this machine".into())))
+}
+
+/// This machine's name (from the kernel; "this machine" where it cannot be read).
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "this machine".into())
+}
+
+/// Removes the temporary files an atomic write left when its process was killed
+/// (`.tmp-*` in the folder, its history and its samples). Only the lock's holder
+/// writes the folder, so none of them is a write in progress.
+fn remove_stale_temporaries(root: &Path) {
+    for dir in [
+        root.to_path_buf(),
+        root.join(super::history::HISTORY_DIR),
+        root.join("samples"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 }
 
@@ -115,10 +179,41 @@ mod tests {
         let lock = RunLock::acquire(dir.path()).expect("first");
         assert!(is_locked(dir.path()));
         let err = RunLock::acquire(dir.path()).expect_err("second writer");
-        assert!(err.to_string().contains("another run"), "{err}");
+        let pid = std::process::id().to_string();
+        assert!(
+            err.to_string()
+                .contains(&format!("in use by process {pid}")),
+            "{err}"
+        );
         drop(lock);
         assert!(!is_locked(dir.path()));
         RunLock::acquire(dir.path()).expect("free again");
+    }
+
+    #[test]
+    fn taking_the_lock_removes_temporaries_a_killed_writer_left() {
+        let dir = tempfile::tempdir().expect("dir");
+        let history = dir.path().join(super::super::history::HISTORY_DIR);
+        std::fs::create_dir_all(&history).expect("mkdir");
+        std::fs::write(dir.path().join(".tmp-a1"), b"half").expect("write");
+        std::fs::write(history.join(".tmp-b2"), b"half").expect("write");
+        std::fs::write(dir.path().join("metrics.csv"), b"step\n").expect("write");
+        let _lock = RunLock::acquire(dir.path()).expect("lock");
+        assert!(!dir.path().join(".tmp-a1").exists());
+        assert!(!history.join(".tmp-b2").exists());
+        assert!(
+            dir.path().join("metrics.csv").exists(),
+            "only temporaries go"
+        );
+    }
+
+    #[test]
+    fn a_lock_file_names_its_holder() {
+        assert_eq!(
+            holder_of("pid 42\nhost lab-3\n"),
+            Some((42, "lab-3".to_string()))
+        );
+        assert_eq!(holder_of("garbage"), None);
     }
 
     #[test]

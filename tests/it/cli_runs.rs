@@ -161,7 +161,10 @@ fn a_run_folder_has_one_writer_at_a_time() {
         .expect("train");
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("another run is writing"), "{err}");
+    // The holder (this test's process) is named.
+    let holder = format!("in use by process {}", std::process::id());
+    assert!(err.contains(&holder), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert!(!out.join("config.toml").exists(), "nothing written");
     drop(lock);
     let status = studio()

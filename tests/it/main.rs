@@ -16,6 +16,7 @@ mod common;
 mod data_loaders;
 mod dialogs;
 mod fast_conv;
+mod faults;
 mod fonts;
 mod fused_optim;
 mod gradient_penalty;

@@ -186,6 +186,41 @@ fn a_nan_loss_pauses_and_restores_the_last_good_weights() {
     assert_eq!(row.values[1], Some(4.0));
 }
 
+/// Stopped while paused after a diverging loss, the run keeps its last good
+/// checkpoint as it was: the restored weights are not saved again under the
+/// diverged step's number.
+#[test]
+fn stopping_after_a_nan_keeps_the_last_good_checkpoint_with_its_own_step() {
+    let dir = tempfile::tempdir().expect("dir");
+    let worker = scripted_worker(|| Scripted {
+        nan_at: Some(5),
+        ..Scripted::new()
+    });
+    start(&worker, 100, Some(dir.path().join("run")));
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(
+            e,
+            Event::Paused {
+                reason: Some(_),
+                ..
+            }
+        )
+    });
+    assert!(worker.send(Command::Stop));
+    wait_for(&worker, Duration::from_secs(10), |e| {
+        matches!(e, Event::Ended(_))
+    });
+    let ckpt = latent_studio::experiments::checkpoint::load(
+        &dir.path().join("run/checkpoint.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .expect("checkpoint");
+    assert_eq!(
+        ckpt.step, 3,
+        "the checkpoint names the step its weights are from"
+    );
+}
+
 #[test]
 fn pause_step_and_resume() {
     let worker = scripted_worker(|| Scripted {

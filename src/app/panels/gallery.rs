@@ -10,6 +10,8 @@ use crate::worker::Command;
 #[derive(Default)]
 pub struct Gallery {
     texture: Option<egui::TextureHandle>,
+    /// A picture experiment's result (the grid's last tile), drawn large.
+    result: Option<egui::TextureHandle>,
     /// `(view generation, selected index)` the texture shows.
     shown: Option<(u64, Option<usize>)>,
 }
@@ -27,18 +29,30 @@ impl Gallery {
         let step = current.step;
         let caption = current.caption.clone();
         let key = (generation, history.selected);
+        let shown = state.run.as_ref().map_or(&state.draft, |r| &r.info.spec);
+        let samples = crate::app::tools_of(shown).samples;
+        let is_picture = samples == SampleKind::Picture;
         if self.shown != Some(key) {
-            let img = &current.image;
-            let image = egui::ColorImage::from_rgb([img.width, img.height], &img.pixels);
-            match &mut self.texture {
-                Some(t) => t.set(image, egui::TextureOptions::NEAREST),
-                None => {
-                    self.texture = Some(ui.ctx().load_texture(
-                        "gallery",
-                        image,
-                        egui::TextureOptions::NEAREST,
-                    ))
-                }
+            set_texture(
+                ui,
+                &mut self.texture,
+                "gallery",
+                &current.image,
+                egui::TextureOptions::NEAREST,
+            );
+            let result = is_picture
+                .then(|| current.tile_image((current.cols * current.rows).saturating_sub(1)))
+                .flatten();
+            match result {
+                // A picture is a photo, not pixel art: smooth when scaled.
+                Some(img) => set_texture(
+                    ui,
+                    &mut self.result,
+                    "gallery-result",
+                    &img,
+                    egui::TextureOptions::LINEAR,
+                ),
+                None => self.result = None,
             }
             self.shown = Some(key);
         }
@@ -63,8 +77,6 @@ impl Gallery {
                     );
             }
             ui.label(format!("step {step}"));
-            let shown = state.run.as_ref().map_or(&state.draft, |r| &r.info.spec);
-            let samples = crate::app::tools_of(shown).samples;
             if samples == SampleKind::NoiseGallery && ui
                 .add_enabled(active, egui::Button::new("New noise"))
                 .on_hover_text("Draw a new fixed noise batch for the gallery.")
@@ -97,12 +109,36 @@ impl Gallery {
         if !caption.is_empty() {
             ui.weak(caption);
         }
-        if let Some(t) = &self.texture {
-            let size = t.size_vec2();
-            let scale = (ui.available_width() / size.x)
-                .min(ui.available_height() / size.y)
-                .max(0.1);
-            ui.image((t.id(), size * scale));
+        if let (Some(grid), Some(result)) = (&self.texture, &self.result) {
+            // The inputs and the result as a strip, then the result as large as fits.
+            let strip = (ui.available_height() * 0.22).min(140.0);
+            fit_image(ui, grid, ui.available_width(), strip);
+            ui.weak("result");
+            fit_image(ui, result, ui.available_width(), ui.available_height());
+        } else if let Some(t) = &self.texture {
+            fit_image(ui, t, ui.available_width(), ui.available_height());
         }
     }
+}
+
+/// Puts `image` into `slot` (made on first use).
+fn set_texture(
+    ui: &egui::Ui,
+    slot: &mut Option<egui::TextureHandle>,
+    name: &str,
+    img: &crate::view::RgbImage,
+    options: egui::TextureOptions,
+) {
+    let image = egui::ColorImage::from_rgb([img.width, img.height], &img.pixels);
+    match slot {
+        Some(t) => t.set(image, options),
+        None => *slot = Some(ui.ctx().load_texture(name, image, options)),
+    }
+}
+
+/// Draws a texture scaled to fit `width` × `height`, keeping its aspect.
+fn fit_image(ui: &mut egui::Ui, t: &egui::TextureHandle, width: f32, height: f32) {
+    let size = t.size_vec2();
+    let scale = (width / size.x).min(height / size.y).max(0.1);
+    ui.image((t.id(), size * scale));
 }

@@ -37,27 +37,39 @@ impl Default for PlotTools {
 }
 
 impl PlotTools {
-    /// The tools' widgets, in a row.
+    /// The tools' widgets, in a row (two where the column is narrow: a slider does
+    /// not wrap).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
+        let narrow = ui.available_width() < 430.0;
+        ui.horizontal(|ui| {
             ui.label("x:");
             ui.selectable_value(&mut self.x_time, false, "step")
                 .on_hover_text("Steps on the x axis.");
             ui.selectable_value(&mut self.x_time, true, "time")
                 .on_hover_text("Seconds of training on the x axis (pauses left out).");
             ui.separator();
-            ui.spacing_mut().slider_width = 90.0;
-            ui.add(
-                egui::Slider::new(&mut self.smoothing, 0.0..=lines::MAX_SMOOTHING)
-                    .text("smoothing")
-                    .fixed_decimals(2),
-            )
-            .on_hover_text(
-                "Exponential moving average, debiased as TensorBoard does; the raw line stays faint behind.",
-            );
             ui.checkbox(&mut self.log_y, "log scale")
                 .on_hover_text("A log10 value axis (values ≤ 0 are left out).");
+            if !narrow {
+                ui.separator();
+                self.smoothing_ui(ui);
+            }
         });
+        if narrow {
+            self.smoothing_ui(ui);
+        }
+    }
+
+    fn smoothing_ui(&mut self, ui: &mut egui::Ui) {
+        ui.spacing_mut().slider_width = 90.0;
+        ui.add(
+            egui::Slider::new(&mut self.smoothing, 0.0..=lines::MAX_SMOOTHING)
+                .text("smoothing")
+                .fixed_decimals(2),
+        )
+        .on_hover_text(
+            "Exponential moving average, debiased as TensorBoard does; the raw line stays faint behind.",
+        );
     }
 }
 

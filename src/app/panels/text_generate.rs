@@ -202,7 +202,7 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
             })
             .collect()
     };
-    let label_names = names.clone();
+    // The characters stand above their bars: an x axis of them would only overlap.
     Plot::new("next-char")
         .legend(Legend::default())
         .height(ui.available_height().max(160.0))
@@ -210,14 +210,8 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                label_names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .show_axes([false, true])
+        .show_grid([false, true])
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("model (T = 1)", bars(&d.before, -0.2)).color(theme::series(0)),

@@ -63,6 +63,17 @@ impl StyleTransfer {
     /// Reads the pictures, builds the network and computes the targets.
     pub fn new(spec: StyleTransferSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
+        let size = spec.pictures.size;
+        let deepest = crate::features::estimate::deepest(
+            &spec.network,
+            std::iter::once(&spec.layers.content).chain(&spec.layers.style),
+        );
+        let cost = crate::features::estimate::estimate(&spec.network, size, size * 3 / 4, &deepest);
+        crate::memory_guard::check(
+            (cost.megabytes * 1e6) as u64,
+            &format!("style transfer at {size} px"),
+            "lower pictures.size (--size)",
+        )?;
         let net = super::feature_choice::load(&spec.network, device)?;
         let names = net.layer_names();
         for layer in std::iter::once(&spec.layers.content).chain(&spec.layers.style) {

@@ -125,6 +125,7 @@ impl StyleTransferSpec {
         {
             return bad("layers.style_weights must be finite and not negative");
         }
-        Ok(())
+        self.pictures.content.validate("pictures.content")?;
+        self.pictures.style.validate("pictures.style")
     }
 }

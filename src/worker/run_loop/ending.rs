@@ -25,8 +25,9 @@ impl RunLoop {
             let every = r.exp.spec().schedule().log_every.max(1);
             r.step % every == 0 || r.last_logged == Some(r.step)
         });
+        let mut faults = Vec::new();
         if !on_schedule {
-            self.end_checkpoint();
+            faults.extend(self.end_checkpoint());
         }
         if self
             .run
@@ -37,7 +38,7 @@ impl RunLoop {
             self.emit(Event::Problem(format!("last metrics not logged: {e}")));
         }
         if on_schedule {
-            self.end_checkpoint();
+            faults.extend(self.end_checkpoint());
         }
         self.write_sample();
         self.send_progress(true);
@@ -46,16 +47,30 @@ impl RunLoop {
             Some(Err(e)) => self.emit(Event::Problem(format!("no picture: {e}"))),
             None => {}
         }
-        let end = how(step);
+        if let Some(r) = self.run.as_mut() {
+            faults.extend(std::mem::take(&mut r.write_faults));
+        }
+        let end = match how(step) {
+            // What could not be written ends the run as failed: it is not all on disk.
+            RunEnd::Finished { .. } | RunEnd::Stopped { .. } if !faults.is_empty() => {
+                RunEnd::Failed(format!(
+                    "{} (ended at step {step}; the last good checkpoint is kept)",
+                    faults.join("; ")
+                ))
+            }
+            end => end,
+        };
         self.record_end(&end, step);
         // The model stays for the latent lab until the next run starts.
         self.retained = self.run.take().map(|r| r.exp);
         self.emit(Event::Ended(end));
     }
 
-    fn end_checkpoint(&mut self) {
-        if let Err(e) = self.checkpoint() {
-            self.emit(Event::Problem(format!("last checkpoint not written: {e}")));
+    /// The last checkpoint; why it was not written, if not.
+    fn end_checkpoint(&mut self) -> Option<String> {
+        match self.checkpoint() {
+            Ok(why) => why,
+            Err(e) => Some(format!("last checkpoint not written: {e}")),
         }
     }
 

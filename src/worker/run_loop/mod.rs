@@ -65,6 +65,11 @@ struct ActiveRun {
     last_logged: Option<u64>,
     /// Deep copies of the weights at the last checkpoint, for recovery from NaN.
     last_good: Option<(u64, Vec<(String, Tensor)>)>,
+    /// Training diverged and the weights of this step were put back: until the next
+    /// step they are that checkpoint's own, so no checkpoint is written over it.
+    restored_from: Option<u64>,
+    /// Writes to the run folder that failed since the run last paused for them.
+    write_faults: Vec<String>,
     last_view: Option<Instant>,
     /// How long the last view took to make.
     view_cost: Duration,
@@ -235,8 +240,10 @@ impl RunLoop {
                 }
             }
             Command::SaveCheckpoint => {
-                if self.run.is_some() {
-                    self.checkpoint()?;
+                if self.run.is_some()
+                    && let Some(why) = self.checkpoint()?
+                {
+                    self.emit(Event::Problem(why));
                 }
             }
             Command::Lab(query) => self.lab_queue.push(query),
@@ -329,6 +336,8 @@ impl RunLoop {
             metrics_file,
             sums,
             last_good: None,
+            restored_from: None,
+            write_faults: Vec::new(),
             // A continued run's history holds the rows up to its checkpoint's last.
             last_logged: resume
                 .is_some()
@@ -365,6 +374,7 @@ impl RunLoop {
             return self.recover_from_divergence(msg);
         }
         r.step += 1;
+        r.restored_from = None;
         r.accumulate(&metrics);
         let step = r.step;
         let schedule = r.exp.spec().schedule().clone();
@@ -381,9 +391,16 @@ impl RunLoop {
         if step % schedule.sample_every == 0 || step == self.last_step() {
             self.write_sample();
         }
+        let mut faults = match self.run.as_mut() {
+            Some(r) => std::mem::take(&mut r.write_faults),
+            None => Vec::new(),
+        };
         if step % schedule.checkpoint_every == 0
             && let Some(why) = self.checkpoint()?
         {
+            faults.push(why);
+        }
+        if !faults.is_empty() {
             // A full disk, say: wait for the user rather than train on unsaved.
             if let Some(r) = self.run.as_mut() {
                 r.set_paused(true);
@@ -391,7 +408,8 @@ impl RunLoop {
             self.emit(Event::Paused {
                 step,
                 reason: Some(format!(
-                    "{why}; paused, the last good checkpoint is kept (free some space, then Resume)"
+                    "{}; paused, the last good checkpoint is kept (free some space, then Resume)",
+                    faults.join("; ")
                 )),
             });
         }
@@ -428,6 +446,7 @@ impl RunLoop {
             Some((step, tensors)) => {
                 let map = tensors.iter().cloned().collect();
                 r.exp.load_tensors(&map)?;
+                r.restored_from = Some(*step);
                 format!("restored the weights of step {step}")
             }
             None => "no earlier weights to restore".into(),

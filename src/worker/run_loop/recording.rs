@@ -50,7 +50,7 @@ impl RunLoop {
             .as_mut()
             .map(|f| f.append(row.step, &row.values, elapsed_s));
         if let Some(Err(e)) = write {
-            self.emit(Event::Problem(format!("metrics not written: {e}")));
+            r.write_faults.push(format!("metrics not written: {e}"));
         }
         self.emit(Event::Metrics(row));
         Ok(())
@@ -128,7 +128,7 @@ impl RunLoop {
                 (_, None) => Ok(()),
             });
         if let Err(e) = result {
-            self.emit(Event::Problem(format!("sample picture not written: {e}")));
+            r.write_faults.push(format!("sample not written: {e}"));
         }
     }
 
@@ -137,6 +137,13 @@ impl RunLoop {
     /// older entries as its retention says). Returns why it was not written, if not
     /// (the previous checkpoint and history are then as they were).
     pub(super) fn checkpoint(&mut self) -> Result<Option<String>> {
+        if let Some(good) = self.run.as_ref().and_then(|r| r.restored_from) {
+            // The weights are the last checkpoint's: it stays, with its own step.
+            self.emit(Event::Notice(format!(
+                "the checkpoint of step {good} is kept (training diverged after it)"
+            )));
+            return Ok(None);
+        }
         self.snapshot()?;
         let Some(r) = self.run.as_ref() else {
             return Ok(None);
@@ -163,11 +170,7 @@ impl RunLoop {
                 self.emit(Event::Notice(format!("checkpoint saved at step {step}")));
                 Ok(None)
             }
-            Err(e) => {
-                let why = format!("checkpoint of step {step} not written: {e}");
-                self.emit(Event::Problem(why.clone()));
-                Ok(Some(why))
-            }
+            Err(e) => Ok(Some(format!("checkpoint of step {step} not written: {e}"))),
         }
     }
 

@@ -270,9 +270,20 @@ fn scan(dirs: &[PathBuf]) -> Result<Scanned, String> {
             Err(e) => unreadable.push((dir.clone(), e.to_string())),
         }
     }
-    // A run reached twice (its folder and its parent both added) is listed once.
-    runs.sort_by(|a, b| a.folder.cmp(&b.folder));
-    runs.dedup_by(|a, b| a.folder == b.folder);
+    // A run reached twice (its folder and its parent both added, or the runs folder
+    // added again by another name: `runs` and its absolute path) is listed once.
+    let mut keyed: Vec<(PathBuf, _)> = runs
+        .into_iter()
+        .map(|r| {
+            (
+                std::fs::canonicalize(&r.folder).unwrap_or_else(|_| r.folder.clone()),
+                r,
+            )
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    let mut runs: Vec<_> = keyed.into_iter().map(|(_, r)| r).collect();
     runs.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.folder.cmp(&b.folder)));
     Ok((runs, unreadable))
 }
@@ -302,6 +313,26 @@ mod tests {
         assert_eq!(
             unreadable,
             vec![(dir.path().join("gone"), "no such folder".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_folder_added_again_by_another_name_lists_its_runs_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let run = dir.path().join("runs/one-run");
+        std::fs::create_dir_all(&run).expect("dir");
+        let spec = crate::presets::default_spec().expect("default");
+        std::fs::write(run.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+        // The same folder with a `.` in its path: another name for it.
+        let dirs = vec![dir.path().join("runs"), dir.path().join("./runs/../runs")];
+        let RunOutcome::Scanned(Ok((runs, _))) = perform(RunJob::Scan(dirs)) else {
+            panic!("not scanned")
+        };
+        assert_eq!(
+            runs.len(),
+            1,
+            "{:?}",
+            runs.iter().map(|r| &r.folder).collect::<Vec<_>>()
         );
     }
 }

@@ -190,7 +190,11 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
     let Some(d) = &lab.distribution else {
         return;
     };
-    let names: Vec<String> = d.chars.iter().map(|&c| visible(c)).collect();
+    // As many characters as their labels have room for (about 16 px each), most
+    // likely first.
+    let fit = ((ui.available_width() / 16.0) as usize).clamp(5, d.chars.len().max(5));
+    let shown = fit.min(d.chars.len());
+    let names: Vec<String> = d.chars[..shown].iter().map(|&c| visible(c)).collect();
     let bars = |values: &[f32], offset: f64| -> Vec<Bar> {
         values
             .iter()
@@ -214,10 +218,12 @@ fn distribution_ui(ui: &mut egui::Ui, lab: &LabState) {
         .show_grid([false, true])
         .show(ui, |plot| {
             plot.bar_chart(
-                BarChart::new("model (T = 1)", bars(&d.before, -0.2)).color(theme::series(0)),
+                BarChart::new("model (T = 1)", bars(&d.before[..shown], -0.2))
+                    .color(theme::series(0)),
             );
             plot.bar_chart(
-                BarChart::new("after the rule", bars(&d.after, 0.2)).color(theme::series(1)),
+                BarChart::new("after the rule", bars(&d.after[..shown], 0.2))
+                    .color(theme::series(1)),
             );
             // Each character above its pair of bars.
             for (i, name) in names.iter().enumerate() {

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod data;
 pub mod experiments;
 pub mod features;
+pub mod front_door;
 pub mod lab;
 pub mod memory_guard;
 pub mod nn;

@@ -18,6 +18,7 @@ mod dialogs;
 mod fast_conv;
 mod faults;
 mod fonts;
+mod front_door;
 mod fused_optim;
 mod gradient_penalty;
 mod image_gan;

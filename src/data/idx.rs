@@ -66,6 +66,16 @@ fn read_idx(path: &Path) -> Result<Idx, DataError> {
             ),
         ));
     }
+    // Its bytes, then as floats for training (4 bytes each).
+    crate::memory_guard::check(
+        expected as u64 * 5,
+        &format!(
+            "{} ({dims:?} bytes, as floats for training)",
+            path.display()
+        ),
+        "use a smaller file",
+    )
+    .map_err(|e| DataError::new(path, e.to_string()))?;
     let mut data = Vec::new();
     stream
         .take(expected as u64)

@@ -242,3 +242,69 @@ fn idx_decompression_bombs_are_bounded() {
     };
     assert!(e.to_string().contains("more than the studio loads"), "{e}");
 }
+
+/// `kill -9` at points spread over a run that checkpoints every step: what is left
+/// always loads (the checkpoint, its history, `metrics.csv`), and the run continues
+/// from it, its killed writer's temporary files cleared.
+#[test]
+fn a_run_killed_at_any_moment_leaves_files_that_load() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    // Fixed delays (ms) after the first checkpoint: spread over steps and writes.
+    for (round, delay_ms) in [37u64, 111, 173, 229, 311].into_iter().enumerate() {
+        let mut command = studio();
+        if round == 0 {
+            command
+                .args(["train", "gan2d_ring", "--steps", "1000000", "--out"])
+                .arg(&run)
+                .args([
+                    "--set",
+                    "schedule.checkpoint_every=1",
+                    "--set",
+                    "schedule.log_every=1",
+                ]);
+        } else {
+            command.args(["train", "--continue"]).arg(&run);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("train");
+        let t = Instant::now();
+        while !run.join("checkpoint.safetensors").exists() && t.elapsed() < Duration::from_secs(30)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().expect("kill -9");
+        child.wait().expect("reaped");
+        let ckpt = latent_studio::experiments::checkpoint::load(
+            &run.join("checkpoint.safetensors"),
+            &candle_core::Device::Cpu,
+        )
+        .unwrap_or_else(|e| panic!("round {round}: the checkpoint left does not load: {e}"));
+        for entry in latent_studio::runs::history::list(&run) {
+            latent_studio::runs::checkpoint::load(&entry.path, &candle_core::Device::Cpu)
+                .unwrap_or_else(|e| panic!("round {round}: history entry does not load: {e}"));
+        }
+        let (_, rows) = latent_studio::runs::metrics_file::read(&run.join("metrics.csv"))
+            .unwrap_or_else(|e| panic!("round {round}: metrics.csv does not read: {e}"));
+        assert!(!rows.is_empty() && ckpt.step > 0, "round {round}");
+    }
+    // Continued, its writer's leftovers go and it trains on.
+    let out = studio()
+        .args(["train", "--continue"])
+        .arg(&run)
+        .args(["--steps", "5"])
+        .output()
+        .expect("continue");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left: Vec<_> = [run.clone(), run.join("checkpoints")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).expect("ls").flatten())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "temporaries left: {left:?}");
+}

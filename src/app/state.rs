@@ -128,6 +128,9 @@ pub struct RunState {
     pub changes: Vec<LiveChange>,
     /// The latest progress report.
     pub progress: Option<Progress>,
+    /// When the worker last reported progress (or the run started): a run that goes
+    /// silent while running is starved of the CPU.
+    pub heard_at: std::time::Instant,
 }
 
 /// Where a run stands.
@@ -258,6 +261,7 @@ impl AppState {
                     clock: Vec::new(),
                     changes: Vec::new(),
                     progress: None,
+                    heard_at: std::time::Instant::now(),
                 });
             }
             Event::Metrics(row) => {
@@ -298,6 +302,7 @@ impl AppState {
             Event::Progress(p) => {
                 if let Some(run) = self.run.as_mut() {
                     run.progress = Some(p);
+                    run.heard_at = std::time::Instant::now();
                 }
             }
             Event::Paused { step, reason } => {

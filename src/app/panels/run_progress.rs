@@ -8,6 +8,10 @@ use crate::app::theme;
 use crate::worker::cpu_share::STARVED_BELOW;
 use crate::worker::{Command, RunEnd};
 
+/// Seconds without a progress report after which a running run is called starved
+/// (or five steps' time, for a slow model).
+const SILENT_AFTER_S: f64 = 10.0;
+
 /// The priorities offered: (nice value, label, tooltip).
 const PRIORITIES: [(i32, &str, &str); 2] = [
     (
@@ -53,6 +57,26 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         if !parts.is_empty() {
             ui.label(parts.join(" · ")).on_hover_text(
                 "Seconds of training (pauses left out), the time left at the recent speed, and the recent speed.",
+            );
+        }
+        // Silent for much longer than a step takes: the worker cannot even report.
+        let silent_s = run.heard_at.elapsed().as_secs_f64();
+        let step_s = if speed > 0.0 { 1.0 / speed } else { 0.0 };
+        if running {
+            // Look again later: a starved run sends nothing that would repaint.
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(2));
+        }
+        if running && silent_s > SILENT_AFTER_S.max(5.0 * step_s) {
+            ui.colored_label(
+                theme::WARNING,
+                format!(
+                    "No word from training for {silent_s:.0} s: other programs take the CPU{}.",
+                    if state.nice > 0 {
+                        " (a normal priority would take some)"
+                    } else {
+                        ""
+                    }
+                ),
             );
         }
         let share = run.progress.and_then(|p| p.cpu_share);

@@ -64,7 +64,8 @@ pub fn ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
         let step_s = if speed > 0.0 { 1.0 / speed } else { 0.0 };
         if running {
             // Look again later: a starved run sends nothing that would repaint.
-            ui.ctx().request_repaint_after(std::time::Duration::from_secs(2));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(2));
         }
         if running && silent_s > SILENT_AFTER_S.max(5.0 * step_s) {
             ui.colored_label(

@@ -3,6 +3,7 @@
 
 mod carried;
 mod clock;
+mod divergence;
 mod ending;
 mod lab_queries;
 mod live_changes;
@@ -434,31 +435,6 @@ impl RunLoop {
 
     fn last_step(&self) -> u64 {
         self.run.as_ref().map_or(0, |r| r.last_step)
-    }
-
-    /// A loss went NaN or infinite: restore the last good weights and pause.
-    fn recover_from_divergence(&mut self, what: String) -> Result<()> {
-        let Some(r) = self.run.as_mut() else {
-            return Ok(());
-        };
-        r.set_paused(true);
-        let restored = match &r.last_good {
-            Some((step, tensors)) => {
-                let map = tensors.iter().cloned().collect();
-                r.exp.load_tensors(&map)?;
-                r.restored_from = Some(*step);
-                format!("restored the weights of step {step}")
-            }
-            None => "no earlier weights to restore".into(),
-        };
-        let step = r.step;
-        self.emit(Event::Paused {
-            step,
-            reason: Some(format!(
-                "{what}: training diverged (try a lower learning rate); paused and {restored}"
-            )),
-        });
-        self.send_view(true)
     }
 
     fn emit(&mut self, event: Event) {

@@ -34,6 +34,8 @@ for round in $(seq "${ROUNDS:-3}"); do
     echo "headless: $hsteps steps in $hsecs s: $h steps/s"
     extra=()
     [ -n "${FRAME_STATS:-}" ] && extra+=(--frame-stats)
+    # WINDOW_ARGS: more options for the window (e.g. "--nice 18").
+    [ -n "${WINDOW_ARGS:-}" ] && read -r -a more <<< "$WINDOW_ARGS" && extra+=("${more[@]}")
     window=("$bin" window --preset "$preset" "${budget[@]}" --autostart --quit-when-done --no-restore --view training --size "$size" "${extra[@]}")
     if [ -z "${DISPLAY:-}" ]; then
         w=${size%x*}; hgt=${size#*x}

@@ -97,6 +97,10 @@ pub struct StudioApp {
     help_filter: String,
     /// Frames drawn since the window opened.
     frames: u64,
+    /// When the last second's frames started, and whether the worker was asked to
+    /// yield to them (many frames: dragging, animating, continuous repaint).
+    recent_frames: std::collections::VecDeque<Instant>,
+    yielding: bool,
     /// Frame times, when asked for.
     pub frame_stats: Option<FrameStats>,
 }
@@ -174,6 +178,8 @@ impl StudioApp {
             quit_after: config.quit_after,
             quit_when_done: config.quit_when_done,
             frames: 0,
+            recent_frames: Default::default(),
+            yielding: false,
             typed_path: None,
             help_open: false,
             persist: config.persist,
@@ -219,6 +225,18 @@ impl StudioApp {
         if self.news_gap.swap(gap, Ordering::Relaxed) != gap && shown.is_some() {
             // No view more often than the window shows one.
             self.send(Command::ViewEvery { millis: gap });
+        }
+        // Many frames a second: training at low priority yields to each of them at
+        // once; few (the usual two): it does not, and keeps its speed.
+        let fps = self
+            .recent_frames
+            .iter()
+            .filter(|t| t.elapsed() <= Duration::from_secs(1))
+            .count();
+        let yielding = if self.yielding { fps > 3 } else { fps >= 8 };
+        if yielding != self.yielding {
+            self.yielding = yielding;
+            self.send(Command::YieldToFrames { on: yielding });
         }
         self.take_dropped_files(ctx);
         let outcomes: Vec<DialogOutcome> = self.dialogs.outcomes().collect();
@@ -272,6 +290,15 @@ impl StudioApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let frame_start = self.frame_stats.as_mut().map(FrameStats::frame_started);
         self.frames += 1;
+        let now = Instant::now();
+        self.recent_frames.push_back(now);
+        while self
+            .recent_frames
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1))
+        {
+            self.recent_frames.pop_front();
+        }
         let dialog_open = self.dialogs.is_busy();
         self.keys(&ui.ctx().clone());
         egui::Panel::top("menu").show(ui, |ui| {

@@ -60,6 +60,13 @@ pub enum Command {
         /// The nice value, -20 to 19.
         nice: i32,
     },
+    /// While on, training at the lowest priority yields the CPU to any other thread
+    /// the moment it wakes (the window drawing many frames: dragging, animating);
+    /// no effect at another priority.
+    YieldToFrames {
+        /// On or off.
+        on: bool,
+    },
     /// Send views at most this often (a front end that draws fewer frames needs
     /// fewer); no effect on a worker that sends none.
     ViewEvery {

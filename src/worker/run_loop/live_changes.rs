@@ -40,12 +40,18 @@ impl RunLoop {
     }
 }
 
+use crate::worker::priority::{LOWEST, set_current_thread_priority, set_training_threads_priority};
+
 impl RunLoop {
     /// Sets the training threads' priority (this thread and the compute pool's).
     pub(super) fn set_priority(&mut self, nice: i32) {
         let nice = nice.clamp(-20, 19);
-        let mine = crate::worker::set_current_thread_nice(nice);
-        let pool: Vec<bool> = rayon::broadcast(|_| crate::worker::set_current_thread_nice(nice));
+        self.config.nice = nice;
+        let idle = self.yielding && nice >= LOWEST;
+        let mine = set_current_thread_priority(nice, idle);
+        let pool: Vec<bool> = rayon::broadcast(|_| set_current_thread_priority(nice, idle));
+        // Threads candle started from the pool take it too.
+        let _ = set_training_threads_priority(nice, idle);
         if mine && pool.iter().all(|&ok| ok) {
             self.emit(Event::Notice(format!("training priority: nice {nice}")));
         } else {
@@ -53,5 +59,16 @@ impl RunLoop {
                 "the system refused training priority nice {nice} (a higher priority than before needs permission; start the studio with --nice {nice} instead)"
             )));
         }
+    }
+
+    /// Training at the lowest priority yields to every other thread's wake-up (or
+    /// stops yielding), silently: the window asks as its frame rate changes.
+    pub(super) fn yield_to_frames(&mut self, on: bool) {
+        self.yielding = on;
+        let nice = self.config.nice;
+        if nice < LOWEST {
+            return;
+        }
+        set_training_threads_priority(nice, on);
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct RunLoop {
     streaming: bool,
     /// Set when the front end is gone; the loop ends.
     disconnected: bool,
+    /// The window draws many frames: at the lowest priority, yield to them.
+    yielding: bool,
 }
 
 struct ActiveRun {
@@ -106,6 +108,7 @@ impl RunLoop {
             lab_queue: Default::default(),
             streaming: false,
             disconnected: false,
+            yielding: false,
         }
     }
 
@@ -235,6 +238,7 @@ impl RunLoop {
                 }
             }
             Command::SetPriority { nice } => self.set_priority(nice),
+            Command::YieldToFrames { on } => self.yield_to_frames(on),
             Command::ViewEvery { millis } => {
                 if self.config.view_interval.is_some() {
                     self.config.view_interval = Some(Duration::from_millis(millis.max(10)));

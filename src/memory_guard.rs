@@ -111,6 +111,10 @@ impl ParamBudget {
             self.largest = Some((name.to_string(), shape.to_vec(), n));
         }
         let needed = self.parameters.saturating_mul(BYTES_PER_PARAMETER);
+        // The message is made only for a refusal: this runs for every tensor made.
+        if self.available.is_none_or(|a| needed <= a) {
+            return Ok(());
+        }
         let what = format!(
             "the networks ({} parameters so far, with their gradients and the optimiser's state)",
             self.parameters

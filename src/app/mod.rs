@@ -228,11 +228,14 @@ impl StudioApp {
         }
         // Many frames a second: training at low priority yields to each of them at
         // once; few (the usual two): it does not, and keeps its speed.
-        let fps = self
+        while self
             .recent_frames
-            .iter()
-            .filter(|t| t.elapsed() <= Duration::from_secs(1))
-            .count();
+            .front()
+            .is_some_and(|t| t.elapsed() > Duration::from_secs(1))
+        {
+            self.recent_frames.pop_front();
+        }
+        let fps = self.recent_frames.len();
         let yielding = if self.yielding { fps > 3 } else { fps >= 8 };
         if yielding != self.yielding {
             self.yielding = yielding;
@@ -290,15 +293,7 @@ impl StudioApp {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let frame_start = self.frame_stats.as_mut().map(FrameStats::frame_started);
         self.frames += 1;
-        let now = Instant::now();
-        self.recent_frames.push_back(now);
-        while self
-            .recent_frames
-            .front()
-            .is_some_and(|t| now.duration_since(*t) > Duration::from_secs(1))
-        {
-            self.recent_frames.pop_front();
-        }
+        self.recent_frames.push_back(Instant::now());
         let dialog_open = self.dialogs.is_busy();
         self.keys(&ui.ctx().clone());
         egui::Panel::top("menu").show(ui, |ui| {

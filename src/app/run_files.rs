@@ -292,13 +292,18 @@ fn scan(dirs: &[PathBuf]) -> Result<Scanned, String> {
 mod tests {
     use super::*;
 
+    /// A run folder at `run`: its `config.toml` of the default preset.
+    fn write_run(run: &std::path::Path) {
+        std::fs::create_dir_all(run).expect("dir");
+        let spec = crate::presets::default_spec().expect("default");
+        std::fs::write(run.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+    }
+
     #[test]
     fn added_folders_are_listed_and_a_missing_one_is_named() {
         let dir = tempfile::tempdir().expect("dir");
         let run = dir.path().join("elsewhere/one-run");
-        std::fs::create_dir_all(&run).expect("dir");
-        let spec = crate::presets::default_spec().expect("default");
-        std::fs::write(run.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+        write_run(&run);
         let dirs = vec![
             dir.path().join("runs"),
             run.clone(),
@@ -320,9 +325,7 @@ mod tests {
     fn a_folder_added_again_by_another_name_lists_its_runs_once() {
         let dir = tempfile::tempdir().expect("dir");
         let run = dir.path().join("runs/one-run");
-        std::fs::create_dir_all(&run).expect("dir");
-        let spec = crate::presets::default_spec().expect("default");
-        std::fs::write(run.join("config.toml"), spec.to_toml().expect("toml")).expect("config");
+        write_run(&run);
         // The same folder with a `.` in its path: another name for it.
         let dirs = vec![dir.path().join("runs"), dir.path().join("./runs/../runs")];
         let RunOutcome::Scanned(Ok((runs, _))) = perform(RunJob::Scan(dirs)) else {

@@ -149,8 +149,13 @@ pub trait Experiment: Send {
 
     /// Continues a streamed lab answer (generated text, a drawing) begun by
     /// [`Experiment::lab`]: the slot it belongs to and the next chunk, or the error
-    /// that ended it; `None` when nothing is streaming.
-    fn lab_more(&mut self) -> Option<(crate::lab::LabSlot, Result<LabResult>)> {
+    /// that ended it; `None` when nothing is streaming. The chunk takes about
+    /// `budget` (at least one unit of work, at most the experiment's own cap), so a
+    /// stream shares the worker with training in proportion to a step's time.
+    fn lab_more(
+        &mut self,
+        _budget: std::time::Duration,
+    ) -> Option<(crate::lab::LabSlot, Result<LabResult>)> {
         None
     }
 

@@ -55,16 +55,19 @@ pub fn answer<M: PixelModel>(model: &mut M, query: &LabQuery, what: &str) -> Res
         }
     };
     let mut drawing = Drawing::start(&*model, request)?;
-    let first = drawing.advance(&*model)?;
+    let first = drawing.advance(&*model, CHUNK_TIME)?;
     *model.drawing() = first.is_partial().then_some(drawing);
     Ok(first)
 }
 
 /// The next chunk of the drawing `model` is streaming, if one is going; it stays with
 /// the model while more is to come.
-pub fn more<M: PixelModel>(model: &mut M) -> Option<(LabSlot, Result<LabResult>)> {
+pub fn more<M: PixelModel>(
+    model: &mut M,
+    budget: Duration,
+) -> Option<(LabSlot, Result<LabResult>)> {
     let mut drawing = model.drawing().take()?;
-    let result = drawing.advance(&*model);
+    let result = drawing.advance(&*model, budget);
     if result.as_ref().is_ok_and(LabResult::is_partial) {
         *model.drawing() = Some(drawing);
     }
@@ -127,14 +130,18 @@ impl Drawing {
         })
     }
 
-    /// Draws up to `per_update` pixels (skipping kept ones, within [`CHUNK_TIME`]) and
-    /// reports the images so far.
-    pub fn advance<M: PixelModel>(&mut self, pcnn: &M) -> Result<LabResult> {
+    /// Draws up to `per_update` pixels (skipping kept ones, within `budget` and at
+    /// most [`CHUNK_TIME`], at least one) and reports the images so far.
+    pub fn advance<M: PixelModel>(&mut self, pcnn: &M, budget: Duration) -> Result<LabResult> {
         let s = pcnn.side();
         let total = s * s;
         let chunk_start = Instant::now();
+        let budget = budget.min(CHUNK_TIME);
         let mut drawn = 0;
-        while self.next < total && drawn < self.per_update && chunk_start.elapsed() < CHUNK_TIME {
+        while self.next < total
+            && drawn < self.per_update
+            && (drawn == 0 || chunk_start.elapsed() < budget)
+        {
             let k = self.next;
             self.next += 1;
             if self.keep[k] {

@@ -186,7 +186,11 @@ fn a_dragged_rectangle_is_redrawn_and_the_rest_kept() {
         .lab(&LabQuery::Pixels(PixelQuery::Draw(request)))
         .expect("draw");
     while answer.is_partial() {
-        answer = pcnn.lab_more().expect("more").1.expect("chunk");
+        answer = pcnn
+            .lab_more(std::time::Duration::from_millis(60))
+            .expect("more")
+            .1
+            .expect("chunk");
     }
     let LabResult::Pixels { grid, done, .. } = answer else {
         panic!("expected pixels")

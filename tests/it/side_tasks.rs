@@ -50,12 +50,11 @@ fn steps_during(worker: &WorkerHandle, secs: f64) -> (u64, usize) {
     (last - first.unwrap_or(last), chunks)
 }
 
-// Regressed this round and not yet found: it passes at 0efe96c and fails from 382d094
-// on (training keeps 40–45% of its speed, not 50%); neither the scheduling-class
-// change nor the parameter budget is the cause (each reverted alone, still failing).
-// Run it with `cargo test -- --ignored side_tasks`; #19 stays open for it.
+// The stream earns half of each step's time, whatever a step costs, so training
+// keeps about two thirds of its speed. (With a fixed 40 ms chunk after each step,
+// this small model's 4 ms steps kept a share that depended on how soon the 20,000
+// characters were done: passing or not as the machine's speed moved.)
 #[test]
-#[ignore = "regressed at 382d094: 40-45% of training speed kept while text streams, 50% wanted"]
 fn a_streamed_generation_leaves_training_at_least_half_its_speed_and_stop_is_prompt() {
     let worker = WorkerHandle::spawn(WorkerConfig {
         threads: 1,
@@ -82,6 +81,7 @@ fn a_streamed_generation_leaves_training_at_least_half_its_speed_and_stop_is_pro
         }
     )))));
     let (shared, chunks) = steps_during(&worker, 3.0);
+    eprintln!("training: {alone} steps alone, {shared} beside the stream ({chunks} chunks)");
     assert!(chunks >= 5, "the generation streamed: {chunks} answers");
     assert!(
         shared * 2 >= alone,

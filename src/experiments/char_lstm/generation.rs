@@ -15,9 +15,9 @@ use crate::data::corpus::Vocab;
 use crate::lab::{LabResult, LabSlot, TextRequest};
 use crate::nn::sampling::Sampling;
 
-/// How long one chunk of a streamed generation may take, so the worker can take
-/// commands (a newer request replaces this one) between chunks.
-const CHUNK_TIME: Duration = Duration::from_millis(40);
+/// How long one chunk of a streamed generation may take at most, so the worker can
+/// take commands (a newer request replaces this one) between chunks.
+pub(super) const CHUNK_TIME: Duration = Duration::from_millis(40);
 /// Characters shown in a next-character distribution.
 const DISTRIBUTION_CHARS: usize = 24;
 
@@ -140,18 +140,26 @@ impl Job {
         })
     }
 
-    /// Generates for up to [`CHUNK_TIME`]; the answer holds all the text so far.
     /// The slot the answer goes to.
     pub fn slot(&self) -> LabSlot {
         self.slot
     }
 
-    /// Generates the next chunk (within [`CHUNK_TIME`]) and reports the text so far.
-    pub fn advance(&mut self, net: &CharNet, vocab: &Vocab) -> Result<(LabSlot, LabResult)> {
+    /// Generates the next chunk (within `budget`, at most [`CHUNK_TIME`], at least
+    /// one character) and reports the text so far.
+    pub fn advance(
+        &mut self,
+        net: &CharNet,
+        vocab: &Vocab,
+        budget: Duration,
+    ) -> Result<(LabSlot, LabResult)> {
         let chunk_start = Instant::now();
+        let budget = budget.min(CHUNK_TIME);
         // The weights as they are now (training may go on between chunks).
         let stepper = net.stepper()?;
-        while self.remaining > 0 && chunk_start.elapsed() < CHUNK_TIME {
+        let mut made = 0;
+        while self.remaining > 0 && (made == 0 || chunk_start.elapsed() < budget) {
+            made += 1;
             let rows = stepper.step(&self.last, &mut self.state);
             for (k, row) in rows.iter().enumerate() {
                 let id = self.rules[k].pick(row, &mut self.rngs[k]);

@@ -269,7 +269,7 @@ impl Experiment for CharLstm {
                 let job =
                     generation::Job::start(&self.net, &self.corpus.vocab, request, &self.device)?;
                 self.job = Some(job);
-                self.lab_more()
+                self.lab_more(generation::CHUNK_TIME)
                     .map(|(_, result)| result)
                     .unwrap_or_else(|| Err(StudioError::Spec("nothing to generate".into())))
             }
@@ -283,10 +283,10 @@ impl Experiment for CharLstm {
         }
     }
 
-    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
+    fn lab_more(&mut self, budget: std::time::Duration) -> Option<(LabSlot, Result<LabResult>)> {
         let job = self.job.as_mut()?;
         let slot = job.slot();
-        let result = job.advance(&self.net, &self.corpus.vocab).map(|(_, r)| r);
+        let result = job.advance(&self.net, &self.corpus.vocab, budget).map(|(_, r)| r);
         if !result.as_ref().is_ok_and(LabResult::is_partial) {
             self.job = None;
         }

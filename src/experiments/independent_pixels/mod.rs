@@ -188,8 +188,8 @@ impl Experiment for IndependentPixels {
         pixel_drawing::answer(self, query, "an independent-pixels model")
     }
 
-    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
-        pixel_drawing::more(self)
+    fn lab_more(&mut self, budget: std::time::Duration) -> Option<(LabSlot, Result<LabResult>)> {
+        pixel_drawing::more(self, budget)
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

@@ -291,8 +291,8 @@ impl Experiment for PixelCnn {
         pixel_drawing::answer(self, query, "a PixelCNN")
     }
 
-    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
-        pixel_drawing::more(self)
+    fn lab_more(&mut self, budget: std::time::Duration) -> Option<(LabSlot, Result<LabResult>)> {
+        pixel_drawing::more(self, budget)
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

@@ -45,6 +45,8 @@ pub(super) struct RunLoop {
     lab_queue: crate::lab::flow::NewestPerSlot,
     /// A lab answer is streaming (generated text): keep turning without waiting.
     streaming: bool,
+    /// Training's time shared with a streamed answer.
+    stream_share: lab_queries::StreamShare,
     /// Set when the front end is gone; the loop ends.
     disconnected: bool,
     /// The window draws many frames: at the lowest priority, yield to them.
@@ -107,6 +109,7 @@ impl RunLoop {
             retained: None,
             lab_queue: Default::default(),
             streaming: false,
+            stream_share: Default::default(),
             disconnected: false,
             yielding: false,
         }
@@ -373,7 +376,9 @@ impl RunLoop {
         let Some(r) = self.run.as_mut() else {
             return Ok(());
         };
+        let began = Instant::now();
         let metrics = r.exp.step(part)?;
+        self.stream_share.earn(began.elapsed());
         if let Some((name, value)) = metrics.iter().find(|(_, v)| !v.is_finite()) {
             let msg = format!("{name} became {value} at step {}", r.step + 1);
             return self.recover_from_divergence(msg);

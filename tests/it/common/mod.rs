@@ -84,7 +84,7 @@ impl Experiment for Scripted {
         Ok(scripted_pixels(1))
     }
 
-    fn lab_more(&mut self) -> Option<(LabSlot, Result<LabResult>)> {
+    fn lab_more(&mut self, _budget: std::time::Duration) -> Option<(LabSlot, Result<LabResult>)> {
         let chunks = self.drawing.take()?;
         let failed = latent_studio::StudioError::Spec(format!("chunk {} failed", chunks + 1));
         Some((LabSlot::Pixels, Err(failed)))

@@ -40,7 +40,7 @@ impl DatasetBrowser {
                 }
             });
             if busy {
-                ui.spinner();
+                super::busy_mark::busy_mark(ui);
                 ui.label("loading…");
             }
         });

@@ -52,7 +52,7 @@ impl LabPanel {
                 ui.selectable_value(&mut lab.page, page, label).on_hover_text(tip);
             }
             if lab.map.is_none() && lab.is_waiting(LabSlot::Map) {
-                ui.spinner();
+                super::busy_mark::busy_mark(ui);
             }
         });
         if let Some(e) = lab.errors.get(&LabSlot::Map) {

@@ -134,13 +134,13 @@ fn settings_ui(ui: &mut egui::Ui, lab: &mut LabState) {
 fn output_ui(ui: &mut egui::Ui, lab: &LabState, slot: LabSlot) {
     let Some(text) = lab.texts.get(&slot) else {
         if lab.is_waiting(slot) {
-            ui.spinner();
+            super::busy_mark::busy_mark(ui);
         }
         return;
     };
     ui.horizontal(|ui| {
         if !text.done {
-            ui.spinner();
+            super::busy_mark::busy_mark(ui);
         }
         ui.weak(format!("{:.0} characters/s", text.chars_per_sec));
     });

@@ -29,15 +29,32 @@ pub fn forced() -> bool {
 /// The memory available to new allocations now, in bytes (`MemAvailable` of
 /// `/proc/meminfo`; `None` where it cannot be read, and then nothing is refused).
 pub fn available_bytes() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    parse_available(&text)
+    parse_available(&meminfo()?)
+}
+
+/// The text of `/proc/meminfo`, or of the file `LATENT_STUDIO_MEMINFO` names (the
+/// tests' way to give the studio a machine with little memory).
+fn meminfo() -> Option<String> {
+    let path = std::env::var_os("LATENT_STUDIO_MEMINFO").unwrap_or_else(|| "/proc/meminfo".into());
+    std::fs::read_to_string(path).ok()
 }
 
 /// `MemAvailable` of a `/proc/meminfo` text, in bytes.
 pub fn parse_available(meminfo: &str) -> Option<u64> {
-    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    parse_field(meminfo, "MemAvailable:")
+}
+
+/// The memory available now and the machine's total, bytes.
+pub fn available_and_total() -> Option<(u64, u64)> {
+    let text = meminfo()?;
+    Some((parse_available(&text)?, parse_field(&text, "MemTotal:")?))
+}
+
+/// A `kB` field of a `/proc/meminfo` text, in bytes.
+fn parse_field(meminfo: &str, name: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with(name))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    Some(kb.saturating_mul(1024))
 }
 
 /// Refuses `needed` bytes for `what` when they exceed `available` (unless forced):

@@ -382,6 +382,7 @@ mod tests {
             run_dir: None,
             first_step: 0,
             last_step: 10,
+            memory_estimate: 0,
         }
     }
 

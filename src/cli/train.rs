@@ -163,6 +163,15 @@ fn follow(
         bar.set_length(info.last_step);
         bar.set_position(info.first_step);
         bar.reset_eta();
+        super::headless::say(
+            &bar,
+            &format!(
+                "memory: about {} at the peak (estimated; {} available now)",
+                crate::memory_guard::human(info.memory_estimate),
+                crate::memory_guard::available_bytes()
+                    .map_or("unknown".into(), crate::memory_guard::human)
+            ),
+        );
     };
     let outcome = super::headless::drive(&worker, &bar, &interrupted, on_started, short_summary)?;
     let secs = started.elapsed().as_secs_f64();

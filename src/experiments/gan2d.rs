@@ -25,6 +25,7 @@ use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
 use crate::view::{Gan2dView, ScalarField, View};
 use crate::{Result, StudioError};
+use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// Generated samples the mode census counts.
 pub const CENSUS_SAMPLES: usize = 2500;
@@ -405,6 +406,7 @@ fn tensor_points(t: &Tensor) -> Result<Vec<[f32; 2]>> {
 }
 /// The 2-D GAN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "gan2d",
     label: "GAN · 2-D",
     presets: &[
@@ -441,3 +443,19 @@ pub const ARCHITECTURE: Architecture = Architecture {
     settings: &[LR_G, LR_D, D_STEPS, GENERATOR_LOSS],
     benches: &[],
 };
+
+/// The 2-D GAN's working memory: its batches through G and D (real and generated).
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::Gan2d(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let m = &s.model;
+    let g = (m.latent_dim + m.g_hidden.iter().sum::<usize>() + 2) as u64;
+    let d = (m.d_hidden.iter().sum::<usize>() + 1) as u64;
+    WorkingMemory {
+        data_bytes: 0,
+        step_floats: times(g + 3 * d, s.train.batch_size),
+        change: "lower train.batch_size or the hidden layers' widths",
+        picture_bytes: 0,
+    }
+}

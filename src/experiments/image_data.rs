@@ -73,6 +73,18 @@ impl ImageData {
         Ok(())
     }
 
+    /// Bytes its images take in memory once loaded, where known from the spec (the
+    /// studio's glyphs: a byte a pixel); files are checked as they load.
+    pub fn resident_bytes(&self) -> u64 {
+        match self.source {
+            DataSource::Glyphs => {
+                let pixels = self.image_size * self.image_size * self.channels;
+                ((GLYPH_TRAIN + GLYPH_HELD_OUT) * pixels) as u64
+            }
+            DataSource::Idx | DataSource::Folder => 0,
+        }
+    }
+
     /// The training and held-out images. Without a held-out set of its own, the
     /// last tenth of the data is held out.
     pub fn load(&self, seed: u64) -> Result<(ImageSet, ImageSet)> {

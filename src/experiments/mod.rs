@@ -23,6 +23,7 @@ pub mod run_sweep;
 #[macro_use]
 pub mod spec;
 pub mod train_state;
+pub mod working_memory;
 
 use std::collections::HashMap;
 
@@ -188,7 +189,34 @@ pub trait Experiment: Send {
 pub use train_state::TrainState;
 
 /// Builds the experiment a spec describes, on `device`.
+/// A run whose data and training step are estimated over the memory available is
+/// refused first, with the estimate and the setting that sizes it (the weights are
+/// counted as they are made, by [`crate::nn::params::ParamStore`]).
 pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experiment>> {
     spec.validate()?;
-    (registry::of(spec)?.build)(spec, device)
+    let arch = registry::of(spec)?;
+    let working = (arch.working_memory)(spec);
+    crate::memory_guard::check(
+        working.bytes(),
+        &format!(
+            "this run's data and a training step ({} of data, {} of activations and their gradients)",
+            crate::memory_guard::human(working.data_bytes),
+            crate::memory_guard::human(working.step_bytes())
+        ),
+        working.change,
+    )?;
+    (arch.build)(spec, device)
+}
+
+/// The memory a run of `exp` is estimated to need at its peak, bytes: the process,
+/// the weights with their gradients and optimiser state, its data and a step.
+pub fn memory_estimate(exp: &dyn Experiment) -> u64 {
+    let parameters: u64 = exp
+        .tensors()
+        .iter()
+        .map(|(_, t)| t.elem_count() as u64)
+        .sum();
+    let spec = exp.spec();
+    let working = registry::of(&spec).map_or(Default::default(), |a| (a.working_memory)(&spec));
+    working.total_with(parameters)
 }

@@ -247,6 +247,9 @@ pub struct Architecture {
     pub settings: &'static [Setting],
     /// Its benchmarks.
     pub benches: &'static [Bench],
+    /// What a run of a spec holds besides its weights (data, a step's activations),
+    /// estimated before anything is built.
+    pub working_memory: fn(&ExperimentSpec) -> super::working_memory::WorkingMemory,
 }
 
 impl Architecture {

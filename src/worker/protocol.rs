@@ -164,6 +164,8 @@ pub struct RunInfo {
     pub first_step: u64,
     /// The step it ends at.
     pub last_step: u64,
+    /// Its estimated peak memory, bytes ([`crate::experiments::memory_estimate`]).
+    pub memory_estimate: u64,
 }
 
 /// One row of metrics; `values[i]` belongs to `RunInfo::metric_names[i]`.

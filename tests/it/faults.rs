@@ -130,7 +130,11 @@ fn nan_weights_in_a_checkpoint_are_refused_with_the_tensor_name() {
 fn a_network_larger_than_memory_is_refused_with_its_estimate() {
     let dir = tempfile::tempdir().expect("dir");
     let t = Instant::now();
+    // A machine with 20 GB available, whatever this one has: the step's estimate
+    // (12 GB) passes, the weights' (62 GB) do not.
+    let meminfo = fake_meminfo(dir.path(), 20 << 30);
     let output = studio()
+        .env("LATENT_STUDIO_MEMINFO", &meminfo)
         .args(["train", "vae_glyphs", "--steps", "3", "--out"])
         .arg(dir.path().join("run"))
         .args(["--set", "model.hidden=1000000"])
@@ -146,6 +150,76 @@ fn a_network_larger_than_memory_is_refused_with_its_estimate() {
     assert!(
         t.elapsed() < Duration::from_secs(60),
         "refused before the work"
+    );
+}
+
+/// A `/proc/meminfo` of a 24 GB machine with `available` bytes available.
+fn fake_meminfo(dir: &Path, available: u64) -> std::path::PathBuf {
+    let path = dir.join("meminfo");
+    let text = format!(
+        "MemTotal:       {} kB\nMemFree:        {} kB\nMemAvailable:   {} kB\n",
+        24u64 << 20,
+        available >> 10,
+        available >> 10
+    );
+    std::fs::write(&path, text).expect("meminfo");
+    path
+}
+
+/// A batch whose training step would not fit is refused before the data is made,
+/// with the step's estimate and the setting to lower.
+#[test]
+fn a_step_larger_than_memory_is_refused_before_the_data_is_made() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = Instant::now();
+    let output = studio()
+        .env("LATENT_STUDIO_MEMINFO", fake_meminfo(dir.path(), 8 << 30))
+        .args(["train", "dcgan_glyphs", "--steps", "3", "--out"])
+        .arg(dir.path().join("run"))
+        .args(["--set", "train.batch_size=100000"])
+        .output()
+        .expect("train");
+    assert!(!output.status.success());
+    let line = error_line(&output);
+    assert!(
+        line.contains("activations") && line.contains("8.6 GB available"),
+        "{line}"
+    );
+    assert!(line.contains("train.batch_size"), "{line}");
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "refused before the data"
+    );
+    assert!(
+        !dir.path()
+            .join("run")
+            .join("checkpoint.safetensors")
+            .exists()
+    );
+}
+
+/// A machine that runs nearly out of memory during a run pauses it, with the figures
+/// and a checkpoint kept: the command exits non-zero with that line instead of
+/// being killed by the kernel without a word.
+#[test]
+fn a_run_nearly_out_of_memory_pauses_with_a_checkpoint() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = dir.path().join("run");
+    let output = studio()
+        .env("LATENT_STUDIO_MEMINFO", fake_meminfo(dir.path(), 100 << 20))
+        .args(["train", "gan2d_ring", "--steps", "100000", "--out"])
+        .arg(&run)
+        .output()
+        .expect("train");
+    assert!(!output.status.success());
+    let line = error_line(&output);
+    assert!(line.contains("nearly out of memory"), "{line}");
+    assert!(line.contains("105 MB available"), "{line}");
+    let ckpt = std::fs::metadata(run.join("checkpoint.safetensors")).expect("a checkpoint kept");
+    assert!(
+        ckpt.len() > 1000,
+        "a whole checkpoint: {} bytes",
+        ckpt.len()
     );
 }
 

@@ -28,7 +28,13 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         ui.vertical(|ui| {
             ui.add(egui::Slider::new(&mut spec.size, 32..=1024).suffix(" px"))
                 .on_hover_text("Longer side of the last octave's picture; larger pictures are scaled down to it.");
-            picture_inputs::estimate_ui(ui, &spec.network, spec.size, &spec.dream.layer);
+            picture_inputs::estimate_ui(
+                ui,
+                &spec.network,
+                spec.size,
+                &spec.dream.layer,
+                crate::experiments::deep_dream::DREAM_SHARE,
+            );
         });
         ui.end_row();
 

@@ -201,13 +201,22 @@ pub fn network_ui(
     });
 }
 
-/// The estimated cost of one iteration, shown next to the size control.
-pub fn estimate_ui(ui: &mut egui::Ui, network: &FeatureSource, size: usize, deepest: &str) {
+/// The estimated cost of one iteration, shown next to the size control; `memory_share`
+/// scales the memory for what the optimisation keeps (1 for a style transfer, the
+/// memory guard's [`crate::experiments::deep_dream::DREAM_SHARE`] for a dream).
+pub fn estimate_ui(
+    ui: &mut egui::Ui,
+    network: &FeatureSource,
+    size: usize,
+    deepest: &str,
+    memory_share: f64,
+) {
     // The studio's landscape is 4:3; other pictures are shown at their longer side.
     let Estimate {
         secs_per_iteration,
         megabytes,
     } = estimate(network, size, size * 3 / 4, deepest);
+    let megabytes = megabytes * memory_share;
     ui.label(format!(
         "≈ {secs_per_iteration:.2} s per iteration, ≈ {megabytes:.0} MB"
     ))

@@ -41,7 +41,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
                 .on_hover_text("Longer side of the picture being optimised; larger pictures are scaled down to it.");
             let layers = std::iter::once(&spec.layers.content).chain(&spec.layers.style);
             let deep = deepest(&spec.network, layers);
-            picture_inputs::estimate_ui(ui, &spec.network, spec.pictures.size, &deep);
+            picture_inputs::estimate_ui(ui, &spec.network, spec.pictures.size, &deep, 1.0);
         });
         ui.end_row();
 

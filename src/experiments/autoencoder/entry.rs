@@ -9,9 +9,11 @@ use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, LabTool, Preset, SampleKind, Setting, SettingKind,
     Tools, wrong_architecture,
 };
+use crate::experiments::working_memory::{WorkingMemory, conv_stack_floats, times};
 
 /// The autoencoders in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "autoencoder",
     label: "Autoencoder / VAE",
     presets: &[
@@ -87,4 +89,23 @@ fn is_denoising(spec: &ExperimentSpec) -> bool {
 /// The benchmark VAE: its preset as it is.
 fn vae_bench() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&[])
+}
+
+/// An autoencoder's working memory: the glyphs, and a batch through the encoder
+/// (two stride-2 convolutions, a dense layer) and the decoder (the mirror image).
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::Autoencoder(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let (m, side) = (&s.model, s.data.image_size);
+    let image = (s.data.channels * side * side) as u64;
+    let one_way = conv_stack_floats(side, m.channels, 2) + (m.hidden + 2 * m.latent_dim) as u64;
+    WorkingMemory {
+        data_bytes: s.data.resident_bytes(),
+        // In, through both halves, out (and the noisy copy of a denoising one); the
+        // held-out measurement goes through in chunks of 250.
+        step_floats: times(2 * one_way + 3 * image, s.train.batch_size.max(250)),
+        change: "lower train.batch_size or model.channels / model.hidden",
+        picture_bytes: 0,
+    }
 }

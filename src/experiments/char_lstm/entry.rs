@@ -7,9 +7,12 @@ use crate::experiments::live::ADAM_LR;
 use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, LabTool, Preset, SampleKind, Tools, wrong_architecture,
 };
+use crate::experiments::working_memory::{WorkingMemory, times};
+use super::spec::TextSource;
 
 /// The character LSTM in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "char_lstm",
     label: "Character LSTM (text)",
     presets: &[Preset {
@@ -50,4 +53,26 @@ pub const ARCHITECTURE: Architecture = Architecture {
 /// characters.
 fn char_lstm_bench() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&["data.vocab_cap=64", "sample.length=1000"])
+}
+
+/// A character model's working memory: the text as ids, and a batch of sequences
+/// through the embedding, every layer's gates and states, and the softmax.
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::CharLstm(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let m = &s.model;
+    let text_bytes = match s.data.source {
+        TextSource::BuiltIn => crate::data::corpus::BUILT_IN.len() as u64,
+        // Metadata only: the file is read (with its own checks) when the run builds.
+        TextSource::File => std::fs::metadata(&s.data.path).map_or(0, |m| m.len()),
+    };
+    let per_char = (m.embedding + 6 * m.hidden * m.layers + 2 * s.data.vocab_cap) as u64;
+    WorkingMemory {
+        // The text, its characters and their ids.
+        data_bytes: text_bytes.saturating_mul(9),
+        step_floats: times(times(per_char, s.train.seq_len), s.train.batch_size),
+        change: "lower train.batch_size, train.seq_len or model.hidden",
+        picture_bytes: 0,
+    }
 }

@@ -9,9 +9,11 @@ use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, Preset, SampleKind, Setting, SettingKind, Tools,
     wrong_architecture,
 };
+use crate::experiments::working_memory::{WorkingMemory, conv_stack_floats, times};
 
 /// The image GANs in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "image_gan",
     label: "Image GAN (DCGAN, WGAN, WGAN-GP)",
     presets: &[
@@ -93,4 +95,28 @@ fn plays_gan(spec: &ExperimentSpec) -> bool {
 /// The benchmark DCGAN: the preset without quality measurements.
 fn dcgan_bench() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&["quality.every=0"])
+}
+
+/// An image GAN's working memory: the glyphs, and a batch through G and through D
+/// three times (real, generated, G's step; WGAN-GP's penalty twice more).
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::ImageGan(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let (m, side) = (&s.model, s.data.image_size);
+    let stages = if side >= 64 { 3 } else { 2 };
+    let top = m.g_channels << (stages - 1);
+    // G mirrors a stack that starts at `g_channels`: the same maps, and the image.
+    let g = m.latent_dim as u64
+        + conv_stack_floats(side, m.g_channels, stages)
+        + (top * (side >> stages) * (side >> stages)) as u64
+        + (s.data.channels * side * side) as u64;
+    let d = conv_stack_floats(side, m.d_channels, stages) + (s.data.channels * side * side) as u64;
+    let passes = if s.train.loss == GanLoss::WganGp { 5 } else { 3 };
+    WorkingMemory {
+        data_bytes: s.data.resident_bytes(),
+        step_floats: times(g + passes * d, s.train.batch_size),
+        change: "lower train.batch_size or model.g_channels / model.d_channels",
+        picture_bytes: 0,
+    }
 }

@@ -9,9 +9,11 @@ use crate::experiments::registry::{
     Architecture, Better, Headline, LabTool, Preset, SampleKind, Setting, SettingKind, Tools,
     wrong_architecture,
 };
+use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// Independent pixels in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "independent_pixels",
     label: "Independent pixels (baseline)",
     presets: &[Preset {
@@ -79,3 +81,19 @@ pub const ARCHITECTURE: Architecture = Architecture {
     ],
     benches: &[],
 };
+
+/// The independent-pixels model's working memory: the glyphs, and a batch's
+/// per-pixel softmax.
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::IndependentPixels(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let side = s.data.image_size;
+    let classes = s.model.levels.max(s.model.palette).max(2);
+    WorkingMemory {
+        data_bytes: s.data.resident_bytes(),
+        step_floats: times((side * side * classes * 2) as u64, s.train.batch_size.max(100)),
+        change: "lower train.batch_size",
+        picture_bytes: 0,
+    }
+}

@@ -7,9 +7,11 @@ use crate::experiments::live::ADAM_LR;
 use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, LabTool, Preset, SampleKind, Tools, wrong_architecture,
 };
+use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// PixelCNN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "pixel_cnn",
     label: "PixelCNN",
     presets: &[Preset {
@@ -49,4 +51,22 @@ pub const ARCHITECTURE: Architecture = Architecture {
 /// The benchmark PixelCNN: its preset, drawing one image per sample.
 fn pixel_cnn_bench() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&["sample.count=1"])
+}
+
+/// A PixelCNN's working memory: the glyphs, and a batch of full-size feature maps
+/// through every block (three maps each) and the per-pixel softmax.
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::PixelCnn(s) = spec else {
+        return WorkingMemory::default();
+    };
+    let (m, side) = (&s.model, s.data.image_size);
+    let pixels = (side * side) as u64;
+    let maps = (m.channels * (1 + 3 * m.blocks)) as u64 + 2 * (s.classes() * s.data.channels) as u64;
+    WorkingMemory {
+        data_bytes: s.data.resident_bytes(),
+        // The held-out likelihood goes through in chunks of 100.
+        step_floats: times(pixels * maps, s.train.batch_size.max(100)),
+        change: "lower train.batch_size, model.channels or model.blocks",
+        picture_bytes: 0,
+    }
 }

@@ -8,9 +8,11 @@ use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, Preset, SampleKind, Setting, SettingKind, Tools,
     wrong_architecture,
 };
+use crate::experiments::working_memory::WorkingMemory;
 
 /// Style transfer in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    working_memory,
     key: "style_transfer",
     label: "Style transfer (optimise the picture)",
     presets: &[Preset {
@@ -104,4 +106,16 @@ fn style_transfer_bench() -> Result<ExperimentSpec> {
 /// The same at 512 px.
 fn style_transfer_bench_512() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&["optimise.optimiser=adam", "pictures.size=512"])
+}
+
+/// The picture optimisation's estimate (from the picture's size and the deepest
+/// layer), which it checks itself before it starts.
+fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
+    let ExperimentSpec::StyleTransfer(s) = spec else {
+        return WorkingMemory::default();
+    };
+    WorkingMemory {
+        picture_bytes: super::picture_estimate_bytes(s),
+        ..WorkingMemory::default()
+    }
 }

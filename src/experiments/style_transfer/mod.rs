@@ -59,18 +59,25 @@ struct Losses {
     terms: [f64; 3],
 }
 
+/// The memory a style transfer of `spec` needs, bytes (at its size, 4:3, to the
+/// deepest layer it reads).
+fn picture_estimate_bytes(spec: &StyleTransferSpec) -> u64 {
+    let size = spec.pictures.size;
+    let deepest = crate::features::estimate::deepest(
+        &spec.network,
+        std::iter::once(&spec.layers.content).chain(&spec.layers.style),
+    );
+    let cost = crate::features::estimate::estimate(&spec.network, size, size * 3 / 4, &deepest);
+    (cost.megabytes * 1e6) as u64
+}
+
 impl StyleTransfer {
     /// Reads the pictures, builds the network and computes the targets.
     pub fn new(spec: StyleTransferSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let size = spec.pictures.size;
-        let deepest = crate::features::estimate::deepest(
-            &spec.network,
-            std::iter::once(&spec.layers.content).chain(&spec.layers.style),
-        );
-        let cost = crate::features::estimate::estimate(&spec.network, size, size * 3 / 4, &deepest);
         crate::memory_guard::check(
-            (cost.megabytes * 1e6) as u64,
+            picture_estimate_bytes(&spec),
             &format!("style transfer at {size} px"),
             "lower pictures.size (--size)",
         )?;

@@ -7,6 +7,7 @@ mod divergence;
 mod ending;
 mod lab_queries;
 mod live_changes;
+mod memory_watch;
 mod recording;
 mod rewind;
 
@@ -47,6 +48,8 @@ pub(super) struct RunLoop {
     streaming: bool,
     /// Training's time shared with a streamed answer.
     stream_share: lab_queries::StreamShare,
+    /// When the memory available was last read.
+    memory_watch: memory_watch::MemoryWatch,
     /// Set when the front end is gone; the loop ends.
     disconnected: bool,
     /// The window draws many frames: at the lowest priority, yield to them.
@@ -110,6 +113,7 @@ impl RunLoop {
             lab_queue: Default::default(),
             streaming: false,
             stream_share: Default::default(),
+            memory_watch: Default::default(),
             disconnected: false,
             yielding: false,
         }
@@ -318,6 +322,7 @@ impl RunLoop {
             run_dir: folder.as_ref().map(|f| f.root().to_path_buf()),
             first_step,
             last_step,
+            memory_estimate: crate::experiments::memory_estimate(exp.as_ref()),
         })));
         // A continued run shows its history first, and its clock goes on.
         let mut elapsed_before_s = 0.0;
@@ -423,6 +428,7 @@ impl RunLoop {
                 )),
             });
         }
+        self.watch_memory(step);
         // A manual step shows at once.
         self.send_progress(manual);
         let out_of_time = schedule.seconds > 0

@@ -38,6 +38,8 @@ pub enum UiAction {
     ExportGif,
     /// Ask for a text file for a character model.
     OpenTextDialog,
+    /// Ask for a file of 2-D points for the 2-D GAN.
+    OpenPointsDialog,
     /// Ask for a picture (or weights) for style transfer or DeepDream.
     ChooseInput(InputRole),
     /// Ask the latent lab a question.

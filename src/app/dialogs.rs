@@ -61,6 +61,13 @@ pub enum DialogOutcome {
     /// A text file was chosen (or dropped) and checked: its length in characters,
     /// or why it cannot be used as it is.
     TextChosen(PathBuf, Result<usize, String>),
+    /// A file of 2-D points was chosen (or dropped) and read: how many points and
+    /// their preview with `k` modes (0: found), or why not.
+    PointsChosen(
+        PathBuf,
+        usize,
+        Result<(usize, Box<crate::view::Gan2dView>), String>,
+    ),
     /// Pictures dropped on the window were read at the model's image size (or not).
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
@@ -234,6 +241,27 @@ impl DialogRunner {
                 .map(Box::new)
                 .map_err(|e| e.to_string());
             Some(DialogOutcome::DatasetPreviewed(result))
+        });
+    }
+
+    /// Asks for a file of 2-D points (or takes `given`), reads it and finds `k`
+    /// modes (0: as many as the data shows) for the preview.
+    pub fn open_points(&self, given: Option<PathBuf>, k: usize, wake: impl Fn() + Send + 'static) {
+        self.spawn(wake, move |d| {
+            let path = match given {
+                Some(p) => p,
+                None => d.open_file(
+                    "Open 2-D points (x, y per line)",
+                    &["csv", "txt", "tsv", "*"],
+                )?,
+            };
+            let preview = crate::experiments::gan2d_data::read_points(&path)
+                .map(|points| {
+                    let view = crate::experiments::gan2d_data::preview(&points, k, 1);
+                    (points.len(), Box::new(view))
+                })
+                .map_err(|e| e.to_string());
+            Some(DialogOutcome::PointsChosen(path, k, preview))
         });
     }
 

@@ -14,6 +14,27 @@ use crate::worker::Command;
 
 impl StudioApp {
     /// Picture files dropped on the window go to the latent lab, read off the UI thread.
+    /// A draft that learns a points file (from a preset, `--set`, a restored session)
+    /// gets its preview read off the UI thread, once per file and modes setting.
+    pub(super) fn keep_points_preview(&mut self) {
+        let ExperimentSpec::Gan2d(s) = &self.state.draft else {
+            return;
+        };
+        if s.data.distribution != crate::data::toy2d::Toy2d::Points
+            || s.data.path.as_os_str().is_empty()
+        {
+            return;
+        }
+        let want = (s.data.path.clone(), s.data.modes);
+        let shown = self.state.points.as_ref().map(|p| (p.path.clone(), p.k));
+        if shown.as_ref() == Some(&want) || self.points_asked.as_ref() == Some(&want) {
+            return;
+        }
+        self.points_asked = Some(want.clone());
+        self.dialogs
+            .open_points(Some(want.0), want.1, waker(&self.wake));
+    }
+
     pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
         let paths: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -32,6 +53,14 @@ impl StudioApp {
                 self.add_runs_folder(folder);
             }
             return;
+        }
+        if matches!(self.state.draft, ExperimentSpec::Gan2d(_)) && !self.state.is_active() {
+            let path = paths.into_iter().next();
+            let k = match &self.state.draft {
+                ExperimentSpec::Gan2d(s) => s.data.modes,
+                _ => 0,
+            };
+            return self.dialogs.open_points(path, k, waker(&self.wake));
         }
         if matches!(self.state.draft, ExperimentSpec::CharLstm(_)) && !self.state.is_active() {
             let path = paths.into_iter().next();
@@ -151,6 +180,26 @@ impl StudioApp {
                 // One question at a time: an older one is answered "cancelled".
                 self.typed_path = Some(super::typed_path_ui::TypedPath::new(ask));
             }
+            DialogOutcome::PointsChosen(path, k, Ok((count, view))) => {
+                if let ExperimentSpec::Gan2d(s) = &mut self.state.draft {
+                    s.data.distribution = crate::data::toy2d::Toy2d::Points;
+                    s.data.path = path.clone();
+                    s.data.points.clear();
+                }
+                self.state.say(
+                    Level::Info,
+                    format!(
+                        "the next run learns {count} points from {} ({} modes {})",
+                        path.display(),
+                        view.modes.len(),
+                        if k == 0 { "found" } else { "asked for" }
+                    ),
+                );
+                self.state.points = Some(crate::app::state::PointsPreview { path, k, view });
+            }
+            DialogOutcome::PointsChosen(path, _, Err(e)) => self
+                .state
+                .say(Level::Error, format!("{} not loaded: {e}", path.display())),
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
                     s.data.source = TextSource::File;

@@ -88,6 +88,8 @@ pub struct StudioApp {
     quit_when_done: bool,
     /// A path being typed where no file dialog could open.
     typed_path: Option<typed_path_ui::TypedPath>,
+    /// The points file and modes whose preview was last asked for.
+    points_asked: Option<(PathBuf, usize)>,
     /// Remember the session when the window closes.
     persist: bool,
     /// The window's wake reads it (see [`news_gap_ms`]).
@@ -181,6 +183,7 @@ impl StudioApp {
             recent_frames: Default::default(),
             yielding: false,
             typed_path: None,
+            points_asked: None,
             help_open: false,
             persist: config.persist,
             news_gap: config.news_gap_ms.clone(),
@@ -242,6 +245,7 @@ impl StudioApp {
             self.send(Command::YieldToFrames { on: yielding });
         }
         self.take_dropped_files(ctx);
+        self.keep_points_preview();
         let outcomes: Vec<DialogOutcome> = self.dialogs.outcomes().collect();
         for outcome in outcomes {
             self.on_dialog(outcome);

@@ -171,6 +171,14 @@ impl StudioApp {
                 return;
             }
             UiAction::OpenTextDialog => return self.dialogs.open_text(None, waker(&self.wake)),
+            UiAction::OpenPointsDialog => {
+                let ExperimentSpec::Gan2d(s) = &self.state.draft else {
+                    return;
+                };
+                return self
+                    .dialogs
+                    .open_points(None, s.data.modes, waker(&self.wake));
+            }
             UiAction::ChooseInput(role) => {
                 return self.dialogs.choose_input(role, None, waker(&self.wake));
             }

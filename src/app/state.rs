@@ -49,6 +49,9 @@ pub struct AppState {
     pub lab: LabState,
     /// Why the chosen text file cannot be used as it is.
     pub text_problem: Option<String>,
+    /// The 2-D points file last chosen, as the canvas previews it (read and its
+    /// modes found off the UI thread).
+    pub points: Option<PointsPreview>,
     /// Thumbnails of the pictures chosen for style transfer or DeepDream.
     pub input_thumbs: std::collections::HashMap<super::dialogs::InputRole, crate::view::RgbImage>,
     /// What the chosen network file or run holds, or why it cannot be used.
@@ -169,6 +172,7 @@ impl AppState {
             run_samples: Default::default(),
             comparison: None,
             text_problem: None,
+            points: None,
             input_thumbs: std::collections::HashMap::new(),
             weights_info: None,
             network_layers: None,
@@ -367,6 +371,17 @@ impl AppState {
             }
         }
     }
+}
+
+/// A points file's preview: its points and modes with `k` asked for (0: found).
+#[derive(Clone, Debug)]
+pub struct PointsPreview {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// The modes asked for.
+    pub k: usize,
+    /// Points and modes, in the data's units.
+    pub view: Box<crate::view::Gan2dView>,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod image_set;
 pub mod palette;
 pub mod picture_file;
 pub mod pictures;
+pub mod points2d;
 pub mod preview;
 pub mod toy2d;
 

@@ -26,6 +26,8 @@ pub enum Toy2d {
     Spiral,
     /// Two interleaved half-circles of twelve Gaussians each (σ = 0.08).
     Moons,
+    /// The user's own points (`data.path` or `data.points`), modes by k-means.
+    Points,
 }
 
 impl Toy2d {
@@ -39,6 +41,7 @@ impl Toy2d {
             Toy2d::Grid => "Grid of 25 Gaussians",
             Toy2d::Spiral => "Spiral",
             Toy2d::Moons => "Two moons",
+            Toy2d::Points => "Your points (a CSV file)",
         }
     }
 
@@ -87,6 +90,11 @@ impl Toy2d {
                 }
                 Mixture { means, std: 0.08 }
             }
+            // Known only once the file is read (see `experiments::gan2d_data`).
+            Toy2d::Points => Mixture {
+                means: Vec::new(),
+                std: 1.0,
+            },
         }
     }
 
@@ -97,6 +105,7 @@ impl Toy2d {
             Toy2d::Grid => (-5.5, 5.5),
             Toy2d::Spiral => (-4.0, 4.0),
             Toy2d::Moons => (-3.0, 3.0),
+            Toy2d::Points => (-4.0, 4.0),
         }
     }
 }

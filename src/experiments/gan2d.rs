@@ -15,6 +15,7 @@ use super::gan_knobs::{
 use super::live::not_live;
 use super::spec::Schedule;
 use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
+use super::gan2d_data::Data2d;
 use crate::data::toy2d::{Mixture, Toy2d};
 use crate::experiments::registry::{
     Architecture, Better, Headline, Preset, SampleKind, Tools, wrong_architecture,
@@ -59,9 +60,21 @@ crate::arch_spec!(Gan2dSpec);
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Gan2dData {
-    /// Which toy distribution.
+    /// Which toy distribution (`points`: the user's own).
     pub distribution: Toy2d,
+    /// For `points`: a CSV or whitespace file of x, y pairs (a header allowed).
+    #[serde(default)]
+    pub path: std::path::PathBuf,
+    /// For `points`: the points themselves, in their own units (drawn ones; they
+    /// take the place of the file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<[f32; 2]>,
+    /// For `points`: how many modes k-means finds (0: chosen by the
+    /// Calinski–Harabasz index, 2 to 30).
+    #[serde(default)]
+    pub modes: usize,
 }
+
 
 /// The generator and discriminator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,6 +125,12 @@ impl Gan2dSpec {
         if self.train.batch_size == 0 {
             return bad("train.batch_size must be at least 1");
         }
+        if self.data.modes > crate::data::points2d::MAX_MODES {
+            return bad("data.modes must be at most 30 (0: found from the data)");
+        }
+        if self.data.points.iter().flatten().any(|v| !v.is_finite()) {
+            return bad("data.points must be finite");
+        }
         validate_train(self.train.beta1)?;
         Ok(())
     }
@@ -127,7 +146,7 @@ pub struct Gan2d {
     opt_g: Optim,
     opt_d: Optim,
     rng: SeededRng,
-    mixture: Mixture,
+    data: Data2d,
     /// Fixed noise for the census, so its figures change only when G does.
     census_z: Tensor,
     /// Fixed noise and data for the view, so points move smoothly between frames.
@@ -155,10 +174,10 @@ impl Gan2d {
         let t = &spec.train;
         let opt_g = Optim::new(t.optimizer, params.vars_with_prefix("g."), t.lr_g, t.beta1)?;
         let opt_d = Optim::new(t.optimizer, params.vars_with_prefix("d."), t.lr_d, t.beta1)?;
-        let mixture = spec.data.distribution.mixture();
+        let data = Data2d::of(&spec.data, spec.seed)?;
         let census_z = noise(&mut rng, CENSUS_SAMPLES, m.latent_dim, device)?;
         let view_z = noise(&mut rng, VIEW_POINTS, m.latent_dim, device)?;
-        let view_real = mixture.sample(&mut rng, VIEW_POINTS);
+        let view_real = data.sample(&mut rng, VIEW_POINTS);
         Ok(Self {
             spec,
             device: device.clone(),
@@ -168,7 +187,7 @@ impl Gan2d {
             opt_g,
             opt_d,
             rng,
-            mixture,
+            data,
             census_z,
             view_z,
             view_real,
@@ -186,7 +205,7 @@ impl Gan2d {
 
     fn d_update(&mut self) -> Result<[f64; 3]> {
         let b = self.spec.train.batch_size;
-        let real = points_tensor(&self.mixture.sample(&mut self.rng, b), &self.device)?; // [b, 2]
+        let real = points_tensor(&self.data.sample(&mut self.rng, b), &self.device)?; // [b, 2]
         let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?; // [b, latent]
         let fake = self.g.forward(&z)?.detach(); // [b, 2]
         let l_real = self.d.forward(&real)?; // [b, 1]
@@ -270,13 +289,13 @@ impl Experiment for Gan2d {
 
     fn evaluate(&mut self) -> Result<Metrics> {
         let fake = self.generate(&self.census_z)?;
-        let census = self.mixture.census(&fake);
+        let census = self.data.census.census(&fake);
         Ok(vec![
             ("modes_captured", census.modes_captured as f64),
             ("high_quality_pct", census.high_quality_pct),
             (
                 "sample_mode_distance",
-                sample_mode_distance(&self.mixture, &fake),
+                sample_mode_distance(&self.data.census, &fake),
             ),
         ])
     }
@@ -293,7 +312,7 @@ impl Experiment for Gan2d {
             Some(g) => g.neg()?,
             None => fake.zeros_like()?,
         };
-        let (lo, hi) = self.spec.data.distribution.view_range();
+        let (lo, hi) = self.data.view_range;
         let mut field = ScalarField {
             nx: FIELD_CELLS,
             ny: FIELD_CELLS,
@@ -312,13 +331,21 @@ impl Experiment for Gan2d {
         } else {
             0.0
         };
+        // Shown in the data's own units (the built-in mixtures': the lab's).
+        let t = self.data.transform;
+        let shown = |ps: &[[f32; 2]]| ps.iter().map(|p| t.to_data(*p)).collect::<Vec<_>>();
+        let [x0, y0] = t.to_data([lo, lo]);
+        let [x1, y1] = t.to_data([hi, hi]);
+        field.x_range = [x0, x1];
+        field.y_range = [y0, y1];
+        let arrow = scale * t.scale;
         Ok(View::Gan2d(Gan2dView {
             step,
-            real: self.view_real.clone(),
-            fake: tensor_points(&fake)?,
-            fake_push: push.iter().map(|p| [p[0] * scale, p[1] * scale]).collect(),
+            real: shown(&self.view_real),
+            fake: shown(&tensor_points(&fake)?),
+            fake_push: push.iter().map(|p| [p[0] * arrow, p[1] * arrow]).collect(),
             field,
-            modes: self.mixture.means.clone(),
+            modes: shown(&self.data.census.means),
         }))
     }
 

@@ -92,6 +92,24 @@ impl Gan2dCanvas {
             ui.centered_and_justified(|ui| ui.label("Press Start to watch the generator learn."));
             return;
         };
+        if spec.data.distribution == Toy2d::Points {
+            let side = ui.available_width().min(ui.available_height()).max(100.0);
+            match &state.points {
+                Some(p) if p.path == spec.data.path => {
+                    ui.label(format!(
+                        "Your points from {}: {} modes {} (tick “modes” to mark them). Press Start to watch the generator learn them.",
+                        p.path.display(),
+                        p.view.modes.len(),
+                        if p.k == 0 { "found" } else { "asked for" },
+                    ));
+                    self.plot_ui(ui, &p.view, side, false);
+                }
+                _ => {
+                    ui.label("Choose a file of points (x, y per line) in the setup panel, or drop one here.");
+                }
+            }
+            return;
+        }
         let key = (spec.data.distribution, spec.seed);
         if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
             let view = key.0.preview(PREVIEW_POINTS, key.1);

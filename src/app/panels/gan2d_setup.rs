@@ -1,7 +1,7 @@
 //! Settings of the 2-D GAN: what is fixed at Start, and what changes live.
 
 use super::seed_rows;
-use crate::app::actions::Actions;
+use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::data::toy2d::Toy2d;
 use crate::experiments::ExperimentSpec;
@@ -9,7 +9,7 @@ use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
 /// The settings fixed when a run starts.
-pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
+pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     let ExperimentSpec::Gan2d(spec) = &mut state.draft else {
         return;
     };
@@ -21,10 +21,40 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
                 for d in Toy2d::ALL {
                     ui.selectable_value(&mut spec.data.distribution, d, d.label());
                 }
+                if ui
+                    .selectable_label(spec.data.distribution == Toy2d::Points, "Your points (a CSV file)…")
+                    .clicked()
+                {
+                    actions.push(UiAction::OpenPointsDialog);
+                }
             })
             .response
-            .on_hover_text("The 2-D distribution the generator must learn to imitate.");
+            .on_hover_text("The 2-D distribution the generator must learn to imitate, or your own points: a CSV or whitespace file of x, y per line (a header allowed; or drop one on the window).");
         ui.end_row();
+
+        if spec.data.distribution == Toy2d::Points {
+            ui.label("Points file");
+            ui.horizontal(|ui| {
+                let name = spec
+                    .data
+                    .path
+                    .file_name()
+                    .map_or("none chosen".into(), |n| n.to_string_lossy().into_owned());
+                ui.label(name).on_hover_text(spec.data.path.display().to_string());
+                if ui.button("Choose…").clicked() {
+                    actions.push(UiAction::OpenPointsDialog);
+                }
+            });
+            ui.end_row();
+            ui.label("Modes");
+            ui.add(
+                egui::DragValue::new(&mut spec.data.modes)
+                    .range(0..=crate::data::points2d::MAX_MODES)
+                    .custom_formatter(|v, _| if v == 0.0 { "found".into() } else { format!("{v}") }),
+            )
+            .on_hover_text("How many modes k-means finds in your points for the mode census; 0 (\"found\"): the number from 2 to 30 with the best Calinski–Harabasz index.");
+            ui.end_row();
+        }
 
         ui.label("Latent size");
         ui.add(egui::DragValue::new(&mut spec.model.latent_dim).range(1..=64))

@@ -255,9 +255,9 @@ impl DialogRunner {
                     &["csv", "txt", "tsv", "*"],
                 )?,
             };
-            let preview = crate::experiments::gan2d_data::read_points(&path)
+            let preview = crate::experiments::gan2d::data::read_points(&path)
                 .map(|points| {
-                    let view = crate::experiments::gan2d_data::preview(&points, k, 1);
+                    let view = crate::experiments::gan2d::data::preview(&points, k, 1);
                     (points.len(), Box::new(view))
                 })
                 .map_err(|e| e.to_string());

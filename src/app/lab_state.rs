@@ -215,6 +215,11 @@ impl LabState {
         self.flow.is_waiting(slot)
     }
 
+    /// Whether any answer is awaited (a streamed one included).
+    pub fn any_in_flight(&self) -> bool {
+        self.flow.any_in_flight()
+    }
+
     /// Queries to send to the worker now.
     pub fn take_outbox(&mut self) -> Vec<LabQuery> {
         std::mem::take(&mut self.outbox)

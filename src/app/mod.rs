@@ -224,10 +224,12 @@ impl StudioApp {
             .run
             .as_ref()
             .map(|r| tools_of(&r.info.spec).samples);
-        let gap = news_gap_ms(shown);
+        let gap = news_gap_ms(shown, self.state.lab.any_in_flight());
         if self.news_gap.swap(gap, Ordering::Relaxed) != gap && shown.is_some() {
-            // No view more often than the window shows one.
-            self.send(Command::ViewEvery { millis: gap });
+            // No view more often than the window shows one (a stream's faster frames
+            // are for its answers, not the views).
+            let millis = news_gap_ms(shown, false);
+            self.send(Command::ViewEvery { millis });
         }
         // Many frames a second: training at low priority yields to each of them at
         // once; few (the usual two): it does not, and keeps its speed.
@@ -385,14 +387,17 @@ impl eframe::App for StudioApp {
 }
 
 /// The longest the window waits to show the worker's news, in milliseconds, for what
-/// it shows (`None`: nothing yet). The 2-D lab animates (GAN Lab's points move every
-/// frame): 10 frames a second. Elsewhere a gallery that changes a few times a second
-/// and plots that gain a row a second need about two: each frame drawn is CPU time
-/// the run does not get (measured by `scripts/window_speed.sh`).
-pub fn news_gap_ms(samples: Option<SampleKind>) -> u64 {
+/// it shows (`None`: nothing yet; `streaming`: a lab answer is awaited). The 2-D lab
+/// animates (GAN Lab's points move every frame): 10 frames a second; a streamed
+/// answer (text, a drawing) 4. Elsewhere plots that gain a row a second and a
+/// gallery made as often as it is shown need one: each frame is 30–75 ms of the
+/// software renderer's CPU that the run does not get (`scripts/window_speed.sh`:
+/// DCGAN kept 0.84–0.86 of its headless speed at 2.5 frames a second).
+pub fn news_gap_ms(samples: Option<SampleKind>, streaming: bool) -> u64 {
     match samples {
         Some(SampleKind::Points2d) => 100,
-        _ => 400,
+        _ if streaming => 250,
+        _ => 1000,
     }
 }
 

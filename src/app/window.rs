@@ -19,7 +19,7 @@ pub fn run_window(
 ) -> anyhow::Result<()> {
     config.persist = restore.is_some();
     let gap = config.news_gap_ms.clone();
-    gap.store(super::news_gap_ms(None), Ordering::Relaxed);
+    gap.store(super::news_gap_ms(None, false), Ordering::Relaxed);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size(size)

@@ -90,7 +90,7 @@ impl Toy2d {
                 }
                 Mixture { means, std: 0.08 }
             }
-            // Known only once the file is read (see `experiments::gan2d_data`).
+            // Known only once the file is read (see `experiments::gan2d::data`).
             Toy2d::Points => Mixture {
                 means: Vec::new(),
                 std: 1.0,

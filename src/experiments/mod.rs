@@ -11,7 +11,6 @@ pub mod branch;
 pub mod canvas;
 pub mod checkpoint;
 pub mod feature_choice;
-pub mod gan2d_data;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod live;

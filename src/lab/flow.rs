@@ -71,6 +71,11 @@ impl OneInFlight {
     pub fn is_waiting(&self, slot: LabSlot) -> bool {
         self.in_flight.contains(&slot)
     }
+
+    /// Whether any query is in flight (a stream included).
+    pub fn any_in_flight(&self) -> bool {
+        !self.in_flight.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::data::toy2d::Toy2d;
 use crate::experiments::ExperimentSpec;
+use crate::experiments::gan2d::losses::GanLoss2d;
 use crate::nn::mlp::Activation;
 use crate::nn::optim::OptimizerKind;
 
@@ -88,6 +89,23 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             ui.radio_value(&mut spec.train.optimizer, OptimizerKind::Sgd, "SGD")
                 .on_hover_text("Plain stochastic gradient descent: slower, and often oscillates.");
         });
+        ui.end_row();
+
+        ui.label("Loss");
+        egui::ComboBox::from_id_salt("gan2d_loss")
+            .selected_text(spec.train.loss.label())
+            .show_ui(ui, |ui| {
+                for (loss, tip) in [
+                    (GanLoss2d::Gan, "The original GAN (Goodfellow et al. 2014): D classifies real against generated with cross-entropy; G's form is the live setting below."),
+                    (GanLoss2d::Lsgan, "Least squares (LSGAN, Mao et al. 2017, GAN Lab has it): D regresses to 1 for real and 0 for generated, G pulls its points to 1; points far on the right side are still pushed, so gradients do not vanish."),
+                    (GanLoss2d::Hinge, "Hinge (Lim and Ye 2017; Miyato et al. 2018): D wants real outputs above 1 and generated below −1; G raises D's output. The heat map shows (D + 1) / 2."),
+                ] {
+                    ui.selectable_value(&mut spec.train.loss, loss, loss.label())
+                        .on_hover_text(tip);
+                }
+            })
+            .response
+            .on_hover_text("The game G and D play. The heat map and the D(x) plots show how real D finds a point, in [0, 1], for each.");
         ui.end_row();
 
         ui.label("Adam β₁");

@@ -1,32 +1,33 @@
 //! A GAN on toy 2-D distributions: two small MLPs, the view GAN Lab made famous,
-//! and a mode census that shows mode collapse as a number.
+//! and a mode census that shows mode collapse as a number. Its data (a built-in
+//! mixture or the user's points), losses, settings and registry entry each have a
+//! file here.
+
+pub mod data;
+mod entry;
+pub mod losses;
+mod spec;
 
 use std::collections::HashMap;
 
 use candle_core::{Device, Tensor, Var};
 use rand::SeedableRng;
-use crate::nn::rng::SeededRng;
 use rand_distr::{Distribution, StandardNormal};
-use serde::{Deserialize, Serialize};
 
-use super::gan_knobs::{
-    D_STEPS, GENERATOR_LOSS, LR_D, LR_G, apply_knob, gradient_norm, validate_train,
-};
+use super::gan_knobs::{apply_knob, gradient_norm};
 use super::live::not_live;
-use super::spec::Schedule;
-use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
-use super::gan2d_data::Data2d;
-use crate::data::toy2d::{Mixture, Toy2d};
-use crate::experiments::registry::{
-    Architecture, Better, Headline, Preset, SampleKind, Tools, wrong_architecture,
-};
-use crate::nn::loss::{bce_with_logits_ones, bce_with_logits_zeros, softplus};
-use crate::nn::mlp::{Activation, Mlp};
-use crate::nn::optim::{Optim, OptimizerKind};
+use super::{Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
+use crate::data::toy2d::Mixture;
+use crate::nn::mlp::Mlp;
+use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
+use crate::nn::rng::SeededRng;
 use crate::view::{Gan2dView, ScalarField, View};
-use crate::{Result, StudioError};
-use crate::experiments::working_memory::{WorkingMemory, times};
+use crate::Result;
+use crate::experiments::registry::wrong_architecture;
+use data::Data2d;
+pub use entry::ARCHITECTURE;
+pub use spec::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 
 /// Generated samples the mode census counts.
 pub const CENSUS_SAMPLES: usize = 2500;
@@ -34,107 +35,6 @@ pub const CENSUS_SAMPLES: usize = 2500;
 const VIEW_POINTS: usize = 512;
 /// Cells per side of the discriminator's heat map.
 const FIELD_CELLS: usize = 48;
-
-/// Everything that defines a 2-D GAN experiment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Gan2dSpec {
-    /// Display name.
-    pub name: String,
-    /// Seeds the data, the weights and the noise.
-    pub seed: u64,
-    /// When to log, draw and save.
-    #[serde(default)]
-    pub schedule: Schedule,
-    /// The data.
-    pub data: Gan2dData,
-    /// The two networks.
-    pub model: Gan2dModel,
-    /// How they are trained.
-    pub train: Gan2dTrain,
-}
-
-crate::arch_spec!(Gan2dSpec);
-
-/// The data a 2-D GAN learns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Gan2dData {
-    /// Which toy distribution (`points`: the user's own).
-    pub distribution: Toy2d,
-    /// For `points`: a CSV or whitespace file of x, y pairs (a header allowed).
-    #[serde(default)]
-    pub path: std::path::PathBuf,
-    /// For `points`: the points themselves, in their own units (drawn ones; they
-    /// take the place of the file).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub points: Vec<[f32; 2]>,
-    /// For `points`: how many modes k-means finds (0: chosen by the
-    /// Calinski–Harabasz index, 2 to 30).
-    #[serde(default)]
-    pub modes: usize,
-}
-
-
-/// The generator and discriminator.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Gan2dModel {
-    /// Size of the noise vector z.
-    pub latent_dim: usize,
-    /// Hidden layer widths of the generator.
-    pub g_hidden: Vec<usize>,
-    /// Hidden layer widths of the discriminator.
-    pub d_hidden: Vec<usize>,
-    /// Non-linearity of the generator.
-    pub g_activation: Activation,
-    /// Non-linearity of the discriminator.
-    pub d_activation: Activation,
-}
-
-/// Optimisation settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Gan2dTrain {
-    /// Samples per batch, for both networks.
-    pub batch_size: usize,
-    /// Adam or SGD, for both networks.
-    pub optimizer: OptimizerKind,
-    /// Generator learning rate.
-    pub lr_g: f64,
-    /// Discriminator learning rate.
-    pub lr_d: f64,
-    /// Adam's β₁ (momentum); 0.5 is the usual choice for GANs.
-    pub beta1: f64,
-    /// Discriminator updates per generator update.
-    pub d_steps: u32,
-    /// The generator's loss.
-    pub generator_loss: GeneratorLoss,
-}
-
-impl Gan2dSpec {
-    /// Checks values that parse but cannot run.
-    pub fn validate(&self) -> Result<()> {
-        let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
-        if self.model.latent_dim == 0 {
-            return bad("model.latent_dim must be at least 1");
-        }
-        if self.model.g_hidden.contains(&0) || self.model.d_hidden.contains(&0) {
-            return bad("model: hidden layer widths must be at least 1");
-        }
-        if self.train.batch_size == 0 {
-            return bad("train.batch_size must be at least 1");
-        }
-        if self.data.modes > crate::data::points2d::MAX_MODES {
-            return bad("data.modes must be at most 30 (0: found from the data)");
-        }
-        if self.data.points.iter().flatten().any(|v| !v.is_finite()) {
-            return bad("data.points must be finite");
-        }
-        validate_train(self.train.beta1)?;
-        Ok(())
-    }
-}
 
 /// A running 2-D GAN.
 pub struct Gan2d {
@@ -194,13 +94,10 @@ impl Gan2d {
         })
     }
 
-    /// The generator loss per sample, before the mean: minimax log(1 − σ(l)) = −softplus(l),
-    /// non-saturating −log σ(l) = softplus(−l).
-    fn generator_loss_terms(&self, logits: &Tensor) -> Result<Tensor> {
-        Ok(match self.spec.train.generator_loss {
-            GeneratorLoss::Minimax => softplus(logits)?.neg()?,
-            GeneratorLoss::NonSaturating => softplus(&logits.neg()?)?,
-        })
+    /// The generator loss per sample, before the mean.
+    fn generator_loss_terms(&self, out: &Tensor) -> Result<Tensor> {
+        let t = &self.spec.train;
+        t.loss.g_terms(out, t.generator_loss)
     }
 
     fn d_update(&mut self) -> Result<[f64; 3]> {
@@ -210,15 +107,13 @@ impl Gan2d {
         let fake = self.g.forward(&z)?.detach(); // [b, 2]
         let l_real = self.d.forward(&real)?; // [b, 1]
         let l_fake = self.d.forward(&fake)?; // [b, 1]
-        let loss = (bce_with_logits_ones(&l_real)? + bce_with_logits_zeros(&l_fake)?)?;
+        let loss = self.spec.train.loss.d_loss(&l_real, &l_fake)?;
         let grads = loss.backward()?;
         self.opt_d.step(&grads)?;
-        let d_real = candle_nn::ops::sigmoid(&l_real)?
-            .mean_all()?
-            .to_scalar::<f32>()?;
-        let d_fake = candle_nn::ops::sigmoid(&l_fake)?
-            .mean_all()?
-            .to_scalar::<f32>()?;
+        let belief = |l: &Tensor| -> Result<f32> {
+            Ok(self.spec.train.loss.belief(l)?.mean_all()?.to_scalar::<f32>()?)
+        };
+        let (d_real, d_fake) = (belief(&l_real)?, belief(&l_fake)?);
         Ok([
             loss.to_scalar::<f32>()? as f64,
             d_real as f64,
@@ -321,7 +216,7 @@ impl Experiment for Gan2d {
             values: Vec::new(),
         };
         let cells = points_tensor(&field.cell_centres(), &self.device)?;
-        let d_cells = candle_nn::ops::sigmoid(&self.d.forward(&cells)?)?; // [cells, 1]
+        let d_cells = self.spec.train.loss.belief(&self.d.forward(&cells)?)?; // [cells, 1]
         field.values = d_cells.flatten_all()?.to_vec1::<f32>()?;
         // One scale for every arrow: the longest is a tenth of the view.
         let push = tensor_points(&push)?;
@@ -430,59 +325,4 @@ fn points_tensor(points: &[[f32; 2]], device: &Device) -> Result<Tensor> {
 fn tensor_points(t: &Tensor) -> Result<Vec<[f32; 2]>> {
     let rows = t.to_vec2::<f32>()?;
     Ok(rows.into_iter().map(|r| [r[0], r[1]]).collect())
-}
-/// The 2-D GAN in the registry.
-pub const ARCHITECTURE: Architecture = Architecture {
-    working_memory,
-    key: "gan2d",
-    label: "GAN · 2-D",
-    presets: &[
-        Preset {
-            file: "gan2d_ring.toml",
-            toml: include_str!("../../presets/gan2d_ring.toml"),
-        },
-        Preset {
-            file: "gan2d_grid.toml",
-            toml: include_str!("../../presets/gan2d_grid.toml"),
-        },
-        Preset {
-            file: "gan2d_spiral.toml",
-            toml: include_str!("../../presets/gan2d_spiral.toml"),
-        },
-        Preset {
-            file: "gan2d_moons.toml",
-            toml: include_str!("../../presets/gan2d_moons.toml"),
-        },
-    ],
-    build: |spec, device| match spec {
-        ExperimentSpec::Gan2d(s) => Ok(Box::new(Gan2d::new(s.clone(), device)?)),
-        other => Err(wrong_architecture(other, "Gan2d")),
-    },
-    headline: Headline {
-        metric: "modes_captured",
-        better: Better::Higher,
-    },
-    tools: Tools {
-        samples: SampleKind::Points2d,
-        lab: None,
-        gan_steps: true,
-    },
-    settings: &[LR_G, LR_D, D_STEPS, GENERATOR_LOSS],
-    benches: &[],
-};
-
-/// The 2-D GAN's working memory: its batches through G and D (real and generated).
-fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
-    let ExperimentSpec::Gan2d(s) = spec else {
-        return WorkingMemory::default();
-    };
-    let m = &s.model;
-    let g = (m.latent_dim + m.g_hidden.iter().sum::<usize>() + 2) as u64;
-    let d = (m.d_hidden.iter().sum::<usize>() + 1) as u64;
-    WorkingMemory {
-        data_bytes: 0,
-        step_floats: times(g + 3 * d, s.train.batch_size),
-        change: "lower train.batch_size or the hidden layers' widths",
-        picture_bytes: 0,
-    }
 }

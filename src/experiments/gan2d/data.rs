@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rand::Rng;
 
-use super::gan2d::Gan2dData;
+use super::Gan2dData;
 use crate::data::points2d::{self, Normaliser};
 use crate::data::toy2d::{Mixture, Toy2d};
 use crate::nn::rng::SeededRng;

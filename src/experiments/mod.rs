@@ -208,6 +208,25 @@ pub fn build(spec: &ExperimentSpec, device: &Device) -> Result<Box<dyn Experimen
     (arch.build)(spec, device)
 }
 
+/// D's loss where the run's game is at equilibrium (D outputs ½ everywhere), for the
+/// plots' reference line: 2·ln 2 for the original GAN, ¼ for LSGAN, 2 for the hinge;
+/// `None` for a Wasserstein critic and for models that are not GANs.
+pub fn d_loss_equilibrium(spec: &ExperimentSpec) -> Option<f64> {
+    use gan2d::losses::GanLoss2d;
+    let gan = 2.0 * std::f64::consts::LN_2;
+    match spec {
+        ExperimentSpec::Gan2d(s) => Some(match s.train.loss {
+            GanLoss2d::Gan => gan,
+            GanLoss2d::Lsgan => 0.25,
+            GanLoss2d::Hinge => 2.0,
+        }),
+        ExperimentSpec::ImageGan(s) => {
+            (s.train.loss == image_gan::spec::GanLoss::Gan).then_some(gan)
+        }
+        _ => None,
+    }
+}
+
 /// The memory a run of `exp` is estimated to need at its peak, bytes: the process,
 /// the weights with their gradients and optimiser state, its data and a step.
 pub fn memory_estimate(exp: &dyn Experiment) -> u64 {

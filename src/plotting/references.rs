@@ -11,15 +11,23 @@ pub struct Reference {
 }
 
 /// The reference lines of `metric`; `latest` gives the latest value of another
-/// metric of the same run (the unigram entropy is measured on the run's text).
-pub fn references(metric: &str, latest: impl Fn(&str) -> Option<f64>) -> Vec<Reference> {
+/// metric of the same run (the unigram entropy is measured on the run's text);
+/// `d_equilibrium` is D's loss at the game's equilibrium, where the run's game has one
+/// (2·ln 2 for the original GAN, ¼ for LSGAN, 2 for the hinge; none for a critic).
+pub fn references(
+    metric: &str,
+    latest: impl Fn(&str) -> Option<f64>,
+    d_equilibrium: Option<f64>,
+) -> Vec<Reference> {
     let line = |label: &str, value: f64| Reference {
         label: label.to_string(),
         value,
     };
     match metric {
         "d_real" | "d_fake" => vec![line("equilibrium ½", 0.5)],
-        "d_loss" => vec![line("equilibrium 2·ln 2", 2.0 * std::f64::consts::LN_2)],
+        "d_loss" => d_equilibrium
+            .map(|v| vec![line("equilibrium", v)])
+            .unwrap_or_default(),
         "train_bpc" | "val_bpc" => latest("unigram_bpc")
             .map(|v| vec![line("unigram entropy", v)])
             .unwrap_or_default(),
@@ -34,11 +42,18 @@ mod tests {
     #[test]
     fn metrics_have_their_reference_lines() {
         let none = |_: &str| None;
-        assert_eq!(references("d_real", none)[0].value, 0.5);
-        assert!((references("d_loss", none)[0].value - 1.386_294).abs() < 1e-6);
-        assert!(references("val_bpc", none).is_empty(), "no text measured");
+        assert_eq!(references("d_real", none, None)[0].value, 0.5);
+        assert!((references("d_loss", none, Some(1.386_294))[0].value - 1.386_294).abs() < 1e-6);
+        assert!(
+            references("d_loss", none, None).is_empty(),
+            "a critic has none"
+        );
+        assert!(
+            references("val_bpc", none, None).is_empty(),
+            "no text measured"
+        );
         let unigram = |m: &str| (m == "unigram_bpc").then_some(4.2);
-        assert_eq!(references("val_bpc", unigram)[0].value, 4.2);
-        assert!(references("frechet_distance", unigram).is_empty());
+        assert_eq!(references("val_bpc", unigram, None)[0].value, 4.2);
+        assert!(references("frechet_distance", unigram, None).is_empty());
     }
 }

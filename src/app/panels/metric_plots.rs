@@ -108,7 +108,7 @@ const GROUPS: &[Group] = &[
     Group {
         title: "Losses",
         metrics: &[("d_loss", "D loss"), ("g_loss", "G loss")],
-        tip: "Discriminator and generator losses. At equilibrium D loss is 2·ln 2 ≈ 1.39 and D outputs ½ everywhere.",
+        tip: "Discriminator and generator losses. At equilibrium D outputs ½ everywhere and D's loss is 2·ln 2 ≈ 1.39 (the original GAN), ¼ (LSGAN) or 2 (hinge); a Wasserstein critic has no such point.",
         log10: false,
     },
     Group {
@@ -212,6 +212,7 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &
         ui.label("Plots appear here when a run starts.");
         return;
     };
+    let d_equilibrium = crate::experiments::d_loss_equilibrium(&run.info.spec);
     // What is visible: a parent's layout may offer more width than the window shows.
     let visible = ui.clip_rect().right() - ui.cursor().left();
     ui.set_max_width(visible.min(ui.available_width()));
@@ -266,7 +267,9 @@ pub fn ui(ui: &mut egui::Ui, state: &AppState, tools: &mut PlotTools, actions: &
                             let references: Vec<Reference> = group
                                 .metrics
                                 .iter()
-                                .flat_map(|(m, _)| references(m, |other| state.latest(other)))
+                                .flat_map(|(m, _)| {
+                                    references(m, |other| state.latest(other), d_equilibrium)
+                                })
                                 .collect();
                             let extras = PlotExtras {
                                 references: &references,

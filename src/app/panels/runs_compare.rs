@@ -160,9 +160,12 @@ impl CompareView {
                                 })
                                 .collect();
                             let first = &runs[0];
-                            let refs = references(metric, |m| {
-                                first.series(m).and_then(|p| p.last()).map(|p| p[1])
-                            });
+                            // The runs' games are not known here: the original GAN's.
+                            let refs = references(
+                                metric,
+                                |m| first.series(m).and_then(|p| p.last()).map(|p| p[1]),
+                                Some(2.0 * std::f64::consts::LN_2),
+                            );
                             let extras = PlotExtras {
                                 references: &refs,
                                 markers: &markers,

@@ -44,7 +44,7 @@ pub const ARCHITECTURE: Architecture = Architecture {
         lab: None,
         gan_steps: true,
     },
-    settings: &[LR_G, LR_D, D_STEPS, GENERATOR_LOSS],
+    settings: &[LR_G, LR_D, D_STEPS, GENERATOR_LOSS.when(plays_gan)],
     benches: &[],
 };
 
@@ -62,4 +62,9 @@ fn working_memory(spec: &ExperimentSpec) -> WorkingMemory {
         change: "lower train.batch_size or the hidden layers' widths",
         picture_bytes: 0,
     }
+}
+
+/// Whether the run plays the original GAN, whose generator loss has two forms.
+fn plays_gan(spec: &ExperimentSpec) -> bool {
+    matches!(spec, ExperimentSpec::Gan2d(s) if s.train.loss == super::losses::GanLoss2d::Gan)
 }

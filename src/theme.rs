@@ -12,6 +12,8 @@ pub const FAKE: Rgb = [118, 42, 131];
 pub const PUSH: Rgb = [60, 60, 60];
 /// The centres of the data's modes.
 pub const MODE: Rgb = [20, 20, 20];
+/// G's manifold: its noise grid warped into data space.
+pub const MANIFOLD: Rgb = [200, 120, 30];
 
 /// An uncertainty in [0, 1] as a heat colour: black (certain) through red and orange
 /// to pale yellow (as uncertain as it gets).

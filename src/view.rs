@@ -149,6 +149,46 @@ pub struct Gan2dView {
     pub field: ScalarField,
     /// The centres of the data's modes.
     pub modes: Vec<[f32; 2]>,
+    /// What G makes of a regular grid of its noise (GAN Lab's manifold view), empty
+    /// before a model exists.
+    pub manifold: Manifold,
+}
+
+/// G's output on a regular `nx` × `ny` grid of the noise space (its first two
+/// dimensions from −2σ to 2σ, the others 0; one row for a 1-D noise), row by row:
+/// drawn as a mesh warped into data space, where folds and collapsed regions show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Manifold {
+    /// Grid columns.
+    pub nx: usize,
+    /// Grid rows.
+    pub ny: usize,
+    /// `nx * ny` points in data space, row by row.
+    pub points: Vec<[f32; 2]>,
+}
+
+impl Manifold {
+    /// The noise grid it is made from: `nx * ny` rows of `latent` values.
+    pub fn noise_grid(nx: usize, ny: usize, latent: usize) -> Vec<f32> {
+        let at = |i: usize, n: usize| {
+            if n > 1 {
+                -2.0 + 4.0 * i as f32 / (n - 1) as f32
+            } else {
+                0.0
+            }
+        };
+        let mut out = vec![0.0; nx * ny * latent];
+        for iy in 0..ny {
+            for ix in 0..nx {
+                let row = &mut out[(iy * nx + ix) * latent..][..latent];
+                row[0] = at(ix, nx);
+                if latent > 1 {
+                    row[1] = at(iy, ny);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Values on a regular grid over a rectangle; row 0 is the *bottom* row (lowest y).

@@ -212,6 +212,7 @@ impl Toy2d {
                 values: Vec::new(),
             },
             modes: mixture.means,
+            manifold: Default::default(),
         }
     }
 }

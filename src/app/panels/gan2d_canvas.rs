@@ -21,6 +21,8 @@ pub struct Gan2dCanvas {
     pub show_field: bool,
     /// Draw the generator's gradient arrows.
     pub show_arrows: bool,
+    /// Draw G's manifold: the noise grid warped into data space.
+    pub show_manifold: bool,
     /// Draw the real points.
     pub show_real: bool,
     /// Draw the modes' centres.
@@ -36,6 +38,7 @@ impl Default for Gan2dCanvas {
             texture_generation: u64::MAX,
             show_field: true,
             show_arrows: true,
+            show_manifold: false,
             show_real: true,
             show_modes: false,
             preview: None,
@@ -51,6 +54,8 @@ impl Gan2dCanvas {
                 .on_hover_text(
                     "The discriminator's belief that a point is real: green = real, purple = fake.",
                 );
+            ui.checkbox(&mut self.show_manifold, "manifold")
+                .on_hover_text("GAN Lab's manifold view: a regular grid of G's noise (its first two dimensions, −2σ to 2σ) drawn where G puts it. Folds, stretches and collapsed regions show how G maps noise to data.");
             ui.checkbox(&mut self.show_arrows, "G gradient")
                 .on_hover_text("Arrows: where the generator's loss pushes each generated point.");
             ui.checkbox(&mut self.show_real, "real data")
@@ -153,6 +158,34 @@ impl Gan2dCanvas {
         if self.show_real {
             for p in &view.real {
                 add_square(&mut mesh, to_screen(*p), 2.0, colour(theme::REAL));
+            }
+        }
+        if self.show_manifold {
+            let m = &view.manifold;
+            let at = |ix: usize, iy: usize| to_screen(m.points[iy * m.nx + ix]);
+            if m.points.len() == m.nx * m.ny {
+                for iy in 0..m.ny {
+                    for ix in 0..m.nx {
+                        if ix + 1 < m.nx {
+                            add_segment(
+                                &mut mesh,
+                                at(ix, iy),
+                                at(ix + 1, iy),
+                                0.7,
+                                colour(theme::MANIFOLD),
+                            );
+                        }
+                        if iy + 1 < m.ny {
+                            add_segment(
+                                &mut mesh,
+                                at(ix, iy),
+                                at(ix, iy + 1),
+                                0.7,
+                                colour(theme::MANIFOLD),
+                            );
+                        }
+                    }
+                }
             }
         }
         if self.show_arrows {

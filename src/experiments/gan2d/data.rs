@@ -139,6 +139,7 @@ pub fn preview(points: &[[f32; 2]], k: usize, seed: u64) -> crate::view::Gan2dVi
             values: Vec::new(),
         },
         modes: shown(modes),
+        manifold: Default::default(),
     }
 }
 

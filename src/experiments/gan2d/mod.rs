@@ -22,7 +22,7 @@ use crate::nn::mlp::Mlp;
 use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
 use crate::nn::rng::SeededRng;
-use crate::view::{Gan2dView, ScalarField, View};
+use crate::view::{Gan2dView, Manifold, ScalarField, View};
 use crate::Result;
 use crate::experiments::registry::wrong_architecture;
 use data::Data2d;
@@ -33,6 +33,8 @@ pub use spec::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 pub const CENSUS_SAMPLES: usize = 2500;
 /// Points of each kind drawn in the view.
 const VIEW_POINTS: usize = 512;
+/// Points per side of the manifold's noise grid.
+const MANIFOLD_CELLS: usize = 21;
 /// Cells per side of the discriminator's heat map.
 const FIELD_CELLS: usize = 48;
 
@@ -226,6 +228,12 @@ impl Experiment for Gan2d {
         } else {
             0.0
         };
+        // G on a regular grid of its noise: GAN Lab's manifold.
+        let latent = self.spec.model.latent_dim;
+        let ny = if latent > 1 { MANIFOLD_CELLS } else { 1 };
+        let grid = Manifold::noise_grid(MANIFOLD_CELLS, ny, latent);
+        let grid = Tensor::from_vec(grid, (MANIFOLD_CELLS * ny, latent), &self.device)?;
+        let manifold = tensor_points(&self.g.forward(&grid)?)?;
         // Shown in the data's own units (the built-in mixtures': the lab's).
         let t = self.data.transform;
         let shown = |ps: &[[f32; 2]]| ps.iter().map(|p| t.to_data(*p)).collect::<Vec<_>>();
@@ -241,6 +249,11 @@ impl Experiment for Gan2d {
             fake_push: push.iter().map(|p| [p[0] * arrow, p[1] * arrow]).collect(),
             field,
             modes: shown(&self.data.census.means),
+            manifold: Manifold {
+                nx: MANIFOLD_CELLS,
+                ny: if latent > 1 { MANIFOLD_CELLS } else { 1 },
+                points: shown(&manifold),
+            },
         }))
     }
 
@@ -325,4 +338,28 @@ fn points_tensor(points: &[[f32; 2]], device: &Device) -> Result<Tensor> {
 fn tensor_points(t: &Tensor) -> Result<Vec<[f32; 2]>> {
     let rows = t.to_vec2::<f32>()?;
     Ok(rows.into_iter().map(|r| [r[0], r[1]]).collect())
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_manifold_is_g_on_a_regular_noise_grid_shown_in_the_datas_units() {
+        let ExperimentSpec::Gan2d(spec) = crate::presets::default_spec().expect("default") else {
+            panic!("the default preset is the 2-D GAN");
+        };
+        let mut gan = Gan2d::new(spec, &Device::Cpu).expect("gan");
+        let View::Gan2d(view) = gan.view(0).expect("view") else {
+            panic!("a 2-D view");
+        };
+        let m = &view.manifold;
+        assert_eq!((m.nx, m.ny), (MANIFOLD_CELLS, MANIFOLD_CELLS));
+        let grid = Manifold::noise_grid(m.nx, m.ny, 2);
+        // Corners of the grid: (−2, −2) first, (2, 2) last.
+        assert_eq!(&grid[..2], &[-2.0, -2.0]);
+        assert_eq!(&grid[grid.len() - 2..], &[2.0, 2.0]);
+        let z = Tensor::from_vec(grid, (m.nx * m.ny, 2), &Device::Cpu).expect("z");
+        let want = tensor_points(&gan.g.forward(&z).expect("g")).expect("points");
+        assert_eq!(m.points, want, "the built-in data's units are the lab's");
+    }
 }

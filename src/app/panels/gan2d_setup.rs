@@ -108,6 +108,17 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             .on_hover_text("The game G and D play. The heat map and the D(x) plots show how real D finds a point, in [0, 1], for each.");
         ui.end_row();
 
+        ui.label("Packing");
+        ui.horizontal(|ui| {
+            for m in [1, 2, 4] {
+                let text = if m == 1 { "off".to_string() } else { format!("PacGAN{m}") };
+                ui.radio_value(&mut spec.train.pack, m, text);
+            }
+        })
+        .response
+        .on_hover_text("PacGAN (Lin et al. 2018): D judges packs of 2 or 4 samples at once, so a generator that repeats itself is easy to spot — a cure for mode collapse. The heat map then shows D's reading of a pack of copies of each point. The batch size must be a multiple.");
+        ui.end_row();
+
         ui.label("Adam β₁");
         ui.add(egui::Slider::new(&mut spec.train.beta1, 0.0..=0.99))
             .on_hover_text("Adam's momentum; 0.5 is the usual choice for GANs (0.9 tends to oscillate).");

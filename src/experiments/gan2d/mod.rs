@@ -67,7 +67,7 @@ impl Gan2d {
             .chain(m.g_hidden.iter().copied())
             .chain(std::iter::once(2))
             .collect();
-        let d_sizes: Vec<usize> = std::iter::once(2)
+        let d_sizes: Vec<usize> = std::iter::once(2 * spec.train.pack)
             .chain(m.d_hidden.iter().copied())
             .chain(std::iter::once(1))
             .collect();
@@ -102,13 +102,21 @@ impl Gan2d {
         t.loss.g_terms(out, t.generator_loss)
     }
 
+    /// Points `[n, 2]` as D sees them: packs of `train.pack` consecutive points
+    /// side by side, `[n / pack, 2 · pack]` (PacGAN).
+    fn packed(&self, points: &Tensor) -> Result<Tensor> {
+        let (n, _) = points.dims2()?;
+        let m = self.spec.train.pack;
+        Ok(points.reshape((n / m, 2 * m))?)
+    }
+
     fn d_update(&mut self) -> Result<[f64; 3]> {
         let b = self.spec.train.batch_size;
         let real = points_tensor(&self.data.sample(&mut self.rng, b), &self.device)?; // [b, 2]
         let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?; // [b, latent]
         let fake = self.g.forward(&z)?.detach(); // [b, 2]
-        let l_real = self.d.forward(&real)?; // [b, 1]
-        let l_fake = self.d.forward(&fake)?; // [b, 1]
+        let l_real = self.d.forward(&self.packed(&real)?)?; // [b / pack, 1]
+        let l_fake = self.d.forward(&self.packed(&fake)?)?; // [b / pack, 1]
         let loss = self.spec.train.loss.d_loss(&l_real, &l_fake)?;
         let grads = loss.backward()?;
         self.opt_d.step(&grads)?;
@@ -126,7 +134,7 @@ impl Gan2d {
     fn g_update(&mut self) -> Result<[f64; 2]> {
         let b = self.spec.train.batch_size;
         let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?;
-        let logits = self.d.forward(&self.g.forward(&z)?)?; // [b, 1]
+        let logits = self.d.forward(&self.packed(&self.g.forward(&z)?)?)?; // [b / pack, 1]
         let loss = self.generator_loss_terms(&logits)?.mean_all()?;
         let grads = loss.backward()?;
         let norm = gradient_norm(&grads, &self.params.vars_with_prefix("g."))?;
@@ -202,7 +210,7 @@ impl Experiment for Gan2d {
         // Where the generator's loss pushes each generated point: −∂L/∂x.
         let x = Var::from_tensor(&fake)?;
         let per_point = self
-            .generator_loss_terms(&self.d.forward(x.as_tensor())?)?
+            .generator_loss_terms(&self.d.forward(&self.packed(x.as_tensor())?)?)?
             .sum_all()?;
         let grads = per_point.backward()?;
         let push = match grads.get(x.as_tensor()) {
@@ -218,6 +226,8 @@ impl Experiment for Gan2d {
             values: Vec::new(),
         };
         let cells = points_tensor(&field.cell_centres(), &self.device)?;
+        // A packing D reads each cell as a pack of its copies.
+        let cells = cells.repeat((1, self.spec.train.pack))?;
         let d_cells = self.spec.train.loss.belief(&self.d.forward(&cells)?)?; // [cells, 1]
         field.values = d_cells.flatten_all()?.to_vec1::<f32>()?;
         // One scale for every arrow: the longest is a tenth of the view.
@@ -361,5 +371,33 @@ mod tests {
         let z = Tensor::from_vec(grid, (m.nx * m.ny, 2), &Device::Cpu).expect("z");
         let want = tensor_points(&gan.g.forward(&z).expect("g")).expect("points");
         assert_eq!(m.points, want, "the built-in data's units are the lab's");
+    }
+
+    #[test]
+    fn pacgan_packs_consecutive_samples_for_d_and_trains() {
+        let ExperimentSpec::Gan2d(mut spec) = crate::presets::default_spec().expect("default")
+        else {
+            panic!("the default preset is the 2-D GAN");
+        };
+        spec.train.pack = 2;
+        spec.train.batch_size = 64;
+        let mut gan = Gan2d::new(spec.clone(), &Device::Cpu).expect("gan");
+        let points = points_tensor(&[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], &Device::Cpu)
+            .expect("points");
+        let packs = gan.packed(&points).expect("packed").to_vec2::<f32>().expect("rows");
+        assert_eq!(packs, vec![vec![1.0, 2.0, 3.0, 4.0], vec![5.0, 6.0, 7.0, 8.0]]);
+        let first = gan
+            .tensors()
+            .into_iter()
+            .find(|(n, _)| n.starts_with("d.") && n.ends_with("weight"))
+            .expect("D's first weight");
+        assert!(first.1.dims().contains(&4), "D reads 2 × 2 inputs: {:?}", first.1.dims());
+        for _ in 0..3 {
+            let m = gan.step(StepPart::Whole).expect("a step");
+            assert!(m.iter().all(|(_, v)| v.is_finite()), "{m:?}");
+        }
+        assert!(matches!(gan.view(3).expect("view"), View::Gan2d(_)));
+        spec.train.pack = 3;
+        assert!(ExperimentSpec::Gan2d(spec).validate().is_err(), "3 does not divide 64");
     }
 }

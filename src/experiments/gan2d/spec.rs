@@ -74,6 +74,10 @@ pub struct Gan2dModel {
 pub struct Gan2dTrain {
     /// Samples per batch, for both networks.
     pub batch_size: usize,
+    /// PacGAN packing (Lin et al. 2018): D judges this many samples at once,
+    /// concatenated (1: no packing). Divides the batch.
+    #[serde(default = "one")]
+    pub pack: usize,
     /// Adam or SGD, for both networks.
     pub optimizer: OptimizerKind,
     /// Generator learning rate.
@@ -104,6 +108,9 @@ impl Gan2dSpec {
         if self.train.batch_size == 0 {
             return bad("train.batch_size must be at least 1");
         }
+        if !(1..=8).contains(&self.train.pack) || self.train.batch_size % self.train.pack != 0 {
+            return bad("train.pack must be 1 to 8 and divide train.batch_size");
+        }
         if self.data.modes > crate::data::points2d::MAX_MODES {
             return bad("data.modes must be at most 30 (0: found from the data)");
         }
@@ -113,4 +120,8 @@ impl Gan2dSpec {
         validate_train(self.train.beta1)?;
         Ok(())
     }
+}
+
+fn one() -> usize {
+    1
 }

@@ -25,14 +25,23 @@ impl StudioApp {
         {
             return;
         }
-        let want = (s.data.path.clone(), s.data.modes);
-        let shown = self.state.points.as_ref().map(|p| (p.path.clone(), p.k));
-        if shown.as_ref() == Some(&want) || self.points_asked.as_ref() == Some(&want) {
+        // Runs every frame: compared in place, the path cloned only to ask.
+        let (path, k) = (&s.data.path, s.data.modes);
+        let shown = self
+            .state
+            .points
+            .as_ref()
+            .is_some_and(|p| &p.path == path && p.k == k);
+        let asked = self
+            .points_asked
+            .as_ref()
+            .is_some_and(|(p, m)| p == path && *m == k);
+        if shown || asked {
             return;
         }
-        self.points_asked = Some(want.clone());
+        self.points_asked = Some((path.clone(), k));
         self.dialogs
-            .open_points(Some(want.0), want.1, waker(&self.wake));
+            .open_points(Some(path.clone()), k, waker(&self.wake));
     }
 
     pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {

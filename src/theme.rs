@@ -26,6 +26,39 @@ pub fn uncertainty_colour(v: f32) -> Rgb {
     ]
 }
 
+/// A Wasserstein critic's score, `t` in [0, 1] from its lowest to its highest
+/// score in view: light orange (scored as generated) through white to light blue
+/// (scored as real) — ColorBrewer's PuOr ends, lightened, so it is not D's scale.
+pub fn critic_colour(t: f32) -> Rgb {
+    const LOW: [f32; 3] = [253.0, 204.0, 138.0];
+    const MID: [f32; 3] = [247.0, 247.0, 247.0];
+    const HIGH: [f32; 3] = [178.0, 171.0, 210.0];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let (a, b, u) = if t < 0.5 {
+        (LOW, MID, t * 2.0)
+    } else {
+        (MID, HIGH, (t - 0.5) * 2.0)
+    };
+    let mix = |i: usize| (a[i] + (b[i] - a[i]) * u).round() as u8;
+    [mix(0), mix(1), mix(2)]
+}
+
+/// A point of G's 2-D noise grid, `(u, v)` in [0, 1]², as a colour that tells
+/// every region apart: red grows to the right, blue upwards, green at the centre.
+pub fn noise_colour(u: f32, v: f32) -> Rgb {
+    let (u, v) = (u.clamp(0.0, 1.0), v.clamp(0.0, 1.0));
+    let centre = 1.0 - ((u - 0.5).hypot(v - 0.5) * 2.0).min(1.0);
+    [
+        (30.0 + 210.0 * u) as u8,
+        (40.0 + 170.0 * centre) as u8,
+        (30.0 + 210.0 * v) as u8,
+    ]
+}
+
 /// The discriminator's D(x): light purple where it says "fake" (0), white at 0.5,
 /// light green where it says "real" (1) — ColorBrewer's PRGn, lightened.
 pub fn d_value_colour(v: f32) -> Rgb {

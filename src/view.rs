@@ -145,8 +145,12 @@ pub struct Gan2dView {
     /// For each generated point, −∂(generator loss)/∂x: where the generator's gradient
     /// pushes it (scaled for display, same scale for all points).
     pub fake_push: Vec<[f32; 2]>,
-    /// The discriminator's D(x) = σ(logit) over the view.
+    /// The discriminator's D(x) = σ(logit) over the view (its belief in [0, 1]), or
+    /// a critic's raw score when `field_is_critic`.
     pub field: ScalarField,
+    /// Whether `field` holds a Wasserstein critic's scores (any range, drawn on
+    /// their own colour scale) rather than a belief in [0, 1].
+    pub field_is_critic: bool,
     /// The centres of the data's modes.
     pub modes: Vec<[f32; 2]>,
     /// What G makes of a regular grid of its noise (GAN Lab's manifold view), empty

@@ -133,7 +133,7 @@ impl StudioApp {
                 ui.set_height(ui.available_height());
                 match tools.samples {
                     SampleKind::Text => self.text_samples.ui(ui, &self.state),
-                    SampleKind::Points2d => self.canvas.ui(ui, &self.state),
+                    SampleKind::Points2d => self.canvas.ui(ui, &mut self.state),
                     SampleKind::NoiseGallery | SampleKind::Gallery | SampleKind::Picture => {
                         self.gallery.ui(ui, &mut self.state, &mut self.actions)
                     }

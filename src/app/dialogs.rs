@@ -68,6 +68,8 @@ pub enum DialogOutcome {
         usize,
         Result<(usize, Box<crate::view::Gan2dView>), String>,
     ),
+    /// Drawn points (known by their fingerprint) were previewed with `k` modes.
+    DrawnPreviewed(u64, usize, Box<crate::view::Gan2dView>),
     /// Pictures dropped on the window were read at the model's image size (or not).
     PicturesLoaded(Vec<(PathBuf, Result<Vec<u8>, String>)>),
     /// A picture or animation was exported (or failed to be).
@@ -263,6 +265,29 @@ impl DialogRunner {
                 .map_err(|e| e.to_string());
             Some(DialogOutcome::PointsChosen(path, k, preview))
         });
+    }
+
+    /// Finds the modes of drawn points off the UI thread (k-means takes a moment on
+    /// thousands of points). Not a dialog: it never waits for one to close.
+    pub fn preview_drawn(
+        &self,
+        points: Vec<[f32; 2]>,
+        k: usize,
+        fingerprint: u64,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        let tx = self.tx.clone();
+        let _ = std::thread::Builder::new()
+            .name("drawn-points".into())
+            .spawn(move || {
+                let view = crate::experiments::gan2d::data::preview(&points, k, 1);
+                let _ = tx.send(DialogOutcome::DrawnPreviewed(
+                    fingerprint,
+                    k,
+                    Box::new(view),
+                ));
+                wake();
+            });
     }
 
     /// Asks for a text file (or takes `given`) and checks that it is usable text.

@@ -20,9 +20,31 @@ impl StudioApp {
         let ExperimentSpec::Gan2d(s) = &self.state.draft else {
             return;
         };
-        if s.data.distribution != crate::data::toy2d::Toy2d::Points
-            || s.data.path.as_os_str().is_empty()
-        {
+        if s.data.distribution != crate::data::toy2d::Toy2d::Points {
+            return;
+        }
+        if s.data.path.as_os_str().is_empty() {
+            // Drawn points: one preview at a time, the newest asked for when it is in.
+            if s.data.points.len() < 2 || self.drawn_in_flight {
+                return;
+            }
+            let key = (
+                crate::data::points2d::fingerprint(&s.data.points),
+                s.data.modes,
+            );
+            let shown = self
+                .state
+                .points
+                .as_ref()
+                .is_some_and(|p| p.path.as_os_str().is_empty() && (p.fingerprint, p.k) == key);
+            if shown || self.drawn_asked == Some(key) {
+                return;
+            }
+            self.drawn_asked = Some(key);
+            self.drawn_in_flight = true;
+            let points = s.data.points.clone();
+            self.dialogs
+                .preview_drawn(points, key.1, key.0, waker(&self.wake));
             return;
         }
         // Runs every frame: compared in place, the path cloned only to ask.
@@ -204,7 +226,21 @@ impl StudioApp {
                         if k == 0 { "found" } else { "asked for" }
                     ),
                 );
-                self.state.points = Some(crate::app::state::PointsPreview { path, k, view });
+                self.state.points = Some(crate::app::state::PointsPreview {
+                    path,
+                    k,
+                    fingerprint: 0,
+                    view,
+                });
+            }
+            DialogOutcome::DrawnPreviewed(fingerprint, k, view) => {
+                self.drawn_in_flight = false;
+                self.state.points = Some(crate::app::state::PointsPreview {
+                    path: PathBuf::new(),
+                    k,
+                    fingerprint,
+                    view,
+                });
             }
             DialogOutcome::PointsChosen(path, _, Err(e)) => self
                 .state

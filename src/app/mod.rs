@@ -90,6 +90,10 @@ pub struct StudioApp {
     typed_path: Option<typed_path_ui::TypedPath>,
     /// The points file and modes whose preview was last asked for.
     points_asked: Option<(PathBuf, usize)>,
+    /// The drawn points (by fingerprint) and modes whose preview was last asked for,
+    /// and whether it is still being made.
+    drawn_asked: Option<(u64, usize)>,
+    drawn_in_flight: bool,
     /// Remember the session when the window closes.
     persist: bool,
     /// The window's wake reads it (see [`news_gap_ms`]).
@@ -184,6 +188,8 @@ impl StudioApp {
             yielding: false,
             typed_path: None,
             points_asked: None,
+            drawn_asked: None,
+            drawn_in_flight: false,
             help_open: false,
             persist: config.persist,
             news_gap: config.news_gap_ms.clone(),

@@ -380,6 +380,9 @@ pub struct PointsPreview {
     pub path: std::path::PathBuf,
     /// The modes asked for.
     pub k: usize,
+    /// For drawn points (an empty `path`): their fingerprint (see
+    /// [`crate::data::points2d::fingerprint`]).
+    pub fingerprint: u64,
     /// Points and modes, in the data's units.
     pub view: Box<crate::view::Gan2dView>,
 }

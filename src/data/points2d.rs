@@ -253,6 +253,19 @@ fn sq(a: [f32; 2], b: [f32; 2]) -> f32 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
 }
 
+/// A fingerprint of a set of points (their count and exact values), to tell
+/// whether drawn points changed since their modes were found.
+pub fn fingerprint(points: &[[f32; 2]]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    points.len().hash(&mut h);
+    for p in points {
+        p[0].to_bits().hash(&mut h);
+        p[1].to_bits().hash(&mut h);
+    }
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,6 +211,7 @@ impl Toy2d {
                 y_range: [lo, hi],
                 values: Vec::new(),
             },
+            field_is_critic: false,
             modes: mixture.means,
             manifold: Default::default(),
         }

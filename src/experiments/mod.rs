@@ -215,11 +215,12 @@ pub fn d_loss_equilibrium(spec: &ExperimentSpec) -> Option<f64> {
     use gan2d::losses::GanLoss2d;
     let gan = 2.0 * std::f64::consts::LN_2;
     match spec {
-        ExperimentSpec::Gan2d(s) => Some(match s.train.loss {
-            GanLoss2d::Gan => gan,
-            GanLoss2d::Lsgan => 0.25,
-            GanLoss2d::Hinge => 2.0,
-        }),
+        ExperimentSpec::Gan2d(s) => match s.train.loss {
+            GanLoss2d::Gan => Some(gan),
+            GanLoss2d::Lsgan => Some(0.25),
+            GanLoss2d::Hinge => Some(2.0),
+            GanLoss2d::WganGp => None,
+        },
         ExperimentSpec::ImageGan(s) => {
             (s.train.loss == image_gan::spec::GanLoss::Gan).then_some(gan)
         }

@@ -20,6 +20,7 @@ mod faults;
 mod fonts;
 mod front_door;
 mod fused_optim;
+mod gan2d_cures;
 mod gradient_penalty;
 mod image_gan;
 mod optimise_input;

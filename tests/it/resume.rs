@@ -80,6 +80,26 @@ fn the_2d_gan_resumes_exactly() {
 }
 
 #[test]
+fn the_2d_gan_with_every_cure_resumes_exactly() {
+    // WGAN-GP, minibatch std, unrolled D and instance noise (its schedule's count
+    // travels in the checkpoint).
+    resumes_exactly(
+        preset(
+            "gan2d_grid.toml",
+            &[
+                "train.batch_size=64",
+                "train.loss=\"wgan_gp\"",
+                "train.minibatch_std=true",
+                "train.unrolled_steps=2",
+                "train.instance_noise=0.5",
+                "train.instance_noise_steps=6",
+            ],
+        ),
+        3,
+    );
+}
+
+#[test]
 fn the_2d_gan_with_sgd_resumes_exactly() {
     resumes_exactly(
         preset(

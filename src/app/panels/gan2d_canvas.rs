@@ -3,12 +3,13 @@
 
 use egui_plot::{Plot, PlotImage, PlotPoint};
 
+use super::gan2d_draw::DrawTool;
 use crate::app::state::AppState;
 use crate::app::theme::colour;
 use crate::data::toy2d::Toy2d;
 use crate::experiments::ExperimentSpec;
 use crate::theme;
-use crate::view::{Gan2dView, ScalarField};
+use crate::view::{Gan2dView, Manifold, ScalarField};
 
 /// Points in the data preview shown before a run (as many as a run's view shows).
 const PREVIEW_POINTS: usize = 512;
@@ -29,6 +30,8 @@ pub struct Gan2dCanvas {
     pub show_modes: bool,
     /// Before a run: the chosen data, for the distribution and seed it was drawn for.
     preview: Option<((Toy2d, u64), Gan2dView)>,
+    /// Drawing the data by hand.
+    pub draw: DrawTool,
 }
 
 impl Default for Gan2dCanvas {
@@ -42,14 +45,28 @@ impl Default for Gan2dCanvas {
             show_real: true,
             show_modes: false,
             preview: None,
+            draw: DrawTool::default(),
         }
     }
 }
 
 impl Gan2dCanvas {
     /// Draws the canvas in a square that fits the available space.
-    pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        let can_draw = matches!(state.draft, ExperimentSpec::Gan2d(_)) && !state.is_active();
+        if can_draw && self.draw.on {
+            self.drawing_ui(ui, state);
+            return;
+        }
         ui.horizontal(|ui| {
+            if can_draw
+                && ui
+                    .button("✏ Draw data")
+                    .on_hover_text("Draw your own distribution with a brush (before a run): the drawn points become the data, saved with the run's config.")
+                    .clicked()
+            {
+                self.begin_drawing(state);
+            }
             ui.checkbox(&mut self.show_field, "D(x) heat map")
                 .on_hover_text(
                     "The discriminator's belief that a point is real: green = real, purple = fake.",
@@ -72,8 +89,16 @@ impl Gan2dCanvas {
             self.preview_ui(ui, state);
             return;
         };
+        if view.field_is_critic && self.show_field {
+            let (lo, hi) = finite_range(&view.field.values);
+            ui.horizontal(|ui| {
+                swatch_ui(ui, colour(theme::critic_colour(0.0)), &format!("critic {lo:.2}"));
+                swatch_ui(ui, colour(theme::critic_colour(1.0)), &format!("{hi:.2}"));
+                ui.label("(WGAN-GP: the critic's score, lowest to highest in view; only differences matter)");
+            });
+        }
         if self.texture_generation != state.view_generation {
-            let image = field_image(&view.field);
+            let image = field_image(&view.field, view.field_is_critic);
             match &mut self.texture {
                 Some(t) => t.set(image, egui::TextureOptions::LINEAR),
                 None => {
@@ -86,8 +111,58 @@ impl Gan2dCanvas {
             }
             self.texture_generation = state.view_generation;
         }
-        let side = ui.available_width().min(ui.available_height()).max(100.0);
-        self.plot_ui(ui, view, side, true);
+        let noise_view = self.show_manifold && view.manifold.ny > 1;
+        let inset = if noise_view { 140.0 } else { 0.0 };
+        let side = (ui.available_width() - inset)
+            .min(ui.available_height())
+            .max(100.0);
+        ui.horizontal_top(|ui| {
+            self.plot_ui(ui, view, side, true);
+            if noise_view {
+                noise_space_ui(ui, &view.manifold, inset - 12.0);
+            }
+        });
+    }
+
+    /// Turns the canvas to drawing: the draft learns the drawn points, in the square
+    /// the canvas shows now, with its points offered as a start.
+    fn begin_drawing(&mut self, state: &mut AppState) {
+        let shown = match (&state.gan2d_view, &state.points, &self.preview) {
+            (Some(v), _, _) => Some(v),
+            (None, Some(p), _) if p.path.as_os_str().is_empty() => None,
+            (None, Some(p), _) => Some(&*p.view),
+            (None, None, Some((_, v))) => Some(v),
+            _ => None,
+        };
+        let range = shown.map(|v| v.field.x_range);
+        let points = shown.map_or(&[][..], |v| &v.real[..]);
+        self.draw.begin(range, points);
+        if let ExperimentSpec::Gan2d(s) = &mut state.draft {
+            s.data.distribution = Toy2d::Points;
+            s.data.path = Default::default();
+        }
+    }
+
+    /// The drawing surface, with a way back to the canvas.
+    fn drawing_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("✔ Done drawing")
+                .on_hover_text("Back to the canvas: Start learns the drawn points.")
+                .clicked()
+            {
+                self.draw.on = false;
+            }
+            ui.label("Draw the data: hold the button and move. Start trains on what you drew.");
+        });
+        let side = ui
+            .available_width()
+            .min(ui.available_height() - 50.0)
+            .max(100.0);
+        let preview = state.points.as_ref();
+        if let ExperimentSpec::Gan2d(s) = &mut state.draft {
+            self.draw.ui(ui, &mut s.data, preview, side);
+        }
     }
 
     /// Before the first view of a run: the data the draft would learn, so that the
@@ -101,16 +176,26 @@ impl Gan2dCanvas {
             let side = ui.available_width().min(ui.available_height()).max(100.0);
             match &state.points {
                 Some(p) if p.path == spec.data.path => {
+                    let from = if p.path.as_os_str().is_empty() {
+                        "Your drawn points".to_string()
+                    } else {
+                        format!("Your points from {}", p.path.display())
+                    };
                     ui.label(format!(
-                        "Your points from {}: {} modes {} (tick “modes” to mark them). Press Start to watch the generator learn them.",
-                        p.path.display(),
+                        "{from}: {} modes {} (tick “modes” to mark them). Press Start to watch the generator learn them.",
                         p.view.modes.len(),
                         if p.k == 0 { "found" } else { "asked for" },
                     ));
                     self.plot_ui(ui, &p.view, side, false);
                 }
+                _ if !spec.data.points.is_empty() => {
+                    ui.label(format!(
+                        "{} drawn points; finding their modes…",
+                        spec.data.points.len()
+                    ));
+                }
                 _ => {
-                    ui.label("Choose a file of points (x, y per line) in the setup panel, or drop one here.");
+                    ui.label("Choose a file of points (x, y per line) in the setup panel, drop one here, or draw them (✏ Draw data).");
                 }
             }
             return;
@@ -166,23 +251,18 @@ impl Gan2dCanvas {
             if m.points.len() == m.nx * m.ny {
                 for iy in 0..m.ny {
                     for ix in 0..m.nx {
+                        // A 2-D noise grid carries each cell's colour (see the
+                        // noise-space inset); a line is one colour.
+                        let c = if m.ny > 1 {
+                            colour(grid_colour(m, ix, iy))
+                        } else {
+                            colour(theme::MANIFOLD)
+                        };
                         if ix + 1 < m.nx {
-                            add_segment(
-                                &mut mesh,
-                                at(ix, iy),
-                                at(ix + 1, iy),
-                                0.7,
-                                colour(theme::MANIFOLD),
-                            );
+                            add_segment(&mut mesh, at(ix, iy), at(ix + 1, iy), 0.8, c);
                         }
                         if iy + 1 < m.ny {
-                            add_segment(
-                                &mut mesh,
-                                at(ix, iy),
-                                at(ix, iy + 1),
-                                0.7,
-                                colour(theme::MANIFOLD),
-                            );
+                            add_segment(&mut mesh, at(ix, iy), at(ix, iy + 1), 0.8, c);
                         }
                     }
                 }
@@ -211,6 +291,63 @@ impl Gan2dCanvas {
             }
         }
         ui.painter_at(*response.transform.frame()).add(mesh);
+    }
+}
+
+/// The colour of noise-grid point `(ix, iy)`, by its place in the grid.
+fn grid_colour(m: &Manifold, ix: usize, iy: usize) -> theme::Rgb {
+    let frac = |i: usize, n: usize| i as f32 / (n.max(2) - 1) as f32;
+    theme::noise_colour(frac(ix, m.nx), frac(iy, m.ny))
+}
+
+/// G's noise space (its first two dimensions, −2σ to 2σ) as the regular grid the
+/// manifold is made from, each point in the colour it carries into data space: a
+/// colour missing from the manifold's picture is a region G collapses.
+fn noise_space_ui(ui: &mut egui::Ui, m: &Manifold, side: f32) {
+    ui.vertical(|ui| {
+        ui.label("noise space z")
+            .on_hover_text("G's noise, its first two dimensions from −2σ to 2σ: each grid point keeps its colour in the manifold on the left, so a fold, a stretch or a region squeezed onto a point can be read off.");
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+        let painter = ui.painter_at(rect);
+        painter.rect_stroke(
+            rect,
+            0.0,
+            egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+            egui::StrokeKind::Inside,
+        );
+        let mut mesh = egui::Mesh::default();
+        let at = |ix: usize, iy: usize| {
+            let frac = |i: usize, n: usize| i as f32 / (n.max(2) - 1) as f32;
+            let inner = rect.shrink(6.0);
+            egui::pos2(
+                inner.left() + frac(ix, m.nx) * inner.width(),
+                inner.bottom() - frac(iy, m.ny) * inner.height(),
+            )
+        };
+        for iy in 0..m.ny {
+            for ix in 0..m.nx {
+                let c = colour(grid_colour(m, ix, iy));
+                if ix + 1 < m.nx {
+                    add_segment(&mut mesh, at(ix, iy), at(ix + 1, iy), 0.8, c);
+                }
+                if iy + 1 < m.ny {
+                    add_segment(&mut mesh, at(ix, iy), at(ix, iy + 1), 0.8, c);
+                }
+            }
+        }
+        painter.add(mesh);
+    });
+}
+
+/// The lowest and highest finite values (0, 1 when there are none).
+fn finite_range(values: &[f32]) -> (f32, f32) {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite.clone().fold(f32::INFINITY, f32::min);
+    let hi = finite.fold(f32::NEG_INFINITY, f32::max);
+    if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
     }
 }
 
@@ -253,13 +390,20 @@ fn add_segment(
     mesh.add_triangle(i, i + 2, i + 3);
 }
 
-/// The field as an image, top row first (the field's row 0 is the bottom).
-fn field_image(f: &ScalarField) -> egui::ColorImage {
+/// The field as an image, top row first (the field's row 0 is the bottom): D's
+/// belief on its fixed scale, a critic's scores spread over their own range.
+fn field_image(f: &ScalarField, critic: bool) -> egui::ColorImage {
+    let (lo, hi) = finite_range(&f.values);
+    let span = (hi - lo).max(1e-6);
     let mut pixels = Vec::with_capacity(f.nx * f.ny);
     for iy in (0..f.ny).rev() {
         for ix in 0..f.nx {
             let v = f.values.get(iy * f.nx + ix).copied().unwrap_or(0.5);
-            pixels.push(colour(theme::d_value_colour(v)));
+            pixels.push(colour(if critic {
+                theme::critic_colour((v - lo) / span)
+            } else {
+                theme::d_value_colour(v)
+            }));
         }
     }
     egui::ColorImage::new([f.nx, f.ny], pixels)

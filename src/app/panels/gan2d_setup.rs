@@ -99,6 +99,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
                     (GanLoss2d::Gan, "The original GAN (Goodfellow et al. 2014): D classifies real against generated with cross-entropy; G's form is the live setting below."),
                     (GanLoss2d::Lsgan, "Least squares (LSGAN, Mao et al. 2017, GAN Lab has it): D regresses to 1 for real and 0 for generated, G pulls its points to 1; points far on the right side are still pushed, so gradients do not vanish."),
                     (GanLoss2d::Hinge, "Hinge (Lim and Ye 2017; Miyato et al. 2018): D wants real outputs above 1 and generated below −1; G raises D's output. The heat map shows (D + 1) / 2."),
+                    (GanLoss2d::WganGp, "Wasserstein critic with gradient penalty (WGAN-GP, Gulrajani et al. 2017): D scores points, real high and generated low, and a penalty keeps its gradient's norm near 1; G raises its score. The heat map shows the critic's score on its own colour scale (orange low, blue high)."),
                 ] {
                     ui.selectable_value(&mut spec.train.loss, loss, loss.label())
                         .on_hover_text(tip);
@@ -117,6 +118,40 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         })
         .response
         .on_hover_text("PacGAN (Lin et al. 2018): D judges packs of 2 or 4 samples at once, so a generator that repeats itself is easy to spot — a cure for mode collapse. The heat map then shows D's reading of a pack of copies of each point. The batch size must be a multiple.");
+        ui.end_row();
+
+        if spec.train.loss == GanLoss2d::WganGp {
+            ui.label("Penalty weight λ");
+            ui.add(egui::DragValue::new(&mut spec.train.gp_weight).range(0.0..=100.0).speed(0.01))
+                .on_hover_text("WGAN-GP's λ on (‖∇D‖ − 1)²: 10 in the paper's image experiments, 0.1 in its 2-D toys.");
+            ui.end_row();
+        }
+
+        ui.label("Minibatch std");
+        ui.checkbox(&mut spec.train.minibatch_std, "D also sees the batch's spread")
+            .on_hover_text("Minibatch standard deviation (Karras et al. 2018, Progressive GANs): D gets one more input, the batch's mean standard deviation, so a generator whose batch is less varied than the data is caught — a cure for mode collapse. The heat map reads each point as one of a batch as varied as the data.");
+        ui.end_row();
+
+        ui.label("Unrolled D");
+        ui.add(
+            egui::DragValue::new(&mut spec.train.unrolled_steps)
+                .range(0..=20)
+                .custom_formatter(|v, _| if v == 0.0 { "off".into() } else { format!("{v} steps") }),
+        )
+        .on_hover_text("Unrolled GAN (Metz et al. 2017): G updates against D as it will be after k more updates, then D is put back; G cannot exploit D's current weakness, so it spreads out. This is the first-order version (the gradient does not flow back through the look-ahead); each step costs k more D updates.");
+        ui.end_row();
+
+        ui.label("Instance noise");
+        ui.horizontal(|ui| {
+            ui.add(egui::DragValue::new(&mut spec.train.instance_noise).range(0.0..=5.0).speed(0.01).prefix("σ "));
+            ui.add(
+                egui::DragValue::new(&mut spec.train.instance_noise_steps)
+                    .range(0..=1_000_000)
+                    .custom_formatter(|v, _| if v == 0.0 { "constant".into() } else { format!("to 0 over {v} steps") }),
+            );
+        })
+        .response
+        .on_hover_text("Instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017): Gaussian noise added to every point D sees, real and generated, so the two distributions overlap and D's gradient stays informative; annealed to 0 so the final samples are sharp. σ in the lab's units (the built-in data spans about ±2).");
         ui.end_row();
 
         ui.label("Adam β₁");

@@ -9,6 +9,7 @@ pub mod declared_settings;
 pub mod deep_dream_setup;
 pub mod gallery;
 pub mod gan2d_canvas;
+pub mod gan2d_draw;
 pub mod gan2d_setup;
 pub mod help;
 pub mod image_gan_setup;

@@ -138,6 +138,7 @@ pub fn preview(points: &[[f32; 2]], k: usize, seed: u64) -> crate::view::Gan2dVi
             y_range: [y0, y1],
             values: Vec::new(),
         },
+        field_is_critic: false,
         modes: shown(modes),
         manifold: Default::default(),
     }

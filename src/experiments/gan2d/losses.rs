@@ -23,11 +23,20 @@ pub enum GanLoss2d {
     Lsgan,
     /// Hinge: D wants real outputs ≥ 1 and generated ≤ −1; G raises D's output.
     Hinge,
+    /// The Wasserstein critic with gradient penalty (Gulrajani et al. 2017): D
+    /// scores real high and generated low, kept near 1-Lipschitz by a penalty on its
+    /// gradient's norm; G raises its score. The penalty is added by the caller.
+    WganGp,
 }
 
 impl GanLoss2d {
     /// Every loss, in the order the UI lists them.
-    pub const ALL: [GanLoss2d; 3] = [GanLoss2d::Gan, GanLoss2d::Lsgan, GanLoss2d::Hinge];
+    pub const ALL: [GanLoss2d; 4] = [
+        GanLoss2d::Gan,
+        GanLoss2d::Lsgan,
+        GanLoss2d::Hinge,
+        GanLoss2d::WganGp,
+    ];
 
     /// Its name in the setup panel.
     pub fn label(self) -> &'static str {
@@ -35,10 +44,17 @@ impl GanLoss2d {
             GanLoss2d::Gan => "GAN (cross-entropy)",
             GanLoss2d::Lsgan => "LSGAN (least squares)",
             GanLoss2d::Hinge => "hinge",
+            GanLoss2d::WganGp => "WGAN-GP (critic)",
         }
     }
 
-    /// D's loss on real and generated outputs `[b, 1]`.
+    /// Whether D is a critic whose raw score is shown (not a belief in [0, 1]).
+    pub fn is_critic(self) -> bool {
+        self == GanLoss2d::WganGp
+    }
+
+    /// D's loss on real and generated outputs `[b, 1]` (for WGAN-GP, without the
+    /// penalty).
     pub fn d_loss(self, real: &Tensor, fake: &Tensor) -> Result<Tensor> {
         Ok(match self {
             GanLoss2d::Gan => {
@@ -49,6 +65,7 @@ impl GanLoss2d {
             GanLoss2d::Hinge => {
                 ((1.0 - real)?.relu()?.mean_all()? + (fake + 1.0)?.relu()?.mean_all()?)?
             }
+            GanLoss2d::WganGp => (fake.mean_all()? - real.mean_all()?)?,
         })
     }
 
@@ -60,17 +77,19 @@ impl GanLoss2d {
             (GanLoss2d::Gan, GeneratorLoss::Minimax) => softplus(fake)?.neg()?,
             (GanLoss2d::Gan, GeneratorLoss::NonSaturating) => softplus(&fake.neg()?)?,
             (GanLoss2d::Lsgan, _) => ((fake - 1.0)?.sqr()? * 0.5)?,
-            (GanLoss2d::Hinge, _) => fake.neg()?,
+            (GanLoss2d::Hinge, _) | (GanLoss2d::WganGp, _) => fake.neg()?,
         })
     }
 
     /// How "real" D finds each output, in [0, 1] (the heat map and the D(x) plots):
-    /// σ(l) for the GAN, l clamped for LSGAN, (l + 1) / 2 clamped for the hinge.
+    /// σ(l) for the GAN, l clamped for LSGAN, (l + 1) / 2 clamped for the hinge;
+    /// a critic's raw score (not in [0, 1]: see [`GanLoss2d::is_critic`]).
     pub fn belief(self, out: &Tensor) -> Result<Tensor> {
         Ok(match self {
             GanLoss2d::Gan => candle_nn::ops::sigmoid(out)?,
             GanLoss2d::Lsgan => out.clamp(0f32, 1f32)?,
             GanLoss2d::Hinge => ((out + 1.0)? * 0.5)?.clamp(0f32, 1f32)?,
+            GanLoss2d::WganGp => out.clone(),
         })
     }
 }
@@ -110,6 +129,9 @@ mod tests {
         let sp = |x: f32| (1.0 + x.exp()).ln();
         let want = (sp(-2.0) + sp(-0.5)) / 2.0 + (sp(0.0) + sp(-1.5)) / 2.0;
         assert!((d - want).abs() < 1e-6, "{d} against {want}");
+        // The critic: mean(f) − mean(r) = −0.75 − 1.25; G: −f.
+        let d = scalar(GanLoss2d::WganGp.d_loss(&real, &fake).expect("d"));
+        assert!((d + 2.0).abs() < 1e-6, "{d}");
     }
 
     #[test]

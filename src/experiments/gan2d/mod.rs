@@ -6,6 +6,7 @@
 pub mod data;
 mod entry;
 pub mod losses;
+pub mod remedies;
 mod spec;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use super::gan_knobs::{apply_knob, gradient_norm};
 use super::live::not_live;
 use super::{Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::toy2d::Mixture;
+use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::mlp::Mlp;
 use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
@@ -54,6 +56,8 @@ pub struct Gan2d {
     /// Fixed noise and data for the view, so points move smoothly between frames.
     view_z: Tensor,
     view_real: Vec<[f32; 2]>,
+    /// D updates made, for the instance-noise schedule.
+    updates: u64,
 }
 
 impl Gan2d {
@@ -67,7 +71,8 @@ impl Gan2d {
             .chain(m.g_hidden.iter().copied())
             .chain(std::iter::once(2))
             .collect();
-        let d_sizes: Vec<usize> = std::iter::once(2 * spec.train.pack)
+        let d_inputs = 2 * spec.train.pack + usize::from(spec.train.minibatch_std);
+        let d_sizes: Vec<usize> = std::iter::once(d_inputs)
             .chain(m.d_hidden.iter().copied())
             .chain(std::iter::once(1))
             .collect();
@@ -93,6 +98,7 @@ impl Gan2d {
             census_z,
             view_z,
             view_real,
+            updates: 0,
         })
     }
 
@@ -110,14 +116,44 @@ impl Gan2d {
         Ok(points.reshape((n / m, 2 * m))?)
     }
 
-    fn d_update(&mut self) -> Result<[f64; 3]> {
+    /// D's raw outputs `[n / pack, 1]` on points `[n, 2]`: packed, with the batch's
+    /// standard deviation appended when minibatch std is on.
+    fn d_forward(&self, points: &Tensor) -> Result<Tensor> {
+        let packed = self.packed(points)?;
+        if !self.spec.train.minibatch_std {
+            return self.d.forward(&packed);
+        }
+        let std = remedies::batch_std(&packed)?;
+        self.d.forward(&remedies::with_std_column(&packed, &std)?)
+    }
+
+    /// Instance noise's standard deviation now.
+    fn instance_sigma(&self) -> f64 {
+        let t = &self.spec.train;
+        remedies::noise_sigma(t.instance_noise, t.instance_noise_steps, self.updates)
+    }
+
+    /// One update of D: its loss, mean belief on real and on generated points, and
+    /// (WGAN-GP) the penalty.
+    fn d_update(&mut self) -> Result<[f64; 4]> {
         let b = self.spec.train.batch_size;
         let real = points_tensor(&self.data.sample(&mut self.rng, b), &self.device)?; // [b, 2]
         let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?; // [b, latent]
         let fake = self.g.forward(&z)?.detach(); // [b, 2]
-        let l_real = self.d.forward(&self.packed(&real)?)?; // [b / pack, 1]
-        let l_fake = self.d.forward(&self.packed(&fake)?)?; // [b / pack, 1]
-        let loss = self.spec.train.loss.d_loss(&l_real, &l_fake)?;
+        let sigma = self.instance_sigma();
+        let real = remedies::add_noise(&real, sigma, &mut self.rng)?;
+        let fake = remedies::add_noise(&fake, sigma, &mut self.rng)?;
+        let l_real = self.d_forward(&real)?; // [b / pack, 1]
+        let l_fake = self.d_forward(&fake)?; // [b / pack, 1]
+        let mut loss = self.spec.train.loss.d_loss(&l_real, &l_fake)?;
+        let mut penalty = f64::NAN;
+        if self.spec.train.loss.is_critic() {
+            let eps: Vec<f32> = (0..b).map(|_| rand::Rng::random::<f32>(&mut self.rng)).collect();
+            let eps = Tensor::from_vec(eps, (b, 1), &self.device)?;
+            let gp = gradient_penalty(|x| self.d_forward(x), &real, &fake, &eps)?;
+            penalty = gp.to_scalar::<f32>()? as f64;
+            loss = (loss + (gp * self.spec.train.gp_weight)?)?;
+        }
         let grads = loss.backward()?;
         self.opt_d.step(&grads)?;
         let belief = |l: &Tensor| -> Result<f32> {
@@ -128,13 +164,36 @@ impl Gan2d {
             loss.to_scalar::<f32>()? as f64,
             d_real as f64,
             d_fake as f64,
+            penalty,
         ])
     }
 
+    /// One update of G (against D after `unrolled_steps` look-ahead updates, then
+    /// undone): its loss and gradient norm.
     fn g_update(&mut self) -> Result<[f64; 2]> {
+        let k = self.spec.train.unrolled_steps;
+        let snapshot = if k > 0 {
+            let snap = remedies::Snapshot::take(&self.params, "d.", &self.opt_d)?;
+            for _ in 0..k {
+                self.d_update()?;
+            }
+            Some(snap)
+        } else {
+            None
+        };
+        let result = self.g_step();
+        if let Some(snap) = snapshot {
+            snap.restore(&mut self.opt_d)?;
+        }
+        result
+    }
+
+    fn g_step(&mut self) -> Result<[f64; 2]> {
         let b = self.spec.train.batch_size;
         let z = noise(&mut self.rng, b, self.spec.model.latent_dim, &self.device)?;
-        let logits = self.d.forward(&self.packed(&self.g.forward(&z)?)?)?; // [b / pack, 1]
+        let fake = self.g.forward(&z)?;
+        let fake = remedies::add_noise(&fake, self.instance_sigma(), &mut self.rng)?;
+        let logits = self.d_forward(&fake)?; // [b / pack, 1]
         let loss = self.generator_loss_terms(&logits)?.mean_all()?;
         let grads = loss.backward()?;
         let norm = gradient_norm(&grads, &self.params.vars_with_prefix("g."))?;
@@ -153,7 +212,7 @@ impl Experiment for Gan2d {
     }
 
     fn metric_names(&self) -> Vec<&'static str> {
-        vec![
+        let mut names = vec![
             "d_loss",
             "g_loss",
             "d_real",
@@ -162,7 +221,14 @@ impl Experiment for Gan2d {
             "modes_captured",
             "high_quality_pct",
             "sample_mode_distance",
-        ]
+        ];
+        if self.spec.train.loss.is_critic() {
+            names.extend(["wasserstein", "gradient_penalty"]);
+        }
+        if self.spec.train.instance_noise > 0.0 {
+            names.push("instance_noise");
+        }
+        names
     }
 
     fn step(&mut self, part: StepPart) -> Result<Metrics> {
@@ -173,9 +239,11 @@ impl Experiment for Gan2d {
             StepPart::Generator => 0,
         };
         if d_steps > 0 {
-            let mut sum = [0f64; 3];
+            let mut sum = [0f64; 4];
+            let sigma = self.instance_sigma();
             for _ in 0..d_steps {
                 let r = self.d_update()?;
+                self.updates += 1;
                 sum.iter_mut().zip(r).for_each(|(s, v)| *s += v);
             }
             let n = d_steps as f64;
@@ -184,6 +252,15 @@ impl Experiment for Gan2d {
                 ("d_real", sum[1] / n),
                 ("d_fake", sum[2] / n),
             ]);
+            if self.spec.train.loss.is_critic() {
+                out.extend([
+                    ("wasserstein", (sum[1] - sum[2]) / n),
+                    ("gradient_penalty", sum[3] / n),
+                ]);
+            }
+            if self.spec.train.instance_noise > 0.0 {
+                out.push(("instance_noise", sigma));
+            }
         }
         if part != StepPart::Discriminator {
             let [g_loss, g_grad_norm] = self.g_update()?;
@@ -210,10 +287,10 @@ impl Experiment for Gan2d {
         // Where the generator's loss pushes each generated point: −∂L/∂x.
         let x = Var::from_tensor(&fake)?;
         let per_point = self
-            .generator_loss_terms(&self.d.forward(&self.packed(x.as_tensor())?)?)?
+            .generator_loss_terms(&self.d_forward(x.as_tensor())?)?
             .sum_all()?;
         let grads = per_point.backward()?;
-        let push = match grads.get(x.as_tensor()) {
+        let push = match grads.get(x.as_tensor()).map(Tensor::detach) {
             Some(g) => g.neg()?,
             None => fake.zeros_like()?,
         };
@@ -226,8 +303,14 @@ impl Experiment for Gan2d {
             values: Vec::new(),
         };
         let cells = points_tensor(&field.cell_centres(), &self.device)?;
-        // A packing D reads each cell as a pack of its copies.
-        let cells = cells.repeat((1, self.spec.train.pack))?;
+        // A packing D reads each cell as a pack of its copies; with minibatch std,
+        // as one of a batch as varied as the data.
+        let mut cells = cells.repeat((1, self.spec.train.pack))?;
+        if self.spec.train.minibatch_std {
+            let real = points_tensor(&self.view_real, &self.device)?;
+            let std = remedies::batch_std(&self.packed(&real)?)?;
+            cells = remedies::with_std_column(&cells, &std)?;
+        }
         let d_cells = self.spec.train.loss.belief(&self.d.forward(&cells)?)?; // [cells, 1]
         field.values = d_cells.flatten_all()?.to_vec1::<f32>()?;
         // One scale for every arrow: the longest is a tenth of the view.
@@ -258,6 +341,7 @@ impl Experiment for Gan2d {
             fake: shown(&tensor_points(&fake)?),
             fake_push: push.iter().map(|p| [p[0] * arrow, p[1] * arrow]).collect(),
             field,
+            field_is_critic: self.spec.train.loss.is_critic(),
             modes: shown(&self.data.census.means),
             manifold: Manifold {
                 nx: MANIFOLD_CELLS,
@@ -292,13 +376,17 @@ impl Experiment for Gan2d {
         state.put_rng("rng", &self.rng)?;
         state.put_optim("opt_g", &self.opt_g)?;
         state.put_optim("opt_d", &self.opt_d)?;
+        state.put("updates", &self.updates)?;
         Ok(state)
     }
 
     fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
         self.rng = state.rng("rng")?;
         state.restore_optim("opt_g", &mut self.opt_g)?;
-        state.restore_optim("opt_d", &mut self.opt_d)
+        state.restore_optim("opt_d", &mut self.opt_d)?;
+        // Checkpoints from before the instance-noise schedule have no count.
+        self.updates = state.get("updates").unwrap_or(0);
+        Ok(())
     }
 }
 

@@ -93,6 +93,26 @@ pub struct Gan2dTrain {
     pub loss: GanLoss2d,
     /// The generator's loss (for the original GAN).
     pub generator_loss: GeneratorLoss,
+    /// WGAN-GP's penalty weight λ on (‖∇D‖ − 1)² (0.1 is the paper's for 2-D toys).
+    #[serde(default = "gp_weight")]
+    pub gp_weight: f64,
+    /// Minibatch standard deviation (Karras et al. 2018): D also reads the batch's
+    /// mean standard deviation, so a batch with too little variety stands out.
+    #[serde(default)]
+    pub minibatch_std: bool,
+    /// Unrolled GAN (Metz et al. 2017): G's update is made against D after this
+    /// many look-ahead updates, which are then undone (0: off). First-order: the
+    /// gradient does not flow back through the look-ahead.
+    #[serde(default)]
+    pub unrolled_steps: u32,
+    /// Instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017): Gaussian
+    /// noise of this standard deviation (in the lab's units, where the built-in
+    /// data spans about ±2) added to every point D sees, real and generated...
+    #[serde(default)]
+    pub instance_noise: f64,
+    /// ...falling linearly to 0 over this many steps (0: constant).
+    #[serde(default)]
+    pub instance_noise_steps: u64,
 }
 
 impl Gan2dSpec {
@@ -117,6 +137,15 @@ impl Gan2dSpec {
         if self.data.points.iter().flatten().any(|v| !v.is_finite()) {
             return bad("data.points must be finite");
         }
+        if !(self.train.gp_weight.is_finite() && self.train.gp_weight >= 0.0) {
+            return bad("train.gp_weight must be a number ≥ 0");
+        }
+        if self.train.unrolled_steps > 20 {
+            return bad("train.unrolled_steps must be at most 20");
+        }
+        if !(self.train.instance_noise.is_finite() && (0.0..=5.0).contains(&self.train.instance_noise)) {
+            return bad("train.instance_noise must be between 0 and 5");
+        }
         validate_train(self.train.beta1)?;
         Ok(())
     }
@@ -124,4 +153,8 @@ impl Gan2dSpec {
 
 fn one() -> usize {
     1
+}
+
+fn gp_weight() -> f64 {
+    0.1
 }

@@ -49,6 +49,7 @@ fn main() {
         Some(CliCommand::Sweep(args)) => latent_studio::cli::sweep::run(args),
         Some(CliCommand::Dataset(args)) => latent_studio::cli::dataset::run(args),
         Some(CliCommand::Bench(args)) => latent_studio::cli::bench::run(args),
+        Some(CliCommand::Model(args)) => latent_studio::cli::model::run(args),
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),
         Some(CliCommand::Stylize(args)) => latent_studio::cli::optimise_input::stylize(args),
         Some(CliCommand::Dream(args)) => latent_studio::cli::optimise_input::dream(args),

@@ -28,11 +28,12 @@ pub fn uncertainty_colour(v: f32) -> Rgb {
 
 /// A Wasserstein critic's score, `t` in [0, 1] from its lowest to its highest
 /// score in view: light orange (scored as generated) through white to light blue
-/// (scored as real) — ColorBrewer's PuOr ends, lightened, so it is not D's scale.
+/// (scored as real) — ColorBrewer's RdBu ends, orange for red, lightened, so it is
+/// not D's purple–green scale.
 pub fn critic_colour(t: f32) -> Rgb {
     const LOW: [f32; 3] = [253.0, 204.0, 138.0];
     const MID: [f32; 3] = [247.0, 247.0, 247.0];
-    const HIGH: [f32; 3] = [178.0, 171.0, 210.0];
+    const HIGH: [f32; 3] = [146.0, 197.0, 222.0];
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {

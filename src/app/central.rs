@@ -12,6 +12,7 @@ pub(super) enum Tab {
     Training,
     Dataset,
     Lab,
+    Model,
     Runs,
 }
 
@@ -30,6 +31,7 @@ impl StudioApp {
         if shown.image_data().is_some() {
             tabs.push(Tab::Dataset);
         }
+        tabs.push(Tab::Model);
         tabs.push(Tab::Runs);
         tabs
     }
@@ -78,6 +80,8 @@ impl StudioApp {
                         "Browse the images the model learns from, or choose others.",
                     );
             }
+            ui.selectable_value(&mut picked, Tab::Model, "Model")
+                .on_hover_text("The model's card: its layers with output shapes, parameters, FLOPs, activation memory and the kernels they run on, for the setup as it is now.");
             ui.selectable_value(&mut picked, Tab::Runs, "Runs")
                 .on_hover_text("Every run in the runs folder: status, steps, headline metric; open one.");
         });
@@ -91,6 +95,15 @@ impl StudioApp {
                 self.actions.push(super::actions::UiAction::ScanRuns);
             }
             self.runs_list.ui(ui, &self.state, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Model {
+            // The setup's model, or the running one's while it trains.
+            let spec = match &self.state.run {
+                Some(r) if self.state.is_active() => &r.info.spec,
+                _ => &self.state.draft,
+            };
+            self.model_card.ui(ui, spec);
             return;
         }
         if tab == Tab::Dataset {

@@ -25,6 +25,8 @@ pub enum StartView {
     LabPrior,
     /// A character model's Generate tab, or a PixelCNN's Draw tab.
     Generate,
+    /// The Model tab (the model's card).
+    Model,
     /// The Runs tab.
     Runs,
 }

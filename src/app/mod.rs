@@ -67,6 +67,7 @@ pub struct StudioApp {
     runs_scan_pending: bool,
     actions: Actions,
     canvas: Gan2dCanvas,
+    model_card: panels::model_card::ModelCardPanel,
     gallery: Gallery,
     dataset_browser: DatasetBrowser,
     lab: panels::lab::LabPanel,
@@ -131,6 +132,7 @@ impl StudioApp {
             StartView::LabConcepts => (Tab::Lab, Some(LabPage::Concepts)),
             StartView::LabPrior => (Tab::Lab, Some(LabPage::Prior)),
             StartView::Generate => (Tab::Lab, None),
+            StartView::Model => (Tab::Model, None),
             StartView::Runs => (Tab::Runs, None),
         };
         if let Some(page) = page {
@@ -166,6 +168,7 @@ impl StudioApp {
             runs_scan_pending: false,
             actions: Actions::default(),
             canvas: Gan2dCanvas::default(),
+            model_card: Default::default(),
             gallery: Gallery::default(),
             dataset_browser: DatasetBrowser::default(),
             lab: panels::lab::LabPanel::default(),

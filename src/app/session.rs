@@ -95,6 +95,7 @@ impl StudioApp {
             Tab::Training => StartView::Training,
             Tab::Dataset => StartView::Dataset,
             Tab::Runs => StartView::Runs,
+            Tab::Model => StartView::Model,
             Tab::Lab => match self.state.lab.page {
                 LabPage::Map => StartView::Lab,
                 LabPage::Sliders => StartView::LabSliders,

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod dataset;
 pub mod generate;
 pub mod headless;
+pub mod model;
 pub mod optimise_input;
 pub mod runs;
 pub mod sweep;
@@ -55,6 +56,9 @@ pub enum CliCommand {
     Dataset(dataset::DatasetArgs),
     /// Time the training step of a benchmark model (the PyTorch twins' shapes).
     Bench(bench::BenchArgs),
+    /// Print a preset's model card: layers, output shapes, parameters, FLOPs,
+    /// activation memory and the kernels each layer runs on.
+    Model(model::ModelArgs),
     /// Write text with a trained character model (needs only its run folder).
     Generate(generate::GenerateArgs),
     /// Repaint a picture in the style of another (neural style transfer).

@@ -41,7 +41,7 @@ impl Toy2d {
             Toy2d::Grid => "Grid of 25 Gaussians",
             Toy2d::Spiral => "Spiral",
             Toy2d::Moons => "Two moons",
-            Toy2d::Points => "Your points (a CSV file)",
+            Toy2d::Points => "Your points (drawn or a file)",
         }
     }
 

@@ -338,6 +338,7 @@ impl Experiment for DeepDream {
 
 /// DeepDream in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    card: None,
     working_memory,
     key: "deep_dream",
     label: "DeepDream (optimise the picture)",

@@ -14,6 +14,7 @@ pub mod feature_choice;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod live;
+pub mod model_card;
 pub mod pixel_classes;
 pub mod pixel_drawing;
 pub mod registry;

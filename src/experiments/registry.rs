@@ -250,6 +250,9 @@ pub struct Architecture {
     /// What a run of a spec holds besides its weights (data, a step's activations),
     /// estimated before anything is built.
     pub working_memory: fn(&ExperimentSpec) -> super::working_memory::WorkingMemory,
+    /// Its model card for a spec: layers, shapes, parameters, FLOPs and kernels
+    /// (`None`: no card yet).
+    pub card: Option<fn(&ExperimentSpec) -> Result<super::model_card::ModelCard>>,
 }
 
 impl Architecture {

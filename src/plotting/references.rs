@@ -24,7 +24,10 @@ pub fn references(
         value,
     };
     match metric {
-        "d_real" | "d_fake" => vec![line("equilibrium ½", 0.5)],
+        // A critic's scores have no equilibrium value.
+        "d_real" | "d_fake" => d_equilibrium
+            .map(|_| vec![line("equilibrium ½", 0.5)])
+            .unwrap_or_default(),
         "d_loss" => d_equilibrium
             .map(|v| vec![line("equilibrium", v)])
             .unwrap_or_default(),
@@ -42,7 +45,11 @@ mod tests {
     #[test]
     fn metrics_have_their_reference_lines() {
         let none = |_: &str| None;
-        assert_eq!(references("d_real", none, None)[0].value, 0.5);
+        assert_eq!(references("d_real", none, Some(2.0))[0].value, 0.5);
+        assert!(
+            references("d_fake", none, None).is_empty(),
+            "a critic's scores"
+        );
         assert!((references("d_loss", none, Some(1.386_294))[0].value - 1.386_294).abs() < 1e-6);
         assert!(
             references("d_loss", none, None).is_empty(),

@@ -23,6 +23,7 @@ mod fused_optim;
 mod gan2d_cures;
 mod gradient_penalty;
 mod image_gan;
+mod model_card;
 mod optimise_input;
 mod pixel_cnn;
 mod quality;

@@ -283,11 +283,17 @@ impl Gan2dCanvas {
             add_square(&mut mesh, to_screen(*p), 2.0, colour(theme::FAKE));
         }
         if self.show_modes {
+            // Dark on the light heat map, the text's colour on the plot's own ground.
+            let mode_colour = if self.show_field && with_field {
+                colour(theme::MODE)
+            } else {
+                ui.visuals().strong_text_color()
+            };
             for m in &view.modes {
                 let c = to_screen(*m);
                 let k = egui::vec2(5.0, 0.0);
-                add_segment(&mut mesh, c - k, c + k, 1.0, colour(theme::MODE));
-                add_segment(&mut mesh, c - k.yx(), c + k.yx(), 1.0, colour(theme::MODE));
+                add_segment(&mut mesh, c - k, c + k, 1.0, mode_colour);
+                add_segment(&mut mesh, c - k.yx(), c + k.yx(), 1.0, mode_colour);
             }
         }
         ui.painter_at(*response.transform.frame()).add(mesh);

@@ -148,7 +148,7 @@ impl DrawTool {
             for m in &p.view.modes {
                 let c = to_screen(*m);
                 let k = egui::vec2(6.0, 0.0);
-                let stroke = egui::Stroke::new(2.0, colour(theme::MODE));
+                let stroke = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
                 painter.line_segment([c - k, c + k], stroke);
                 painter.line_segment([c - k.yx(), c + k.yx()], stroke);
             }

@@ -33,7 +33,17 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             .on_hover_text("The 2-D distribution the generator must learn to imitate, or your own points: a CSV or whitespace file of x, y per line (a header allowed; or drop one on the window).");
         ui.end_row();
 
-        if spec.data.distribution == Toy2d::Points {
+        if spec.data.distribution == Toy2d::Points && spec.data.path.as_os_str().is_empty() {
+            ui.label("Points");
+            ui.horizontal(|ui| {
+                ui.label(format!("{} drawn", spec.data.points.len()))
+                    .on_hover_text("Points drawn on the canvas (✏ Draw data); they are saved in the run's config.");
+                if ui.button("Choose a file…").clicked() {
+                    actions.push(UiAction::OpenPointsDialog);
+                }
+            });
+            ui.end_row();
+        } else if spec.data.distribution == Toy2d::Points {
             ui.label("Points file");
             ui.horizontal(|ui| {
                 let name = spec
@@ -47,6 +57,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
                 }
             });
             ui.end_row();
+        }
+        if spec.data.distribution == Toy2d::Points {
             ui.label("Modes");
             ui.add(
                 egui::DragValue::new(&mut spec.data.modes)

@@ -24,6 +24,7 @@ mod line_cache;
 pub mod line_plot;
 pub mod menu_bar;
 pub mod metric_plots;
+pub mod model_card;
 pub mod picture_inputs;
 pub mod pixel_cnn_setup;
 pub mod pixel_draw;

@@ -2,6 +2,7 @@
 //! state, gradient clipping and Adam; bits per character on training and held-out
 //! text; and text generated with greedy, temperature, top-k or top-p sampling.
 
+mod card;
 pub mod entry;
 mod generation;
 pub mod model;

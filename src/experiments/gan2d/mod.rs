@@ -3,6 +3,7 @@
 //! mixture or the user's points), losses, settings and registry entry each have a
 //! file here.
 
+mod card;
 pub mod data;
 mod entry;
 pub mod losses;
@@ -28,6 +29,7 @@ use crate::view::{Gan2dView, Manifold, ScalarField, View};
 use crate::Result;
 use crate::experiments::registry::wrong_architecture;
 use data::Data2d;
+pub use card::card;
 pub use entry::ARCHITECTURE;
 pub use spec::{Gan2dData, Gan2dModel, Gan2dSpec, Gan2dTrain};
 

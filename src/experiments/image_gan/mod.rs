@@ -1,6 +1,7 @@
 //! Image GANs: DCGAN, WGAN (weight clipping) and WGAN-GP (gradient penalty) on
 //! glyph digits, IDX files or a picture folder, with the stabilising tricks as switches.
 
+mod card;
 pub mod entry;
 pub mod feature_net;
 pub mod nets;

@@ -11,6 +11,7 @@ use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// PixelCNN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    card: None,
     working_memory,
     key: "pixel_cnn",
     label: "PixelCNN",

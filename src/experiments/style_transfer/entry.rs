@@ -12,6 +12,7 @@ use crate::experiments::working_memory::WorkingMemory;
 
 /// Style transfer in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
+    card: None,
     working_memory,
     key: "style_transfer",
     label: "Style transfer (optimise the picture)",

@@ -11,7 +11,7 @@
 /// One layer of a network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layer {
-    /// What it is, e.g. `linear 2 → 128` or `conv 4×4 /2`.
+    /// What it is, e.g. `linear 2 -> 128` or `conv 4×4 /2`.
     pub op: String,
     /// Its output for one sample (no batch dimension).
     pub out: Vec<usize>,
@@ -233,12 +233,12 @@ pub mod kernels {
     pub const ACTIVATION: &str = "nn::activations";
 }
 
-/// A dense layer `fan_in → fan_out` named `{name}.weight` `[out, in]` and
+/// A dense layer `fan_in -> fan_out` named `{name}.weight` `[out, in]` and
 /// `{name}.bias` `[out]`.
 pub fn dense(name: &str, fan_in: usize, fan_out: usize, what: &str) -> Layer {
     let flops = (2 * fan_in * fan_out + fan_out) as u64;
     Layer::new(
-        format!("{what} {fan_in} → {fan_out}"),
+        format!("{what} {fan_in} -> {fan_out}"),
         &[fan_out],
         flops,
         kernels::DENSE,
@@ -247,13 +247,52 @@ pub fn dense(name: &str, fan_in: usize, fan_out: usize, what: &str) -> Layer {
     .with(format!("{name}.bias"), &[fan_out])
 }
 
+/// A convolution `c_in -> c_out`, kernel `k`, stride `stride`, padding 1, on a
+/// `side × side` input: `{name}.weight` `[c_out, c_in, k, k]`, `{name}.bias`.
+pub fn conv(
+    name: &str,
+    c_in: usize,
+    c_out: usize,
+    k: usize,
+    stride: usize,
+    side: usize,
+    what: &str,
+) -> Layer {
+    let out = (side + 2 - k) / stride + 1;
+    let flops = 2 * c_in * k * k * c_out * out * out + c_out * out * out;
+    let op = if stride == 1 {
+        format!("{what} {k}×{k}")
+    } else {
+        format!("{what} {k}×{k} /{stride}")
+    };
+    Layer::new(op, &[c_out, out, out], flops as u64, kernels::CONV)
+        .with(format!("{name}.weight"), &[c_out, c_in, k, k])
+        .with(format!("{name}.bias"), &[c_out])
+}
+
+/// A transposed convolution `c_in -> c_out`, kernel `k`, doubling a `side × side`
+/// input: `{name}.weight` `[c_in, c_out, k, k]`, `{name}.bias`. Each input pixel
+/// scatters `k² · c_out` products.
+pub fn up_conv(name: &str, c_in: usize, c_out: usize, k: usize, side: usize, what: &str) -> Layer {
+    let out = 2 * side;
+    let flops = 2 * c_in * k * k * c_out * side * side + c_out * out * out;
+    Layer::new(
+        format!("{what} {k}×{k} ×2"),
+        &[c_out, out, out],
+        flops as u64,
+        kernels::UP_CONV,
+    )
+    .with(format!("{name}.weight"), &[c_in, c_out, k, k])
+    .with(format!("{name}.bias"), &[c_out])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_small_mlps_flops_match_a_hand_count() {
-        // 2 → 3 → 1: 2·2·3 + 3 = 15 and 2·3·1 + 1 = 7.
+        // 2 -> 3 -> 1: 2·2·3 + 3 = 15 and 2·3·1 + 1 = 7.
         let net = Network {
             name: "tiny".into(),
             input: vec![2],
@@ -274,7 +313,7 @@ mod tests {
         assert_eq!(card.step_flops(), 22 * 10 * 3);
         let text = card.to_text();
         assert!(
-            text.contains("linear 2 → 3") && text.contains("10 × 3"),
+            text.contains("linear 2 -> 3") && text.contains("10 × 3"),
             "{text}"
         );
     }

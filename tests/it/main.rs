@@ -32,5 +32,6 @@ mod side_tasks;
 mod ui;
 mod ui_branch;
 mod ui_instrument;
+mod ui_model;
 mod ui_runs;
 mod worker_protocol;

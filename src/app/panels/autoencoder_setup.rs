@@ -14,7 +14,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
         return;
     };
     egui::Grid::new("ae-fixed").num_columns(2).show(ui, |ui| {
-        ui.label("Model");
+        ui.label("Kind");
         ui.vertical(|ui| {
             let before = spec.model.kind;
             let kind = &mut spec.model.kind;

@@ -61,7 +61,7 @@ impl Gan2dCanvas {
         ui.horizontal(|ui| {
             if can_draw
                 && ui
-                    .button("✏ Draw data")
+                    .button("Draw data")
                     .on_hover_text("Draw your own distribution with a brush (before a run): the drawn points become the data, saved with the run's config.")
                     .clicked()
             {
@@ -147,7 +147,7 @@ impl Gan2dCanvas {
     fn drawing_ui(&mut self, ui: &mut egui::Ui, state: &mut AppState) {
         ui.horizontal(|ui| {
             if ui
-                .button("✔ Done drawing")
+                .button("Done drawing")
                 .on_hover_text("Back to the canvas: Start learns the drawn points.")
                 .clicked()
             {
@@ -195,7 +195,7 @@ impl Gan2dCanvas {
                     ));
                 }
                 _ => {
-                    ui.label("Choose a file of points (x, y per line) in the setup panel, drop one here, or draw them (✏ Draw data).");
+                    ui.label("Choose a file of points (x, y per line) in the setup panel, drop one here, or draw them (Draw data).");
                 }
             }
             return;

@@ -65,7 +65,7 @@ impl DrawTool {
         side: f32,
     ) {
         ui.horizontal(|ui| {
-            ui.radio_value(&mut self.erase, false, "✏ brush")
+            ui.radio_value(&mut self.erase, false, "brush")
                 .on_hover_text("Hold the button and move: points are sprayed under the brush.");
             ui.radio_value(&mut self.erase, true, "erase")
                 .on_hover_text("Hold the button and move: points under the brush are removed.");

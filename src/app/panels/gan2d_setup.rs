@@ -37,7 +37,7 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             ui.label("Points");
             ui.horizontal(|ui| {
                 ui.label(format!("{} drawn", spec.data.points.len()))
-                    .on_hover_text("Points drawn on the canvas (✏ Draw data); they are saved in the run's config.");
+                    .on_hover_text("Points drawn on the canvas (Draw data); they are saved in the run's config.");
                 if ui.button("Choose a file…").clicked() {
                     actions.push(UiAction::OpenPointsDialog);
                 }
@@ -133,8 +133,9 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
         ui.end_row();
 
         if spec.train.loss == GanLoss2d::WganGp {
-            ui.label("Penalty weight λ");
+            let label = ui.label("Penalty weight λ").id;
             ui.add(egui::DragValue::new(&mut spec.train.gp_weight).range(0.0..=100.0).speed(0.01))
+                .labelled_by(label)
                 .on_hover_text("WGAN-GP's λ on (‖∇D‖ − 1)²: 10 in the paper's image experiments, 0.1 in its 2-D toys.");
             ui.end_row();
         }
@@ -144,23 +145,26 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
             .on_hover_text("Minibatch standard deviation (Karras et al. 2018, Progressive GANs): D gets one more input, the batch's mean standard deviation, so a generator whose batch is less varied than the data is caught — a cure for mode collapse. The heat map reads each point as one of a batch as varied as the data.");
         ui.end_row();
 
-        ui.label("Unrolled D");
+        let label = ui.label("Unrolled D").id;
         ui.add(
             egui::DragValue::new(&mut spec.train.unrolled_steps)
                 .range(0..=20)
                 .custom_formatter(|v, _| if v == 0.0 { "off".into() } else { format!("{v} steps") }),
         )
+        .labelled_by(label)
         .on_hover_text("Unrolled GAN (Metz et al. 2017): G updates against D as it will be after k more updates, then D is put back; G cannot exploit D's current weakness, so it spreads out. This is the first-order version (the gradient does not flow back through the look-ahead); each step costs k more D updates.");
         ui.end_row();
 
-        ui.label("Instance noise");
+        let label = ui.label("Instance noise").id;
         ui.horizontal(|ui| {
-            ui.add(egui::DragValue::new(&mut spec.train.instance_noise).range(0.0..=5.0).speed(0.01).prefix("σ "));
+            ui.add(egui::DragValue::new(&mut spec.train.instance_noise).range(0.0..=5.0).speed(0.01).prefix("σ "))
+                .labelled_by(label);
             ui.add(
                 egui::DragValue::new(&mut spec.train.instance_noise_steps)
                     .range(0..=1_000_000)
                     .custom_formatter(|v, _| if v == 0.0 { "constant".into() } else { format!("to 0 over {v} steps") }),
-            );
+            )
+            .labelled_by(label);
         })
         .response
         .on_hover_text("Instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017): Gaussian noise added to every point D sees, real and generated, so the two distributions overlap and D's gradient stays informative; annealed to 0 so the final samples are sharp. σ in the lab's units (the built-in data spans about ±2).");

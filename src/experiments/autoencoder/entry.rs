@@ -13,7 +13,7 @@ use crate::experiments::working_memory::{WorkingMemory, conv_stack_floats, times
 
 /// The autoencoders in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: None,
+    card: Some(super::card::card),
     working_memory,
     key: "autoencoder",
     label: "Autoencoder / VAE",

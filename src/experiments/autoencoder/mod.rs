@@ -2,6 +2,7 @@
 //! Bernoulli or Gaussian decoder, β and KL warm-up), and the latent lab's answers
 //! for all three.
 
+mod card;
 pub mod entry;
 mod lab;
 pub mod nets;

@@ -18,7 +18,7 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
     let (e, h, steps) = (m.embedding, m.hidden, t.seq_len);
     let mut layers = vec![
         Layer::new(
-            format!("embedding {vocab} → {e}"),
+            format!("embedding {vocab} -> {e}"),
             &[steps, e],
             0,
             kernels::EMBEDDING,
@@ -34,7 +34,7 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
         per_char += flops;
         layers.push(
             Layer::new(
-                format!("LSTM {input} → {h}"),
+                format!("LSTM {input} -> {h}"),
                 &[steps, h],
                 flops * steps as u64,
                 kernels::LSTM,

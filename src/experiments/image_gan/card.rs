@@ -3,7 +3,7 @@
 use super::spec::{GanLoss, OutputActivation};
 use crate::Result;
 use crate::experiments::ExperimentSpec;
-use crate::experiments::model_card::{Layer, ModelCard, Network, dense, kernels};
+use crate::experiments::model_card::{Layer, ModelCard, Network, conv, dense, kernels, up_conv};
 use crate::experiments::registry::wrong_architecture;
 
 /// Batch norm over `c` channels of `[c, side, side]`: 4 FLOPs per element.
@@ -40,23 +40,14 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
     for i in 0..n {
         let last = i == n - 1;
         let out = if last { channels } else { c / 2 };
-        let flops = 2 * c * k * k * out * side * side + out * 4 * side * side;
+        let mut up = up_conv(&format!("g.up{i}"), c, out, k, side, "conv-transpose");
+        match (last, m.g_output) {
+            (false, _) => {}
+            (true, OutputActivation::Tanh) => up.op.push_str(" + tanh"),
+            (true, OutputActivation::Sigmoid) => up.op.push_str(" + sigmoid"),
+        }
+        g_layers.push(up);
         side *= 2;
-        let then = match (last, m.g_output) {
-            (false, _) => "",
-            (true, OutputActivation::Tanh) => " + tanh",
-            (true, OutputActivation::Sigmoid) => " + sigmoid",
-        };
-        g_layers.push(
-            Layer::new(
-                format!("conv-transpose {k}×{k} ×2{then}"),
-                &[out, side, side],
-                flops as u64,
-                kernels::UP_CONV,
-            )
-            .with(format!("g.up{i}.weight"), &[c, out, k, k])
-            .with(format!("g.up{i}.bias"), &[out]),
-        );
         if !last {
             g_layers.push(batch_norm(&format!("g.bn{i}"), out, side, "ReLU"));
         }
@@ -72,21 +63,11 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
         let c_out = m.d_channels << i;
         let out_side = side.div_ceil(2);
         let bn = i > 0 && m.d_batch_norm;
-        let flops = 2 * c_in * k * k * c_out * out_side * out_side + c_out * out_side * out_side;
-        d_layers.push(
-            Layer::new(
-                if bn {
-                    format!("conv {k}×{k} /2")
-                } else {
-                    format!("conv {k}×{k} /2 + {act}")
-                },
-                &[c_out, out_side, out_side],
-                flops as u64,
-                kernels::CONV,
-            )
-            .with(format!("d.conv{i}.weight"), &[c_out, c_in, k, k])
-            .with(format!("d.conv{i}.bias"), &[c_out]),
-        );
+        let mut layer = conv(&format!("d.conv{i}"), c_in, c_out, k, 2, side, "conv");
+        if !bn {
+            layer.op.push_str(&format!(" + {act}"));
+        }
+        d_layers.push(layer);
         if bn {
             d_layers.push(batch_norm(&format!("d.bn{i}"), c_out, out_side, &act));
         }

@@ -5,6 +5,7 @@
 //! measured by the same held-out NLL as PixelCNN, and drawn in the same Draw tab, so
 //! one comparison shows what PixelCNN's dependencies buy.
 
+mod card;
 pub mod entry;
 pub mod spec;
 

@@ -11,7 +11,7 @@ use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// PixelCNN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: None,
+    card: Some(super::card::card),
     working_memory,
     key: "pixel_cnn",
     label: "PixelCNN",

@@ -1,6 +1,7 @@
 //! PixelCNN: each pixel predicted from the pixels above and to its left; images
 //! drawn one pixel at a time, and half an image completed.
 
+mod card;
 pub mod entry;
 pub mod nets;
 pub mod spec;

@@ -24,9 +24,6 @@ pub fn run(args: ModelArgs) -> anyhow::Result<()> {
     }
     spec.validate()?;
     let arch = registry::of(&spec)?;
-    let Some(card) = arch.card else {
-        anyhow::bail!("{}: no model card yet for this architecture", arch.label);
-    };
-    print!("{}", card(&spec)?.to_text());
+    print!("{}", (arch.card)(&spec)?.to_text());
     Ok(())
 }

@@ -338,7 +338,7 @@ impl Experiment for DeepDream {
 
 /// DeepDream in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: None,
+    card: super::deep_dream_card::card,
     working_memory,
     key: "deep_dream",
     label: "DeepDream (optimise the picture)",

@@ -10,11 +10,13 @@
 pub mod branch;
 pub mod canvas;
 pub mod checkpoint;
+mod deep_dream_card;
 pub mod feature_choice;
 pub mod gan_knobs;
 pub mod image_data;
 pub mod live;
 pub mod model_card;
+pub mod picture_card;
 pub mod pixel_classes;
 pub mod pixel_drawing;
 pub mod registry;

@@ -154,14 +154,14 @@ impl ModelCard {
                 count(n.flops())
             ));
             out.push_str(&format!(
-                "  {:<26} {:>16} {:>18} {:>11} {:>11}  {}\n",
+                "  {:<40} {:>16} {:>20} {:>9} {:>9}  {}\n",
                 "layer", "output", "output (batch)", "params", "FLOPs", "kernel"
             ));
             for l in &n.layers {
                 let mut batched = vec![n.batch];
                 batched.extend(&l.out);
                 out.push_str(&format!(
-                    "  {:<26} {:>16} {:>18} {:>11} {:>11}  {}\n",
+                    "  {:<40} {:>16} {:>20} {:>9} {:>9}  {}\n",
                     l.op,
                     shape(&l.out),
                     shape(&batched),
@@ -188,18 +188,22 @@ impl ModelCard {
 
 /// `[a, b, c]` as `a × b × c`.
 pub fn shape(dims: &[usize]) -> String {
+    if dims.is_empty() {
+        return "—".into();
+    }
     let parts: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
     parts.join(" × ")
 }
 
-/// A count with a k (past 10,000), M or G suffix.
+/// A count with a k (past 10,000), M, G or T suffix.
 pub fn count(n: u64) -> String {
     let f = n as f64;
     match n {
         0..10_000 => n.to_string(),
         10_000..1_000_000 => format!("{:.1}k", f / 1e3),
         1_000_000..1_000_000_000 => format!("{:.1}M", f / 1e6),
-        _ => format!("{:.2}G", f / 1e9),
+        1_000_000_000..1_000_000_000_000 => format!("{:.2}G", f / 1e9),
+        _ => format!("{:.2}T", f / 1e12),
     }
 }
 

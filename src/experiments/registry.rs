@@ -251,8 +251,8 @@ pub struct Architecture {
     /// estimated before anything is built.
     pub working_memory: fn(&ExperimentSpec) -> super::working_memory::WorkingMemory,
     /// Its model card for a spec: layers, shapes, parameters, FLOPs and kernels
-    /// (`None`: no card yet).
-    pub card: Option<fn(&ExperimentSpec) -> Result<super::model_card::ModelCard>>,
+    /// (may read the spec's data or network: call it off the UI thread).
+    pub card: fn(&ExperimentSpec) -> Result<super::model_card::ModelCard>,
 }
 
 impl Architecture {

@@ -242,5 +242,67 @@ impl FeatureNet {
     }
 }
 
+/// One stage of a feature network as its model card shows it: a convolution
+/// (`name`, weight `[c_out, c_in, k, k]`) or a 2 × 2 pooling (no name).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageInfo {
+    /// The convolution's name; `None` for a pooling.
+    pub name: Option<String>,
+    /// Input channels.
+    pub c_in: usize,
+    /// Output channels.
+    pub c_out: usize,
+    /// Kernel side (2 for a pooling).
+    pub k: usize,
+    /// Stride.
+    pub stride: usize,
+    /// Padding.
+    pub padding: usize,
+}
+
+impl FeatureNet {
+    /// The stages a forward pass to `deepest` runs, in order, and the channels the
+    /// input has (1 for a grey network, 3 otherwise).
+    pub fn stages_to(&self, deepest: &str) -> (usize, Vec<StageInfo>) {
+        let input = if self.gray { 1 } else { 3 };
+        let mut c = input;
+        let mut out = Vec::new();
+        for stage in &self.stages {
+            match stage {
+                Stage::Conv {
+                    name,
+                    weight,
+                    geometry,
+                    ..
+                } => {
+                    let dims = weight.dims();
+                    let (c_out, c_in, k) = (dims[0], dims[1], dims[2]);
+                    out.push(StageInfo {
+                        name: Some(name.clone()),
+                        c_in,
+                        c_out,
+                        k,
+                        stride: geometry.stride,
+                        padding: geometry.padding,
+                    });
+                    c = c_out;
+                    if name == deepest {
+                        break;
+                    }
+                }
+                Stage::Pool => out.push(StageInfo {
+                    name: None,
+                    c_in: c,
+                    c_out: c,
+                    k: 2,
+                    stride: 2,
+                    padding: 0,
+                }),
+            }
+        }
+        (input, out)
+    }
+}
+
 /// ImageNet's channel means and standard deviations, which VGG expects.
 pub const IMAGENET: ([f32; 3], [f32; 3]) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);

@@ -10,10 +10,8 @@ fn every_cards_tensors_are_the_built_models_checkpoint_tensors() {
     let mut checked = Vec::new();
     for p in presets::built_in() {
         let spec = p.spec().expect("parses");
-        let Some(card) = registry::of(&spec).ok().and_then(|a| a.card) else {
-            continue;
-        };
-        let card = card(&spec).unwrap_or_else(|e| panic!("{}: {e}", p.file));
+        let card = (registry::of(&spec).expect("registered").card)(&spec)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.file));
         let exp = experiments::build(&spec, &Device::Cpu).expect("build");
         let mut built: Vec<(String, Vec<usize>)> = exp
             .tensors()
@@ -67,11 +65,7 @@ fn the_2d_gans_card_counts_flops_by_hand_and_follows_its_settings() {
             "train.batch_size=8",
         ])
         .expect("small");
-    let card = (registry::of(&spec)
-        .ok()
-        .and_then(|a| a.card)
-        .expect("a card"))(&spec)
-    .expect("card");
+    let card = (registry::of(&spec).expect("registered").card)(&spec).expect("card");
     // G: 2 -> 4 -> 2: (2·2·4 + 4) + (2·4·2 + 2) = 20 + 18; D: 2 -> 3 -> 1: 15 + 7.
     assert_eq!(card.networks[0].flops(), 38);
     assert_eq!(card.networks[1].flops(), 22);
@@ -86,7 +80,7 @@ fn the_2d_gans_card_counts_flops_by_hand_and_follows_its_settings() {
         .unwrap()
         .with(&["train.pack=2", "train.minibatch_std=true"])
         .unwrap();
-    let card = (registry::of(&packed).unwrap().card.unwrap())(&packed).unwrap();
+    let card = (registry::of(&packed).unwrap().card)(&packed).unwrap();
     assert_eq!(card.networks[1].input, vec![5]);
     assert_eq!(card.networks[1].batch, 128);
 }

@@ -58,7 +58,7 @@ impl Gan2dCanvas {
             self.drawing_ui(ui, state);
             return;
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if can_draw
                 && ui
                     .button("Draw data")
@@ -80,7 +80,7 @@ impl Gan2dCanvas {
             ui.checkbox(&mut self.show_modes, "modes")
                 .on_hover_text("Mark the centre of each mode of the data.");
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             swatch_ui(ui, colour(theme::REAL), "real");
             swatch_ui(ui, colour(theme::FAKE), "generated");
             swatch_ui(ui, colour(theme::PUSH), "where G's loss pushes each point");
@@ -91,7 +91,7 @@ impl Gan2dCanvas {
         };
         if view.field_is_critic && self.show_field {
             let (lo, hi) = finite_range(&view.field.values);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 swatch_ui(ui, colour(theme::critic_colour(0.0)), &format!("critic {lo:.2}"));
                 swatch_ui(ui, colour(theme::critic_colour(1.0)), &format!("{hi:.2}"));
                 ui.label("(WGAN-GP: the critic's score, lowest to highest in view; only differences matter)");

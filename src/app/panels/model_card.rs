@@ -62,11 +62,7 @@ impl ModelCardPanel {
             self.shown = Some((spec.clone(), Err("an unknown architecture".into())));
             return;
         };
-        let Some(make) = arch.card else {
-            let why = format!("the {} has no model card yet", arch.label);
-            self.shown = Some((spec.clone(), Err(why)));
-            return;
-        };
+        let make = arch.card;
         let (tx, rx) = bounded(1);
         let (for_thread, ctx) = (spec.clone(), ctx.clone());
         let spawned = std::thread::Builder::new()

@@ -12,7 +12,7 @@ use super::spec::TextSource;
 
 /// The character LSTM in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: Some(super::card::card),
+    card: super::card::card,
     working_memory,
     key: "char_lstm",
     label: "Character LSTM (text)",

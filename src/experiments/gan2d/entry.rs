@@ -10,7 +10,7 @@ use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// The 2-D GAN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: Some(super::card),
+    card: super::card,
     working_memory,
     key: "gan2d",
     label: "GAN · 2-D",

@@ -13,7 +13,7 @@ use crate::experiments::working_memory::{WorkingMemory, conv_stack_floats, times
 
 /// The image GANs in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: Some(super::card::card),
+    card: super::card::card,
     working_memory,
     key: "image_gan",
     label: "Image GAN (DCGAN, WGAN, WGAN-GP)",

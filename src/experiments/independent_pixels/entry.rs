@@ -13,7 +13,7 @@ use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// Independent pixels in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: Some(super::card::card),
+    card: super::card::card,
     working_memory,
     key: "independent_pixels",
     label: "Independent pixels (baseline)",

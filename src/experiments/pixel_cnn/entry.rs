@@ -11,7 +11,7 @@ use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// PixelCNN in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: Some(super::card::card),
+    card: super::card::card,
     working_memory,
     key: "pixel_cnn",
     label: "PixelCNN",

@@ -12,7 +12,7 @@ use crate::experiments::working_memory::WorkingMemory;
 
 /// Style transfer in the registry.
 pub const ARCHITECTURE: Architecture = Architecture {
-    card: None,
+    card: super::card::card,
     working_memory,
     key: "style_transfer",
     label: "Style transfer (optimise the picture)",

@@ -3,6 +3,7 @@
 //! content picture's) + style loss (Gram matrices of several layers against the style
 //! picture's) + total variation, by Adam or L-BFGS on the pixels.
 
+mod card;
 pub mod entry;
 pub mod spec;
 

@@ -95,7 +95,7 @@ fn compare_prints_last_and_best_the_settings_that_differ_and_a_png() {
         "more modes is better: {modes}"
     );
     assert!(out.contains("settings that differ:"), "{out}");
-    assert!(out.contains("train.lr_g: a = 0.001, b = 0.0005"), "{out}");
+    assert!(out.contains("train.lr_g: a = 0.002, b = 0.0005"), "{out}");
     let picture = image::open(&png).expect("png");
     assert_eq!((picture.width(), picture.height()), (640, 480));
 

@@ -42,7 +42,8 @@ fn first_weight(exp: &dyn Experiment, prefix: &str) -> (String, Vec<usize>) {
 
 #[test]
 fn minibatch_std_gives_d_one_more_input() {
-    let plain = experiments::build(&ring(&[]), &Device::Cpu).expect("build");
+    let plain =
+        experiments::build(&ring(&["train.minibatch_std=false"]), &Device::Cpu).expect("build");
     let with =
         experiments::build(&ring(&["train.minibatch_std=true"]), &Device::Cpu).expect("build");
     let (name, a) = first_weight(plain.as_ref(), "d.");

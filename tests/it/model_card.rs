@@ -63,6 +63,7 @@ fn the_2d_gans_card_counts_flops_by_hand_and_follows_its_settings() {
             "model.g_hidden=[4]",
             "model.d_hidden=[3]",
             "train.batch_size=8",
+            "train.minibatch_std=false",
         ])
         .expect("small");
     let card = (registry::of(&spec).expect("registered").card)(&spec).expect("card");

@@ -470,6 +470,7 @@ mod tests {
             panic!("the default preset is the 2-D GAN");
         };
         spec.train.pack = 2;
+        spec.train.minibatch_std = false;
         spec.train.batch_size = 64;
         let mut gan = Gan2d::new(spec.clone(), &Device::Cpu).expect("gan");
         let points = points_tensor(&[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], &Device::Cpu)

@@ -31,21 +31,7 @@ pub fn uncertainty_colour(v: f32) -> Rgb {
 /// (scored as real) — ColorBrewer's RdBu ends, orange for red, lightened, so it is
 /// not D's purple–green scale.
 pub fn critic_colour(t: f32) -> Rgb {
-    const LOW: [f32; 3] = [253.0, 204.0, 138.0];
-    const MID: [f32; 3] = [247.0, 247.0, 247.0];
-    const HIGH: [f32; 3] = [146.0, 197.0, 222.0];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
-    let (a, b, u) = if t < 0.5 {
-        (LOW, MID, t * 2.0)
-    } else {
-        (MID, HIGH, (t - 0.5) * 2.0)
-    };
-    let mix = |i: usize| (a[i] + (b[i] - a[i]) * u).round() as u8;
-    [mix(0), mix(1), mix(2)]
+    diverging([253.0, 204.0, 138.0], [146.0, 197.0, 222.0], t)
 }
 
 /// A point of G's 2-D noise grid, `(u, v)` in [0, 1]², as a colour that tells
@@ -63,20 +49,23 @@ pub fn noise_colour(u: f32, v: f32) -> Rgb {
 /// The discriminator's D(x): light purple where it says "fake" (0), white at 0.5,
 /// light green where it says "real" (1) — ColorBrewer's PRGn, lightened.
 pub fn d_value_colour(v: f32) -> Rgb {
-    const FAKE_END: [f32; 3] = [194.0, 165.0, 207.0];
+    diverging([194.0, 165.0, 207.0], [166.0, 219.0, 160.0], v)
+}
+
+/// `t` in [0, 1] from `low` through near-white at ½ to `high` (not finite: ½).
+fn diverging(low: [f32; 3], high: [f32; 3], t: f32) -> Rgb {
     const MID: [f32; 3] = [247.0, 247.0, 247.0];
-    const REAL_END: [f32; 3] = [166.0, 219.0, 160.0];
-    let v = if v.is_finite() {
-        v.clamp(0.0, 1.0)
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
     } else {
         0.5
     };
-    let (a, b, t) = if v < 0.5 {
-        (FAKE_END, MID, v * 2.0)
+    let (a, b, u) = if t < 0.5 {
+        (low, MID, t * 2.0)
     } else {
-        (MID, REAL_END, (v - 0.5) * 2.0)
+        (MID, high, (t - 0.5) * 2.0)
     };
-    let mix = |i: usize| (a[i] + (b[i] - a[i]) * t).round() as u8;
+    let mix = |i: usize| (a[i] + (b[i] - a[i]) * u).round() as u8;
     [mix(0), mix(1), mix(2)]
 }
 

@@ -128,7 +128,7 @@ impl Gan2dSpec {
         if self.train.batch_size == 0 {
             return bad("train.batch_size must be at least 1");
         }
-        if !(1..=8).contains(&self.train.pack) || self.train.batch_size % self.train.pack != 0 {
+        if !(1..=8).contains(&self.train.pack) || !self.train.batch_size.is_multiple_of(self.train.pack) {
             return bad("train.pack must be 1 to 8 and divide train.batch_size");
         }
         if self.data.modes > crate::data::points2d::MAX_MODES {

@@ -7,6 +7,7 @@ use candle_core::{Device, Tensor};
 
 use super::classifier::{Classifier, images_tensor};
 use super::frechet::{Gaussian, frechet_distance};
+use super::precision_recall::{K, Manifold, precision_recall};
 use crate::Result;
 use crate::data::ImageSet;
 
@@ -31,6 +32,9 @@ const CLASSIFIER_STEPS: usize = 400;
 pub struct QualityProbe {
     classifier: Classifier,
     real: Gaussian,
+    /// The held-out images' features and their manifold (precision and recall).
+    real_rows: Vec<Vec<f32>>,
+    real_manifold: Option<Manifold>,
     /// The classifier's accuracy on the held-out images.
     pub accuracy: f64,
 }
@@ -44,6 +48,10 @@ pub struct Quality {
     pub class_pct: Vec<f64>,
     /// Classes with at least half their fair share of the images.
     pub classes_covered: usize,
+    /// Share of generated images inside the held-out images' feature manifold.
+    pub precision: f64,
+    /// Share of held-out images inside the generated images' feature manifold.
+    pub recall: f64,
 }
 
 impl QualityProbe {
@@ -84,9 +92,12 @@ impl QualityProbe {
         let real = Gaussian::fit(&rows, dim).ok_or_else(|| {
             crate::StudioError::Spec("too few held-out images for the Fréchet distance".into())
         })?;
+        let real_manifold = Manifold::new(&rows, K)?;
         Ok(Self {
             classifier,
             real,
+            real_rows: rows,
+            real_manifold,
             accuracy,
         })
     }
@@ -95,6 +106,12 @@ impl QualityProbe {
     pub fn measure(&self, images: &Tensor) -> Result<Quality> {
         let rows = self.classifier.features(images)?.to_vec2::<f32>()?;
         let fake = Gaussian::fit(&rows, self.real.dim);
+        let (precision, recall) = match &self.real_manifold {
+            Some(m) => {
+                precision_recall(m, &self.real_rows, &rows, K)?.unwrap_or((f64::NAN, f64::NAN))
+            }
+            None => (f64::NAN, f64::NAN),
+        };
         let frechet = fake.map_or(f64::INFINITY, |g| frechet_distance(&self.real, &g));
         let pred = self.classifier.predict(images)?;
         let k = self.classifier.classes;
@@ -112,6 +129,8 @@ impl QualityProbe {
             frechet_distance: frechet,
             class_pct,
             classes_covered,
+            precision,
+            recall,
         })
     }
 }

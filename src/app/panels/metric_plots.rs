@@ -136,6 +136,12 @@ const GROUPS: &[Group] = &[
         log10: false,
     },
     Group {
+        title: "Precision and recall",
+        metrics: &[("precision", "precision"), ("recall", "recall")],
+        tip: "Kynkäänniemi et al. 2019, in the classifier's feature space: precision is the share of generated images that fall among the held-out real ones (each real image's ball reaches its 3rd nearest neighbour); recall the share of real images that fall among the generated ones. Low recall with high precision: good samples, but part of the data never made (mode collapse).",
+        log10: false,
+    },
+    Group {
         title: "Classes of generated images (%)",
         metrics: &[
             ("class_0_pct", "0"),

@@ -238,6 +238,8 @@ impl ImageGan {
         let q = probe.measure(&Tensor::cat(&batches, 0)?)?;
         let mut out: Metrics = vec![
             ("frechet_distance", q.frechet_distance),
+            ("precision", q.precision),
+            ("recall", q.recall),
             ("classes_covered", q.classes_covered as f64),
         ];
         out.extend(
@@ -266,7 +268,7 @@ impl Experiment for ImageGan {
             "g_grad_norm",
         ];
         if self.quality_enabled() {
-            names.extend(["frechet_distance", "classes_covered"]);
+            names.extend(["frechet_distance", "precision", "recall", "classes_covered"]);
             names.extend(CLASS_COLUMNS.iter().take(self.data.class_names.len()));
         }
         names

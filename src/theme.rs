@@ -12,6 +12,8 @@ pub const FAKE: Rgb = [118, 42, 131];
 pub const PUSH: Rgb = [60, 60, 60];
 /// The centres of the data's modes.
 pub const MODE: Rgb = [20, 20, 20];
+/// Text copied verbatim from the training text (its background).
+pub const COPIED: Rgb = [230, 140, 40];
 /// G's manifold: its noise grid warped into data space.
 pub const MANIFOLD: Rgb = [200, 120, 30];
 

@@ -21,6 +21,9 @@ pub struct TextSample {
     pub prompt: String,
     /// What the model wrote after the prompt.
     pub text: String,
+    /// Character ranges of `text` copied verbatim from the training text (20
+    /// characters or more), merged, in order.
+    pub copied: Vec<(usize, usize)>,
 }
 
 /// Images of one size tiled in a grid, as a picture.

@@ -64,6 +64,12 @@ const GROUPS: &[Group] = &[
         log10: false,
     },
     Group {
+        title: "Copied from the training text (%)",
+        metrics: &[("copied_pct", "20-character windows found verbatim")],
+        tip: "Of 500 characters the model writes at temperature 1 at each held-out measurement, the share of 20-character windows found word for word in the training text. A model that memorises its text climbs towards 100; the sample panel marks the copied stretches.",
+        log10: false,
+    },
+    Group {
         title: "Gradient norm (before clipping)",
         metrics: &[("grad_norm", "global norm")],
         tip: "The norm of the whole gradient; steps above the clip are scaled down to it.",

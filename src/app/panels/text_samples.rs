@@ -59,8 +59,14 @@ impl TextSamples {
         });
         let shown = &samples[self.selected.unwrap_or(last).min(last)];
         ui.label(format!(
-            "step {}: the model continues the prompt at the sample temperature",
-            shown.step
+            "step {}: the model continues the prompt at the sample temperature{}",
+            shown.step,
+            if shown.copied.is_empty() {
+                String::new()
+            } else {
+                "; highlighted: copied word for word from the training text (20 characters or more)"
+                    .into()
+            }
         ));
         egui::ScrollArea::vertical()
             .id_salt("text-sample")
@@ -75,11 +81,30 @@ impl TextSamples {
                     0.0,
                     egui::TextFormat::simple(mono.clone(), weak),
                 );
-                job.append(
-                    &displayable(&shown.text),
-                    0.0,
-                    egui::TextFormat::simple(mono, strong),
-                );
+                // Stretches copied verbatim from the training text are marked.
+                let copied_bg =
+                    crate::app::theme::colour(crate::theme::COPIED).gamma_multiply(0.45);
+                let chars: Vec<char> = shown.text.chars().collect();
+                let mut at = 0;
+                let piece =
+                    |job: &mut egui::text::LayoutJob, from: usize, to: usize, copied: bool| {
+                        if from >= to {
+                            return;
+                        }
+                        let text: String = chars[from..to].iter().collect();
+                        let mut format = egui::TextFormat::simple(mono.clone(), strong);
+                        if copied {
+                            format.background = copied_bg;
+                        }
+                        job.append(&displayable(&text), 0.0, format);
+                    };
+                for &(start, end) in &shown.copied {
+                    let (start, end) = (start.min(chars.len()), end.min(chars.len()));
+                    piece(&mut job, at, start, false);
+                    piece(&mut job, start.max(at), end, true);
+                    at = at.max(end);
+                }
+                piece(&mut job, at, chars.len(), false);
                 job.wrap.max_width = ui.available_width();
                 ui.with_layout(egui::Layout::top_down(egui::Align::LEFT), |ui| {
                     ui.label(job)

@@ -22,6 +22,7 @@ use crate::nn::rng::SeededRng;
 use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
+use crate::data::copy_check::CopyIndex;
 use crate::data::corpus::{self, Corpus, Vocab};
 use crate::lab::TextQuery;
 use crate::lab::{LabQuery, LabResult, LabSlot};
@@ -34,6 +35,9 @@ pub use generation::Generator;
 use model::{CharNet, LstmState};
 pub use spec::CharLstmSpec;
 use spec::TextSource;
+
+/// Characters written for each measurement of copying.
+const COPY_SAMPLE: usize = 500;
 
 /// The checkpoint tensor that holds the vocabulary (its characters' code points).
 pub const VOCAB_TENSOR: &str = "vocab.chars";
@@ -57,6 +61,8 @@ pub struct CharLstm {
     cadence: EvalCadence,
     /// A streamed generation in progress (the lab's text).
     job: Option<generation::Job>,
+    /// The training text's 20-character windows, to find copying.
+    copies: CopyIndex,
 }
 
 impl CharLstm {
@@ -91,6 +97,7 @@ impl CharLstm {
         }
         Ok(Self {
             positions: (0..b).map(|k| k * stride).collect(),
+            copies: CopyIndex::new(&corpus.train),
             spec,
             device: device.clone(),
             params,
@@ -138,6 +145,17 @@ impl CharLstm {
             &logits.reshape(((), v))?,
             &targets.flatten_all()?,
         )?)
+    }
+
+    /// The share of 20-character windows copied verbatim from the training text in
+    /// a sample of `COPY_SAMPLE` characters at temperature 1 (the model as it is),
+    /// seeded by the step; `None` before the model writes that much.
+    fn copied_pct(&self) -> Result<Option<f64>> {
+        let generator = Generator::new(&self.net, &self.corpus.vocab, &self.device);
+        let rule = Sampling::Temperature { temperature: 1.0 };
+        let seed = self.spec.seed ^ self.steps ^ 0xC0_91ED;
+        let text = generator.generate("", COPY_SAMPLE, rule, seed)?;
+        Ok(self.copies.copied_pct(&self.corpus.vocab.encode(&text)))
     }
 
     /// Bits per character on the first `eval.chars` of the held-out tail, read as
@@ -200,7 +218,13 @@ impl Experiment for CharLstm {
     }
 
     fn metric_names(&self) -> Vec<&'static str> {
-        vec!["train_bpc", "val_bpc", "unigram_bpc", "grad_norm"]
+        vec![
+            "train_bpc",
+            "val_bpc",
+            "unigram_bpc",
+            "grad_norm",
+            "copied_pct",
+        ]
     }
 
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
@@ -232,10 +256,14 @@ impl Experiment for CharLstm {
         if !self.cadence.start(self.steps) {
             return Ok(Metrics::new());
         }
-        Ok(vec![
+        let mut out = vec![
             ("val_bpc", self.held_out_bpc()?),
             ("unigram_bpc", self.unigram_entropy_bits()),
-        ])
+        ];
+        if let Some(pct) = self.copied_pct()? {
+            out.push(("copied_pct", pct));
+        }
+        Ok(out)
     }
 
     fn view(&mut self, step: u64) -> Result<View> {
@@ -245,10 +273,12 @@ impl Experiment for CharLstm {
         };
         let generator = Generator::new(&self.net, &self.corpus.vocab, &self.device);
         let text = generator.generate(&s.prompt, s.length, rule, self.spec.seed ^ step)?;
+        let copied = self.copies.copied_spans(&self.corpus.vocab.encode(&text));
         Ok(View::Text(TextSample {
             step,
             prompt: s.prompt.clone(),
             text,
+            copied,
         }))
     }
 

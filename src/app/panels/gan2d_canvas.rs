@@ -247,25 +247,9 @@ impl Gan2dCanvas {
         }
         if self.show_manifold {
             let m = &view.manifold;
-            let at = |ix: usize, iy: usize| to_screen(m.points[iy * m.nx + ix]);
             if m.points.len() == m.nx * m.ny {
-                for iy in 0..m.ny {
-                    for ix in 0..m.nx {
-                        // A 2-D noise grid carries each cell's colour (see the
-                        // noise-space inset); a line is one colour.
-                        let c = if m.ny > 1 {
-                            colour(grid_colour(m, ix, iy))
-                        } else {
-                            colour(theme::MANIFOLD)
-                        };
-                        if ix + 1 < m.nx {
-                            add_segment(&mut mesh, at(ix, iy), at(ix + 1, iy), 0.8, c);
-                        }
-                        if iy + 1 < m.ny {
-                            add_segment(&mut mesh, at(ix, iy), at(ix, iy + 1), 0.8, c);
-                        }
-                    }
-                }
+                let at = |ix: usize, iy: usize| to_screen(m.points[iy * m.nx + ix]);
+                add_grid(&mut mesh, m, at);
             }
         }
         if self.show_arrows {
@@ -300,6 +284,27 @@ impl Gan2dCanvas {
     }
 }
 
+/// The manifold's grid as line segments between neighbouring points placed by
+/// `at`: a 2-D noise grid in each point's colour (the noise-space inset's), a
+/// 1-D line in one colour.
+fn add_grid(mesh: &mut egui::Mesh, m: &Manifold, at: impl Fn(usize, usize) -> egui::Pos2) {
+    for iy in 0..m.ny {
+        for ix in 0..m.nx {
+            let c = if m.ny > 1 {
+                colour(grid_colour(m, ix, iy))
+            } else {
+                colour(theme::MANIFOLD)
+            };
+            if ix + 1 < m.nx {
+                add_segment(mesh, at(ix, iy), at(ix + 1, iy), 0.8, c);
+            }
+            if iy + 1 < m.ny {
+                add_segment(mesh, at(ix, iy), at(ix, iy + 1), 0.8, c);
+            }
+        }
+    }
+}
+
 /// The colour of noise-grid point `(ix, iy)`, by its place in the grid.
 fn grid_colour(m: &Manifold, ix: usize, iy: usize) -> theme::Rgb {
     let frac = |i: usize, n: usize| i as f32 / (n.max(2) - 1) as f32;
@@ -330,17 +335,7 @@ fn noise_space_ui(ui: &mut egui::Ui, m: &Manifold, side: f32) {
                 inner.bottom() - frac(iy, m.ny) * inner.height(),
             )
         };
-        for iy in 0..m.ny {
-            for ix in 0..m.nx {
-                let c = colour(grid_colour(m, ix, iy));
-                if ix + 1 < m.nx {
-                    add_segment(&mut mesh, at(ix, iy), at(ix + 1, iy), 0.8, c);
-                }
-                if iy + 1 < m.ny {
-                    add_segment(&mut mesh, at(ix, iy), at(ix, iy + 1), 0.8, c);
-                }
-            }
-        }
+        add_grid(&mut mesh, m, at);
         painter.add(mesh);
     });
 }

@@ -347,7 +347,7 @@ impl Experiment for Gan2d {
             modes: shown(&self.data.census.means),
             manifold: Manifold {
                 nx: MANIFOLD_CELLS,
-                ny: if latent > 1 { MANIFOLD_CELLS } else { 1 },
+                ny,
                 points: shown(&manifold),
             },
         }))

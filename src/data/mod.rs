@@ -1,5 +1,6 @@
 //! Datasets the studio makes, and loaders for data the user brings.
 
+pub mod binarize;
 pub mod copy_check;
 pub mod corpus;
 pub mod glyph_digits;

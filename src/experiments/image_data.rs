@@ -9,6 +9,7 @@ use candle_core::{Device, Tensor};
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use crate::data::binarize::{self, Binarize, TrainImages};
 use crate::data::{ImageSet, glyph_digits, idx, image_folder};
 use crate::{Result, StudioError};
 
@@ -42,6 +43,9 @@ pub struct ImageData {
     pub image_size: usize,
     /// 1 (grayscale) or 3 (colour; folders only).
     pub channels: usize,
+    /// off | threshold | stochastic: pixels made black or white (grayscale only).
+    #[serde(default)]
+    pub binarize: Binarize,
 }
 
 impl ImageData {
@@ -52,6 +56,7 @@ impl ImageData {
             path: PathBuf::new(),
             image_size: size,
             channels: 1,
+            binarize: Binarize::Off,
         }
     }
 
@@ -66,6 +71,9 @@ impl ImageData {
         }
         if self.channels == 3 && self.source != DataSource::Folder {
             return bad("data.channels = 3 needs data.source = \"folder\" (digits are grayscale)");
+        }
+        if self.binarize != Binarize::Off && self.channels != 1 {
+            return bad("data.binarize needs grayscale images (data.channels = 1)");
         }
         if self.source != DataSource::Glyphs && self.path.as_os_str().is_empty() {
             return bad("data.path must name the folder for idx and folder sources");
@@ -85,9 +93,20 @@ impl ImageData {
         }
     }
 
-    /// The training and held-out images. Without a held-out set of its own, the
-    /// last tenth of the data is held out.
-    pub fn load(&self, seed: u64) -> Result<(ImageSet, ImageSet)> {
+    /// The training and held-out images, binarised as `data.binarize` says (the
+    /// training images' stochastic draw follows the epoch: see
+    /// [`TrainImages::follow`]). Without a held-out set of its own, the last tenth of
+    /// the data is held out.
+    pub fn load(&self, seed: u64) -> Result<(TrainImages, ImageSet)> {
+        let (train, held_out) = self.load_grey(seed)?;
+        Ok((
+            TrainImages::new(train, self.binarize, seed),
+            binarize::held_out(held_out, self.binarize, seed),
+        ))
+    }
+
+    /// The training and held-out images as stored, before any binarisation.
+    pub fn load_grey(&self, seed: u64) -> Result<(ImageSet, ImageSet)> {
         let to_spec = |e: crate::data::DataError| StudioError::Spec(e.to_string());
         let (train, held_out) = match self.source {
             DataSource::Glyphs => (

@@ -16,6 +16,7 @@ pub mod fused_optim;
 pub mod gaussian;
 pub mod gradient_penalty;
 pub mod gram;
+pub mod iwae;
 pub(crate) mod kernels;
 pub mod lbfgs;
 pub mod loss;

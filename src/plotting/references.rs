@@ -31,6 +31,13 @@ pub fn references(
         "d_loss" => d_equilibrium
             .map(|v| vec![line("equilibrium", v)])
             .unwrap_or_default(),
+        // Images (measured beside the Fréchet distance): held-out images' own share.
+        "copied_pct" => latest("frechet_distance")
+            .map(|_| {
+                let fair = 100.0 * crate::quality::copies::QUANTILE;
+                vec![line("fresh images", fair)]
+            })
+            .unwrap_or_default(),
         "train_bpc" | "val_bpc" => latest("unigram_bpc")
             .map(|v| vec![line("unigram entropy", v)])
             .unwrap_or_default(),
@@ -62,5 +69,8 @@ mod tests {
         let unigram = |m: &str| (m == "unigram_bpc").then_some(4.2);
         assert_eq!(references("val_bpc", unigram, None)[0].value, 4.2);
         assert!(references("frechet_distance", unigram, None).is_empty());
+        assert!(references("copied_pct", unigram, None).is_empty(), "text");
+        let images = |m: &str| (m == "frechet_distance").then_some(30.0);
+        assert_eq!(references("copied_pct", images, None)[0].value, 5.0);
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 
 use super::classifier::{Classifier, images_tensor};
+use super::copies::{self, CopyCheck, Nearest};
 use super::frechet::{Gaussian, frechet_distance};
 use super::precision_recall::{K, Manifold, precision_recall};
 use crate::Result;
@@ -35,6 +36,10 @@ pub struct QualityProbe {
     /// The held-out images' features and their manifold (precision and recall).
     real_rows: Vec<Vec<f32>>,
     real_manifold: Option<Manifold>,
+    /// Training features and the distance under which a sample counts as copied.
+    copies: CopyCheck,
+    /// The training image behind each row of `copies`.
+    copy_rows: Vec<usize>,
     /// The classifier's accuracy on the held-out images.
     pub accuracy: f64,
 }
@@ -52,9 +57,58 @@ pub struct Quality {
     pub precision: f64,
     /// Share of held-out images inside the generated images' feature manifold.
     pub recall: f64,
+    /// Share of generated images nearer a training image than held-out images
+    /// usually are, in percent (see [`crate::quality::copies`]).
+    pub copied_pct: f64,
+}
+
+/// The columns a [`Quality`] fills, for a dataset of `classes` classes.
+pub fn quality_columns(classes: usize) -> Vec<&'static str> {
+    let mut names = vec![
+        "frechet_distance",
+        "precision",
+        "recall",
+        "copied_pct",
+        "classes_covered",
+    ];
+    names.extend(CLASS_COLUMNS.iter().take(classes));
+    names
+}
+
+impl Quality {
+    /// The measurements as named columns (those of [`quality_columns`]).
+    pub fn columns(&self) -> Vec<(&'static str, f64)> {
+        let mut out = vec![
+            ("frechet_distance", self.frechet_distance),
+            ("precision", self.precision),
+            ("recall", self.recall),
+            ("copied_pct", self.copied_pct),
+            ("classes_covered", self.classes_covered as f64),
+        ];
+        out.extend(
+            CLASS_COLUMNS
+                .iter()
+                .copied()
+                .zip(self.class_pct.iter().copied()),
+        );
+        out
+    }
 }
 
 impl QualityProbe {
+    /// The probe of a run whose folder (if any) caches its classifier in
+    /// `classifier.safetensors`.
+    pub fn in_run(
+        train: &ImageSet,
+        held_out: &ImageSet,
+        run_dir: Option<&Path>,
+        seed: u64,
+        device: &Device,
+    ) -> Result<Self> {
+        let cache = run_dir.map(|d| d.join("classifier.safetensors"));
+        Self::new(train, held_out, cache.as_deref(), seed, device)
+    }
+
     /// Loads the classifier cached at `cache` (if it fits) or trains one on `train` and
     /// caches it there; then measures the held-out set.
     pub fn new(
@@ -93,13 +147,41 @@ impl QualityProbe {
             crate::StudioError::Spec("too few held-out images for the Fréchet distance".into())
         })?;
         let real_manifold = Manifold::new(&rows, K)?;
+        let copy_rows = copies::spread(train.len(), copies::TRAIN_ROWS);
+        let mut train_features = Vec::new();
+        for chunk in copy_rows.chunks(500) {
+            train_features.push(classifier.features(&images_tensor(train, chunk, device)?)?);
+        }
+        let held_features = Tensor::from_vec(
+            rows.iter().flatten().copied().collect::<Vec<f32>>(),
+            (rows.len(), dim),
+            device,
+        )?;
+        let copies = CopyCheck::new(Tensor::cat(&train_features, 0)?, &held_features)?;
         Ok(Self {
             classifier,
             real,
             real_rows: rows,
             real_manifold,
+            copies,
+            copy_rows,
             accuracy,
         })
+    }
+
+    /// The nearest training image of each of `images` `[b, c, s, s]` (pixels in
+    /// [0, 1]) in the classifier's features: its index in the training set and the
+    /// distance, with the distance under which it counts as copied.
+    pub fn nearest_training(&self, images: &Tensor) -> Result<(Vec<Nearest>, f32)> {
+        let near = self.copies.nearest(&self.classifier.features(images)?)?;
+        let near = near
+            .into_iter()
+            .map(|n| Nearest {
+                index: self.copy_rows[n.index],
+                distance: n.distance,
+            })
+            .collect();
+        Ok((near, self.copies.threshold))
     }
 
     /// Measures generated images `[b, c, s, s]` with pixels in [0, 1].
@@ -113,6 +195,12 @@ impl QualityProbe {
             None => (f64::NAN, f64::NAN),
         };
         let frechet = fake.map_or(f64::INFINITY, |g| frechet_distance(&self.real, &g));
+        let features = Tensor::from_vec(
+            rows.iter().flatten().copied().collect::<Vec<f32>>(),
+            (rows.len(), self.real.dim),
+            images.device(),
+        )?;
+        let copied_pct = self.copies.copied_pct(&features)?;
         let pred = self.classifier.predict(images)?;
         let k = self.classifier.classes;
         let mut counts = vec![0usize; k];
@@ -131,6 +219,7 @@ impl QualityProbe {
             classes_covered,
             precision,
             recall,
+            copied_pct,
         })
     }
 }

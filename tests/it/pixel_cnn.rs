@@ -96,6 +96,7 @@ fn colour_pictures_are_drawn_in_their_k_means_palette() {
         path: dir.path().to_path_buf(),
         image_size: 28,
         channels: 3,
+        binarize: Default::default(),
     };
     spec.model.palette = 2;
     spec.model.blocks = 1;

@@ -1,10 +1,12 @@
-//! The quality classifier learns the glyph digits and round-trips through a file.
+//! The quality classifier learns the glyph digits and round-trips through a file;
+//! the probe catches a generator that hands back its training images.
 
 use std::time::Instant;
 
 use candle_core::Device;
 use latent_studio::data::glyph_digits;
 use latent_studio::quality::classifier::{Classifier, images_tensor};
+use latent_studio::quality::probe::QualityProbe;
 
 #[test]
 fn the_classifier_learns_glyph_digits_and_round_trips() {
@@ -31,4 +33,38 @@ fn the_classifier_learns_glyph_digits_and_round_trips() {
         .expect("other size")
         .to_string();
     assert!(err.contains("image_size"), "{err}");
+}
+
+/// A "generator" that hands back training images is caught copying; fresh digits
+/// of the same kind score about the held-out images' own 5%.
+#[test]
+fn training_images_handed_back_count_as_copies_and_fresh_digits_do_not() {
+    let dev = Device::Cpu;
+    let train = glyph_digits::generate(9, 0, 4000, 28);
+    let held_out = glyph_digits::generate(9, 4000, 1000, 28);
+    let probe = QualityProbe::new(&train, &held_out, None, 9, &dev).expect("probe");
+    let copies: Vec<usize> = (0..500).map(|i| i * 7).collect();
+    let copied = probe
+        .measure(&images_tensor(&train, &copies, &dev).expect("x"))
+        .expect("measure");
+    let fresh_set = glyph_digits::generate(9, 5000, 500, 28);
+    let all: Vec<usize> = (0..500).collect();
+    let fresh = probe
+        .measure(&images_tensor(&fresh_set, &all, &dev).expect("x"))
+        .expect("measure");
+    eprintln!(
+        "copied_pct: training images {:.1}, fresh digits {:.1}",
+        copied.copied_pct, fresh.copied_pct
+    );
+    assert!(copied.copied_pct > 95.0, "copies: {}", copied.copied_pct);
+    assert!(fresh.copied_pct < 12.0, "fresh: {}", fresh.copied_pct);
+    // The nearest training image of a training image is itself.
+    let (near, threshold) = probe
+        .nearest_training(&images_tensor(&train, &[14, 700], &dev).expect("x"))
+        .expect("nearest");
+    assert_eq!((near[0].index, near[1].index), (14, 700));
+    assert!(
+        near[0].distance < 1e-2 && threshold > 0.1,
+        "{near:?} {threshold}"
+    );
 }

@@ -6,7 +6,7 @@ use crate::experiments::ExperimentSpec;
 use crate::experiments::autoencoder::spec::{AutoencoderKind, Reconstruction};
 use crate::experiments::image_data::DataSource;
 
-use super::seed_rows;
+use super::{binarize_row, seed_rows};
 
 /// The settings fixed when a run starts.
 pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
@@ -41,6 +41,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
                 .on_disabled_hover_text("MNIST-style files: pick them in the Dataset tab, or set data.source = \"idx\" and data.path in a preset.");
         });
         ui.end_row();
+
+        binarize_row::binarize_row(ui, &mut spec.data);
 
         ui.label("Latent size");
         ui.add(egui::DragValue::new(&mut spec.model.latent_dim).range(1..=64))
@@ -78,6 +80,21 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
             ui.label("KL warm-up");
             ui.add(egui::DragValue::new(&mut spec.train.kl_warmup).range(0..=100_000).suffix(" steps"))
                 .on_hover_text("Raise the KL weight from 0 to β over these steps, so the code is used before the prior pulls it in (0 = off).");
+            ui.end_row();
+
+            ui.label("IWAE samples");
+            ui.horizontal(|ui| {
+                let e = &mut spec.eval;
+                ui.add(egui::DragValue::new(&mut e.iwae_samples).range(0..=100_000).speed(10.0))
+                    .on_hover_text("Codes drawn per image for -log p(x) by the importance-weighted bound (Burda et al. 2016), measured once at the end of the run: val_nll_iwae, tighter than the ELBO; the papers use 5,000 (0 = off).");
+                if e.iwae_samples > 0 {
+                    ui.label("on");
+                    ui.add(egui::DragValue::new(&mut e.iwae_images).range(1..=100_000))
+                        .on_hover_text("Held-out images it averages over.");
+                    ui.label(format!("images: {} decoder passes", crate::experiments::model_card::count(e.iwae_passes())))
+                        .on_hover_text("Its cost: the run's iwae_seconds column says what it took.");
+                }
+            });
             ui.end_row();
         }
 

@@ -2,6 +2,7 @@
 //! [`UiAction`](super::actions::UiAction)s; they never touch the worker or the disk.
 
 pub mod autoencoder_setup;
+pub mod binarize_row;
 pub mod busy_mark;
 pub mod char_lstm_setup;
 pub mod dataset_browser;

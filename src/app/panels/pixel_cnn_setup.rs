@@ -4,7 +4,7 @@ use crate::app::actions::Actions;
 use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 
-use super::seed_rows;
+use super::{binarize_row, seed_rows};
 
 /// The settings fixed when a run starts.
 pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions) {
@@ -19,6 +19,8 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
         };
         ui.label(data).on_hover_text("Glyph digits by default; IDX files or a picture folder through the Dataset tab.");
         ui.end_row();
+
+        binarize_row::binarize_row(ui, &mut spec.data);
 
         if spec.data.channels == 3 {
             ui.label("Palette colours");

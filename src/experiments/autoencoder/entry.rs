@@ -23,6 +23,10 @@ pub const ARCHITECTURE: Architecture = Architecture {
             toml: include_str!("../../../presets/vae_glyphs.toml"),
         },
         Preset {
+            file: "vae_glyphs_binarised.toml",
+            toml: include_str!("../../../presets/vae_glyphs_binarised.toml"),
+        },
+        Preset {
             file: "ae_glyphs.toml",
             toml: include_str!("../../../presets/ae_glyphs.toml"),
         },

@@ -4,6 +4,7 @@
 
 mod card;
 pub mod entry;
+mod measures;
 mod lab;
 pub mod nets;
 pub mod spec;
@@ -11,6 +12,7 @@ pub mod spec;
 pub use entry::ARCHITECTURE;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 use crate::nn::rng::SeededRng;
@@ -22,7 +24,9 @@ use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::ImageSet;
+use crate::data::binarize::TrainImages;
 use crate::lab::{LabQuery, LabResult};
+use crate::quality::probe::{QualityProbe, quality_columns};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -49,12 +53,20 @@ pub struct Autoencoder {
     dec: Decoder,
     opt: Optim,
     rng: SeededRng,
-    data: ImageSet,
+    /// The training images (binarised as the spec says).
+    data: TrainImages,
     held_out: ImageSet,
     /// Training steps in this session (the KL warm-up counts them).
     steps: u64,
     /// When the held-out set is measured.
     cadence: EvalCadence,
+    /// The step the importance-weighted estimate was last made at.
+    iwae_at: Option<u64>,
+    /// A VAE's prior samples: the classifier and held-out statistics (made at the
+    /// first measurement), the step last measured and the run folder (its cache).
+    probe: Option<QualityProbe>,
+    last_quality: Option<u64>,
+    run_dir: Option<PathBuf>,
     /// Fixed noise for the gallery: the denoising input's and the prior samples'.
     view_noise: Tensor,
     view_prior: Tensor,
@@ -97,6 +109,10 @@ impl Autoencoder {
             held_out,
             steps: 0,
             cadence: EvalCadence::default(),
+            iwae_at: None,
+            probe: None,
+            last_quality: None,
+            run_dir: None,
             view_noise,
             view_prior,
         })
@@ -148,50 +164,6 @@ impl Autoencoder {
     fn held_out_batch(&self, indices: &[usize]) -> Result<Tensor> {
         image_data::batch(&self.held_out, indices, 0.0, 1.0, &self.device)
     }
-
-    /// Reconstruction, KL, ELBO and active units on the first `eval.images` held-out
-    /// images, with a fixed draw of ε so that rows compare.
-    fn measure_held_out(&mut self) -> Result<Metrics> {
-        let n = self.spec.eval.images.min(self.held_out.len());
-        let mut eps_rng = SeededRng::seed_from_u64(self.spec.seed ^ 0xE1B0);
-        let (mut rec_sum, mut kl_sum) = (0.0, 0.0);
-        let mut codes: Vec<Vec<f32>> = Vec::with_capacity(n);
-        let mut noise_rng = SeededRng::seed_from_u64(self.spec.seed ^ 0xD1A5);
-        for chunk in (0..n).collect::<Vec<_>>().chunks(250) {
-            let x = self.held_out_batch(chunk)?;
-            let input = if self.spec.model.kind == AutoencoderKind::Denoising {
-                let noise = randn(&mut noise_rng, x.dims(), &self.device)?;
-                self.corrupt(&x, &noise)?
-            } else {
-                x.clone()
-            };
-            let (mu, log_var) = self.enc.forward(&input)?;
-            let z = match &log_var {
-                Some(lv) => {
-                    let eps = randn(&mut eps_rng, mu.dims(), &self.device)?;
-                    kl_sum += kl_to_standard_normal(&mu, lv)?
-                        .sum_all()?
-                        .to_scalar::<f32>()? as f64;
-                    reparameterise(&mu, lv, &eps)?
-                }
-                None => mu.clone(),
-            };
-            let out = self.dec.forward(&z)?;
-            rec_sum += self
-                .reconstruction_nll(&out, &x)?
-                .sum_all()?
-                .to_scalar::<f32>()? as f64;
-            codes.extend(mu.to_vec2::<f32>()?);
-        }
-        let (rec, kl) = (rec_sum / n as f64, kl_sum / n as f64);
-        let mut out: Metrics = vec![("val_reconstruction", rec)];
-        if self.is_vae() {
-            out.push(("val_kl", kl));
-            out.push(("val_elbo", -(rec + kl)));
-            out.push(("active_units", active_units(&codes) as f64));
-        }
-        Ok(out)
-    }
 }
 
 impl Experiment for Autoencoder {
@@ -201,7 +173,7 @@ impl Experiment for Autoencoder {
 
     fn metric_names(&self) -> Vec<&'static str> {
         if self.is_vae() {
-            vec![
+            let mut names = vec![
                 "loss",
                 "reconstruction",
                 "kl",
@@ -210,7 +182,14 @@ impl Experiment for Autoencoder {
                 "val_kl",
                 "val_elbo",
                 "active_units",
-            ]
+            ];
+            if self.spec.eval.iwae_samples > 0 {
+                names.extend(["val_nll_iwae", "iwae_seconds"]);
+            }
+            if self.quality_enabled() {
+                names.extend(quality_columns(self.data.class_names.len()));
+            }
+            names
         } else {
             vec!["loss", "reconstruction", "val_reconstruction"]
         }
@@ -219,6 +198,7 @@ impl Experiment for Autoencoder {
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
         let b = self.spec.train.batch_size;
         let n = self.data.len();
+        self.data.follow(self.steps * b as u64);
         let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
         let x = image_data::batch(&self.data, &indices, 0.0, 1.0, &self.device)?; // [b, c, s, s]
         let input = if self.spec.model.kind == AutoencoderKind::Denoising {
@@ -255,17 +235,38 @@ impl Experiment for Autoencoder {
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        if !self.cadence.due(self.steps, self.spec.eval.every) {
-            return Ok(Metrics::new());
+        let mut out = Metrics::new();
+        if self.cadence.due(self.steps, self.spec.eval.every) && self.cadence.start(self.steps) {
+            out = self.measure_held_out()?;
         }
-        self.evaluate_final()
+        if self.quality_enabled() && self.spec.quality.due(self.last_quality, self.steps) {
+            self.last_quality = Some(self.steps);
+            out.extend(self.measure_prior_quality()?);
+        }
+        Ok(out)
     }
 
     fn evaluate_final(&mut self) -> Result<Metrics> {
-        if !self.cadence.start(self.steps) {
-            return Ok(Metrics::new());
+        let mut out = if self.cadence.start(self.steps) {
+            self.measure_held_out()?
+        } else {
+            Metrics::new()
+        };
+        if self.quality_enabled() && self.last_quality != Some(self.steps) {
+            self.last_quality = Some(self.steps);
+            out.extend(self.measure_prior_quality()?);
         }
-        self.measure_held_out()
+        if self.is_vae() && self.spec.eval.iwae_samples > 0 && self.iwae_at != Some(self.steps) {
+            self.iwae_at = Some(self.steps);
+            let clock = std::time::Instant::now();
+            out.push(("val_nll_iwae", self.held_out_iwae_nll()?));
+            out.push(("iwae_seconds", clock.elapsed().as_secs_f64()));
+        }
+        Ok(out)
+    }
+
+    fn use_run_folder(&mut self, dir: &Path) {
+        self.run_dir = Some(dir.to_path_buf());
     }
 
     fn view(&mut self, step: u64) -> Result<View> {
@@ -349,6 +350,7 @@ impl Experiment for Autoencoder {
     fn train_state(&self) -> Result<TrainState> {
         let mut state =
             TrainState::of_one_model(&self.rng, &self.opt, self.steps, &self.cadence)?;
+        state.put("last_quality", &self.last_quality)?;
         state.put_tensor("view_noise", &self.view_noise)?;
         state.put_tensor("view_prior", &self.view_prior)?;
         Ok(state)
@@ -361,6 +363,7 @@ impl Experiment for Autoencoder {
             &mut self.steps,
             &mut self.cadence,
         )?;
+        self.last_quality = state.get("last_quality").unwrap_or(None);
         self.view_noise = state
             .tensor("view_noise", self.view_noise.dims())?
             .to_device(&self.device)?;

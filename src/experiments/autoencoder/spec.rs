@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiments::Schedule;
 use crate::experiments::image_data::ImageData;
+use crate::quality::SampleQuality;
 use crate::{Result, StudioError};
 
 /// Everything that defines an autoencoder experiment.
@@ -25,6 +26,10 @@ pub struct AutoencoderSpec {
     pub train: AutoencoderTrain,
     /// How the held-out set is measured.
     pub eval: AutoencoderEval,
+    /// For a VAE: how samples from its prior are measured (Fréchet distance,
+    /// precision and recall, copies of training images; off without the section).
+    #[serde(default)]
+    pub quality: SampleQuality,
 }
 
 crate::arch_spec!(AutoencoderSpec, images);
@@ -109,6 +114,25 @@ pub struct AutoencoderEval {
     pub every: u64,
     /// Held-out images per measurement.
     pub images: usize,
+    /// For a VAE: codes k drawn per image for the importance-weighted estimate of
+    /// log p(x) (`val_nll_iwae`), measured once, at the end of the run (0 = off;
+    /// the papers use 5,000). It costs k decoder passes per image.
+    #[serde(default)]
+    pub iwae_samples: usize,
+    /// Held-out images the importance-weighted estimate averages over.
+    #[serde(default = "default_iwae_images")]
+    pub iwae_images: usize,
+}
+
+fn default_iwae_images() -> usize {
+    1000
+}
+
+impl AutoencoderEval {
+    /// Decoder passes the importance-weighted estimate takes.
+    pub fn iwae_passes(&self) -> u64 {
+        self.iwae_samples as u64 * self.iwae_images as u64
+    }
 }
 
 impl AutoencoderSpec {
@@ -132,6 +156,12 @@ impl AutoencoderSpec {
         }
         if self.eval.images < 10 {
             return bad("eval.images must be at least 10");
+        }
+        if self.quality.every > 0 && self.quality.samples < 10 {
+            return bad("quality.samples must be at least 10");
+        }
+        if self.eval.iwae_samples > 100_000 || self.eval.iwae_images == 0 {
+            return bad("eval.iwae_samples at most 100,000 and eval.iwae_images at least 1");
         }
         Ok(())
     }

@@ -27,11 +27,12 @@ use super::registry::wrong_architecture;
 use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
 use crate::Result;
 use crate::data::ImageSet;
+use crate::data::binarize::TrainImages;
 use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
 use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
-use crate::quality::probe::{CLASS_COLUMNS, QualityProbe};
+use crate::quality::probe::{QualityProbe, quality_columns};
 use crate::view::{ImageGrid, View};
 use nets::{Discriminator, Generator, Mode};
 
@@ -48,7 +49,8 @@ pub struct ImageGan {
     opt_g: Optim,
     opt_d: Optim,
     rng: SeededRng,
-    data: ImageSet,
+    /// The training images (binarised as the spec says).
+    data: TrainImages,
     /// Held-out real images, for the quality measurements.
     held_out: ImageSet,
     /// Fixed noise for the gallery, so it changes only when G does.
@@ -212,17 +214,9 @@ impl ImageGan {
     /// The Fréchet distance and class shares of freshly generated images.
     fn measure_quality(&mut self) -> Result<Metrics> {
         if self.probe.is_none() {
-            let cache = self
-                .run_dir
-                .as_ref()
-                .map(|d| d.join("classifier.safetensors"));
-            let probe = QualityProbe::new(
-                &self.data,
-                &self.held_out,
-                cache.as_deref(),
-                self.spec.seed,
-                &self.device,
-            )?;
+            let dir = self.run_dir.as_deref();
+            let probe =
+                QualityProbe::in_run(&self.data, &self.held_out, dir, self.spec.seed, &self.device)?;
             self.probe = Some(probe);
         }
         let Some(probe) = &self.probe else {
@@ -235,20 +229,7 @@ impl ImageGan {
             let z = latent(&mut rng, (n - start).min(100), &self.spec, &self.device)?;
             batches.push(self.unit_images(&z)?);
         }
-        let q = probe.measure(&Tensor::cat(&batches, 0)?)?;
-        let mut out: Metrics = vec![
-            ("frechet_distance", q.frechet_distance),
-            ("precision", q.precision),
-            ("recall", q.recall),
-            ("classes_covered", q.classes_covered as f64),
-        ];
-        out.extend(
-            CLASS_COLUMNS
-                .iter()
-                .zip(&q.class_pct)
-                .map(|(n, p)| (*n, *p)),
-        );
-        Ok(out)
+        Ok(probe.measure(&Tensor::cat(&batches, 0)?)?.columns())
     }
 }
 
@@ -268,8 +249,7 @@ impl Experiment for ImageGan {
             "g_grad_norm",
         ];
         if self.quality_enabled() {
-            names.extend(["frechet_distance", "precision", "recall", "classes_covered"]);
-            names.extend(CLASS_COLUMNS.iter().take(self.data.class_names.len()));
+            names.extend(quality_columns(self.data.class_names.len()));
         }
         names
     }
@@ -280,6 +260,9 @@ impl Experiment for ImageGan {
             StepPart::Discriminator => 1,
             StepPart::Generator => 0,
         };
+        let t = &self.spec.train;
+        let per_step = t.d_steps as u64 * t.batch_size as u64;
+        self.data.follow(self.g_steps * per_step);
         let mut out = Metrics::new();
         for _ in 0..d_steps {
             out.extend(self.d_update()?);
@@ -292,12 +275,7 @@ impl Experiment for ImageGan {
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
-        let every = self.spec.quality.every;
-        // The first row, then each time the step count passes a multiple of `every`.
-        let due = match self.last_quality {
-            None => true,
-            Some(at) => every > 0 && self.g_steps / every > at / every,
-        };
+        let due = self.spec.quality.due(self.last_quality, self.g_steps);
         if !(self.quality_enabled() && due) {
             return Ok(Metrics::new());
         }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::quality::SampleQuality;
+
 pub use crate::experiments::image_data::{DataSource, ImageData};
 use crate::experiments::{GeneratorLoss, Schedule};
 use crate::nn::mlp::Activation;
@@ -26,21 +28,11 @@ pub struct ImageGanSpec {
     /// How they are trained.
     pub train: ImageGanTrain,
     /// How the samples' quality is measured.
-    pub quality: ImageGanQuality,
+    pub quality: SampleQuality,
 }
 
 crate::arch_spec!(ImageGanSpec, images);
 
-/// The Fréchet distance and class histogram of generated images, measured with a
-/// classifier trained once on the dataset (and cached in the run folder).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImageGanQuality {
-    /// Steps between measurements (0 = never; the first step is always measured).
-    pub every: u64,
-    /// Generated images per measurement.
-    pub samples: usize,
-}
 
 /// What the generator's last layer does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

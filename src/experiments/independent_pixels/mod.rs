@@ -25,6 +25,7 @@ use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::Result;
 use crate::data::ImageSet;
+use crate::data::binarize::TrainImages;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -44,7 +45,8 @@ pub struct IndependentPixels {
     logits: Tensor,
     opt: Optim,
     rng: SeededRng,
-    data: ImageSet,
+    /// The training images (binarised as the spec says).
+    data: TrainImages,
     held_out: ImageSet,
     classes: PixelClasses,
     steps: u64,
@@ -136,6 +138,7 @@ impl Experiment for IndependentPixels {
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
         let b = self.spec.train.batch_size;
         let n = self.data.len();
+        self.data.follow(self.steps * b as u64);
         let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
         let levels = self.classes.of_images(&self.data, &indices);
         let loss = self.nll(&levels, b)?;

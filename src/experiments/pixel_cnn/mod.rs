@@ -21,6 +21,7 @@ use super::pixel_drawing::{self, Drawing, PixelModel};
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::ImageSet;
+use crate::data::binarize::TrainImages;
 use crate::lab::{LabQuery, LabResult, LabSlot};
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
@@ -40,7 +41,8 @@ pub struct PixelCnn {
     net: PixelNet,
     opt: Optim,
     rng: SeededRng,
-    data: ImageSet,
+    /// The training images (binarised as the spec says).
+    data: TrainImages,
     held_out: ImageSet,
     /// How it sees a pixel: a grey level, or a palette colour.
     classes: PixelClasses,
@@ -231,6 +233,7 @@ impl Experiment for PixelCnn {
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
         let b = self.spec.train.batch_size;
         let n = self.data.len();
+        self.data.follow(self.steps * b as u64);
         let indices: Vec<usize> = (0..b).map(|_| self.rng.random_range(0..n)).collect();
         let levels = self.levels_of(&self.data, &indices);
         let loss = self.nll(&levels, b)?;

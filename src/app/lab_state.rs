@@ -7,7 +7,9 @@ pub use super::lab_tools::{
     NextCharDistribution, PixelDrawing, RuleKind, SlotImages, SlotText, TextSettings,
 };
 use crate::lab::flow::OneInFlight;
-use crate::lab::{ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, Selection};
+use crate::lab::{
+    ImageRef, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap, NearestImages, Selection,
+};
 use crate::view::{ImageGrid, RgbImage};
 
 /// The lab's pages.
@@ -105,6 +107,13 @@ pub struct LabState {
     pub dropped: Vec<DroppedImage>,
     /// Held-out images to complete, for a model without a latent map (PixelCNN).
     pub originals: Vec<RgbImage>,
+    /// A gallery sample beside its nearest training images, with the answer's
+    /// generation (textures follow it) and the tile asked about.
+    pub nearest: Option<(NearestImages, u64)>,
+    /// The gallery tile last asked about (the strip shows while it is set).
+    pub nearest_tile: Option<usize>,
+    /// Whether an answer about it is awaited.
+    pub nearest_pending: bool,
     flow: OneInFlight,
     outbox: Vec<LabQuery>,
     generation: u64,
@@ -141,6 +150,9 @@ impl Default for LabState {
             text: TextSettings::default(),
             dropped: Vec::new(),
             originals: Vec::new(),
+            nearest: None,
+            nearest_tile: None,
+            nearest_pending: false,
             flow: OneInFlight::default(),
             outbox: Vec::new(),
             generation: 0,
@@ -229,6 +241,9 @@ impl LabState {
     pub fn apply(&mut self, answer: LabAnswer) {
         let slot = answer.slot;
         let partial = answer.result.as_ref().is_ok_and(LabResult::is_partial);
+        if slot == LabSlot::Nearest {
+            self.nearest_pending = false;
+        }
         self.outbox.extend(self.flow.answered(slot, partial));
         match answer.result {
             Ok(LabResult::Map(map)) => {
@@ -320,6 +335,11 @@ impl LabState {
                 });
                 self.errors.remove(&slot);
             }
+            Ok(LabResult::Nearest(near)) => {
+                self.generation += 1;
+                self.nearest = Some((*near, self.generation));
+                self.errors.remove(&slot);
+            }
             Err(e) => {
                 self.errors.insert(slot, e);
             }
@@ -336,6 +356,9 @@ impl LabState {
         self.drawing = None;
         self.drawn_gallery.clear();
         self.originals.clear();
+        self.nearest = None;
+        self.nearest_tile = None;
+        self.nearest_pending = false;
         self.errors.clear();
         self.pinned = None;
         self.load_sliders = true;

@@ -16,6 +16,7 @@ pub mod gan_knobs;
 pub mod image_data;
 pub mod live;
 pub mod model_card;
+pub mod nearest_training;
 pub mod picture_card;
 pub mod pixel_classes;
 pub mod pixel_drawing;

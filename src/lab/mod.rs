@@ -10,5 +10,6 @@ pub mod query;
 pub use latent_math::{LatentBasis, lerp, slerp};
 pub use query::{
     DrawRequest, ImageRef, KeepRegion, LabAnswer, LabQuery, LabResult, LabSlot, LatentMap,
-    LatentQuery, PixelQuery, PixelRect, Selection, TextQuery, TextRequest,
+    LatentQuery, NearImage, NearestImages, PixelQuery, PixelRect, Selection, TextQuery,
+    TextRequest,
 };

@@ -34,6 +34,8 @@ pub enum LabSlot {
     Pixels,
     /// Held-out images to pick one from, as the model sees them.
     Originals,
+    /// The training images nearest a gallery sample (the memorisation check).
+    Nearest,
 }
 
 /// An image the lab works on.
@@ -64,6 +66,12 @@ pub enum LabQuery {
     Text(TextQuery),
     /// The Draw tab (a model that draws pixel by pixel).
     Pixels(PixelQuery),
+    /// The training images nearest a generated image, by the quality classifier's
+    /// features and by pixels: is the sample new, or a copy?
+    Nearest {
+        /// The image's bytes, in the dataset's size and channels (`[h, w, c]`).
+        image: Vec<u8>,
+    },
 }
 
 /// A question about a trained model's latent space.
@@ -173,6 +181,7 @@ impl LabQuery {
                 PixelQuery::Draw(_) => LabSlot::Pixels,
                 PixelQuery::Originals { .. } => LabSlot::Originals,
             },
+            LabQuery::Nearest { .. } => LabSlot::Nearest,
         }
     }
 }
@@ -313,6 +322,41 @@ pub enum LabResult {
         /// One code per image.
         codes: Vec<Vec<f32>>,
     },
+    /// The training images nearest a sample.
+    Nearest(Box<NearestImages>),
+}
+
+/// A sample beside its nearest training images.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearestImages {
+    /// The sample asked about.
+    pub sample: RgbImage,
+    /// The nearest training image in pixels (Euclidean, pixels in 0–1).
+    pub by_pixels: NearImage,
+    /// The nearest in the quality classifier's features, where the data is labelled
+    /// (the classifier learns its labels).
+    pub by_features: Option<NearImage>,
+    /// The feature distance under which a sample counts as copied: only 5% of
+    /// held-out images come that near a training image.
+    pub copy_threshold: Option<f32>,
+}
+
+/// One training image and how near it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearImage {
+    /// The picture.
+    pub image: RgbImage,
+    /// Its index in the training set.
+    pub index: usize,
+    /// The distance to the sample.
+    pub distance: f32,
+}
+
+impl NearestImages {
+    /// Whether the sample counts as a copy of its nearest training image.
+    pub fn copied(&self) -> Option<bool> {
+        Some(self.by_features.as_ref()?.distance < self.copy_threshold?)
+    }
 }
 
 impl LabResult {

@@ -248,6 +248,35 @@ fn the_image_gan_shows_its_dataset_and_a_gallery() {
     assert_eq!((grid.cols, grid.rows), (8, 8));
     let _ = h.get_by_label("Save GIF…");
     let _ = h.get_by_label("New noise");
+    // A click on a sample asks for its nearest training images: by pixels, and by
+    // the quality classifier's features (trained on demand, as quality is off).
+    h.get_by_label("sample gallery").click();
+    h.step();
+    let tile = h
+        .state()
+        .state
+        .lab
+        .nearest_tile
+        .expect("a tile asked about");
+    assert!(tile < 64);
+    step_until(&mut h, Duration::from_secs(120), |a| {
+        a.state.lab.nearest.is_some()
+            || a.state
+                .lab
+                .errors
+                .contains_key(&latent_studio::lab::LabSlot::Nearest)
+    });
+    let (near, _) = h.state().state.lab.nearest.clone().expect("an answer");
+    assert_eq!((near.sample.width, near.sample.height), (28, 28));
+    assert!(near.by_pixels.index < 60_000 && near.by_pixels.distance > 0.0);
+    let by_features = near.by_features.as_ref().expect("labelled digits");
+    assert!(near.copy_threshold.is_some_and(|t| t > 0.0));
+    assert!(by_features.distance > 0.0);
+    h.run_steps(2);
+    let _ = h.get_by_label("by pixels");
+    h.get_by_label("Close").click();
+    h.step();
+    assert!(h.state().state.lab.nearest_tile.is_none());
 }
 
 #[test]

@@ -4,7 +4,10 @@
 use crate::app::actions::{Actions, UiAction};
 use crate::app::state::AppState;
 use crate::experiments::registry::SampleKind;
+use crate::view::ImageGrid;
 use crate::worker::Command;
+
+use super::gallery_nearest::{self, NearestStrip, STRIP_HEIGHT};
 
 /// The gallery and its texture cache.
 #[derive(Default)]
@@ -14,6 +17,8 @@ pub struct Gallery {
     result: Option<egui::TextureHandle>,
     /// `(view generation, selected index)` the texture shows.
     shown: Option<(u64, Option<usize>)>,
+    /// A clicked sample beside its nearest training images.
+    nearest: NearestStrip,
 }
 
 impl Gallery {
@@ -116,7 +121,37 @@ impl Gallery {
             ui.weak("result");
             fit_image(ui, result, ui.available_width(), ui.available_height());
         } else if let Some(t) = &self.texture {
-            fit_image(ui, t, ui.available_width(), ui.available_height());
+            let clickable = samples == SampleKind::NoiseGallery;
+            let strip = if NearestStrip::wanted(state) {
+                STRIP_HEIGHT
+            } else {
+                0.0
+            };
+            let height = (ui.available_height() - strip).max(60.0);
+            let response = fit_image(ui, t, ui.available_width(), height);
+            if clickable {
+                let response = response.on_hover_text(
+                    "Click a sample to see its nearest training images: is it new, or a copy?",
+                );
+                let tile = response.clicked().then(|| {
+                    response
+                        .interact_pointer_pos()
+                        .and_then(|p| tile_at(state.gallery.current()?, response.rect, p))
+                });
+                if let (Some(tile), Some(grid)) = (state.lab.nearest_tile, state.gallery.current())
+                {
+                    mark_tile(ui, grid, response.rect, tile);
+                }
+                if let Some(Some(tile)) = tile
+                    && let Some(grid) = state.gallery.current().cloned()
+                {
+                    let channels = shown_channels(state);
+                    gallery_nearest::ask(&grid, tile, channels, state, actions);
+                }
+                if NearestStrip::wanted(state) {
+                    self.nearest.ui(ui, state);
+                }
+            }
         }
     }
 }
@@ -137,8 +172,65 @@ fn set_texture(
 }
 
 /// Draws a texture scaled to fit `width` × `height`, keeping its aspect.
-fn fit_image(ui: &mut egui::Ui, t: &egui::TextureHandle, width: f32, height: f32) {
+fn fit_image(
+    ui: &mut egui::Ui,
+    t: &egui::TextureHandle,
+    width: f32,
+    height: f32,
+) -> egui::Response {
     let size = t.size_vec2();
     let scale = (width / size.x).min(height / size.y).max(0.1);
-    ui.image((t.id(), size * scale));
+    ui.add(
+        egui::Image::new((t.id(), size * scale))
+            .sense(egui::Sense::click())
+            .alt_text("sample gallery"),
+    )
+}
+
+/// The tile of `grid` under `pos` in the grid's picture drawn in `rect` (tiles are
+/// separated by 1-pixel gaps); `None` on a gap or outside.
+pub fn tile_at(grid: &ImageGrid, rect: egui::Rect, pos: egui::Pos2) -> Option<usize> {
+    let (iw, ih) = (grid.image.width as f32, grid.image.height as f32);
+    let x = (pos.x - rect.min.x) / rect.width() * iw;
+    let y = (pos.y - rect.min.y) / rect.height() * ih;
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let (tw, th) = (grid.tile_width + 1, grid.tile_height + 1);
+    let (col, row) = (
+        (x as usize).saturating_sub(1) / tw,
+        (y as usize).saturating_sub(1) / th,
+    );
+    (col < grid.cols && row < grid.rows).then_some(row * grid.cols + col)
+}
+
+/// Outlines tile `tile` of `grid` drawn in `rect`.
+fn mark_tile(ui: &egui::Ui, grid: &ImageGrid, rect: egui::Rect, tile: usize) {
+    let (sx, sy) = (
+        rect.width() / grid.image.width as f32,
+        rect.height() / grid.image.height as f32,
+    );
+    let (col, row) = (tile % grid.cols, tile / grid.cols);
+    let x0 = rect.min.x + (col * (grid.tile_width + 1)) as f32 * sx;
+    let y0 = rect.min.y + (row * (grid.tile_height + 1)) as f32 * sy;
+    let r = egui::Rect::from_min_size(
+        egui::pos2(x0, y0),
+        egui::vec2(
+            (grid.tile_width + 2) as f32 * sx,
+            (grid.tile_height + 2) as f32 * sy,
+        ),
+    );
+    let colour = crate::app::theme::ACCENT;
+    ui.painter().rect_stroke(
+        r,
+        0.0,
+        egui::Stroke::new(2.0, colour),
+        egui::StrokeKind::Inside,
+    );
+}
+
+/// Channels of the images of the model shown.
+fn shown_channels(state: &AppState) -> usize {
+    let spec = state.run.as_ref().map_or(&state.draft, |r| &r.info.spec);
+    spec.image_data().map_or(1, |(d, _)| d.channels)
 }

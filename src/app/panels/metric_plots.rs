@@ -64,12 +64,6 @@ const GROUPS: &[Group] = &[
         log10: false,
     },
     Group {
-        title: "Copied from the training data (%)",
-        metrics: &[("copied_pct", "copied")],
-        tip: "Text: of 500 characters the model writes at temperature 1 at each held-out measurement, the share of 20-character windows found word for word in the training text; the sample panel marks the copied stretches. Images: of the samples measured for the Fréchet distance, the share nearer a training image (in the classifier's features) than 95% of held-out images are: a model making new images scores about 5 (the line), one handing back its training images 100.",
-        log10: false,
-    },
-    Group {
         title: "Gradient norm (before clipping)",
         metrics: &[("grad_norm", "global norm")],
         tip: "The norm of the whole gradient; steps above the clip are scaled down to it.",
@@ -145,6 +139,12 @@ const GROUPS: &[Group] = &[
         title: "Precision and recall",
         metrics: &[("precision", "precision"), ("recall", "recall")],
         tip: "Kynkäänniemi et al. 2019, in the classifier's feature space: precision is the share of generated images that fall among the held-out real ones (each real image's ball reaches its 3rd nearest neighbour); recall the share of real images that fall among the generated ones. Low recall with high precision: good samples, but part of the data never made (mode collapse).",
+        log10: false,
+    },
+    Group {
+        title: "Copied from the training data (%)",
+        metrics: &[("copied_pct", "copied")],
+        tip: "Text: of 500 characters the model writes at temperature 1 at each held-out measurement, the share of 20-character windows found word for word in the training text; the sample panel marks the copied stretches. Images: of the samples measured for the Fréchet distance, the share nearer a training image (in the classifier's features) than 95% of held-out images are: a model making new images scores about 5 (the line), one handing back its training images 100.",
         log10: false,
     },
     Group {

@@ -9,6 +9,7 @@ pub mod dataset_browser;
 pub mod declared_settings;
 pub mod deep_dream_setup;
 pub mod gallery;
+pub mod gallery_nearest;
 pub mod gan2d_canvas;
 pub mod gan2d_draw;
 pub mod gan2d_setup;

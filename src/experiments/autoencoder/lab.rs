@@ -80,6 +80,10 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
         LabQuery::Pixels(_) => Err(StudioError::Spec(
             "an autoencoder does not draw pixel by pixel".into(),
         )),
+        // Answered by the experiment itself (it holds the quality probe).
+        LabQuery::Nearest { .. } => Err(StudioError::Spec(
+            "the nearest training images are found by the experiment".into(),
+        )),
         LabQuery::Latent(LatentQuery::Prior { count, seed }) => {
             let n = (*count).clamp(1, MAX_IMAGES);
             let mut rng = SeededRng::seed_from_u64(*seed);

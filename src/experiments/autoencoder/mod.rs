@@ -20,6 +20,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 use super::image_data;
+use super::nearest_training::{self, NearestInputs};
 use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
@@ -336,6 +337,19 @@ impl Experiment for Autoencoder {
     }
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
+        if let LabQuery::Nearest { image } = query {
+            return nearest_training::answer(
+                image,
+                NearestInputs {
+                    train: &self.data,
+                    held_out: &self.held_out,
+                    probe: &mut self.probe,
+                    run_dir: self.run_dir.as_deref(),
+                    seed: self.spec.seed,
+                    device: &self.device,
+                },
+            );
+        }
         lab::answer(self, query)
     }
 

@@ -22,10 +22,12 @@ use spec::{GanLoss, LatentPrior, OutputActivation};
 
 use super::gan_knobs::{apply_knob, gradient_norm};
 use super::image_data;
+use super::nearest_training::{self, NearestInputs};
+use crate::lab::{LabQuery, LabResult};
 use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{Experiment, ExperimentSpec, GeneratorLoss, Metrics, StepPart, TrainState};
-use crate::Result;
+use crate::{Result, StudioError};
 use crate::data::ImageSet;
 use crate::data::binarize::TrainImages;
 use crate::nn::gradient_penalty::gradient_penalty;
@@ -293,6 +295,25 @@ impl Experiment for ImageGan {
 
     fn use_run_folder(&mut self, dir: &Path) {
         self.run_dir = Some(dir.to_path_buf());
+    }
+
+    fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
+        let LabQuery::Nearest { image } = query else {
+            return Err(StudioError::Spec(
+                "an image GAN answers only the nearest-training-image question".into(),
+            ));
+        };
+        nearest_training::answer(
+            image,
+            NearestInputs {
+                train: &self.data,
+                held_out: &self.held_out,
+                probe: &mut self.probe,
+                run_dir: self.run_dir.as_deref(),
+                seed: self.spec.seed,
+                device: &self.device,
+            },
+        )
     }
 
     fn view(&mut self, step: u64) -> Result<View> {

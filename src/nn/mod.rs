@@ -20,6 +20,7 @@ pub mod iwae;
 pub(crate) mod kernels;
 pub mod lbfgs;
 pub mod loss;
+pub mod lr_schedule;
 pub mod masked_conv;
 pub mod mlp;
 pub mod optim;

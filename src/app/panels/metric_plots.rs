@@ -106,6 +106,12 @@ const GROUPS: &[Group] = &[
         log10: false,
     },
     Group {
+        title: "Learning rate",
+        metrics: &[("lr", "learning rate in use")],
+        tip: "The rate after the warm-up and decay (train.lr_warmup, train.lr_decay): a decaying rate settles the weights near the end of the run.",
+        log10: false,
+    },
+    Group {
         title: "Losses",
         metrics: &[("d_loss", "D loss"), ("g_loss", "G loss")],
         tip: "Discriminator and generator losses. At equilibrium D outputs ½ everywhere and D's loss is 2·ln 2 ≈ 1.39 (the original GAN), ¼ (LSGAN) or 2 (hinge); a Wasserstein critic has no such point.",

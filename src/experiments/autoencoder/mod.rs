@@ -29,6 +29,7 @@ use crate::data::binarize::TrainImages;
 use crate::lab::{LabQuery, LabResult};
 use crate::quality::probe::{QualityProbe, quality_columns};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
+use crate::nn::lr_schedule;
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::params::ParamStore;
 use crate::view::{ImageGrid, View};
@@ -133,6 +134,13 @@ impl Autoencoder {
         }
     }
 
+    /// The learning rate at this step, after the warm-up and decay.
+    fn lr_now(&self) -> f64 {
+        let t = &self.spec.train;
+        let total = self.spec.schedule.steps;
+        t.lr * lr_schedule::factor(t.lr_decay, t.lr_warmup, total, self.steps)
+    }
+
     /// A denoising autoencoder's input: `x` plus `noise` (standard normal, scaled by
     /// `train.noise`), clipped to [0, 1].
     fn corrupt(&self, x: &Tensor, noise: &Tensor) -> Result<Tensor> {
@@ -177,6 +185,7 @@ impl Experiment for Autoencoder {
             let mut names = vec![
                 "loss",
                 "reconstruction",
+                "lr",
                 "kl",
                 "beta",
                 "val_reconstruction",
@@ -192,7 +201,7 @@ impl Experiment for Autoencoder {
             }
             names
         } else {
-            vec!["loss", "reconstruction", "val_reconstruction"]
+            vec!["loss", "reconstruction", "lr", "val_reconstruction"]
         }
     }
 
@@ -221,13 +230,19 @@ impl Experiment for Autoencoder {
             .reconstruction_nll(&self.dec.forward(&z)?, &x)?
             .mean(0)?; // nats per image
         let beta = self.beta_now();
+        let lr = self.lr_now();
+        self.opt.set_learning_rate(lr);
         let loss = match &kl {
             Some(kl) => (&rec + (kl * beta)?)?,
             None => rec.clone(),
         };
         self.opt.step(&loss.backward()?)?;
         self.steps += 1;
-        let mut out: Metrics = vec![("loss", scalar(&loss)?), ("reconstruction", scalar(&rec)?)];
+        let mut out: Metrics = vec![
+            ("loss", scalar(&loss)?),
+            ("reconstruction", scalar(&rec)?),
+            ("lr", lr),
+        ];
         if let Some(kl) = &kl {
             out.push(("kl", scalar(kl)?));
             out.push(("beta", beta));

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiments::Schedule;
 use crate::experiments::image_data::ImageData;
+use crate::nn::lr_schedule::LrDecay;
 use crate::quality::SampleQuality;
 use crate::{Result, StudioError};
 
@@ -91,8 +92,15 @@ pub struct AutoencoderModel {
 pub struct AutoencoderTrain {
     /// Images per batch.
     pub batch_size: usize,
-    /// Adam's learning rate.
+    /// Adam's learning rate (at its peak, with a schedule).
     pub lr: f64,
+    /// Steps over which the rate rises linearly from zero (0 = none).
+    #[serde(default)]
+    pub lr_warmup: u64,
+    /// constant | cosine | linear: the rate after the warm-up (the decays reach
+    /// zero's neighbour at the run's last step, `schedule.steps`).
+    #[serde(default)]
+    pub lr_decay: LrDecay,
     /// bernoulli | gaussian.
     pub reconstruction: Reconstruction,
     /// For `gaussian`: the decoder's fixed standard deviation, in pixel units (0–1).

@@ -54,16 +54,19 @@ pub fn answer(image: &[u8], inputs: NearestInputs) -> Result<LabResult> {
         distance: (d2 as f64).sqrt() as f32 / 255.0,
     };
     let labelled = t.labels.is_some() && inputs.held_out.len() >= 10;
-    if inputs.probe.is_none() && labelled {
-        *inputs.probe = Some(QualityProbe::in_run(
+    let probe = if labelled {
+        Some(QualityProbe::get_or_make(
+            inputs.probe,
             t,
             inputs.held_out,
             inputs.run_dir,
             inputs.seed,
             inputs.device,
-        )?);
-    }
-    let (by_features, copy_threshold) = match inputs.probe.as_ref() {
+        )?)
+    } else {
+        None
+    };
+    let (by_features, copy_threshold) = match probe {
         Some(probe) => {
             let one = ImageSet {
                 width: w,

@@ -96,6 +96,22 @@ impl Quality {
 }
 
 impl QualityProbe {
+    /// The probe in `slot`, made there on first use (see [`QualityProbe::in_run`]).
+    pub fn get_or_make<'a>(
+        slot: &'a mut Option<QualityProbe>,
+        train: &ImageSet,
+        held_out: &ImageSet,
+        run_dir: Option<&Path>,
+        seed: u64,
+        device: &Device,
+    ) -> Result<&'a QualityProbe> {
+        if slot.is_none() {
+            *slot = Some(Self::in_run(train, held_out, run_dir, seed, device)?);
+        }
+        slot.as_ref()
+            .ok_or_else(|| crate::StudioError::Spec("no quality probe".into()))
+    }
+
     /// The probe of a run whose folder (if any) caches its classifier in
     /// `classifier.safetensors`.
     pub fn in_run(

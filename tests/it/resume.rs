@@ -144,11 +144,18 @@ fn wgan_gp_resumes_exactly() {
 }
 
 #[test]
-fn the_vae_resumes_exactly_with_its_kl_warm_up() {
+fn the_vae_resumes_exactly_with_its_kl_warm_up_and_rate_schedule() {
+    // The rate warms up over 2 steps and decays along a cosine over the run's 6.
     resumes_exactly(
         preset(
             "vae_glyphs.toml",
-            &["train.batch_size=8", "train.kl_warmup=10", "eval.every=2"],
+            &[
+                "train.batch_size=8",
+                "train.kl_warmup=10",
+                "eval.every=2",
+                "schedule.steps=6",
+                "train.lr_warmup=2",
+            ],
         ),
         3,
     );

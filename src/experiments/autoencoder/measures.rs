@@ -100,15 +100,14 @@ impl Autoencoder {
     /// compare). On binarised data each pixel is drawn from its probability, as the
     /// data's pixels are; otherwise the decoder's mean image is used.
     pub(super) fn measure_prior_quality(&mut self) -> Result<Metrics> {
-        if self.probe.is_none() {
-            let dir = self.run_dir.as_deref();
-            let probe =
-                QualityProbe::in_run(&self.data, &self.held_out, dir, self.spec.seed, &self.device)?;
-            self.probe = Some(probe);
-        }
-        let Some(probe) = &self.probe else {
-            return Ok(Metrics::new());
-        };
+        QualityProbe::get_or_make(
+            &mut self.probe,
+            &self.data,
+            &self.held_out,
+            self.run_dir.as_deref(),
+            self.spec.seed,
+            &self.device,
+        )?;
         let n = self.spec.quality.samples;
         let d = self.spec.model.latent_dim;
         let mut rng = SeededRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
@@ -123,6 +122,9 @@ impl Autoencoder {
                 bernoulli_from_normal(&mean, &u)?
             });
         }
+        let Some(probe) = &self.probe else {
+            return Ok(Metrics::new());
+        };
         Ok(probe.measure(&Tensor::cat(&batches, 0)?)?.columns())
     }
 }

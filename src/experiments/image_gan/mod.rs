@@ -215,15 +215,14 @@ impl ImageGan {
 
     /// The Fréchet distance and class shares of freshly generated images.
     fn measure_quality(&mut self) -> Result<Metrics> {
-        if self.probe.is_none() {
-            let dir = self.run_dir.as_deref();
-            let probe =
-                QualityProbe::in_run(&self.data, &self.held_out, dir, self.spec.seed, &self.device)?;
-            self.probe = Some(probe);
-        }
-        let Some(probe) = &self.probe else {
-            return Ok(Metrics::new());
-        };
+        QualityProbe::get_or_make(
+            &mut self.probe,
+            &self.data,
+            &self.held_out,
+            self.run_dir.as_deref(),
+            self.spec.seed,
+            &self.device,
+        )?;
         let n = self.spec.quality.samples;
         let mut rng = SeededRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
         let mut batches = Vec::new();
@@ -231,6 +230,9 @@ impl ImageGan {
             let z = latent(&mut rng, (n - start).min(100), &self.spec, &self.device)?;
             batches.push(self.unit_images(&z)?);
         }
+        let Some(probe) = &self.probe else {
+            return Ok(Metrics::new());
+        };
         Ok(probe.measure(&Tensor::cat(&batches, 0)?)?.columns())
     }
 }

@@ -82,7 +82,7 @@ pub fn held_out(mut set: ImageSet, mode: Binarize, seed: u64) -> ImageSet {
         Binarize::Threshold => threshold(&mut set.pixels),
         Binarize::Stochastic => {
             let grey = set.pixels.clone();
-            stochastic(&grey, &mut set.pixels, seed ^ 0x4E1D_0u64, u64::MAX);
+            stochastic(&grey, &mut set.pixels, seed ^ 0x4E1D0, u64::MAX);
         }
     }
     set

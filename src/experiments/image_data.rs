@@ -106,7 +106,7 @@ impl ImageData {
     }
 
     /// The training and held-out images as stored, before any binarisation.
-    pub fn load_grey(&self, seed: u64) -> Result<(ImageSet, ImageSet)> {
+    fn load_grey(&self, seed: u64) -> Result<(ImageSet, ImageSet)> {
         let to_spec = |e: crate::data::DataError| StudioError::Spec(e.to_string());
         let (train, held_out) = match self.source {
             DataSource::Glyphs => (

@@ -3,37 +3,23 @@
 //! feature distance under which it counts as copied. Shared by the image models
 //! with a sample gallery (the GANs, the VAE).
 
-use std::path::Path;
-
-use candle_core::Device;
-
 use crate::data::ImageSet;
 use crate::lab::{LabResult, NearImage, NearestImages};
 use crate::quality::classifier::images_tensor;
-use crate::quality::probe::QualityProbe;
+use crate::quality::probe::LazyProbe;
 use crate::view::RgbImage;
 use crate::{Result, StudioError};
 
-/// Where an experiment keeps what the check needs.
-pub struct NearestInputs<'a> {
-    /// The training images.
-    pub train: &'a ImageSet,
-    /// The held-out images (they set the copy threshold).
-    pub held_out: &'a ImageSet,
-    /// The experiment's quality probe: made here on first use if the data is
-    /// labelled and there is none yet.
-    pub probe: &'a mut Option<QualityProbe>,
-    /// The run folder, whose classifier cache the probe shares.
-    pub run_dir: Option<&'a Path>,
-    /// The run's seed (the classifier's, when it is trained here).
-    pub seed: u64,
-    /// Where tensors live.
-    pub device: &'a Device,
-}
-
 /// The answer for a sample given as bytes `[h, w, c]` in the dataset's layout.
-pub fn answer(image: &[u8], inputs: NearestInputs) -> Result<LabResult> {
-    let t = inputs.train;
+/// `train` and `held_out` are the experiment's images; `probe` its quality probe,
+/// made here on first use if the images are labelled.
+pub fn answer(
+    image: &[u8],
+    train: &ImageSet,
+    held_out: &ImageSet,
+    probe: &mut LazyProbe,
+) -> Result<LabResult> {
+    let t = train;
     let (w, h, c) = (t.width, t.height, t.channels);
     if image.len() != t.image_len() {
         return Err(StudioError::Spec(format!(
@@ -53,16 +39,9 @@ pub fn answer(image: &[u8], inputs: NearestInputs) -> Result<LabResult> {
         index,
         distance: (d2 as f64).sqrt() as f32 / 255.0,
     };
-    let labelled = t.labels.is_some() && inputs.held_out.len() >= 10;
-    let probe = if labelled {
-        Some(QualityProbe::get_or_make(
-            inputs.probe,
-            t,
-            inputs.held_out,
-            inputs.run_dir,
-            inputs.seed,
-            inputs.device,
-        )?)
+    let device = probe.device().clone();
+    let probe = if LazyProbe::possible(t, held_out) {
+        Some(probe.get(t, held_out)?)
     } else {
         None
     };
@@ -76,7 +55,7 @@ pub fn answer(image: &[u8], inputs: NearestInputs) -> Result<LabResult> {
                 labels: None,
                 class_names: Vec::new(),
             };
-            let x = images_tensor(&one, &[0], inputs.device)?;
+            let x = images_tensor(&one, &[0], &device)?;
             let (near, threshold) = probe.nearest_training(&x)?;
             let n = near[0];
             (

@@ -1,7 +1,7 @@
 //! `QualityProbe`: the Fréchet distance of generated images to held-out real ones in
 //! the classifier's feature space, and the classes the classifier sees in them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
 
@@ -95,36 +95,62 @@ impl Quality {
     }
 }
 
-impl QualityProbe {
-    /// The probe in `slot`, made there on first use (see [`QualityProbe::in_run`]).
-    pub fn get_or_make<'a>(
-        slot: &'a mut Option<QualityProbe>,
-        train: &ImageSet,
-        held_out: &ImageSet,
-        run_dir: Option<&Path>,
-        seed: u64,
-        device: &Device,
-    ) -> Result<&'a QualityProbe> {
-        if slot.is_none() {
-            *slot = Some(Self::in_run(train, held_out, run_dir, seed, device)?);
+/// An experiment's quality probe, made at its first use, with what it is made
+/// from besides the images: the run folder (where the classifier is cached as
+/// `classifier.safetensors`), the seed and the device.
+pub struct LazyProbe {
+    probe: Option<QualityProbe>,
+    /// The run folder, once the run has one.
+    pub run_dir: Option<PathBuf>,
+    seed: u64,
+    device: Device,
+}
+
+impl LazyProbe {
+    /// No probe yet; it will be made with `seed` on `device`.
+    pub fn new(seed: u64, device: &Device) -> Self {
+        Self {
+            probe: None,
+            run_dir: None,
+            seed,
+            device: device.clone(),
         }
-        slot.as_ref()
+    }
+
+    /// Whether a probe can be made for these images: labelled (the classifier
+    /// learns the labels), with at least ten held out.
+    pub fn possible(train: &ImageSet, held_out: &ImageSet) -> bool {
+        train.labels.is_some() && held_out.len() >= 10
+    }
+
+    /// The probe, made on first use from `train` and `held_out`.
+    pub fn get(&mut self, train: &ImageSet, held_out: &ImageSet) -> Result<&QualityProbe> {
+        if self.probe.is_none() {
+            let cache = self
+                .run_dir
+                .as_ref()
+                .map(|d| d.join("classifier.safetensors"));
+            let probe =
+                QualityProbe::new(train, held_out, cache.as_deref(), self.seed, &self.device)?;
+            self.probe = Some(probe);
+        }
+        self.probe
+            .as_ref()
             .ok_or_else(|| crate::StudioError::Spec("no quality probe".into()))
     }
 
-    /// The probe of a run whose folder (if any) caches its classifier in
-    /// `classifier.safetensors`.
-    pub fn in_run(
-        train: &ImageSet,
-        held_out: &ImageSet,
-        run_dir: Option<&Path>,
-        seed: u64,
-        device: &Device,
-    ) -> Result<Self> {
-        let cache = run_dir.map(|d| d.join("classifier.safetensors"));
-        Self::new(train, held_out, cache.as_deref(), seed, device)
+    /// The probe, if it has been made.
+    pub fn made(&self) -> Option<&QualityProbe> {
+        self.probe.as_ref()
     }
 
+    /// Where its tensors live.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+}
+
+impl QualityProbe {
     /// Loads the classifier cached at `cache` (if it fits) or trains one on `train` and
     /// caches it there; then measures the held-out set.
     pub fn new(

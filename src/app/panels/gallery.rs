@@ -133,17 +133,16 @@ impl Gallery {
                 let response = response.on_hover_text(
                     "Click a sample to see its nearest training images: is it new, or a copy?",
                 );
-                let tile = response.clicked().then(|| {
-                    response
-                        .interact_pointer_pos()
-                        .and_then(|p| tile_at(state.gallery.current()?, response.rect, p))
-                });
                 if let (Some(tile), Some(grid)) = (state.lab.nearest_tile, state.gallery.current())
                 {
                     mark_tile(ui, grid, response.rect, tile);
                 }
-                if let Some(Some(tile)) = tile
+                let click = response
+                    .interact_pointer_pos()
+                    .filter(|_| response.clicked());
+                if let Some(pos) = click
                     && let Some(grid) = state.gallery.current().cloned()
+                    && let Some(tile) = tile_at(&grid, response.rect, pos)
                 {
                     let channels = shown_channels(state);
                     gallery_nearest::ask(&grid, tile, channels, state, actions);

@@ -13,7 +13,7 @@ use crate::experiments::Metrics;
 use crate::nn::gaussian::{kl_to_standard_normal, reparameterise};
 use crate::nn::iwae;
 use crate::nn::rng::SeededRng;
-use crate::quality::probe::QualityProbe;
+use crate::quality::probe::LazyProbe;
 use crate::{Result, StudioError};
 
 impl Autoencoder {
@@ -91,8 +91,7 @@ impl Autoencoder {
     pub(super) fn quality_enabled(&self) -> bool {
         self.is_vae()
             && self.spec.quality.every > 0
-            && self.data.labels.is_some()
-            && self.held_out.len() >= 10
+            && LazyProbe::possible(&self.data, &self.held_out)
     }
 
     /// The Fréchet distance, precision and recall, classes and copies of
@@ -100,14 +99,7 @@ impl Autoencoder {
     /// compare). On binarised data each pixel is drawn from its probability, as the
     /// data's pixels are; otherwise the decoder's mean image is used.
     pub(super) fn measure_prior_quality(&mut self) -> Result<Metrics> {
-        QualityProbe::get_or_make(
-            &mut self.probe,
-            &self.data,
-            &self.held_out,
-            self.run_dir.as_deref(),
-            self.spec.seed,
-            &self.device,
-        )?;
+        self.probe.get(&self.data, &self.held_out)?;
         let n = self.spec.quality.samples;
         let d = self.spec.model.latent_dim;
         let mut rng = SeededRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
@@ -122,7 +114,7 @@ impl Autoencoder {
                 bernoulli_from_normal(&mean, &u)?
             });
         }
-        let Some(probe) = &self.probe else {
+        let Some(probe) = self.probe.made() else {
             return Ok(Metrics::new());
         };
         Ok(probe.measure(&Tensor::cat(&batches, 0)?)?.columns())

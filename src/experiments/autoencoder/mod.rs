@@ -12,7 +12,7 @@ pub mod spec;
 pub use entry::ARCHITECTURE;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use crate::nn::rng::SeededRng;
@@ -20,14 +20,14 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
 
 use super::image_data;
-use super::nearest_training::{self, NearestInputs};
+use super::nearest_training;
 use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{EvalCadence, Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::ImageSet;
 use crate::data::binarize::TrainImages;
 use crate::lab::{LabQuery, LabResult};
-use crate::quality::probe::{QualityProbe, quality_columns};
+use crate::quality::probe::{LazyProbe, quality_columns};
 use crate::nn::gaussian::{bernoulli_nll, gaussian_nll, kl_to_standard_normal, reparameterise};
 use crate::nn::lr_schedule;
 use crate::nn::optim::{Optim, OptimizerKind};
@@ -65,10 +65,9 @@ pub struct Autoencoder {
     /// The step the importance-weighted estimate was last made at.
     iwae_at: Option<u64>,
     /// A VAE's prior samples: the classifier and held-out statistics (made at the
-    /// first measurement), the step last measured and the run folder (its cache).
-    probe: Option<QualityProbe>,
+    /// first measurement, cached in the run folder) and the step last measured.
+    probe: LazyProbe,
     last_quality: Option<u64>,
-    run_dir: Option<PathBuf>,
     /// Fixed noise for the gallery: the denoising input's and the prior samples'.
     view_noise: Tensor,
     view_prior: Tensor,
@@ -79,6 +78,7 @@ impl Autoencoder {
     pub fn new(spec: AutoencoderSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
+        let probe = LazyProbe::new(spec.seed, device);
         if held_out.len() < VIEW_IMAGES {
             return Err(StudioError::Spec(format!(
                 "only {} held-out images: an autoencoder needs at least {VIEW_IMAGES}",
@@ -112,9 +112,8 @@ impl Autoencoder {
             steps: 0,
             cadence: EvalCadence::default(),
             iwae_at: None,
-            probe: None,
+            probe,
             last_quality: None,
-            run_dir: None,
             view_noise,
             view_prior,
         })
@@ -282,7 +281,7 @@ impl Experiment for Autoencoder {
     }
 
     fn use_run_folder(&mut self, dir: &Path) {
-        self.run_dir = Some(dir.to_path_buf());
+        self.probe.run_dir = Some(dir.to_path_buf());
     }
 
     fn view(&mut self, step: u64) -> Result<View> {
@@ -353,17 +352,7 @@ impl Experiment for Autoencoder {
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
         if let LabQuery::Nearest { image } = query {
-            return nearest_training::answer(
-                image,
-                NearestInputs {
-                    train: &self.data,
-                    held_out: &self.held_out,
-                    probe: &mut self.probe,
-                    run_dir: self.run_dir.as_deref(),
-                    seed: self.spec.seed,
-                    device: &self.device,
-                },
-            );
+            return nearest_training::answer(image, &self.data, &self.held_out, &mut self.probe);
         }
         lab::answer(self, query)
     }

@@ -10,7 +10,7 @@ pub mod spec;
 pub use entry::ARCHITECTURE;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{Device, Tensor};
 use crate::nn::rng::SeededRng;
@@ -22,7 +22,7 @@ use spec::{GanLoss, LatentPrior, OutputActivation};
 
 use super::gan_knobs::{apply_knob, gradient_norm};
 use super::image_data;
-use super::nearest_training::{self, NearestInputs};
+use super::nearest_training;
 use crate::lab::{LabQuery, LabResult};
 use super::live::not_live;
 use super::registry::wrong_architecture;
@@ -34,7 +34,7 @@ use crate::nn::gradient_penalty::gradient_penalty;
 use crate::nn::loss::{bce_with_logits, bce_with_logits_ones, bce_with_logits_zeros};
 use crate::nn::optim::Optim;
 use crate::nn::params::ParamStore;
-use crate::quality::probe::{QualityProbe, quality_columns};
+use crate::quality::probe::{LazyProbe, quality_columns};
 use crate::view::{ImageGrid, View};
 use nets::{Discriminator, Generator, Mode};
 
@@ -60,10 +60,9 @@ pub struct ImageGan {
     /// Generator updates so far in this session, and at the last quality measurement.
     g_steps: u64,
     last_quality: Option<u64>,
-    /// The quality classifier, built at the first measurement.
-    probe: Option<QualityProbe>,
-    /// Where the classifier is cached.
-    run_dir: Option<PathBuf>,
+    /// The quality classifier, built at the first measurement (cached in the run
+    /// folder).
+    probe: LazyProbe,
 }
 
 impl ImageGan {
@@ -71,6 +70,7 @@ impl ImageGan {
     pub fn new(spec: ImageGanSpec, device: &Device) -> Result<Self> {
         ExperimentSpec::from(spec.clone()).validate()?;
         let (data, held_out) = spec.data.load(spec.seed)?;
+        let probe = LazyProbe::new(spec.seed, device);
         let mut rng = SeededRng::seed_from_u64(spec.seed);
         let mut params = ParamStore::new();
         let g = Generator::new(&spec, &mut params, &mut rng, device)?;
@@ -93,8 +93,7 @@ impl ImageGan {
             view_z,
             g_steps: 0,
             last_quality: None,
-            probe: None,
-            run_dir: None,
+            probe,
         })
     }
 
@@ -108,7 +107,7 @@ impl ImageGan {
 
     /// Quality is measured for labelled data with enough held-out images.
     fn quality_enabled(&self) -> bool {
-        self.spec.quality.every > 0 && self.data.labels.is_some() && self.held_out.len() >= 10
+        self.spec.quality.every > 0 && LazyProbe::possible(&self.data, &self.held_out)
     }
 
     fn pixel_range(&self) -> (f32, f32) {
@@ -215,14 +214,7 @@ impl ImageGan {
 
     /// The Fréchet distance and class shares of freshly generated images.
     fn measure_quality(&mut self) -> Result<Metrics> {
-        QualityProbe::get_or_make(
-            &mut self.probe,
-            &self.data,
-            &self.held_out,
-            self.run_dir.as_deref(),
-            self.spec.seed,
-            &self.device,
-        )?;
+        self.probe.get(&self.data, &self.held_out)?;
         let n = self.spec.quality.samples;
         let mut rng = SeededRng::seed_from_u64(self.spec.seed ^ 0x0F1D);
         let mut batches = Vec::new();
@@ -230,7 +222,7 @@ impl ImageGan {
             let z = latent(&mut rng, (n - start).min(100), &self.spec, &self.device)?;
             batches.push(self.unit_images(&z)?);
         }
-        let Some(probe) = &self.probe else {
+        let Some(probe) = self.probe.made() else {
             return Ok(Metrics::new());
         };
         Ok(probe.measure(&Tensor::cat(&batches, 0)?)?.columns())
@@ -296,7 +288,7 @@ impl Experiment for ImageGan {
     }
 
     fn use_run_folder(&mut self, dir: &Path) {
-        self.run_dir = Some(dir.to_path_buf());
+        self.probe.run_dir = Some(dir.to_path_buf());
     }
 
     fn lab(&mut self, query: &LabQuery) -> Result<LabResult> {
@@ -305,17 +297,7 @@ impl Experiment for ImageGan {
                 "an image GAN answers only the nearest-training-image question".into(),
             ));
         };
-        nearest_training::answer(
-            image,
-            NearestInputs {
-                train: &self.data,
-                held_out: &self.held_out,
-                probe: &mut self.probe,
-                run_dir: self.run_dir.as_deref(),
-                seed: self.spec.seed,
-                device: &self.device,
-            },
-        )
+        nearest_training::answer(image, &self.data, &self.held_out, &mut self.probe)
     }
 
     fn view(&mut self, step: u64) -> Result<View> {

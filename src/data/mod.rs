@@ -12,6 +12,7 @@ pub mod picture_file;
 pub mod pictures;
 pub mod points2d;
 pub mod preview;
+pub mod sentences;
 pub mod toy2d;
 
 pub use image_set::ImageSet;

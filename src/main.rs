@@ -51,6 +51,7 @@ fn main() {
         Some(CliCommand::Bench(args)) => latent_studio::cli::bench::run(args),
         Some(CliCommand::Model(args)) => latent_studio::cli::model::run(args),
         Some(CliCommand::Generate(args)) => latent_studio::cli::generate::run(args),
+        Some(CliCommand::Interpolate(args)) => latent_studio::cli::sentences::interpolate(args),
         Some(CliCommand::Stylize(args)) => latent_studio::cli::optimise_input::stylize(args),
         Some(CliCommand::Dream(args)) => latent_studio::cli::optimise_input::dream(args),
         Some(CliCommand::Window(args)) => latent_studio::cli::window::run(args),

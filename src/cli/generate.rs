@@ -23,9 +23,10 @@ pub struct GenerateArgs {
     /// The text to continue.
     #[arg(long, default_value = "")]
     pub prompt: String,
-    /// Softmax temperature (below 1 sharper, above 1 flatter).
-    #[arg(long, default_value_t = 0.8)]
-    pub temperature: f32,
+    /// Softmax temperature (below 1 sharper, above 1 flatter; 0.8 for a character
+    /// model unless given; with --prior, sentences are sampled only when given).
+    #[arg(long)]
+    pub temperature: Option<f32>,
     /// Characters to write.
     #[arg(long, default_value_t = 500)]
     pub length: usize,
@@ -41,37 +42,50 @@ pub struct GenerateArgs {
     /// Seed of the draws: the same seed writes the same text.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// A sentence VAE: sentences decoded from codes drawn from the prior N(0, I),
+    /// each marked new or seen (greedy unless --temperature is given).
+    #[arg(long)]
+    pub prior: bool,
+    /// Sentences to draw with --prior.
+    #[arg(long, default_value_t = 10, requires = "prior")]
+    pub count: usize,
+    /// Beam width with --prior (1 = greedy).
+    #[arg(long, default_value_t = 1, requires = "prior")]
+    pub beam: usize,
 }
 
 /// Prints the generated text (and the speed, on standard error).
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    if args.prior {
+        let temperature = args.temperature.unwrap_or(0.0);
+        return super::sentences::prior(&args.run, args.count, temperature, args.beam, args.seed);
+    }
     let folder = RunFolder::open(&args.run)?;
     let ckpt = checkpoint::load(&folder.checkpoint_path(), &Device::Cpu)?;
     let ExperimentSpec::CharLstm(spec) = &ckpt.spec else {
+        if matches!(ckpt.spec, ExperimentSpec::SentenceVae(_)) {
+            bail!(
+                "{}: a sentence VAE writes from its prior: add --prior",
+                args.run.display()
+            );
+        }
         bail!(
             "{}: this is a run of architecture `{}`, not of a character model",
             args.run.display(),
             ckpt.spec.architecture()
         );
     };
-    if !(args.temperature.is_finite() && args.temperature >= 0.0) {
+    let temperature = args.temperature.unwrap_or(0.8);
+    if !(temperature.is_finite() && temperature >= 0.0) {
         bail!("--temperature must be a number ≥ 0");
     }
     let rule = match (args.greedy, args.top_k, args.top_p) {
         (true, _, _) => Sampling::Greedy,
-        (_, Some(k), _) if k >= 1 => Sampling::TopK {
-            k,
-            temperature: args.temperature,
-        },
+        (_, Some(k), _) if k >= 1 => Sampling::TopK { k, temperature },
         (_, Some(_), _) => bail!("--top-k must be at least 1"),
-        (_, _, Some(p)) if p > 0.0 && p <= 1.0 => Sampling::TopP {
-            p,
-            temperature: args.temperature,
-        },
+        (_, _, Some(p)) if p > 0.0 && p <= 1.0 => Sampling::TopP { p, temperature },
         (_, _, Some(_)) => bail!("--top-p must be in (0, 1]"),
-        _ => Sampling::Temperature {
-            temperature: args.temperature,
-        },
+        _ => Sampling::Temperature { temperature },
     };
     let model = TrainedModel::from_checkpoint(spec, &ckpt.tensors, &Device::Cpu)
         .with_context(|| format!("{}", args.run.display()))?;

@@ -9,6 +9,7 @@ pub mod headless;
 pub mod model;
 pub mod optimise_input;
 pub mod runs;
+pub mod sentences;
 pub mod sweep;
 pub mod train;
 pub mod window;
@@ -59,8 +60,12 @@ pub enum CliCommand {
     /// Print a preset's model card: layers, output shapes, parameters, FLOPs,
     /// activation memory and the kernels each layer runs on.
     Model(model::ModelArgs),
-    /// Write text with a trained character model (needs only its run folder).
+    /// Write text with a trained character model, or sentences from a sentence VAE's
+    /// prior (`--prior`); needs only the run folder.
     Generate(generate::GenerateArgs),
+    /// Print the sentences a sentence VAE decodes on the way from one sentence to
+    /// another (needs only its run folder).
+    Interpolate(sentences::InterpolateArgs),
     /// Repaint a picture in the style of another (neural style transfer).
     Stylize(optimise_input::StylizeArgs),
     /// Amplify what a network sees in a picture (DeepDream).

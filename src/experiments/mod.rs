@@ -53,6 +53,8 @@ spec::architectures! {
     style_transfer: StyleTransfer(StyleTransferSpec) = "style_transfer";
     /// DeepDream: a picture whose chosen features are amplified.
     deep_dream: DeepDream(DeepDreamSpec) = "deep_dream";
+    /// A sentence VAE: sentences as a latent space.
+    sentence_vae: SentenceVae(SentenceVaeSpec) = "sentence_vae";
 }
 
 use crate::lab::{LabQuery, LabResult};

@@ -41,6 +41,13 @@ pub fn references(
         "train_bpc" | "val_bpc" => latest("unigram_bpc")
             .map(|v| vec![line("unigram entropy", v)])
             .unwrap_or_default(),
+        // Sentences: what a model that ignores every context scores.
+        "sentence_rec" | "val_sentence_rec" => latest("unigram_nats")
+            .map(|v| vec![line("unigram model", v)])
+            .unwrap_or_default(),
+        "val_sentence_elbo" => latest("unigram_nats")
+            .map(|v| vec![line("unigram model", -v)])
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
@@ -70,6 +77,15 @@ mod tests {
         assert_eq!(references("val_bpc", unigram, None)[0].value, 4.2);
         assert!(references("frechet_distance", unigram, None).is_empty());
         assert!(references("copied_pct", unigram, None).is_empty(), "text");
+        let sentences = |m: &str| (m == "unigram_nats").then_some(37.0);
+        assert_eq!(
+            references("val_sentence_rec", sentences, None)[0].value,
+            37.0
+        );
+        assert_eq!(
+            references("val_sentence_elbo", sentences, None)[0].value,
+            -37.0
+        );
         let images = |m: &str| (m == "frechet_distance").then_some(30.0);
         assert_eq!(references("copied_pct", images, None)[0].value, 5.0);
     }

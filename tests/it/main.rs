@@ -28,6 +28,7 @@ mod optimise_input;
 mod pixel_cnn;
 mod quality;
 mod resume;
+mod sentence_vae;
 mod side_tasks;
 mod ui;
 mod ui_branch;

@@ -236,3 +236,21 @@ fn deep_dream_resumes_exactly_in_its_jitter() {
         3,
     );
 }
+
+#[test]
+fn the_sentence_vae_resumes_exactly_in_its_order_dropout_and_noise() {
+    resumes_exactly(
+        preset(
+            "sentence_vae_grammar.toml",
+            &[
+                "data.sentences=300",
+                "model.hidden=16",
+                "model.embedding=8",
+                "train.batch_size=8",
+                "eval.sentences=40",
+                "eval.every=2",
+            ],
+        ),
+        4,
+    );
+}

@@ -64,6 +64,42 @@ const GROUPS: &[Group] = &[
         log10: false,
     },
     Group {
+        title: "Sentence reconstruction (nats/sentence)",
+        metrics: &[
+            ("sentence_rec", "training batch"),
+            ("val_sentence_rec", "held-out"),
+        ],
+        tip: "−log p(x | z): how badly the decoder writes a sentence back from its code, in nats per sentence (its words and its end). A decoder that ignores z settles at the text's own entropy; the dashed line is a unigram model's.",
+        log10: false,
+    },
+    Group {
+        title: "Sentence KL term (nats/sentence)",
+        metrics: &[
+            ("sentence_kl", "training batch"),
+            ("val_sentence_kl", "held-out"),
+        ],
+        tip: "KL(q(z|x) ‖ N(0, I)): what the code says about the sentence beyond the prior, in nats. Near zero is posterior collapse: the decoder writes without reading z. KL annealing, word dropout and free bits keep it up.",
+        log10: false,
+    },
+    Group {
+        title: "KL weight",
+        metrics: &[("kl_weight", "weight of the KL term in the loss")],
+        tip: "The KL term's weight in use: it rises from 0 to 1 over train.kl_anneal_steps (annealing), or is 1 throughout.",
+        log10: false,
+    },
+    Group {
+        title: "Held-out ELBO (nats/sentence)",
+        metrics: &[("val_sentence_elbo", "ELBO = −(reconstruction + KL)")],
+        tip: "The evidence lower bound on log p(sentence) for held-out sentences: higher is better. The dashed line is a unigram model's log-likelihood.",
+        log10: false,
+    },
+    Group {
+        title: "Perplexity bound (per token)",
+        metrics: &[("val_ppl_bound", "exp(−ELBO / tokens)")],
+        tip: "The perplexity the ELBO guarantees on held-out sentences, per token (their ends counted): the true perplexity is at most this.",
+        log10: false,
+    },
+    Group {
         title: "Gradient norm (before clipping)",
         metrics: &[("grad_norm", "global norm")],
         tip: "The norm of the whole gradient; steps above the clip are scaled down to it.",

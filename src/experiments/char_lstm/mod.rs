@@ -191,24 +191,7 @@ impl CharLstm {
     /// returns the norm before.
     fn clip(&self, grads: &mut candle_core::backprop::GradStore) -> Result<f64> {
         let vars = self.params.vars_with_prefix("");
-        let mut sq = 0.0f64;
-        for v in &vars {
-            if let Some(g) = grads.get(v) {
-                sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-            }
-        }
-        let norm = sq.sqrt();
-        let clip = self.spec.train.clip;
-        if clip > 0.0 && norm > clip {
-            let scale = clip / norm;
-            for v in &vars {
-                if let Some(g) = grads.get(v) {
-                    let scaled = (g * scale)?;
-                    grads.insert(v, scaled);
-                }
-            }
-        }
-        Ok(norm)
+        crate::nn::grad_clip::clip_global_norm(&vars, grads, self.spec.train.clip)
     }
 }
 

@@ -21,6 +21,9 @@ pub struct TextSample {
     pub prompt: String,
     /// What the model wrote after the prompt.
     pub text: String,
+    /// What the text is, for the caption ("" = text that continues the prompt at
+    /// the sample temperature).
+    pub caption: String,
     /// Character ranges of `text` copied verbatim from the training text (20
     /// characters or more), merged, in order.
     pub copied: Vec<(usize, usize)>,

@@ -47,6 +47,7 @@ impl StudioApp {
         let tools = tools_of(shown);
         let is_text = tools.lab == Some(LabTool::Text);
         let is_pixel = tools.lab == Some(LabTool::Pixels);
+        let is_sentence = tools.lab == Some(LabTool::Sentences);
         let has_lab = tools.lab.is_some();
         // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
         let tab = match self.tab {
@@ -67,6 +68,11 @@ impl StudioApp {
                 ui.selectable_value(&mut picked, Tab::Lab, "Generate")
                     .on_hover_text(
                         "Write with the model: prompt, temperature, top-k, top-p, side by side, and the next-character distribution.",
+                    );
+            } else if is_sentence {
+                ui.selectable_value(&mut picked, Tab::Lab, "Sentence lab")
+                    .on_hover_text(
+                        "Walk from one sentence to another through the code, write sentences back, draw from the prior, move a sentence along a concept vector.",
                     );
             } else if has_lab {
                 ui.selectable_value(&mut picked, Tab::Lab, "Latent lab")
@@ -127,6 +133,16 @@ impl StudioApp {
                 return;
             }
             self.pixel_draw.ui(ui, &self.state.lab, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Lab && is_sentence {
+            if self.state.run.is_none() {
+                ui.label("Train a sentence VAE (or open a run folder) to walk between sentences.");
+                return;
+            }
+            let key = self.text_model_key();
+            self.sentence_lab
+                .ui(ui, &mut self.state.lab, key, &mut self.actions);
             return;
         }
         if tab == Tab::Lab {

@@ -103,6 +103,10 @@ pub struct LabState {
     pub prior_seed: u64,
     /// The text generator's settings.
     pub text: TextSettings,
+    /// The sentence lab's latest answer of each slot.
+    pub sentences: HashMap<LabSlot, crate::lab::SentenceAnswer>,
+    /// The sentence lab's settings.
+    pub sentence: super::panels::sentence_lab::SentenceSettings,
     /// Pictures dropped on the window; they follow the held-out thumbnails.
     pub dropped: Vec<DroppedImage>,
     /// Held-out images to complete, for a model without a latent map (PixelCNN).
@@ -148,6 +152,8 @@ impl Default for LabState {
             concept_strength: 2.0,
             prior_seed: 1,
             text: TextSettings::default(),
+            sentences: HashMap::new(),
+            sentence: Default::default(),
             dropped: Vec::new(),
             originals: Vec::new(),
             nearest: None,
@@ -333,6 +339,10 @@ impl LabState {
                     before,
                     after,
                 });
+                self.errors.remove(&slot);
+            }
+            Ok(LabResult::Sentences(answer)) => {
+                self.sentences.insert(slot, answer);
                 self.errors.remove(&slot);
             }
             Ok(LabResult::Nearest(near)) => {

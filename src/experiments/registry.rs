@@ -89,6 +89,8 @@ pub enum LabTool {
     Text,
     /// Draw: images drawn pixel by pixel, completions.
     Pixels,
+    /// Sentences: homotopies, reconstructions, prior samples, concept vectors.
+    Sentences,
 }
 
 /// What the window offers for an architecture besides its settings.

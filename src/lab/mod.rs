@@ -6,6 +6,7 @@
 pub mod flow;
 pub mod latent_math;
 pub mod query;
+pub mod sentences;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
 pub use query::{
@@ -13,3 +14,4 @@ pub use query::{
     LatentQuery, NearImage, NearestImages, PixelQuery, PixelRect, Selection, TextQuery,
     TextRequest,
 };
+pub use sentences::{SentenceAnswer, SentenceLine, SentenceQuery};

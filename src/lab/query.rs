@@ -36,6 +36,8 @@ pub enum LabSlot {
     Originals,
     /// The training images nearest a gallery sample (the memorisation check).
     Nearest,
+    /// A typed sentence written back from its code.
+    Reconstruct,
 }
 
 /// An image the lab works on.
@@ -66,6 +68,8 @@ pub enum LabQuery {
     Text(TextQuery),
     /// The Draw tab (a model that draws pixel by pixel).
     Pixels(PixelQuery),
+    /// The sentence lab (a sentence VAE).
+    Sentences(super::SentenceQuery),
     /// The training images nearest a generated image, by the quality classifier's
     /// features and by pixels: is the sample new, or a copy?
     Nearest {
@@ -180,6 +184,13 @@ impl LabQuery {
             LabQuery::Pixels(q) => match q {
                 PixelQuery::Draw(_) => LabSlot::Pixels,
                 PixelQuery::Originals { .. } => LabSlot::Originals,
+            },
+            LabQuery::Sentences(q) => match q {
+                super::SentenceQuery::HeldOut { .. } => LabSlot::Originals,
+                super::SentenceQuery::Homotopy { .. } => LabSlot::Interpolation,
+                super::SentenceQuery::Reconstruct { .. } => LabSlot::Reconstruct,
+                super::SentenceQuery::Prior { .. } => LabSlot::Prior,
+                super::SentenceQuery::Concept { .. } => LabSlot::Concept,
             },
             LabQuery::Nearest { .. } => LabSlot::Nearest,
         }
@@ -324,6 +335,8 @@ pub enum LabResult {
     },
     /// The training images nearest a sample.
     Nearest(Box<NearestImages>),
+    /// A sentence VAE's answer.
+    Sentences(super::SentenceAnswer),
 }
 
 /// A sample beside its nearest training images.

@@ -43,6 +43,8 @@ pub mod runs_samples;
 pub mod runs_table;
 pub mod runs_timeline;
 pub mod seed_rows;
+pub mod sentence_lab;
+pub mod sentence_lab_more;
 pub mod setup;
 pub mod status_bar;
 pub mod style_transfer_setup;

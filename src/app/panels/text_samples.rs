@@ -58,8 +58,13 @@ impl TextSamples {
             }
         });
         let shown = &samples[self.selected.unwrap_or(last).min(last)];
+        let what = if shown.caption.is_empty() {
+            "the model continues the prompt at the sample temperature"
+        } else {
+            shown.caption.as_str()
+        };
         ui.label(format!(
-            "step {}: the model continues the prompt at the sample temperature{}",
+            "step {}: {what}{}",
             shown.step,
             if shown.copied.is_empty() {
                 String::new()

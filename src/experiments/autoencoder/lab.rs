@@ -80,6 +80,9 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
         LabQuery::Pixels(_) => Err(StudioError::Spec(
             "an autoencoder does not draw pixel by pixel".into(),
         )),
+        LabQuery::Sentences(_) => Err(StudioError::Spec(
+            "an image autoencoder has no sentences".into(),
+        )),
         // Answered by the experiment itself (it holds the quality probe).
         LabQuery::Nearest { .. } => Err(StudioError::Spec(
             "the nearest training images are found by the experiment".into(),

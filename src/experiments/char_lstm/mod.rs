@@ -261,6 +261,7 @@ impl Experiment for CharLstm {
             step,
             prompt: s.prompt.clone(),
             text,
+            caption: String::new(),
             copied,
         }))
     }

@@ -7,7 +7,7 @@ use crate::Result;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::live::LEARNING_RATE;
 use crate::experiments::registry::{
-    Architecture, Bench, Better, Choice, Headline, Preset, SampleKind, Setting, SettingKind,
+    Architecture, Bench, Better, Choice, Headline, LabTool, Preset, SampleKind, Setting, SettingKind,
     Tools, wrong_architecture,
 };
 use crate::experiments::working_memory::{WorkingMemory, times};
@@ -56,7 +56,7 @@ pub const ARCHITECTURE: Architecture = Architecture {
     },
     tools: Tools {
         samples: SampleKind::Text,
-        lab: None,
+        lab: Some(LabTool::Sentences),
         gan_steps: false,
     },
     settings: &[

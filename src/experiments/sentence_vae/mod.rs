@@ -8,6 +8,7 @@ mod anneal;
 mod card;
 pub mod decode;
 pub mod entry;
+mod lab;
 pub mod model;
 pub mod reader;
 mod saved;
@@ -262,6 +263,10 @@ impl Experiment for SentenceVae {
         }
         self.spec = new.clone();
         Ok(())
+    }
+
+    fn lab(&mut self, query: &crate::lab::LabQuery) -> Result<crate::lab::LabResult> {
+        lab::answer(&self.reader(), &self.set, query)
     }
 
     fn tensors(&self) -> Vec<(String, Tensor)> {

@@ -21,13 +21,7 @@ use crate::nn::rng::SeededRng;
 const CHUNK: usize = 256;
 
 /// A generated sentence and whether the training set holds it word for word.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Marked {
-    /// The sentence.
-    pub text: String,
-    /// An exact match of a training sentence.
-    pub seen: bool,
-}
+pub use crate::lab::SentenceLine as Marked;
 
 /// A trained network with its vocabulary and the training sentences' hashes.
 pub struct Reader<'a> {

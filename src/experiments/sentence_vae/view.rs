@@ -36,6 +36,7 @@ pub fn training_view(reader: &Reader, set: &SentenceSet, seed: u64, step: u64) -
         step,
         prompt: String::new(),
         text,
+        caption: "held-out sentences through the code and back, and sentences from the prior".into(),
         copied: Vec::new(),
     }))
 }

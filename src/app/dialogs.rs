@@ -303,7 +303,7 @@ impl DialogRunner {
                     let n = text.chars().count();
                     if n < crate::data::corpus::MIN_CHARS {
                         Err(format!(
-                            "only {n} characters: a character model needs at least {}",
+                            "only {n} characters: a text model needs at least {}",
                             crate::data::corpus::MIN_CHARS
                         ))
                     } else {

@@ -93,7 +93,7 @@ impl StudioApp {
             };
             return self.dialogs.open_points(path, k, waker(&self.wake));
         }
-        if matches!(self.state.draft, ExperimentSpec::CharLstm(_)) && !self.state.is_active() {
+        if matches!(self.state.draft, ExperimentSpec::CharLstm(_) | ExperimentSpec::SentenceVae(_)) && !self.state.is_active() {
             let path = paths.into_iter().next();
             return self.dialogs.open_text(path, waker(&self.wake));
         }
@@ -248,6 +248,10 @@ impl StudioApp {
             DialogOutcome::TextChosen(path, check) => {
                 if let ExperimentSpec::CharLstm(s) = &mut self.state.draft {
                     s.data.source = TextSource::File;
+                    s.data.path = path.clone();
+                    s.data.lossy = false;
+                } else if let ExperimentSpec::SentenceVae(s) = &mut self.state.draft {
+                    s.data.source = crate::experiments::sentence_vae::spec::SentenceSource::File;
                     s.data.path = path.clone();
                     s.data.lossy = false;
                 }

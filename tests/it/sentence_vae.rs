@@ -285,3 +285,58 @@ fn a_run_folder_alone_interpolates_and_draws_from_the_prior_on_the_command_line(
     );
     assert!(err.contains("no-such-run"), "{err}");
 }
+
+#[test]
+fn the_sentence_lab_answers_each_question_and_names_what_it_cannot_read() {
+    use latent_studio::lab::{LabQuery, LabResult, SentenceAnswer, SentenceQuery};
+    let (mut exp, _, _) = trained(SMALL, 100);
+    let mut ask = |q: SentenceQuery| match exp.lab(&LabQuery::Sentences(q)) {
+        Ok(LabResult::Sentences(a)) => Ok(a),
+        Ok(other) => panic!("{other:?}"),
+        Err(e) => Err(e.to_string()),
+    };
+    let Ok(SentenceAnswer::HeldOut(held)) = ask(SentenceQuery::HeldOut { count: 5 }) else {
+        panic!("held out")
+    };
+    assert_eq!(held.len(), 5);
+    let walk = ask(SentenceQuery::Homotopy {
+        from: held[0].clone(),
+        to: "the purple fox sleeps .".into(),
+        points: 6,
+        beam: 2,
+        draws: 2,
+        seed: 3,
+    });
+    let Ok(SentenceAnswer::Homotopy { straight, circle, draws, unknown }) = walk else {
+        panic!("{walk:?}")
+    };
+    assert_eq!((straight.len(), circle.len(), draws.len()), (6, 6, 6));
+    assert!(draws.iter().all(|d| d.len() == 2));
+    assert_eq!(unknown, ["purple"]);
+    let Ok(SentenceAnswer::Prior(lines)) = ask(SentenceQuery::Prior { count: 7, beam: 1, seed: 2 }) else {
+        panic!("prior")
+    };
+    assert_eq!(lines.len(), 7);
+    let Ok(SentenceAnswer::Concept { rows, counts }) = ask(SentenceQuery::Concept {
+        plus: "Blue".into(),
+        minus: "red".into(),
+        base: held[0].clone(),
+        strengths: vec![0.0, 1.0],
+        beam: 1,
+    }) else {
+        panic!("concept")
+    };
+    assert_eq!(rows.len(), 2);
+    assert!(counts.0 > 50 && counts.1 > 50, "{counts:?}");
+    let err = ask(SentenceQuery::Concept {
+        plus: "purple".into(),
+        minus: "red".into(),
+        base: held[0].clone(),
+        strengths: vec![1.0],
+        beam: 1,
+    })
+    .unwrap_err();
+    assert!(err.contains("purple"), "{err}");
+    let err = ask(SentenceQuery::Reconstruct { text: "  ".into(), samples: 2, beam: 1, seed: 1 }).unwrap_err();
+    assert!(err.contains("type a sentence"), "{err}");
+}

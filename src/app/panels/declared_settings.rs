@@ -36,7 +36,7 @@ pub fn live_ui(ui: &mut egui::Ui, state: &mut AppState, active: bool, actions: &
 }
 
 /// The fixed (`live` false) or live settings as a grid, and what their widgets changed.
-fn section_ui(
+pub fn section_ui(
     ui: &mut egui::Ui,
     state: &mut AppState,
     live: bool,

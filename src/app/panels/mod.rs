@@ -45,6 +45,7 @@ pub mod runs_timeline;
 pub mod seed_rows;
 pub mod sentence_lab;
 pub mod sentence_lab_more;
+pub mod sentence_vae_setup;
 pub mod setup;
 pub mod status_bar;
 pub mod style_transfer_setup;

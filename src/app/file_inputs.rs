@@ -93,7 +93,11 @@ impl StudioApp {
             };
             return self.dialogs.open_points(path, k, waker(&self.wake));
         }
-        if matches!(self.state.draft, ExperimentSpec::CharLstm(_) | ExperimentSpec::SentenceVae(_)) && !self.state.is_active() {
+        if matches!(
+            self.state.draft,
+            ExperimentSpec::CharLstm(_) | ExperimentSpec::SentenceVae(_)
+        ) && !self.state.is_active()
+        {
             let path = paths.into_iter().next();
             return self.dialogs.open_text(path, waker(&self.wake));
         }

@@ -187,6 +187,8 @@ impl LabQuery {
             },
             LabQuery::Sentences(q) => match q {
                 super::SentenceQuery::HeldOut { .. } => LabSlot::Originals,
+                super::SentenceQuery::Map { .. } => LabSlot::Map,
+                super::SentenceQuery::Decode { .. } => LabSlot::MapPoint,
                 super::SentenceQuery::Homotopy { .. } => LabSlot::Interpolation,
                 super::SentenceQuery::Reconstruct { .. } => LabSlot::Reconstruct,
                 super::SentenceQuery::Prior { .. } => LabSlot::Prior,

@@ -14,6 +14,19 @@ pub struct SentenceLine {
 /// A question for a sentence VAE.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SentenceQuery {
+    /// The first `count` held-out sentences encoded (posterior means), with the
+    /// principal components of their codes, for the map.
+    Map {
+        /// Sentences.
+        count: usize,
+    },
+    /// One code decoded (the map's point under the pointer).
+    Decode {
+        /// The code.
+        code: Vec<f32>,
+        /// Beam width (1 = greedy).
+        beam: usize,
+    },
     /// The first `count` held-out sentences, to pick ends and bases from.
     HeldOut {
         /// Sentences.
@@ -75,6 +88,17 @@ pub enum SentenceQuery {
 /// A sentence VAE's answer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SentenceAnswer {
+    /// Held-out sentences and their codes, with a basis to project them.
+    Map {
+        /// The sentences.
+        texts: Vec<String>,
+        /// Their posterior means.
+        codes: Vec<Vec<f32>>,
+        /// Principal components of the codes.
+        basis: super::LatentBasis,
+    },
+    /// A code decoded.
+    Decoded(SentenceLine),
     /// Held-out sentences.
     HeldOut(Vec<String>),
     /// The homotopy.

@@ -307,13 +307,23 @@ fn the_sentence_lab_answers_each_question_and_names_what_it_cannot_read() {
         draws: 2,
         seed: 3,
     });
-    let Ok(SentenceAnswer::Homotopy { straight, circle, draws, unknown }) = walk else {
+    let Ok(SentenceAnswer::Homotopy {
+        straight,
+        circle,
+        draws,
+        unknown,
+    }) = walk
+    else {
         panic!("{walk:?}")
     };
     assert_eq!((straight.len(), circle.len(), draws.len()), (6, 6, 6));
     assert!(draws.iter().all(|d| d.len() == 2));
     assert_eq!(unknown, ["purple"]);
-    let Ok(SentenceAnswer::Prior(lines)) = ask(SentenceQuery::Prior { count: 7, beam: 1, seed: 2 }) else {
+    let Ok(SentenceAnswer::Prior(lines)) = ask(SentenceQuery::Prior {
+        count: 7,
+        beam: 1,
+        seed: 2,
+    }) else {
         panic!("prior")
     };
     assert_eq!(lines.len(), 7);
@@ -337,6 +347,39 @@ fn the_sentence_lab_answers_each_question_and_names_what_it_cannot_read() {
     })
     .unwrap_err();
     assert!(err.contains("purple"), "{err}");
-    let err = ask(SentenceQuery::Reconstruct { text: "  ".into(), samples: 2, beam: 1, seed: 1 }).unwrap_err();
+    let Ok(SentenceAnswer::Map {
+        texts,
+        codes,
+        basis,
+    }) = ask(SentenceQuery::Map { count: 50 })
+    else {
+        panic!("map")
+    };
+    assert_eq!(
+        (texts.len(), codes.len(), basis.components.len()),
+        (50, 50, 2)
+    );
+    assert_eq!(texts[..5], held[..]);
+    let point = basis.lift((0, 1), [0.5, -0.5]);
+    let Ok(SentenceAnswer::Decoded(line)) = ask(SentenceQuery::Decode {
+        code: point,
+        beam: 1,
+    }) else {
+        panic!("decode")
+    };
+    assert!(!line.text.is_empty());
+    let err = ask(SentenceQuery::Decode {
+        code: vec![0.0; 3],
+        beam: 1,
+    })
+    .unwrap_err();
+    assert!(err.contains("latent size of 16"), "{err}");
+    let err = ask(SentenceQuery::Reconstruct {
+        text: "  ".into(),
+        samples: 2,
+        beam: 1,
+        seed: 1,
+    })
+    .unwrap_err();
     assert!(err.contains("type a sentence"), "{err}");
 }

@@ -44,6 +44,7 @@ pub mod runs_table;
 pub mod runs_timeline;
 pub mod seed_rows;
 pub mod sentence_lab;
+pub mod sentence_lab_map;
 pub mod sentence_lab_more;
 pub mod sentence_vae_setup;
 pub mod setup;

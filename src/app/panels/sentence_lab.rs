@@ -14,6 +14,8 @@ use crate::lab::{LabQuery, LabSlot, SentenceAnswer, SentenceLine, SentenceQuery}
 
 /// Held-out sentences offered to pick from.
 const OFFERED: usize = 60;
+/// Held-out sentences on the map.
+const MAP_SENTENCES: usize = 1000;
 
 /// What the sentence lab asks.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +46,10 @@ pub struct SentenceSettings {
     pub base: String,
     /// The strongest multiple of the vector.
     pub strength: f32,
+    /// Words that colour the map's points.
+    pub map_words: String,
+    /// A point pinned on the map by a click.
+    pub map_pin: Option<[f32; 2]>,
 }
 
 impl Default for SentenceSettings {
@@ -62,6 +68,8 @@ impl Default for SentenceSettings {
             minus: "red".into(),
             base: String::new(),
             strength: 1.5,
+            map_words: "red, blue, green, grey, white, black".into(),
+            map_pin: None,
         }
     }
 }
@@ -107,6 +115,13 @@ impl SentenceLab {
         ask(
             LabSlot::Originals,
             SentenceQuery::HeldOut { count: OFFERED },
+            actions,
+        );
+        ask(
+            LabSlot::Map,
+            SentenceQuery::Map {
+                count: MAP_SENTENCES,
+            },
             actions,
         );
         if held_out.is_empty() {
@@ -168,6 +183,15 @@ impl SentenceLab {
                 super::sentence_lab_more::prior_ui(ui, lab);
                 ui.separator();
                 super::sentence_lab_more::concept_ui(ui, lab, &held_out);
+                ui.separator();
+                if let Some(code) = super::sentence_lab_map::map_ui(ui, lab) {
+                    let beam = lab.sentence.beam;
+                    ask(
+                        LabSlot::MapPoint,
+                        SentenceQuery::Decode { code, beam },
+                        actions,
+                    );
+                }
             });
     }
 }

@@ -3,13 +3,17 @@
 use super::decode::Decoding;
 use super::reader::Reader;
 use crate::data::sentences::SentenceSet;
-use crate::lab::{LabQuery, LabResult, SentenceAnswer, SentenceQuery};
+use crate::lab::{LabQuery, LabResult, LatentBasis, SentenceAnswer, SentenceQuery};
 use crate::{Result, StudioError};
 
 /// Most sentences in one answer.
 const MAX_SENTENCES: usize = 200;
 /// Most training sentences averaged for one end of a concept vector.
 const CONCEPT_SENTENCES: usize = 400;
+/// Most held-out sentences on the map.
+const MAX_MAP: usize = 2000;
+/// Principal components the map offers.
+const MAP_COMPONENTS: usize = 2;
 /// Most points of a homotopy.
 const MAX_POINTS: usize = 25;
 
@@ -32,6 +36,27 @@ pub fn answer(reader: &Reader, set: &SentenceSet, query: &LabQuery) -> Result<La
         Ok(())
     };
     let answer = match q {
+        SentenceQuery::Map { count } => {
+            let sentences: Vec<Vec<u32>> = set.held_out.iter().take((*count).min(MAX_MAP)).cloned().collect();
+            let codes = reader.encode(&sentences)?.0;
+            let basis = LatentBasis::fit(&codes, reader.net.latent, MAP_COMPONENTS);
+            SentenceAnswer::Map {
+                texts: sentences.iter().map(|s| reader.text(s)).collect(),
+                codes,
+                basis,
+            }
+        }
+        SentenceQuery::Decode { code, beam } => {
+            if code.len() != reader.net.latent {
+                return Err(StudioError::Spec(format!(
+                    "a code of {} numbers for a latent size of {}",
+                    code.len(),
+                    reader.net.latent
+                )));
+            }
+            let out = reader.decode(std::slice::from_ref(code), rule(*beam), 0)?;
+            SentenceAnswer::Decoded(reader.mark(&out[0]))
+        }
         SentenceQuery::HeldOut { count } => SentenceAnswer::HeldOut(
             (set.held_out.iter().take((*count).min(MAX_SENTENCES)))
                 .map(|s| reader.text(s))

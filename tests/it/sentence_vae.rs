@@ -383,3 +383,47 @@ fn the_sentence_lab_answers_each_question_and_names_what_it_cannot_read() {
     .unwrap_err();
     assert!(err.contains("type a sentence"), "{err}");
 }
+
+#[test]
+fn the_text_preset_asks_for_a_text_and_learns_the_sentences_of_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let err = fails(
+        studio()
+            .args(["train", "sentence_vae_text", "--steps", "5", "--out"])
+            .arg(dir.path().join("none")),
+    );
+    assert!(
+        err.contains("data.path") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    // Prose of our own: the grammar's sentences as paragraphs, with one too long.
+    let mut text = latent_studio::data::sentences::grammar::sentences(400, 2).join(" ");
+    text.push_str("\n\nThis sentence runs on and on for far more than twenty words, so the model never sees it at all, not even once.");
+    let path = dir.path().join("prose.txt");
+    std::fs::write(&path, text).expect("write");
+    let run = dir.path().join("run");
+    let (out, err) = ok(studio()
+        .args(["train", "sentence_vae_text", "--steps", "30", "--out"])
+        .arg(&run)
+        .args([
+            "--set",
+            &format!("data.path=\"{}\"", path.display()),
+            "--set",
+            "eval.every=10",
+        ]));
+    let log = out + &err;
+    assert!(log.contains("finished at step 30"), "{log}");
+    let card = ok(studio().args([
+        "model",
+        "sentence_vae_text",
+        "--set",
+        &format!("data.path=\"{}\"", path.display()),
+    ]))
+    .0;
+    assert!(
+        card.contains(
+            "360 training and 40 held-out sentences, 1 longer than data.max_tokens dropped"
+        ),
+        "{card}"
+    );
+}

@@ -45,6 +45,10 @@ pub const ARCHITECTURE: Architecture = Architecture {
             file: "sentence_vae_collapse.toml",
             toml: include_str!("../../../presets/sentence_vae_collapse.toml"),
         },
+        Preset {
+            file: "sentence_vae_text.toml",
+            toml: include_str!("../../../presets/sentence_vae_text.toml"),
+        },
     ],
     build: |spec, device| match spec {
         ExperimentSpec::SentenceVae(s) => Ok(Box::new(SentenceVae::new(s.clone(), device)?)),

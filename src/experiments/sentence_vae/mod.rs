@@ -327,6 +327,11 @@ fn load_sentences(spec: &SentenceVaeSpec) -> Result<SentenceSet> {
             &options,
         ),
         SentenceSource::File => {
+            if d.path.as_os_str().is_empty() {
+                return Err(StudioError::Spec(
+                    "choose the text: set data.path (or pick \"a text file…\" in the window)".into(),
+                ));
+            }
             let text = crate::data::corpus::read_text(&d.path, d.lossy)?;
             SentenceSet::from_text(&d.path, &text, &options)
         }

@@ -127,9 +127,8 @@ impl SentenceVaeSpec {
     pub fn validate(&self) -> Result<()> {
         let bad = |m: &str| Err(StudioError::Spec(m.to_string()));
         let d = &self.data;
-        if d.source == SentenceSource::File && d.path.as_os_str().is_empty() {
-            return bad("data.path must name the text file for data.source = \"file\"");
-        }
+        // An empty data.path for a file is allowed here (the text preset ships
+        // without one): the run is refused when it is built.
         if d.source == SentenceSource::Grammar && !(100..=1_000_000).contains(&d.sentences) {
             return bad("data.sentences must be between 100 and 1000000");
         }

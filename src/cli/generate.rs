@@ -56,6 +56,11 @@ pub struct GenerateArgs {
 
 /// Prints the generated text (and the speed, on standard error).
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    if let Some(t) = args.temperature
+        && !(t.is_finite() && t >= 0.0)
+    {
+        bail!("--temperature must be a number ≥ 0");
+    }
     if args.prior {
         let temperature = args.temperature.unwrap_or(0.0);
         return super::sentences::prior(&args.run, args.count, temperature, args.beam, args.seed);

@@ -264,6 +264,13 @@ fn a_run_folder_alone_interpolates_and_draws_from_the_prior_on_the_command_line(
         "4",
     ]));
     assert_ne!(sampled, prior, "sampling differs from greedy");
+    let err = fails(
+        studio()
+            .arg("generate")
+            .arg(&run)
+            .args(["--prior", "--temperature=-1"]),
+    );
+    assert!(err.contains("--temperature"), "{err}");
     let err = fails(studio().arg("generate").arg(&run).args(["--prompt", "the"]));
     assert!(
         err.contains("add --prior") && err.lines().count() == 1,

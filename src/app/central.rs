@@ -48,6 +48,7 @@ impl StudioApp {
         let is_text = tools.lab == Some(LabTool::Text);
         let is_pixel = tools.lab == Some(LabTool::Pixels);
         let is_sentence = tools.lab == Some(LabTool::Sentences);
+        let is_repaint = tools.lab == Some(LabTool::Repaint);
         let has_lab = tools.lab.is_some();
         // A lab asked for before its model is loaded (e.g. `--run`) opens once it is.
         let tab = match self.tab {
@@ -73,6 +74,11 @@ impl StudioApp {
                 ui.selectable_value(&mut picked, Tab::Lab, "Sentence lab")
                     .on_hover_text(
                         "Walk from one sentence to another through the code, write sentences back, draw from the prior, move a sentence along a concept vector.",
+                    );
+            } else if is_repaint {
+                ui.selectable_value(&mut picked, Tab::Lab, "Repaint")
+                    .on_hover_text(
+                        "Repaint any picture with the trained network at its own size, and a landscape live as its sliders move.",
                     );
             } else if has_lab {
                 ui.selectable_value(&mut picked, Tab::Lab, "Latent lab")
@@ -142,6 +148,18 @@ impl StudioApp {
             }
             let key = self.text_model_key();
             self.sentence_lab
+                .ui(ui, &mut self.state.lab, key, &mut self.actions);
+            return;
+        }
+        if tab == Tab::Lab && is_repaint {
+            if self.state.run.is_none() {
+                ui.label(
+                    "Train the style network (or open a run folder) to repaint pictures with it.",
+                );
+                return;
+            }
+            let key = self.text_model_key();
+            self.repaint
                 .ui(ui, &mut self.state.lab, key, &mut self.actions);
             return;
         }

@@ -119,6 +119,23 @@ impl StudioApp {
             .run
             .as_ref()
             .map_or(&self.state.draft, |r| &r.info.spec);
+        if matches!(spec, ExperimentSpec::FastStyle(_)) {
+            if self.state.run.is_none() {
+                return self.state.say(
+                    Level::Warning,
+                    "train the style network (or open a run folder) first, then drop pictures to repaint them",
+                );
+            }
+            self.tab = Tab::Lab;
+            for path in paths {
+                let max_side = self.state.lab.repaint.max_side;
+                self.state.lab.repaint.path = path.display().to_string();
+                self.actions.push(super::actions::UiAction::Lab(
+                    super::panels::repaint::file_query(path, max_side),
+                ));
+            }
+            return;
+        }
         let lab = &self.state.lab;
         let target = match spec {
             ExperimentSpec::Autoencoder(s) if lab.map.is_some() => &s.data,

@@ -107,6 +107,8 @@ pub struct LabState {
     pub sentences: HashMap<LabSlot, crate::lab::SentenceAnswer>,
     /// The sentence lab's settings.
     pub sentence: super::panels::sentence_lab::SentenceSettings,
+    /// The Repaint tab's settings and answers.
+    pub repaint: super::panels::repaint::RepaintSettings,
     /// Pictures dropped on the window; they follow the held-out thumbnails.
     pub dropped: Vec<DroppedImage>,
     /// Held-out images to complete, for a model without a latent map (PixelCNN).
@@ -154,6 +156,7 @@ impl Default for LabState {
             text: TextSettings::default(),
             sentences: HashMap::new(),
             sentence: Default::default(),
+            repaint: Default::default(),
             dropped: Vec::new(),
             originals: Vec::new(),
             nearest: None,
@@ -345,6 +348,22 @@ impl LabState {
                 self.sentences.insert(slot, answer);
                 self.errors.remove(&slot);
             }
+            Ok(LabResult::Repainted {
+                original,
+                result,
+                seconds,
+            }) => {
+                self.generation += 1;
+                let generation = self.generation;
+                let answer = super::panels::repaint::Repainted {
+                    original,
+                    result,
+                    seconds,
+                    generation,
+                };
+                self.repaint.answered(slot, answer);
+                self.errors.remove(&slot);
+            }
             Ok(LabResult::Nearest(near)) => {
                 self.generation += 1;
                 self.nearest = Some((*near, self.generation));
@@ -368,6 +387,7 @@ impl LabState {
         self.originals.clear();
         self.nearest = None;
         self.nearest_tile = None;
+        self.repaint.answers.clear();
         self.nearest_pending = false;
         self.errors.clear();
         self.pinned = None;

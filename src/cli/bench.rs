@@ -42,6 +42,7 @@ fn bench_names() -> clap::builder::PossibleValuesParser {
             .chain(
                 super::bench_runs::BENCHES
                     .iter()
+                    .chain([&super::bench_style::BENCH])
                     .map(|(name, about)| clap::builder::PossibleValue::new(*name).help(*about)),
             ),
     )
@@ -53,7 +54,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         for b in registry::benches() {
             println!("{:<18} {}", b.name, b.about);
         }
-        for (name, about) in super::bench_runs::BENCHES {
+        for (name, about) in super::bench_runs::BENCHES
+            .iter()
+            .chain([&super::bench_style::BENCH])
+        {
             println!("{name:<18} {about}");
         }
         return Ok(());
@@ -62,6 +66,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if super::bench_runs::BENCHES.iter().any(|(n, _)| *n == name) {
         let times = super::bench_runs::run(name, args.steps.max(1), args.warmup)?;
         return report(name, 1, times);
+    }
+    if name == super::bench_style::BENCH.0 {
+        let times = super::bench_style::run(args.steps.max(1), args.warmup)?;
+        let threads = rayon::current_num_threads();
+        return report(name, threads, times);
     }
     let bench: &Bench = registry::benches()
         .find(|b| b.name == name)

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_runs;
+pub mod bench_style;
 pub mod compare;
 pub mod dataset;
 pub mod generate;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod optimise_input;
 pub mod runs;
 pub mod sentences;
+pub mod stylize_model;
 pub mod sweep;
 pub mod train;
 pub mod window;

@@ -31,9 +31,14 @@ pub struct StylizeArgs {
     /// Iterations.
     #[arg(long, default_value_t = 150)]
     pub steps: u64,
-    /// Longer side of the working picture, in pixels.
-    #[arg(long, default_value_t = 256)]
-    pub size: usize,
+    /// Longer side of the working picture, in pixels (default 256; with `--model`,
+    /// the picture's own size).
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// A run folder of a fast style transfer: its trained network repaints the
+    /// content picture in one pass (no optimisation).
+    #[arg(long, value_name = "RUN", conflicts_with_all = ["style", "weights", "from_run", "adam", "from_noise", "style_weight", "content_weight"])]
+    pub model: Option<PathBuf>,
     /// VGG16/VGG19 weights (safetensors); default: the built-in random filters.
     #[arg(long, value_name = "SAFETENSORS", conflicts_with = "from_run")]
     pub weights: Option<PathBuf>,
@@ -98,6 +103,15 @@ pub struct DreamArgs {
 
 /// Runs `stylize`.
 pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
+    if let Some(run) = &args.model {
+        return super::stylize_model::run(
+            run,
+            args.content.as_deref(),
+            &args.out,
+            args.size,
+            args.preserve_colour,
+        );
+    }
     let mut spec =
         crate::experiments::ExperimentSpec::StyleTransfer(presets::style_transfer_default()?);
     if let Some(w) = &args.weights {
@@ -113,7 +127,7 @@ pub fn stylize(args: StylizeArgs) -> anyhow::Result<()> {
         s.pictures.style = PictureSource::File(p);
     }
     s.schedule.steps = args.steps;
-    s.pictures.size = args.size;
+    s.pictures.size = args.size.unwrap_or(256);
     s.pictures.preserve_colour = args.preserve_colour;
     if let Some(w) = args.style_weight {
         s.loss.style = w;

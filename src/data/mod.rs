@@ -7,6 +7,7 @@ pub mod glyph_digits;
 pub mod idx;
 pub mod image_folder;
 pub mod image_set;
+pub mod landscapes;
 pub mod palette;
 pub mod picture_file;
 pub mod pictures;

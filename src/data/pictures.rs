@@ -102,6 +102,13 @@ pub fn read_picture(path: &Path, max_side: usize) -> Result<RgbImage, DataError>
     })
 }
 
+/// Reads a picture at its own size, scaled down only if its longer side passes
+/// `max_side` (see [`read_picture`]).
+pub fn read_picture_at_most(path: &Path, max_side: usize) -> Result<RgbImage, DataError> {
+    let own = image::image_dimensions(path).map_or(max_side, |(w, h)| w.max(h) as usize);
+    read_picture(path, own.min(max_side))
+}
+
 /// `image` resized to exactly `width` × `height`.
 pub fn resize(image: &RgbImage, width: usize, height: usize) -> RgbImage {
     if image.width == width && image.height == height {
@@ -132,50 +139,10 @@ pub fn digit(d: u8, side: usize) -> RgbImage {
     RgbImage::from_channels(set.image(0), side, side, 1)
 }
 
-/// A landscape: sky, sun, two ranges of hills, a lake and a house, at any size.
+/// The studio's landscape: sky, sun, two ranges of hills, a lake and a house, at
+/// any size (others: [`super::landscapes::LandscapeParams`]).
 pub fn landscape(width: usize, height: usize) -> RgbImage {
-    let (wf, hf) = (width as f32, height as f32);
-    let mut pixels = Vec::with_capacity(width * height * 3);
-    for y in 0..height {
-        for x in 0..width {
-            let (u, v) = (x as f32 / wf, y as f32 / hf);
-            let far = 0.52 + 0.08 * (u * 7.0).sin() + 0.04 * (u * 17.0 + 1.0).sin();
-            let near = 0.68 + 0.06 * (u * 4.0 + 2.0).cos();
-            let sun = ((u - 0.72).powi(2) + (v - 0.22).powi(2) * (hf / wf).powi(2)).sqrt();
-            let house = (0.22..0.36).contains(&u) && (0.62..0.76).contains(&v);
-            let roof = v < 0.62 && v > 0.52 && (u - 0.29).abs() < (v - 0.52) * 0.8;
-            let window = (0.25..0.28).contains(&u) && (0.65..0.69).contains(&v);
-            let c: [f32; 3] = if window {
-                [250.0, 220.0, 120.0]
-            } else if house {
-                [200.0, 190.0, 170.0]
-            } else if roof {
-                [150.0, 50.0, 40.0]
-            } else if v > 0.84 {
-                let ripple = 10.0 * (v * 120.0 + (u * 9.0).sin() * 3.0).sin();
-                [60.0 + ripple, 110.0 + ripple, 170.0 + ripple]
-            } else if v > near {
-                [70.0, 130.0 - 60.0 * (v - near), 50.0]
-            } else if v > far {
-                [90.0, 120.0, 110.0 + 40.0 * (v - far)]
-            } else if sun < 0.07 {
-                [255.0, 210.0, 90.0]
-            } else {
-                let glow = (0.25 - sun).max(0.0) * 200.0;
-                [
-                    110.0 + 120.0 * v + glow,
-                    160.0 + 60.0 * v + glow * 0.6,
-                    235.0,
-                ]
-            };
-            pixels.extend(c.map(|k| k.clamp(0.0, 255.0) as u8));
-        }
-    }
-    RgbImage {
-        width,
-        height,
-        pixels,
-    }
+    super::landscapes::LandscapeParams::default().draw(width, height)
 }
 
 /// A stained-glass mosaic: Voronoi cells of saturated colours, each with a little

@@ -51,6 +51,8 @@ spec::architectures! {
     independent_pixels: IndependentPixels(IndependentPixelsSpec) = "independent_pixels";
     /// Neural style transfer: a picture repainted in the style of another.
     style_transfer: StyleTransfer(StyleTransferSpec) = "style_transfer";
+    /// Fast style transfer: a network trained to repaint any picture in one style.
+    fast_style: FastStyle(FastStyleSpec) = "fast_style";
     /// DeepDream: a picture whose chosen features are amplified.
     deep_dream: DeepDream(DeepDreamSpec) = "deep_dream";
     /// A sentence VAE: sentences as a latent space.

@@ -91,6 +91,8 @@ pub enum LabTool {
     Pixels,
     /// Sentences: homotopies, reconstructions, prior samples, concept vectors.
     Sentences,
+    /// Repaint: any picture through a trained style network, and a live landscape.
+    Repaint,
 }
 
 /// What the window offers for an architecture besides its settings.

@@ -6,6 +6,7 @@
 pub mod flow;
 pub mod latent_math;
 pub mod query;
+pub mod repaint;
 pub mod sentences;
 
 pub use latent_math::{LatentBasis, lerp, slerp};
@@ -14,4 +15,5 @@ pub use query::{
     LatentQuery, NearImage, NearestImages, PixelQuery, PixelRect, Selection, TextQuery,
     TextRequest,
 };
+pub use repaint::StylizeQuery;
 pub use sentences::{SentenceAnswer, SentenceLine, SentenceQuery};

@@ -38,6 +38,10 @@ pub enum LabSlot {
     Nearest,
     /// A typed sentence written back from its code.
     Reconstruct,
+    /// A picture repainted by a style network.
+    Repaint,
+    /// The live view: a landscape repainted as its sliders move.
+    Live,
 }
 
 /// An image the lab works on.
@@ -70,6 +74,8 @@ pub enum LabQuery {
     Pixels(PixelQuery),
     /// The sentence lab (a sentence VAE).
     Sentences(super::SentenceQuery),
+    /// The Repaint tab (a fast style transfer's network).
+    Stylize(super::StylizeQuery),
     /// The training images nearest a generated image, by the quality classifier's
     /// features and by pixels: is the sample new, or a copy?
     Nearest {
@@ -194,6 +200,7 @@ impl LabQuery {
                 super::SentenceQuery::Prior { .. } => LabSlot::Prior,
                 super::SentenceQuery::Concept { .. } => LabSlot::Concept,
             },
+            LabQuery::Stylize(q) => q.slot(),
             LabQuery::Nearest { .. } => LabSlot::Nearest,
         }
     }
@@ -339,6 +346,15 @@ pub enum LabResult {
     Nearest(Box<NearestImages>),
     /// A sentence VAE's answer.
     Sentences(super::SentenceAnswer),
+    /// A picture and its repainting.
+    Repainted {
+        /// The picture as read or drawn.
+        original: RgbImage,
+        /// The network's repainting, the same size.
+        result: RgbImage,
+        /// Seconds the forward pass took.
+        seconds: f64,
+    },
 }
 
 /// A sample beside its nearest training images.

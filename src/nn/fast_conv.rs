@@ -302,13 +302,17 @@ impl Conv2dOp {
         let ConvGeometry { stride, padding } = self.g;
         let (_, _, h, wd) = self.layouts.input.dims(x.shape())?;
         let (_, _, k, _) = w.dims4()?;
-        let (_, _, oh, _) = self.layouts.output.dims(grad.shape())?;
+        let (_, _, oh, ow) = self.layouts.output.dims(grad.shape())?;
         // Each gradient only where its input asks for one (data, a detached image, a
         // frozen or detached kernel).
         let dx = if x.track_op() {
             // The input gradient is the transposed convolution of the output gradient;
-            // the output padding restores rows the strided forward dropped.
-            let op = h + 2 * padding - k - (oh - 1) * stride;
+            // the output padding restores rows (and columns) the strided forward
+            // dropped; one padding serves both, and what one side gets too many is
+            // cropped.
+            let op_h = h + 2 * padding - k - (oh - 1) * stride;
+            let op_w = wd + 2 * padding - k - (ow - 1) * stride;
+            let op = op_h.max(op_w);
             let reversed = self.layouts.reversed();
             let dx = conv_transpose(grad, w, None, self.g, op, reversed, None)?;
             Some(crop(dx, self.layouts.input, h, wd)?)

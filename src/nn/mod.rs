@@ -17,6 +17,7 @@ pub mod gaussian;
 pub mod grad_clip;
 pub mod gradient_penalty;
 pub mod gram;
+pub mod instance_norm;
 pub mod iwae;
 pub(crate) mod kernels;
 pub mod lbfgs;

@@ -67,6 +67,32 @@ fn conv2d_matches_candle_in_value_and_gradients() {
     }
 }
 
+/// A strided convolution over a picture whose height and width leave different
+/// remainders (7 × 6, kernel 3, stride 2): the input gradient has the input's shape
+/// and matches finite differences in f64. (candle's own conv2d backward fails here:
+/// its gradient is a column short.)
+#[test]
+fn a_strided_convolution_of_a_non_square_picture_gets_its_whole_input_gradient() {
+    let (b, ci, co, h, w) = (1, 2, 2, 7, 6);
+    let x = Var::from_tensor(&seq(b * ci * h * w, 0.1, DType::F64, &[b, ci, h, w])).expect("x");
+    let k = seq(co * ci * 9, 0.7, DType::F64, &[co, ci, 3, 3]);
+    let g = ConvGeometry {
+        stride: 2,
+        padding: 1,
+    };
+    let loss = || {
+        conv2d(&x, &k, g)
+            .and_then(|y| y.sqr())
+            .and_then(|y| y.sum_all())
+            .expect("loss")
+    };
+    assert_eq!(conv2d(&x, &k, g).expect("y").dims(), [b, co, 4, 3]);
+    let grads = loss().backward().expect("bwd");
+    let dx = grads.get(&x).expect("dx");
+    assert_eq!(dx.dims(), [b, ci, h, w]);
+    check_fd(&x, dx, &|| loss().to_scalar::<f64>().expect("s"));
+}
+
 fn b_dims(v: &Var) -> Vec<usize> {
     v.dims().to_vec()
 }

@@ -16,6 +16,7 @@ mod common;
 mod data_loaders;
 mod dialogs;
 mod fast_conv;
+mod fast_style;
 mod faults;
 mod fonts;
 mod front_door;

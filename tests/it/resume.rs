@@ -254,3 +254,22 @@ fn the_sentence_vae_resumes_exactly_in_its_order_dropout_and_noise() {
         4,
     );
 }
+
+#[test]
+fn the_fast_style_network_resumes_exactly() {
+    resumes_exactly(
+        preset(
+            "fast_style_mosaic.toml",
+            &[
+                "content.size=40",
+                "content.count=8",
+                "compare.pictures=0",
+                "content.held_out=1",
+                "model.width=4",
+                "model.blocks=1",
+                "train.batch_size=2",
+            ],
+        ),
+        3,
+    );
+}

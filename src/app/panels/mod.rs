@@ -31,6 +31,7 @@ pub mod picture_inputs;
 pub mod pixel_cnn_setup;
 pub mod pixel_draw;
 pub mod pixel_region;
+pub mod repaint;
 pub mod run_controls;
 pub mod run_details;
 pub mod run_progress;

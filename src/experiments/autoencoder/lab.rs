@@ -83,6 +83,9 @@ pub(super) fn answer(ae: &Autoencoder, query: &LabQuery) -> Result<LabResult> {
         LabQuery::Sentences(_) => Err(StudioError::Spec(
             "an image autoencoder has no sentences".into(),
         )),
+        LabQuery::Stylize(_) => Err(StudioError::Spec(
+            "an autoencoder does not repaint pictures".into(),
+        )),
         // Answered by the experiment itself (it holds the quality probe).
         LabQuery::Nearest { .. } => Err(StudioError::Spec(
             "the nearest training images are found by the experiment".into(),

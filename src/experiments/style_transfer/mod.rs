@@ -5,6 +5,7 @@
 
 mod card;
 pub mod entry;
+pub mod losses;
 pub mod spec;
 
 pub use entry::ARCHITECTURE;
@@ -21,13 +22,12 @@ pub use spec::{
     StyleTransferSpec,
 };
 
-use super::canvas::{preserve_colour, to_image, to_tensor, total_variation};
+use super::canvas::{preserve_colour, to_image, to_tensor};
+use losses::{Losses, Perceptual};
 use super::live::not_live;
 use super::registry::wrong_architecture;
 use super::{Experiment, ExperimentSpec, Metrics, StepPart, TrainState};
 use crate::data::pictures::resize;
-use crate::features::FeatureNet;
-use crate::nn::gram::gram;
 use crate::nn::lbfgs::Lbfgs;
 use crate::nn::optim::{Optim, OptimizerKind};
 use crate::view::{ImageGrid, RgbImage, View};
@@ -39,24 +39,15 @@ const PIXELS: &str = "pixels";
 /// A style transfer in progress.
 pub struct StyleTransfer {
     spec: StyleTransferSpec,
-    net: FeatureNet,
+    perceptual: Perceptual,
     content: RgbImage,
     /// The style picture at the content's size, for the view.
     style_shown: RgbImage,
     content_target: Tensor,
-    style_targets: Vec<Tensor>,
-    /// Content layer, then the style layers.
-    wanted: Vec<String>,
     pixels: Var,
     adam: Optim,
     lbfgs: Lbfgs,
     /// The weighted loss terms at the current picture: content, style, TV.
-    terms: [f64; 3],
-}
-
-/// The three weighted terms and their sum (a differentiable scalar).
-struct Losses {
-    total: Tensor,
     terms: [f64; 3],
 }
 
@@ -82,39 +73,24 @@ impl StyleTransfer {
             &format!("style transfer at {size} px"),
             "lower pictures.size (--size)",
         )?;
-        let net = super::feature_choice::load(&spec.network, device)?;
-        let names = net.layer_names();
-        for layer in std::iter::once(&spec.layers.content).chain(&spec.layers.style) {
-            if !names.contains(layer) {
-                return Err(StudioError::Spec(format!(
-                    "{} has no layer {layer} (it has {})",
-                    net.description,
-                    names.join(", ")
-                )));
-            }
-        }
-        let size = spec.pictures.size;
         let content = spec.pictures.content.load(size)?;
         let style = spec.pictures.style.load(size)?;
-        let style_shown = resize(&style, content.width, content.height);
-        let mut wanted = vec![spec.layers.content.clone()];
-        wanted.extend(spec.layers.style.iter().cloned());
+        Self::from_pictures(spec, content, &style, device)
+    }
+
+    /// A transfer of `content` in the style of `style` (already at their working
+    /// size), the rest as `spec` says (its pictures are not read).
+    pub fn from_pictures(
+        spec: StyleTransferSpec,
+        content: RgbImage,
+        style: &RgbImage,
+        device: &Device,
+    ) -> Result<Self> {
+        let net = super::feature_choice::load(&spec.network, device)?;
+        let style_shown = resize(style, content.width, content.height);
+        let perceptual = Perceptual::new(net, spec.layers.clone(), style, device)?;
         let content_t = to_tensor(&content, device)?;
-        let content_target = net
-            .forward(&content_t, &wanted[..1])?
-            .remove(&spec.layers.content)
-            .ok_or_else(|| StudioError::Spec("the content layer gave nothing".into()))?
-            .detach();
-        let style_features = net.forward(&to_tensor(&style, device)?, &wanted[1..])?;
-        let style_targets = spec
-            .layers
-            .style
-            .iter()
-            .map(|l| match style_features.get(l) {
-                Some(f) => Ok(gram(f)?.detach()),
-                None => Err(StudioError::Spec(format!("style layer {l} gave nothing"))),
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let content_target = perceptual.content_target(&content_t)?;
         let start = match spec.optimise.start {
             StartFrom::Content => content_t,
             StartFrom::Noise => {
@@ -134,12 +110,10 @@ impl StyleTransfer {
         )?;
         let mut me = Self {
             spec,
-            net,
+            perceptual,
             content,
             style_shown,
             content_target,
-            style_targets,
-            wanted,
             pixels,
             adam,
             lbfgs: Lbfgs::new(10, 0.05),
@@ -151,39 +125,7 @@ impl StyleTransfer {
 
     /// The losses at picture `x` `[1, 3, h, w]`.
     fn losses(&self, x: &Tensor) -> Result<Losses> {
-        let features = self.net.forward(x, &self.wanted)?;
-        let get = |l: &String| {
-            features
-                .get(l)
-                .ok_or_else(|| StudioError::Spec(format!("layer {l} gave nothing")))
-        };
-        let w = self.spec.loss;
-        let content = (get(&self.spec.layers.content)? - &self.content_target)?
-            .sqr()?
-            .mean_all()?;
-        let mut style = Tensor::zeros((), candle_core::DType::F32, x.device())?;
-        for ((layer, weight), target) in self
-            .spec
-            .layers
-            .style
-            .iter()
-            .zip(&self.spec.layers.style_weights)
-            .zip(&self.style_targets)
-        {
-            let g = gram(get(layer)?)?;
-            style = (style + ((g - target)?.sqr()?.mean_all()? * *weight)?)?;
-        }
-        let tv = total_variation(x)?;
-        let content = (content * w.content)?;
-        let style = (style * w.style)?;
-        let tv = (tv * w.tv)?;
-        let terms = [
-            content.to_scalar::<f32>()? as f64,
-            style.to_scalar::<f32>()? as f64,
-            tv.to_scalar::<f32>()? as f64,
-        ];
-        let total = ((content + style)? + tv)?;
-        Ok(Losses { total, terms })
+        self.perceptual.losses(x, &self.content_target, self.spec.loss)
     }
 
     /// One Adam update of the pixels, kept in [0, 1].
@@ -246,9 +188,22 @@ impl StyleTransfer {
         })
     }
 
+    /// The weighted content, style and TV losses of the picture now.
+    pub fn terms(&self) -> [f64; 3] {
+        self.terms
+    }
+
+    /// One iteration of the spec's optimiser.
+    pub fn iterate(&mut self) -> Result<()> {
+        match self.spec.optimise.optimiser {
+            PixelOptimiser::Adam => self.adam_step(),
+            PixelOptimiser::Lbfgs => self.lbfgs_step(),
+        }
+    }
+
     /// What the feature network is.
     pub fn network(&self) -> &str {
-        &self.net.description
+        &self.perceptual.net.description
     }
 
     /// Width and height of the working picture.
@@ -267,10 +222,7 @@ impl Experiment for StyleTransfer {
     }
 
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
-        match self.spec.optimise.optimiser {
-            PixelOptimiser::Adam => self.adam_step()?,
-            PixelOptimiser::Lbfgs => self.lbfgs_step()?,
-        }
+        self.iterate()?;
         let [c, s, tv] = self.terms;
         Ok(vec![
             ("content_loss", c),

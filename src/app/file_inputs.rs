@@ -120,11 +120,11 @@ impl StudioApp {
             .as_ref()
             .map_or(&self.state.draft, |r| &r.info.spec);
         if matches!(spec, ExperimentSpec::FastStyle(_)) {
-            if self.state.run.is_none() {
-                return self.state.say(
-                    Level::Warning,
-                    "train the style network (or open a run folder) first, then drop pictures to repaint them",
-                );
+            // With a network at hand, on its Repaint tab or while it trains: repaint.
+            let repaint =
+                self.state.run.is_some() && (self.tab == Tab::Lab || self.state.is_active());
+            if !repaint {
+                return self.fast_style_inputs(paths);
             }
             self.tab = Tab::Lab;
             for path in paths {
@@ -154,6 +154,43 @@ impl StudioApp {
             .load_pictures(paths, size, channels, waker(&self.wake));
     }
 
+    /// Files dropped on a fast style transfer's setup: weights become the feature
+    /// network, a picture the style, anything else the folder of content pictures
+    /// (checked when the run starts; nothing is read here).
+    fn fast_style_inputs(&mut self, paths: Vec<PathBuf>) {
+        if self.state.is_active() {
+            return;
+        }
+        for path in paths {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            match ext.as_deref() {
+                Some("safetensors") => {
+                    self.dialogs
+                        .choose_input(InputRole::Weights, Some(path), waker(&self.wake))
+                }
+                Some("png" | "jpg" | "jpeg" | "gif") => {
+                    self.dialogs
+                        .choose_input(InputRole::Style, Some(path), waker(&self.wake))
+                }
+                _ => {
+                    if let ExperimentSpec::FastStyle(s) = &mut self.state.draft {
+                        s.content.source =
+                            crate::experiments::fast_style::ContentSource::Folder(path.clone());
+                    }
+                    self.state.say(
+                        Level::Info,
+                        format!(
+                            "the next run learns from the pictures in {}",
+                            path.display()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// A checked picture or weights file becomes part of the draft; a bad one is
     /// reported and changes nothing.
     pub(super) fn on_input_chosen(
@@ -179,6 +216,10 @@ impl StudioApp {
             }
             (ExperimentSpec::StyleTransfer(s), InputRole::Style, InputCheck::Picture(t)) => {
                 s.pictures.style = file;
+                self.state.input_thumbs.insert(role, t);
+            }
+            (ExperimentSpec::FastStyle(s), InputRole::Style, InputCheck::Picture(t)) => {
+                s.style = file;
                 self.state.input_thumbs.insert(role, t);
             }
             (ExperimentSpec::DeepDream(s), InputRole::Dream, InputCheck::Picture(t)) => {

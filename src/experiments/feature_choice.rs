@@ -54,6 +54,12 @@ fn set_network(
             s.layers.style = style.to_vec();
             s.layers.style_weights = vec![1.0; style.len()];
         }
+        ExperimentSpec::FastStyle(s) => {
+            s.network = network;
+            s.layers.content = content.into();
+            s.layers.style = style.to_vec();
+            s.layers.style_weights = vec![1.0; style.len()];
+        }
         ExperimentSpec::DeepDream(d) => {
             d.network = network;
             d.dream.layer = dream.into();

@@ -68,6 +68,19 @@ fn a_small_network_learns_the_style_on_held_out_pictures() {
         panic!("a gallery");
     };
     assert_eq!((grid.cols, grid.rows), (3, 2));
+    // A run reopened from its checkpoint shows the same optimised picture without
+    // optimising again.
+    let mut reopened = experiments::build(&small_spec(), &Device::Cpu).expect("build");
+    let tensors: std::collections::HashMap<_, _> = exp.tensors().into_iter().collect();
+    reopened.load_tensors(&tensors).expect("weights");
+    reopened
+        .load_train_state(&exp.train_state().expect("state"))
+        .expect("state");
+    let latent_studio::view::View::Images(again) = reopened.view(120).expect("view") else {
+        panic!("a gallery");
+    };
+    assert_eq!(again.tile_image(2), grid.tile_image(2));
+    assert_eq!(again.tile_image(1), grid.tile_image(1));
 }
 
 #[test]

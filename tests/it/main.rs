@@ -33,6 +33,7 @@ mod sentence_vae;
 mod side_tasks;
 mod ui;
 mod ui_branch;
+mod ui_fast_style;
 mod ui_instrument;
 mod ui_model;
 mod ui_runs;

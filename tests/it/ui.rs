@@ -471,7 +471,7 @@ fn the_pixelcnn_draws_pixel_by_pixel_and_completes_half_an_image() {
 
 /// A file dropped on the window, as the integration would hand it over.
 #[derive(Debug)]
-struct Dropped(PathBuf);
+pub(crate) struct Dropped(pub(crate) PathBuf);
 
 impl egui::DroppedFile for Dropped {
     fn path(&self) -> &std::path::Path {

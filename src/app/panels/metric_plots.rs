@@ -28,6 +28,27 @@ const GROUPS: &[Group] = &[
         log10: true,
     },
     Group {
+        title: "Held-out pictures: the network against optimised pixels (log scale)",
+        metrics: &[
+            ("val_content_loss", "network: content"),
+            ("val_style_loss", "network: style"),
+            ("val_tv_loss", "network: total variation"),
+            ("optimised_content_loss", "optimised pixels: content"),
+            ("optimised_style_loss", "optimised pixels: style"),
+        ],
+        tip: "The weighted losses of the network's repaintings of held-out pictures, and of the same pictures repainted the slow way (their pixels optimised by L-BFGS, once): the network's style falls towards the optimised one's as it learns, in one pass instead of a minute.",
+        log10: true,
+    },
+    Group {
+        title: "Network ÷ optimised (held-out, log scale)",
+        metrics: &[
+            ("style_vs_optimised", "style loss ratio"),
+            ("content_vs_optimised", "content loss ratio"),
+        ],
+        tip: "The network's held-out losses divided by the optimised pictures' (on the pictures both repainted): 1 means the one-pass network repaints as well as a minute of optimisation.",
+        log10: true,
+    },
+    Group {
         title: "DeepDream objective",
         metrics: &[("activation", "½ mean square of the chosen activations")],
         tip: "What gradient ascent raises; it jumps at each new octave, where the picture is larger.",

@@ -8,6 +8,7 @@ pub mod char_lstm_setup;
 pub mod dataset_browser;
 pub mod declared_settings;
 pub mod deep_dream_setup;
+pub mod fast_style_setup;
 pub mod gallery;
 pub mod gallery_nearest;
 pub mod gan2d_canvas;

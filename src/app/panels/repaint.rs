@@ -117,7 +117,7 @@ impl RepaintPage {
             width: s.width,
         });
         ask_if_new(&mut self.asked, model_key, live, actions);
-        let side = ((ui.available_width() - 40.0) / 4.0).clamp(120.0, 420.0);
+        let side = ((ui.available_width() - 30.0) / 2.0).clamp(120.0, 420.0);
         egui::ScrollArea::vertical()
             .id_salt("repaint")
             .auto_shrink([false, false])
@@ -189,22 +189,28 @@ impl RepaintPage {
                 .on_hover_text("The sun crosses the sky by itself: a new frame as soon as the last one is painted.");
         });
         let p = &mut s.live;
-        ui.horizontal_wrapped(|ui| {
-            let slider = |ui: &mut egui::Ui,
-                          v: &mut f32,
-                          range: std::ops::RangeInclusive<f32>,
-                          label: &str| {
-                ui.add(egui::Slider::new(v, range).text(label).fixed_decimals(2));
-            };
-            slider(ui, &mut p.sun_x, 0.0..=1.0, "sun across");
-            slider(ui, &mut p.sun_y, 0.0..=0.6, "sun height");
-            slider(ui, &mut p.far, 0.3..=0.7, "far hills");
-            slider(ui, &mut p.far_waves, 0.0..=0.2, "waves");
-            slider(ui, &mut p.near, 0.5..=0.9, "near hills");
-            slider(ui, &mut p.house_x, 0.0..=0.85, "house");
-            slider(ui, &mut p.lake, 0.6..=1.0, "lake");
-            slider(ui, &mut p.dusk, 0.0..=1.0, "dusk");
-        });
+        let sliders: [(&str, &mut f32, std::ops::RangeInclusive<f32>); 8] = [
+            ("sun across", &mut p.sun_x, 0.0..=1.0),
+            ("sun height", &mut p.sun_y, 0.0..=0.6),
+            ("far hills", &mut p.far, 0.3..=0.7),
+            ("their waves", &mut p.far_waves, 0.0..=0.2),
+            ("near hills", &mut p.near, 0.5..=0.9),
+            ("house", &mut p.house_x, 0.0..=0.85),
+            ("lake", &mut p.lake, 0.6..=1.0),
+            ("dusk", &mut p.dusk, 0.0..=1.0),
+        ];
+        egui::Grid::new("live-sliders")
+            .num_columns(8)
+            .spacing([8.0, 4.0])
+            .show(ui, |ui| {
+                for (i, (label, value, range)) in sliders.into_iter().enumerate() {
+                    ui.label(label);
+                    ui.add(egui::Slider::new(value, range).fixed_decimals(2));
+                    if i % 4 == 3 {
+                        ui.end_row();
+                    }
+                }
+            });
         if let Some(e) = lab.errors.get(&LabSlot::Live) {
             ui.colored_label(theme::ERROR, e);
         }

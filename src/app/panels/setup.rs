@@ -70,6 +70,7 @@ fn fixed_panel(architecture: &str) -> Option<FixedPanel> {
         "char_lstm" => char_lstm_setup::fixed_ui,
         "pixel_cnn" => pixel_cnn_setup::fixed_ui,
         "style_transfer" => style_transfer_setup::fixed_ui,
+        "fast_style" => super::fast_style_setup::fixed_ui,
         "deep_dream" => deep_dream_setup::fixed_ui,
         "sentence_vae" => super::sentence_vae_setup::fixed_ui,
         _ => return None,

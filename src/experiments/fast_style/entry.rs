@@ -83,7 +83,7 @@ pub const ARCHITECTURE: Architecture = Architecture {
     ],
     benches: &[Bench {
         name: "fast-style-train",
-        about: "the fast style transfer's training step: 4 landscapes of 128 × 96 through the transformation network (width 16, 3 blocks) and the built-in feature network, with the backward",
+        about: "the fast style transfer's training step: 4 landscapes of 128 × 96 through the transformation network (width 16, 2 residual blocks) and the built-in feature network, with the backward",
         sampling: false,
         spec: fast_style_bench,
     }],

@@ -35,6 +35,10 @@ use crate::nn::rng::SeededRng;
 use crate::view::{ImageGrid, RgbImage, View};
 use content::ContentSet;
 
+/// The training state's names for the optimised comparison.
+const OPTIMISED_TERMS: &str = "optimised.terms";
+const OPTIMISED_PICTURES: &str = "optimised.pictures";
+
 /// A held-out picture's optimised repainting and its weighted losses.
 struct Optimised {
     picture: RgbImage,
@@ -315,10 +319,33 @@ impl Experiment for FastStyle {
     }
 
     fn train_state(&self) -> Result<TrainState> {
-        TrainState::of_one_model(&self.rng, &self.adam, self.steps, &self.cadence)
+        let mut state = TrainState::of_one_model(&self.rng, &self.adam, self.steps, &self.cadence)?;
+        // The optimised comparison took a while: a continued or reopened run keeps it.
+        let terms = self.optimised.as_ref().map(|o| o.iter().map(|p| p.terms).collect::<Vec<_>>());
+        state.put(OPTIMISED_TERMS, &terms)?;
+        if let Some(o) = self.optimised.as_ref().filter(|o| !o.is_empty()) {
+            let pictures: Vec<RgbImage> = o.iter().map(|p| p.picture.clone()).collect();
+            state.put_tensor(OPTIMISED_PICTURES, &content::stack(&pictures, &Device::Cpu)?)?;
+        }
+        Ok(state)
     }
 
     fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
-        state.restore_one_model(&mut self.rng, &mut self.adam, &mut self.steps, &mut self.cadence)
+        state.restore_one_model(&mut self.rng, &mut self.adam, &mut self.steps, &mut self.cadence)?;
+        // Without the comparison (an earlier version's checkpoint) it is made again.
+        let terms: Option<Vec<[f64; 3]>> = state.get(OPTIMISED_TERMS).ok().flatten();
+        self.optimised = match terms {
+            Some(terms) if !terms.is_empty() => {
+                let (w, h) = (self.spec.content.size, self.spec.height());
+                let t = state.tensor(OPTIMISED_PICTURES, &[terms.len(), 3, h, w])?;
+                let pictures = (0..terms.len())
+                    .map(|i| to_image(&t.narrow(0, i, 1)?))
+                    .collect::<Result<Vec<_>>>()?;
+                let kept = pictures.into_iter().zip(terms);
+                Some(kept.map(|(picture, terms)| Optimised { picture, terms }).collect())
+            }
+            other => other.map(|_| Vec::new()),
+        };
+        Ok(())
     }
 }

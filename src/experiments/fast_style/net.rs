@@ -3,7 +3,8 @@
 //! residual blocks there, two resize-convolutions up (nearest-neighbour doubling,
 //! cropped to the size on the way down, then a 3 × 3 convolution: no transposed
 //! convolution, so no checkerboard), and a 5 × 5 convolution to RGB squashed into
-//! [0, 1]. Instance norm after every convolution but the last. Any picture size
+//! [0, 1]. Instance norm after every convolution but the last; each convolution
+//! pads by repeating the edge pixels (zeros would paint a frame). Any picture size
 //! comes out the size it went in.
 
 use candle_core::{Device, Tensor};
@@ -85,6 +86,8 @@ pub fn plan(shape: TransformShape) -> Vec<PlannedConv> {
 /// A convolution with its norm.
 struct Layer {
     conv: Conv,
+    /// Rows and columns repeated at each edge before the convolution.
+    pad: usize,
     norm: Option<InstanceNorm>,
     upsample: bool,
 }
@@ -119,9 +122,10 @@ impl TransformNet {
         let layers = plan(shape)
             .into_iter()
             .map(|p| {
-                let padding = p.k / 2;
+                // Padded by repeating the edge, not with zeros: a zero border reads
+                // as an edge to the style loss, which paints stripes along it.
                 let conv = Conv::pytorch_init(
-                    params, &p.name, p.c_in, p.c_out, p.k, p.stride, padding, rng, device,
+                    params, &p.name, p.c_in, p.c_out, p.k, p.stride, 0, rng, device,
                 )?;
                 let norm = if p.norm {
                     Some(InstanceNorm::new(params, &format!("{}.norm", p.name), p.c_out, device)?)
@@ -130,6 +134,7 @@ impl TransformNet {
                 };
                 Ok(Layer {
                     conv,
+                    pad: p.k / 2,
                     norm,
                     upsample: p.upsample,
                 })
@@ -147,6 +152,8 @@ impl TransformNet {
             (true, Some((h, w))) => upsample_to(x, h, w)?,
             _ => x.clone(),
         };
+        let (p, x) = (layer.pad, x);
+        let x = x.pad_with_same(2, p, p)?.pad_with_same(3, p, p)?;
         let y = layer.conv.forward(&x)?;
         match &layer.norm {
             Some(norm) => norm.forward(&y, relu),

@@ -8,6 +8,7 @@ use crate::experiments::registry::{
     Architecture, Bench, Better, Headline, LabTool, Preset, SampleKind, Setting, SettingKind,
     Tools, wrong_architecture,
 };
+use crate::experiments::style_transfer::entry::weight;
 use crate::experiments::working_memory::{WorkingMemory, times};
 
 /// The fast style transfer in the registry.
@@ -88,20 +89,6 @@ pub const ARCHITECTURE: Architecture = Architecture {
         spec: fast_style_bench,
     }],
 };
-
-/// A loss weight, live, on a logarithmic scale from 0.
-const fn weight(key: &'static str, label: &'static str, tip: &'static str) -> Setting {
-    Setting::live(
-        key,
-        label,
-        tip,
-        SettingKind::Float {
-            min: 0.0,
-            max: 100_000.0,
-            log: true,
-        },
-    )
-}
 
 fn fast_style_bench() -> Result<ExperimentSpec> {
     ARCHITECTURE.presets[0].with(&["compare.pictures=0"])

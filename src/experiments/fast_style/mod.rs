@@ -215,13 +215,7 @@ impl Experiment for FastStyle {
         let grads = losses.total.backward()?;
         self.adam.step(&grads)?;
         self.steps += 1;
-        let [c, s, tv] = losses.terms;
-        Ok(vec![
-            ("content_loss", c),
-            ("style_loss", s),
-            ("tv_loss", tv),
-            ("total_loss", c + s + tv),
-        ])
+        Ok(losses.metrics())
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {

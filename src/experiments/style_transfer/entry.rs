@@ -79,8 +79,8 @@ pub const ARCHITECTURE: Architecture = Architecture {
     ],
 };
 
-/// A loss weight, live, on a logarithmic scale from 0.
-const fn weight(key: &'static str, label: &'static str, tip: &'static str) -> Setting {
+/// A loss weight, live, on a logarithmic scale from 0 (the fast transfer's too).
+pub(crate) const fn weight(key: &'static str, label: &'static str, tip: &'static str) -> Setting {
     Setting::live(
         key,
         label,

@@ -19,6 +19,24 @@ pub struct Losses {
     pub terms: [f64; 3],
 }
 
+impl Losses {
+    /// The four training metrics: content, style, TV and their sum.
+    pub fn metrics(&self) -> crate::experiments::Metrics {
+        let [c, s, tv] = self.terms;
+        metrics(c, s, tv)
+    }
+}
+
+/// Content, style and TV terms as the metrics both transfers report.
+pub fn metrics(content: f64, style: f64, tv: f64) -> crate::experiments::Metrics {
+    vec![
+        ("content_loss", content),
+        ("style_loss", style),
+        ("tv_loss", tv),
+        ("total_loss", content + style + tv),
+    ]
+}
+
 /// What the losses compare with: the frozen network, its layers and the style
 /// picture's Gram matrices.
 pub struct Perceptual {

@@ -224,12 +224,7 @@ impl Experiment for StyleTransfer {
     fn step(&mut self, _part: StepPart) -> Result<Metrics> {
         self.iterate()?;
         let [c, s, tv] = self.terms;
-        Ok(vec![
-            ("content_loss", c),
-            ("style_loss", s),
-            ("tv_loss", tv),
-            ("total_loss", c + s + tv),
-        ])
+        Ok(losses::metrics(c, s, tv))
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {

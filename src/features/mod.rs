@@ -83,6 +83,7 @@ pub enum Act {
 }
 
 /// One stage of a feature network.
+#[derive(Clone)]
 enum Stage {
     /// A convolution and its non-linearity; its output is named.
     Conv {
@@ -96,7 +97,8 @@ enum Stage {
     Pool,
 }
 
-/// A frozen feature network.
+/// A frozen feature network (a clone shares its weights).
+#[derive(Clone)]
 pub struct FeatureNet {
     stages: Vec<Stage>,
     pooling: Pooling,

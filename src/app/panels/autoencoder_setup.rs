@@ -5,7 +5,6 @@ use crate::app::state::AppState;
 use crate::experiments::ExperimentSpec;
 use crate::experiments::autoencoder::spec::{AutoencoderKind, Reconstruction};
 use crate::experiments::image_data::DataSource;
-use crate::nn::lr_schedule::LrDecay;
 
 use super::{binarize_row, seed_rows};
 
@@ -104,17 +103,13 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, _actions: &mut Actions)
             .on_hover_text("Images per update.");
         ui.end_row();
 
-        ui.label("Rate schedule");
-        ui.horizontal(|ui| {
-            let t = &mut spec.train;
-            ui.add(egui::DragValue::new(&mut t.lr_warmup).range(0..=100_000).prefix("warm-up ").suffix(" steps"))
-                .on_hover_text("Steps over which the learning rate rises from zero to its set value (0 = none).");
-            for decay in [LrDecay::Constant, LrDecay::Cosine, LrDecay::Linear] {
-                ui.radio_value(&mut t.lr_decay, decay, decay.label())
-                    .on_hover_text("After the warm-up: held, or brought down to zero by the run's last step (along a half cosine or a line). A decay settles the weights at the end: more nats per minute.");
-            }
-        });
-        ui.end_row();
+        let t = &mut spec.train;
+        seed_rows::rate_schedule_row(
+            ui,
+            &mut t.lr_warmup,
+            &mut t.lr_decay,
+            "After the warm-up: held, or brought down to zero by the run's last step (along a half cosine or a line). A decay settles the weights at the end: more nats per minute.",
+        );
 
         seed_rows::seed_and_steps_rows(ui, &mut spec.seed, &mut spec.schedule.steps, "How many batches the run lasts.");
     });

@@ -83,10 +83,19 @@ pub fn fixed_ui(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) 
                 .on_hover_text("Channels of the first layer (twice and four times that further down): wider learns more and repaints slower.");
             ui.add(egui::DragValue::new(&mut spec.model.blocks).range(0..=16).suffix(" blocks"))
                 .on_hover_text("Residual blocks at a quarter of the size.");
+            ui.add(egui::DragValue::new(&mut spec.model.noise).range(0..=16).suffix(" noise"))
+                .on_hover_text("Channels of random noise fed in beside the picture: where the picture is flat, the only thing the network can build texture from (fixed when repainting).");
             ui.add(egui::DragValue::new(&mut spec.train.batch_size).range(1..=64).prefix("batch "))
                 .on_hover_text("Content pictures per step.");
         });
         ui.end_row();
+
+        seed_rows::rate_schedule_row(
+            ui,
+            &mut spec.train.lr_warmup,
+            &mut spec.train.lr_decay,
+            "After the warm-up: held, or brought down to zero by the run's last step (along a half cosine or a line): a decay settles the network at the end, for lower held-out losses in the same time.",
+        );
 
         ui.label("Compare with");
         ui.horizontal(|ui| {

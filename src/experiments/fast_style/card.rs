@@ -24,7 +24,9 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
             (h, w) = if p.name == "up.0" { half } else { (height, width) };
         }
         (h, w) = (h.div_ceil(p.stride), w.div_ceil(p.stride));
-        let flops = (2 * p.c_in * p.k * p.k + 1) * p.c_out * h * w;
+        // A resize-convolution reads 2 × 2 pixels of the small picture per output pixel.
+        let taps = if p.upsample { 4 } else { p.k * p.k };
+        let flops = (2 * p.c_in * taps + 1) * p.c_out * h * w;
         let up = if p.upsample { "double, " } else { "" };
         let stride = if p.stride > 1 { " /2" } else { "" };
         let mut layer = Layer::new(
@@ -52,7 +54,7 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
     }
     let transform = Network {
         name: "transformation network".into(),
-        input: vec![3, height, width],
+        input: vec![3 + s.model.noise, height, width],
         layers,
         batch: s.train.batch_size,
         passes: 3.0,
@@ -80,8 +82,8 @@ pub fn card(spec: &ExperimentSpec) -> Result<ModelCard> {
     let sample_flops = networks[0].flops();
     Ok(ModelCard {
         title: format!(
-            "{} — fast style transfer, {width} × {height}, width {}, {} residual blocks",
-            s.name, s.model.width, s.model.blocks
+            "{} — fast style transfer, {width} × {height}, width {}, {} residual blocks, {} noise channels",
+            s.name, s.model.width, s.model.blocks, s.model.noise
         ),
         networks,
         sample: "picture repainted (one forward pass, at the training size)",

@@ -52,6 +52,12 @@ pub const ARCHITECTURE: Architecture = Architecture {
             SettingKind::Int { min: 0, max: 16 },
         ),
         Setting::fixed(
+            "model.noise",
+            "Noise channels",
+            "Channels of random noise fed in beside the picture: where the picture is flat (a sky), the only thing the network can build the style's texture from. Fixed when repainting, so a picture always comes out the same.",
+            SettingKind::Int { min: 0, max: 16 },
+        ),
+        Setting::fixed(
             "content.size",
             "Training width (px)",
             "Width of the content pictures it learns on (4:3). It repaints any size afterwards.",
@@ -84,7 +90,7 @@ pub const ARCHITECTURE: Architecture = Architecture {
     ],
     benches: &[Bench {
         name: "fast-style-train",
-        about: "the fast style transfer's training step: 4 landscapes of 128 × 96 through the transformation network (width 16, 2 residual blocks) and the built-in feature network, with the backward",
+        about: "the fast style transfer's training step: 4 landscapes of 128 × 96 through the transformation network (width 16, 2 residual blocks, 4 noise channels) and the built-in feature network, with the backward",
         sampling: false,
         spec: fast_style_bench,
     }],

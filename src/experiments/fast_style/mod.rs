@@ -34,6 +34,7 @@ use crate::nn::optim::{Optim, OptimizerKind};
 use crate::nn::rng::SeededRng;
 use crate::view::{ImageGrid, RgbImage, View};
 use content::ContentSet;
+use net::Noise;
 
 /// The training state's names for the optimised comparison.
 const OPTIMISED_TERMS: &str = "optimised.terms";
@@ -58,6 +59,11 @@ pub struct FastStyle {
     cadence: EvalCadence,
     /// The first `compare.pictures` held-out pictures optimised, once.
     optimised: Option<Vec<Optimised>>,
+    /// Each held-out picture as a tensor, and its content target (fixed).
+    held_out_inputs: Vec<(Tensor, Tensor)>,
+    /// The network's held-out pictures and losses at a step, for the gallery of
+    /// the step they were measured at.
+    held_out_at: Option<(u64, Vec<(RgbImage, [f64; 3])>)>,
     device: Device,
 }
 
@@ -70,6 +76,15 @@ impl FastStyle {
         let net = super::feature_choice::load(&spec.network, device)?;
         let perceptual = Perceptual::new(net, spec.layers.clone(), &style, device)?;
         let model = StyleNet::new(&spec, device)?;
+        let held_out_inputs = pictures
+            .held_out
+            .iter()
+            .map(|p| {
+                let x = to_tensor(p, device)?;
+                let target = perceptual.content_target(&x)?;
+                Ok((x, target))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let adam = Optim::new(
             OptimizerKind::Adam,
             model.params.vars_with_prefix(""),
@@ -87,6 +102,8 @@ impl FastStyle {
             steps: 0,
             cadence: EvalCadence::default(),
             optimised: None,
+            held_out_inputs,
+            held_out_at: None,
             device: device.clone(),
         })
     }
@@ -122,8 +139,9 @@ impl FastStyle {
         }
         let mut done = Vec::new();
         for picture in self.pictures.held_out.iter().take(self.spec.compare.pictures) {
-            let spec = self.optimising_spec();
-            let mut transfer = StyleTransfer::from_pictures(spec, picture.clone(), &self.style, &self.device)?;
+            let (spec, losses) = (self.optimising_spec(), self.perceptual.clone());
+            let mut transfer =
+                StyleTransfer::with_perceptual(spec, picture.clone(), &self.style, losses, &self.device)?;
             for _ in 0..self.spec.compare.iterations {
                 transfer.iterate()?;
             }
@@ -136,19 +154,32 @@ impl FastStyle {
         Ok(())
     }
 
-    /// The network's repainting of each held-out picture and its weighted losses.
-    fn held_out(&self) -> Result<Vec<(RgbImage, [f64; 3])>> {
-        self.pictures
-            .held_out
+    /// The network's repainting of each held-out picture and its weighted losses
+    /// now (measured once a step: the evaluation and the gallery share them).
+    fn held_out(&mut self) -> Result<Vec<(RgbImage, [f64; 3])>> {
+        if let Some((step, rows)) = &self.held_out_at
+            && *step == self.steps
+        {
+            return Ok(rows.clone());
+        }
+        let rows = self
+            .held_out_inputs
             .iter()
-            .map(|p| {
-                let x = to_tensor(p, &self.device)?;
-                let target = self.perceptual.content_target(&x)?;
-                let y = self.model.net.forward(&x)?.detach();
-                let losses = self.perceptual.losses(&y, &target, self.spec.loss)?;
+            .map(|(x, target)| {
+                let y = self.model.net.forward(x, Noise::Fixed)?.detach();
+                let losses = self.perceptual.losses(&y, target, self.spec.loss)?;
                 Ok((to_image(&y)?, losses.terms))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        self.held_out_at = Some((self.steps, rows.clone()));
+        Ok(rows)
+    }
+
+    /// The learning rate at this step, after the warm-up and decay.
+    fn lr_now(&self) -> f64 {
+        let t = &self.spec.train;
+        let total = self.spec.schedule.steps;
+        t.lr * crate::nn::lr_schedule::factor(t.lr_decay, t.lr_warmup, total, self.steps)
     }
 
     /// Answers the lab: a picture file or a landscape, repainted.
@@ -194,6 +225,7 @@ impl Experiment for FastStyle {
             "style_loss",
             "tv_loss",
             "total_loss",
+            "lr",
             "val_content_loss",
             "val_style_loss",
             "val_tv_loss",
@@ -210,12 +242,16 @@ impl Experiment for FastStyle {
             .pictures
             .batch(self.spec.train.batch_size, &mut self.rng, &self.device)?;
         let target = self.perceptual.content_target(&x)?;
-        let y = self.model.net.forward(&x)?;
+        let y = self.model.net.forward(&x, Noise::Drawn(&mut self.rng))?;
         let losses = self.perceptual.losses(&y, &target, self.spec.loss)?;
         let grads = losses.total.backward()?;
+        let lr = self.lr_now();
+        self.adam.set_learning_rate(lr);
         self.adam.step(&grads)?;
         self.steps += 1;
-        Ok(losses.metrics())
+        let mut metrics = losses.metrics();
+        metrics.push(("lr", lr));
+        Ok(metrics)
     }
 
     fn evaluate(&mut self) -> Result<Metrics> {
@@ -286,8 +322,7 @@ impl Experiment for FastStyle {
             return Err(wrong_architecture(spec, "FastStyle"));
         };
         match key {
-            "train.lr" => self.adam.set_learning_rate(new.train.lr),
-            "loss.content" | "loss.style" | "loss.tv" => {}
+            "train.lr" | "loss.content" | "loss.style" | "loss.tv" => {}
             _ => return Err(not_live(key, "a fast style transfer")),
         }
         self.spec = new.clone();
@@ -309,6 +344,7 @@ impl Experiment for FastStyle {
     }
 
     fn load_tensors(&mut self, tensors: &HashMap<String, Tensor>) -> Result<()> {
+        self.held_out_at = None;
         self.model.params.load(tensors)
     }
 
@@ -326,6 +362,7 @@ impl Experiment for FastStyle {
 
     fn load_train_state(&mut self, state: &TrainState) -> Result<()> {
         state.restore_one_model(&mut self.rng, &mut self.adam, &mut self.steps, &mut self.cadence)?;
+        self.held_out_at = None;
         // Without the comparison (an earlier version's checkpoint) it is made again.
         let terms: Option<Vec<[f64; 3]>> = state.get(OPTIMISED_TERMS).ok().flatten();
         self.optimised = match terms {

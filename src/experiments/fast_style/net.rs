@@ -8,10 +8,13 @@
 //! comes out the size it went in.
 
 use candle_core::{Device, Tensor};
+use rand::SeedableRng;
 
 use super::spec::TransformShape;
 use crate::Result;
 use crate::nn::conv::Conv;
+use crate::nn::edge_pad::pad_edges;
+use crate::nn::resize_conv::ResizeConv;
 use crate::nn::instance_norm::InstanceNorm;
 use crate::nn::params::ParamStore;
 use crate::nn::rng::SeededRng;
@@ -54,7 +57,7 @@ impl PlannedConv {
 pub fn plan(shape: TransformShape) -> Vec<PlannedConv> {
     let w = shape.width;
     let mut convs = vec![
-        PlannedConv::new("down.0".into(), 3, w, 5),
+        PlannedConv::new("down.0".into(), 3 + shape.noise, w, 5),
         PlannedConv {
             stride: 2,
             ..PlannedConv::new("down.1".into(), w, 2 * w, 3)
@@ -83,32 +86,43 @@ pub fn plan(shape: TransformShape) -> Vec<PlannedConv> {
     convs
 }
 
+/// A convolution, plain or doubling the size.
+enum Convolution {
+    /// Padded by repeating `pad` rows and columns at each edge, then convolved.
+    Plain { conv: Conv, pad: usize },
+    /// A resize-convolution.
+    Doubling(ResizeConv),
+}
+
 /// A convolution with its norm.
 struct Layer {
-    conv: Conv,
-    /// Rows and columns repeated at each edge before the convolution.
-    pad: usize,
+    conv: Convolution,
     norm: Option<InstanceNorm>,
-    upsample: bool,
 }
 
 /// The transformation network.
 pub struct TransformNet {
     layers: Vec<Layer>,
     blocks: usize,
+    noise: usize,
 }
 
-/// `[b, c, h, w]` doubled to `[b, c, 2h, 2w]` by repeating each value (nearest
-/// neighbour, by broadcasting: its gradient is a sum), then cropped to
-/// `height × width`.
-pub fn upsample_to(x: &Tensor, height: usize, width: usize) -> Result<Tensor> {
-    let (b, c, h, w) = x.dims4()?;
-    let up = x
-        .reshape((b, c, h, 1, w, 1))?
-        .broadcast_as((b, c, h, 2, w, 2))?
-        .contiguous()?
-        .reshape((b, c, 2 * h, 2 * w))?;
-    Ok(up.narrow(2, 0, height)?.narrow(3, 0, width)?.contiguous()?)
+/// Where the noise channels come from.
+pub enum Noise<'a> {
+    /// The same noise for the same size of picture: repainting is repeatable.
+    Fixed,
+    /// Drawn from `rng` (training).
+    Drawn(&'a mut SeededRng),
+}
+
+/// The seed of [`Noise::Fixed`].
+const FIXED_NOISE_SEED: u64 = 0x0015_EED5;
+
+/// `[b, channels, h, w]` uniform in [0, 1).
+fn noise_like(b: usize, channels: usize, h: usize, w: usize, rng: &mut SeededRng, device: &Device) -> Result<Tensor> {
+    use rand::Rng;
+    let v: Vec<f32> = (0..b * channels * h * w).map(|_| rng.random::<f32>()).collect();
+    Ok(Tensor::from_vec(v, (b, channels, h, w), device)?)
 }
 
 impl TransformNet {
@@ -124,37 +138,36 @@ impl TransformNet {
             .map(|p| {
                 // Padded by repeating the edge, not with zeros: a zero border reads
                 // as an edge to the style loss, which paints stripes along it.
-                let conv = Conv::pytorch_init(
-                    params, &p.name, p.c_in, p.c_out, p.k, p.stride, 0, rng, device,
-                )?;
+                let conv = if p.upsample {
+                    Convolution::Doubling(ResizeConv::pytorch_init(params, &p.name, p.c_in, p.c_out, rng, device)?)
+                } else {
+                    let conv = Conv::pytorch_init(params, &p.name, p.c_in, p.c_out, p.k, p.stride, 0, rng, device)?;
+                    Convolution::Plain { conv, pad: p.k / 2 }
+                };
                 let norm = if p.norm {
                     Some(InstanceNorm::new(params, &format!("{}.norm", p.name), p.c_out, device)?)
                 } else {
                     None
                 };
-                Ok(Layer {
-                    conv,
-                    pad: p.k / 2,
-                    norm,
-                    upsample: p.upsample,
-                })
+                Ok(Layer { conv, norm })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             layers,
             blocks: shape.blocks,
+            noise: shape.noise,
         })
     }
 
     /// One layer: (doubling,) convolution, norm, and a ReLU when `relu`.
     fn apply(layer: &Layer, x: &Tensor, to: Option<(usize, usize)>, relu: bool) -> Result<Tensor> {
-        let x = match (layer.upsample, to) {
-            (true, Some((h, w))) => upsample_to(x, h, w)?,
-            _ => x.clone(),
+        let y = match (&layer.conv, to) {
+            (Convolution::Doubling(conv), Some((h, w))) => conv.forward(x, h, w)?,
+            (Convolution::Plain { conv, pad }, _) => conv.forward(&pad_edges(x, *pad)?)?,
+            (Convolution::Doubling(_), None) => {
+                return Err(crate::StudioError::Spec("a resize-convolution needs the size to reach".into()));
+            }
         };
-        let (p, x) = (layer.pad, x);
-        let x = x.pad_with_same(2, p, p)?.pad_with_same(3, p, p)?;
-        let y = layer.conv.forward(&x)?;
         match &layer.norm {
             Some(norm) => norm.forward(&y, relu),
             None => Ok(y),
@@ -162,10 +175,22 @@ impl TransformNet {
     }
 
     /// Repaints pictures `[b, 3, h, w]` in [0, 1]: the same size out, in [0, 1].
-    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let (_, _, h, w) = x.dims4()?;
+    pub fn forward(&self, x: &Tensor, noise: Noise) -> Result<Tensor> {
+        let (b, _, h, w) = x.dims4()?;
         let l = &self.layers;
-        let d0 = Self::apply(&l[0], x, None, true)?;
+        let input = if self.noise == 0 {
+            x.clone()
+        } else {
+            let n = match noise {
+                Noise::Fixed => {
+                    let mut rng = SeededRng::seed_from_u64(FIXED_NOISE_SEED);
+                    noise_like(b, self.noise, h, w, &mut rng, x.device())?
+                }
+                Noise::Drawn(rng) => noise_like(b, self.noise, h, w, rng, x.device())?,
+            };
+            Tensor::cat(&[x, &n.to_dtype(x.dtype())?], 1)?
+        };
+        let d0 = Self::apply(&l[0], &input, None, true)?;
         let d1 = Self::apply(&l[1], &d0, None, true)?;
         let mut y = Self::apply(&l[2], &d1, None, true)?;
         for i in 0..self.blocks {
@@ -179,25 +204,24 @@ impl TransformNet {
         let u1 = Self::apply(&l[up + 1], &u0, Some((h, w)), true)?;
         let out = Self::apply(&l[up + 2], &u1, None, false)?;
         // (tanh + 1)/2: a sigmoid of 2y, whose gradient never dies at the ends.
-        Ok(((out.tanh()? + 1.0)? * 0.5)?)
+        Ok(((crate::nn::activations::tanh(&out)? + 1.0)? * 0.5)?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn any_size_comes_out_the_size_it_went_in_and_in_range() -> Result<()> {
         let d = Device::Cpu;
         let mut params = ParamStore::new();
         let mut rng = SeededRng::seed_from_u64(1);
-        let shape = TransformShape { width: 4, blocks: 1 };
+        let shape = TransformShape { width: 4, blocks: 1, noise: 2 };
         let net = TransformNet::new(&mut params, shape, &mut rng, &d)?;
         for (h, w) in [(17, 23), (16, 16), (9, 31), (33, 5), (30, 40)] {
             let x = Tensor::rand(0f32, 1., (2, 3, h, w), &d)?;
-            let y = net.forward(&x)?;
+            let y = net.forward(&x, Noise::Fixed)?;
             assert_eq!(y.dims(), [2, 3, h, w]);
             let v = y.flatten_all()?.to_vec1::<f32>()?;
             assert!(v.iter().all(|p| (0.0..=1.0).contains(p)));
@@ -209,13 +233,18 @@ mod tests {
     }
 
     #[test]
-    fn upsampling_repeats_values_and_crops() -> Result<()> {
-        let x = Tensor::new(&[[[[1f32, 2.], [3., 4.]]]], &Device::Cpu)?;
-        let y = upsample_to(&x, 3, 4)?.squeeze(0)?.to_vec3::<f32>()?;
-        assert_eq!(
-            y[0],
-            vec![vec![1., 1., 2., 2.], vec![1., 1., 2., 2.], vec![3., 3., 4., 4.]]
-        );
+    fn fixed_noise_repaints_alike_and_drawn_noise_varies() -> Result<()> {
+        let d = Device::Cpu;
+        let mut params = ParamStore::new();
+        let mut rng = SeededRng::seed_from_u64(2);
+        let net = TransformNet::new(&mut params, TransformShape { width: 4, blocks: 1, noise: 3 }, &mut rng, &d)?;
+        let x = Tensor::rand(0f32, 1., (1, 3, 12, 16), &d)?;
+        let diff = |a: &Tensor, b: &Tensor| -> Result<f32> { Ok((a - b)?.abs()?.max_all()?.to_scalar::<f32>()?) };
+        let (a, b) = (net.forward(&x, Noise::Fixed)?, net.forward(&x, Noise::Fixed)?);
+        assert_eq!(diff(&a, &b)?, 0.0);
+        let c = net.forward(&x, Noise::Drawn(&mut rng))?;
+        let e = net.forward(&x, Noise::Drawn(&mut rng))?;
+        assert!(diff(&c, &e)? > 1e-4, "two draws of noise gave the same picture");
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use crate::data::pictures::PictureSource;
 use crate::experiments::Schedule;
 use crate::experiments::style_transfer::{StyleLayers, StyleLossWeights};
 use crate::features::FeatureSource;
+use crate::nn::lr_schedule::LrDecay;
 use crate::{Result, StudioError};
 
 /// Everything that defines a fast style transfer.
@@ -76,14 +77,27 @@ pub struct TransformShape {
     pub width: usize,
     /// Residual blocks at a quarter of the size.
     pub blocks: usize,
+    /// Channels of noise fed in beside the picture (Ulyanov et al.'s texture
+    /// networks): where a picture is flat, the only thing a network can build texture
+    /// from. Drawn afresh for each training step; fixed when repainting, so a picture
+    /// always comes out the same.
+    #[serde(default)]
+    pub noise: usize,
 }
 
 /// Training.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FastStyleTrain {
-    /// Adam's learning rate.
+    /// Adam's learning rate (at its peak, with a schedule).
     pub lr: f64,
+    /// Steps over which the rate rises linearly from zero (0 = none).
+    #[serde(default)]
+    pub lr_warmup: u64,
+    /// constant | cosine | linear: the rate after the warm-up (the decays reach
+    /// zero's neighbour at the run's last step, `schedule.steps`).
+    #[serde(default)]
+    pub lr_decay: LrDecay,
     /// Content pictures per step.
     pub batch_size: usize,
 }
@@ -114,6 +128,9 @@ impl FastStyleSpec {
         }
         if !(4..=128).contains(&self.model.width) {
             return bad("model.width must be between 4 and 128 channels");
+        }
+        if self.model.noise > 16 {
+            return bad("model.noise must be at most 16 channels");
         }
         if self.model.blocks > 16 {
             return bad("model.blocks must be at most 16");

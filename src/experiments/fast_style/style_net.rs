@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use candle_core::{Device, Tensor};
 use rand::SeedableRng;
 
-use super::net::TransformNet;
+use super::net::{Noise, TransformNet};
 use super::spec::FastStyleSpec;
 use crate::experiments::canvas::{to_image, to_tensor};
 use crate::nn::params::ParamStore;
@@ -60,6 +60,6 @@ impl StyleNet {
             )));
         }
         let x = to_tensor(picture, &self.device)?;
-        to_image(&self.net.forward(&x)?.detach())
+        to_image(&self.net.forward(&x, Noise::Fixed)?.detach())
     }
 }

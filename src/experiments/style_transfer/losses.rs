@@ -38,7 +38,8 @@ pub fn metrics(content: f64, style: f64, tv: f64) -> crate::experiments::Metrics
 }
 
 /// What the losses compare with: the frozen network, its layers and the style
-/// picture's Gram matrices.
+/// picture's Gram matrices (a clone shares its tensors).
+#[derive(Clone)]
 pub struct Perceptual {
     /// The feature network.
     pub net: FeatureNet,

@@ -87,8 +87,20 @@ impl StyleTransfer {
         device: &Device,
     ) -> Result<Self> {
         let net = super::feature_choice::load(&spec.network, device)?;
-        let style_shown = resize(style, content.width, content.height);
         let perceptual = Perceptual::new(net, spec.layers.clone(), style, device)?;
+        Self::with_perceptual(spec, content, style, perceptual, device)
+    }
+
+    /// [`StyleTransfer::from_pictures`] with the losses already built (their network
+    /// loaded, the style's Gram matrices computed) for `spec`'s network, layers and style.
+    pub fn with_perceptual(
+        spec: StyleTransferSpec,
+        content: RgbImage,
+        style: &RgbImage,
+        perceptual: Perceptual,
+        device: &Device,
+    ) -> Result<Self> {
+        let style_shown = resize(style, content.width, content.height);
         let content_t = to_tensor(&content, device)?;
         let content_target = perceptual.content_target(&content_t)?;
         let start = match spec.optimise.start {

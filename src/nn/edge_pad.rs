@@ -134,10 +134,17 @@ mod tests {
         let d = Device::Cpu;
         for dtype in [DType::F32, DType::F64] {
             for (h, w, p) in [(5, 7, 1), (4, 3, 2), (1, 6, 2), (6, 1, 1), (3, 3, 3)] {
-                let x =
-                    Var::from_tensor(&Tensor::randn(0f32, 1., (2, 3, h, w), &d)?.to_dtype(dtype)?)?;
-                let weights =
-                    Tensor::randn(0f32, 1., (2, 3, h + 2 * p, w + 2 * p), &d)?.to_dtype(dtype)?;
+                let x = Var::from_tensor(
+                    &crate::nn::rng::normal_tensor(h as u64, 1.0, &[2, 3, h, w], &d)?
+                        .to_dtype(dtype)?,
+                )?;
+                let weights = crate::nn::rng::normal_tensor(
+                    w as u64,
+                    1.0,
+                    &[2, 3, h + 2 * p, w + 2 * p],
+                    &d,
+                )?
+                .to_dtype(dtype)?;
                 let ours = pad_edges(&x, p)?;
                 let theirs = candle_pad(&x, p)?;
                 let diff = (&ours - &theirs)?
@@ -170,33 +177,13 @@ mod tests {
         let x0: Vec<f64> = (0..h * w)
             .map(|i| ((i * 7 % 11) as f64) / 5.0 - 1.0)
             .collect();
-        let weights = Tensor::randn(0f64, 1., (1, 1, h + 2 * p, w + 2 * p), &d)?;
+        let weights = crate::nn::rng::normal_tensor(1, 1.0, &[1, 1, h + 2 * p, w + 2 * p], &d)?
+            .to_dtype(DType::F64)?;
         // A loss that is not linear, so the gradient depends on x.
         let loss = |x: &Tensor| -> candle_core::Result<Tensor> {
             (pad_edges(x, p)?.sqr()? * &weights)?.sum_all()
         };
-        let x = Var::from_vec(x0.clone(), (1, 1, h, w), &d)?;
-        let grad = loss(&x)?
-            .backward()?
-            .get(&x)
-            .unwrap()
-            .flatten_all()?
-            .to_vec1::<f64>()?;
-        let eps = 1e-6;
-        for i in 0..h * w {
-            let at = |delta: f64| -> candle_core::Result<f64> {
-                let mut v = x0.clone();
-                v[i] += delta;
-                loss(&Tensor::from_vec(v, (1, 1, h, w), &d)?)?.to_scalar::<f64>()
-            };
-            let fd = (at(eps)? - at(-eps)?) / (2.0 * eps);
-            assert!(
-                (fd - grad[i]).abs() < 1e-6 * (1.0 + fd.abs()),
-                "pixel {i}: {fd} vs {}",
-                grad[i]
-            );
-        }
-        Ok(())
+        crate::nn::finite_differences::assert_input_gradient(&x0, &[1, 1, h, w], 1e-6, loss)
     }
 
     #[test]
@@ -204,8 +191,11 @@ mod tests {
         // Second order: d/dg of <pad_grad(g), v> is pad(v).
         let d = Device::Cpu;
         let (h, w, p) = (4, 5, 1);
-        let g = Var::from_tensor(&Tensor::randn(0f64, 1., (1, 2, h + 2 * p, w + 2 * p), &d)?)?;
-        let v = Tensor::randn(0f64, 1., (1, 2, h, w), &d)?;
+        let g = Var::from_tensor(
+            &crate::nn::rng::normal_tensor(2, 1.0, &[1, 2, h + 2 * p, w + 2 * p], &d)?
+                .to_dtype(DType::F64)?,
+        )?;
+        let v = crate::nn::rng::normal_tensor(3, 1.0, &[1, 2, h, w], &d)?.to_dtype(DType::F64)?;
         let back = g.as_tensor().apply_op1(EdgePadGrad { p })?;
         let grads = (back * &v)?.sum_all()?.backward()?;
         let diff = (grads.get(&g).unwrap() - candle_pad(&v, p)?)?

@@ -12,6 +12,8 @@ mod cpu_ops;
 pub mod dense;
 pub mod edge_pad;
 pub mod fast_conv;
+#[cfg(test)]
+pub(crate) mod finite_differences;
 pub mod fused_lstm;
 pub mod fused_optim;
 pub mod gaussian;

@@ -268,13 +268,17 @@ mod tests {
                 let bias = Var::from_tensor(&layer.bias.to_dtype(dtype)?)?;
                 let layer =
                     ResizeConv::from_parts(weight.as_tensor().clone(), bias.as_tensor().clone())?;
-                let x =
-                    Var::from_tensor(&Tensor::randn(0f32, 1., (2, 3, h, w), &d)?.to_dtype(dtype)?)?;
+                let x = Var::from_tensor(
+                    &crate::nn::rng::normal_tensor(h as u64, 1.0, &[2, 3, h, w], &d)?
+                        .to_dtype(dtype)?,
+                )?;
                 let ours = layer.forward(&x, height, width)?;
                 let theirs = reference(&x, &weight, &bias, height, width)?;
                 assert_eq!(ours.dims(), [2, 4, height, width]);
                 assert!(max_diff(&ours, &theirs) < tol, "{h}×{w} → {height}×{width}");
-                let probe = Tensor::randn(0f32, 1., (2, 4, height, width), &d)?.to_dtype(dtype)?;
+                let probe =
+                    crate::nn::rng::normal_tensor(width as u64, 1.0, &[2, 4, height, width], &d)?
+                        .to_dtype(dtype)?;
                 let g_ours = (ours * &probe)?.sum_all()?.backward()?;
                 let g_theirs = (theirs * &probe)?.sum_all()?.backward()?;
                 for (name, v) in [("input", &x), ("weight", &weight), ("bias", &bias)] {
@@ -303,30 +307,13 @@ mod tests {
         let x0: Vec<f64> = (0..2 * h * w)
             .map(|i| ((i * 5 % 7) as f64) / 3.0 - 1.0)
             .collect();
-        let loss = |x: &Tensor| -> Result<Tensor> {
-            Ok(layer.forward(x, height, width)?.sqr()?.sum_all()?)
-        };
-        let x = Var::from_vec(x0.clone(), (1, 2, h, w), &d)?;
-        let grad = loss(&x)?
-            .backward()?
-            .get(&x)
-            .unwrap()
-            .flatten_all()?
-            .to_vec1::<f64>()?;
-        let eps = 1e-6;
-        for i in 0..x0.len() {
-            let at = |delta: f64| -> Result<f64> {
-                let mut v = x0.clone();
-                v[i] += delta;
-                Ok(loss(&Tensor::from_vec(v, (1, 2, h, w), &d)?)?.to_scalar::<f64>()?)
-            };
-            let fd = (at(eps)? - at(-eps)?) / (2.0 * eps);
-            assert!(
-                (fd - grad[i]).abs() < 1e-5 * (1.0 + fd.abs()),
-                "pixel {i}: {fd} vs {}",
-                grad[i]
-            );
-        }
+        crate::nn::finite_differences::assert_input_gradient(&x0, &[1, 2, h, w], 1e-5, |x| {
+            layer
+                .forward(x, height, width)
+                .map_err(|e| candle_core::Error::Msg(e.to_string()))?
+                .sqr()?
+                .sum_all()
+        })?;
         Ok(())
     }
 
@@ -335,8 +322,10 @@ mod tests {
         // <interleave(a), b> = <a, gradient(b)>: the backward is the forward's transpose.
         let d = Device::Cpu;
         let (h, w, height, width) = (3, 4, 5, 8);
-        let a = Tensor::randn(0f64, 1., (2, 8, h + 1, w + 1), &d)?;
-        let b = Tensor::randn(0f64, 1., (2, 2, height, width), &d)?;
+        let a = crate::nn::rng::normal_tensor(1, 1.0, &[2, 8, h + 1, w + 1], &d)?
+            .to_dtype(DType::F64)?;
+        let b = crate::nn::rng::normal_tensor(2, 1.0, &[2, 2, height, width], &d)?
+            .to_dtype(DType::F64)?;
         let forward = a.apply_op1(Interleave { height, width })?;
         let back = b.apply_op1(InterleaveGrad { h, w })?;
         let lhs = (forward * &b)?.sum_all()?.to_scalar::<f64>()?;

@@ -46,6 +46,9 @@ struct Optimised {
     terms: [f64; 3],
 }
 
+/// The network's repainting of each held-out picture, with its weighted losses.
+type HeldOut = Vec<(RgbImage, [f64; 3])>;
+
 /// A fast style transfer in training.
 pub struct FastStyle {
     spec: FastStyleSpec,
@@ -63,7 +66,7 @@ pub struct FastStyle {
     held_out_inputs: Vec<(Tensor, Tensor)>,
     /// The network's held-out pictures and losses at a step, for the gallery of
     /// the step they were measured at.
-    held_out_at: Option<(u64, Vec<(RgbImage, [f64; 3])>)>,
+    held_out_at: Option<(u64, HeldOut)>,
     device: Device,
 }
 
@@ -156,7 +159,7 @@ impl FastStyle {
 
     /// The network's repainting of each held-out picture and its weighted losses
     /// now (measured once a step: the evaluation and the gallery share them).
-    fn held_out(&mut self) -> Result<Vec<(RgbImage, [f64; 3])>> {
+    fn held_out(&mut self) -> Result<HeldOut> {
         if let Some((step, rows)) = &self.held_out_at
             && *step == self.steps
         {

@@ -78,8 +78,17 @@ pub fn uniform_tensor(
     shape: &[usize],
     device: &candle_core::Device,
 ) -> candle_core::Result<candle_core::Tensor> {
-    use rand::Rng;
     let mut rng = <SeededRng as rand::SeedableRng>::seed_from_u64(seed);
+    uniform_tensor_from(&mut rng, shape, device)
+}
+
+/// A tensor of `shape` drawn uniformly from [0, 1) by `rng`.
+pub fn uniform_tensor_from(
+    rng: &mut SeededRng,
+    shape: &[usize],
+    device: &candle_core::Device,
+) -> candle_core::Result<candle_core::Tensor> {
+    use rand::Rng;
     let n: usize = shape.iter().product();
     let v: Vec<f32> = (0..n).map(|_| rng.random::<f32>()).collect();
     candle_core::Tensor::from_vec(v, shape, device)

@@ -328,6 +328,8 @@ impl Experiment for FastStyle {
             "train.lr" | "loss.content" | "loss.style" | "loss.tv" => {}
             _ => return Err(not_live(key, "a fast style transfer")),
         }
+        // New loss weights: the held-out losses of this step are measured again.
+        self.held_out_at = None;
         self.spec = new.clone();
         Ok(())
     }

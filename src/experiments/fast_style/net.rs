@@ -8,7 +8,6 @@
 //! comes out the size it went in.
 
 use candle_core::{Device, Tensor};
-use rand::SeedableRng;
 
 use super::spec::TransformShape;
 use crate::Result;
@@ -17,7 +16,7 @@ use crate::nn::edge_pad::pad_edges;
 use crate::nn::resize_conv::ResizeConv;
 use crate::nn::instance_norm::InstanceNorm;
 use crate::nn::params::ParamStore;
-use crate::nn::rng::SeededRng;
+use crate::nn::rng::{SeededRng, uniform_tensor, uniform_tensor_from};
 
 /// One convolution of the plan.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,13 +117,6 @@ pub enum Noise<'a> {
 /// The seed of [`Noise::Fixed`].
 const FIXED_NOISE_SEED: u64 = 0x0015_EED5;
 
-/// `[b, channels, h, w]` uniform in [0, 1).
-fn noise_like(b: usize, channels: usize, h: usize, w: usize, rng: &mut SeededRng, device: &Device) -> Result<Tensor> {
-    use rand::Rng;
-    let v: Vec<f32> = (0..b * channels * h * w).map(|_| rng.random::<f32>()).collect();
-    Ok(Tensor::from_vec(v, (b, channels, h, w), device)?)
-}
-
 impl TransformNet {
     /// A network of `shape`, its weights registered in `params` and drawn from `rng`.
     pub fn new(
@@ -181,12 +173,10 @@ impl TransformNet {
         let input = if self.noise == 0 {
             x.clone()
         } else {
+            let shape = [b, self.noise, h, w];
             let n = match noise {
-                Noise::Fixed => {
-                    let mut rng = SeededRng::seed_from_u64(FIXED_NOISE_SEED);
-                    noise_like(b, self.noise, h, w, &mut rng, x.device())?
-                }
-                Noise::Drawn(rng) => noise_like(b, self.noise, h, w, rng, x.device())?,
+                Noise::Fixed => uniform_tensor(FIXED_NOISE_SEED, &shape, x.device())?,
+                Noise::Drawn(rng) => uniform_tensor_from(rng, &shape, x.device())?,
             };
             Tensor::cat(&[x, &n.to_dtype(x.dtype())?], 1)?
         };
@@ -211,6 +201,7 @@ impl TransformNet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
 
     #[test]
     fn any_size_comes_out_the_size_it_went_in_and_in_range() -> Result<()> {
